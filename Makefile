@@ -1,0 +1,58 @@
+# dtbd — the two commands a newcomer runs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+DEMO_STAFF ?= 3000
+
+.PHONY: run test install install-test chromium demo-logins clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/dtbd migrate --noinput -v0
+	$(BIN)/dtbd demo --if-empty --staff $(DEMO_STAFF)
+	@$(MAKE) --no-print-directory demo-logins
+	$(BIN)/dtbd runserver 127.0.0.1:$(PORT)
+
+demo-logins:
+	@echo ""
+	@echo "  dtbd — Hệ thống quản lý đào tạo, bồi dưỡng cán bộ, công chức, viên chức"
+	@echo "  http://127.0.0.1:$(PORT)/   (password for every demo login: demo12345)"
+	@echo "    admin    system admin (Django admin at /admin/)"
+	@echo "    tinh     province manager (all units)"
+	@echo "    donvi    officer of one department (its subtree)"
+	@echo "    truong   training institution staff"
+	@echo "    lanhdao  leader, read-only, whole province"
+	@echo "    hocvien  learner (a staff member of donvi's department)"
+	@echo ""
+
+# Debian's Chromium for the browser tests; installed only when missing and running as root.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installing Debian's chromium for the browser tests..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "Chromium missing and not root: install Debian's 'chromium' package to run the browser tests." >&2; exit 1; \
+		fi; \
+	fi
+
+test: install-test chromium
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,63 @@
+"""Test set-up shared by every app. Playwright's sync API runs an event loop in the test thread, which
+Django's async-safety check mistakes for async code: allow it before Django loads (STACK.md)."""
+import os
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+
+CHROMIUM = os.environ.get("DTBD_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def tree(db):
+    """A small province: root UBND tỉnh, two departments each with an office, and a commune.
+
+    Returns a simple namespace of units."""
+    from types import SimpleNamespace
+
+    from dtbd.core.testing import make_unit
+
+    root = make_unit("T01", "UBND tỉnh Thử", kind="UBND_TINH")
+    so_a = make_unit("SO_A", "Sở Nội vụ", parent=root)
+    phong_a = make_unit("SO_A.P1", "Phòng Tổ chức", parent=so_a, kind="PHONG")
+    so_b = make_unit("SO_B", "Sở Tài chính", parent=root)
+    phong_b = make_unit("SO_B.P1", "Phòng Ngân sách", parent=so_b, kind="PHONG")
+    xa = make_unit("XA01", "UBND xã Thử", parent=root, kind="UBND_XA", admin_level="XA")
+    return SimpleNamespace(root=root, so_a=so_a, phong_a=phong_a, so_b=so_b, phong_b=phong_b, xa=xa)
+
+
+@pytest.fixture
+def users(tree):
+    """One user per role; the unit officer and the leader are scoped to Sở Nội vụ (so_a)."""
+    from types import SimpleNamespace
+
+    from dtbd.accounts.models import Role
+    from dtbd.core.testing import make_person, make_user
+
+    learner_person = make_person(tree.phong_a, code="HV001", full_name="Trần Thị Học")
+    return SimpleNamespace(
+        admin=make_user("admin", Role.ADMIN, is_staff=True, is_superuser=True),
+        province=make_user("tinh", Role.PROVINCE),
+        officer=make_user("donvi", Role.UNIT_OFFICER, scope_unit=tree.so_a),
+        institution=make_user("truong", Role.INSTITUTION, scope_unit=tree.so_b),
+        leader=make_user("lanhdao", Role.LEADER, scope_unit=tree.so_a),
+        learner=make_user("hocvien", Role.LEARNER, person=learner_person),
+    )

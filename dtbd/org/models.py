@@ -1,0 +1,109 @@
+"""Organisation tree. Subtrees are read through a materialised path, never by recursion in Python."""
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dtbd.core.db import prefix_q
+from dtbd.core.text import fold
+
+PATH_WIDTH = 9  # digits per segment: '000000042/'
+
+
+class UnitKind(models.TextChoices):
+    UBND_TINH = "UBND_TINH", _("UBND tỉnh")
+    SO_NGANH = "SO_NGANH", _("Sở, ban, ngành")
+    PHONG = "PHONG", _("Phòng")
+    CHI_CUC = "CHI_CUC", _("Chi cục")
+    UBND_HUYEN = "UBND_HUYEN", _("UBND huyện")
+    UBND_XA = "UBND_XA", _("UBND xã")
+    DVSN = "DVSN", _("Đơn vị sự nghiệp")
+    TRUONG = "TRUONG", _("Cơ sở đào tạo, bồi dưỡng")
+    KHAC = "KHAC", _("Khác")
+
+
+class AdminLevel(models.TextChoices):
+    TINH = "TINH", _("Cấp tỉnh")
+    HUYEN = "HUYEN", _("Cấp huyện (trước 01/07/2025)")
+    XA = "XA", _("Cấp xã")
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree(self, unit_or_path, include_self=True):
+        path = unit_or_path if isinstance(unit_or_path, str) else unit_or_path.path
+        qs = self.filter(prefix_q("path", path))
+        if not include_self:
+            qs = qs.exclude(path=path)
+        return qs
+
+    def active_on(self, date):
+        return self.filter(
+            (Q(valid_from__isnull=True) | Q(valid_from__lte=date)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=date))
+        )
+
+    def restrict(self, user, action="view"):
+        from dtbd.accounts.scope import scope_of
+
+        return scope_of(user).filter_units(self, action)
+
+
+class Unit(models.Model):
+    code = models.CharField(_("mã đơn vị"), max_length=30, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    name_folded = models.CharField(max_length=255, editable=False, db_index=True)
+    kind = models.CharField(_("loại đơn vị"), max_length=12, choices=UnitKind.choices)
+    admin_level = models.CharField(_("cấp hành chính"), max_length=6, choices=AdminLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    valid_from = models.DateField(_("ngày hiệu lực"), null=True, blank=True)
+    valid_to = models.DateField(_("ngày hết hiệu lực"), null=True, blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def segment(pk):
+        return f"{pk:0{PATH_WIDTH}d}/"
+
+    def compute_path(self):
+        parent_path = self.parent.path if self.parent_id else ""
+        return parent_path + self.segment(self.pk)
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        old_path = self.path
+        super().save(*args, **kwargs)
+        new_path = self.compute_path()
+        if new_path != old_path:
+            self.path = new_path
+            self.depth = new_path.count("/") - 1
+            Unit.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+            if old_path:
+                move_subtree(old_path, new_path)
+
+    def is_active_on(self, date):
+        return (self.valid_from is None or self.valid_from <= date) and (self.valid_to is None or self.valid_to >= date)
+
+    def ancestors(self):
+        ids = [int(seg) for seg in self.path.strip("/").split("/") if seg]
+        return Unit.objects.filter(pk__in=ids[:-1]).order_by("path")
+
+
+def move_subtree(old_path, new_path):
+    """Re-root every descendant of old_path under new_path in one UPDATE."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Length, Substr
+
+    Unit.objects.filter(prefix_q("path", old_path)).exclude(path=new_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=(Length(Concat(Value(new_path), Substr("path", len(old_path) + 1))) / (PATH_WIDTH + 1)) - 1,
+    )

@@ -1,0 +1,36 @@
+import pytest
+
+from dtbd.core.testing import make_unit
+from dtbd.org.models import Unit
+
+
+@pytest.mark.django_db
+def test_paths_and_subtree(tree):
+    assert tree.phong_a.path.startswith(tree.so_a.path)
+    assert tree.phong_a.depth == 2
+    codes = set(Unit.objects.subtree(tree.so_a).values_list("code", flat=True))
+    assert codes == {"SO_A", "SO_A.P1"}
+    assert set(Unit.objects.subtree(tree.so_a, include_self=False).values_list("code", flat=True)) == {"SO_A.P1"}
+
+
+@pytest.mark.django_db
+def test_subtree_does_not_match_sibling_with_longer_id(tree):
+    # '…/000000002/' must not match '…/000000020/': fixed-width segments ending in '/'.
+    others = [make_unit(parent=tree.root) for _ in range(25)]
+    assert Unit.objects.subtree(tree.so_a).count() == 2
+    assert all(not u.path.startswith(tree.so_a.path) for u in others)
+
+
+@pytest.mark.django_db
+def test_moving_a_unit_moves_its_subtree(tree):
+    tree.so_a.parent = tree.so_b
+    tree.so_a.save()
+    tree.phong_a.refresh_from_db()
+    assert tree.phong_a.path.startswith(tree.so_b.path)
+    assert tree.phong_a.depth == 3
+    assert set(Unit.objects.subtree(tree.so_b).values_list("code", flat=True)) == {"SO_B", "SO_B.P1", "SO_A", "SO_A.P1"}
+
+
+@pytest.mark.django_db
+def test_ancestors(tree):
+    assert [u.code for u in tree.phong_a.ancestors()] == ["T01", "SO_A"]

@@ -1,0 +1,247 @@
+"""Staff register. Everything that changes over time is a dated record; the current value is the open one."""
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dtbd.core.models import DatedQuerySet, DatedRecord, Source
+from dtbd.core.text import fold
+
+from .catalog import Category, Gender, LeaveReason, PostLevel, QualificationType, RankTier, level_label, level_order
+
+
+class Ethnicity(models.Model):
+    name = models.CharField(_("dân tộc"), max_length=60, unique=True)
+    name_folded = models.CharField(max_length=60, unique=True, editable=False)
+    is_minority = models.BooleanField(_("dân tộc thiểu số"), default=True)
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        verbose_name = _("dân tộc")
+        verbose_name_plural = _("dân tộc")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class Rank(models.Model):
+    """Ngạch công chức or chức danh nghề nghiệp viên chức."""
+
+    class Kind(models.TextChoices):
+        RANK = "NGACH", _("Ngạch công chức")
+        TITLE = "CDNN", _("Chức danh nghề nghiệp")
+
+    code = models.CharField(_("mã ngạch"), max_length=20, unique=True)
+    name = models.CharField(_("tên ngạch / chức danh"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=5, choices=Kind.choices, default=Kind.RANK)
+    tier = models.CharField(_("tương đương"), max_length=4, choices=RankTier.choices)
+
+    class Meta:
+        verbose_name = _("ngạch / chức danh nghề nghiệp")
+        verbose_name_plural = _("ngạch / chức danh nghề nghiệp")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class JobPosition(models.Model):
+    name = models.CharField(_("vị trí việc làm"), max_length=255, unique=True)
+    name_folded = models.CharField(max_length=255, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("vị trí việc làm")
+        verbose_name_plural = _("vị trí việc làm")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class PersonQuerySet(models.QuerySet):
+    def restrict(self, user, action="view"):
+        from dtbd.accounts.scope import scope_of
+
+        return scope_of(user).filter_people(self, action)
+
+    def in_subtree(self, path, date=None):
+        """People assigned, on `date` (default: currently), to a unit in the subtree at `path`."""
+        from dtbd.core.db import prefix_q
+        from dtbd.core.models import valid_on_q
+
+        assignments = UnitAssignment.objects.filter(prefix_q("unit__path", path))
+        assignments = assignments.valid_on(date) if date else assignments.current()
+        return self.filter(pk__in=assignments.values("person_id"))
+
+    def active(self):
+        return self.filter(left_on__isnull=True)
+
+
+class Person(models.Model):
+    code = models.CharField(_("mã cán bộ"), max_length=30, unique=True)
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    name_folded = models.CharField(max_length=120, editable=False, db_index=True)
+    birth_date = models.DateField(_("ngày sinh"))
+    gender = models.CharField(_("giới tính"), max_length=3, choices=Gender.choices)
+    ethnicity = models.ForeignKey(Ethnicity, verbose_name=_("dân tộc"), on_delete=models.PROTECT)
+    citizen_id = models.CharField(_("số CCCD"), max_length=12, unique=True, null=True, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=15, blank=True)
+    recruited_on = models.DateField(_("ngày tuyển dụng"), null=True, blank=True)
+    party_member = models.BooleanField(_("đảng viên"), default=False)
+    party_joined_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
+    left_on = models.DateField(_("ngày thôi công tác"), null=True, blank=True)
+    leave_reason = models.CharField(_("lý do"), max_length=12, choices=LeaveReason.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cán bộ, công chức, viên chức")
+        verbose_name_plural = _("cán bộ, công chức, viên chức")
+        ordering = ["name_folded", "code"]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.full_name)
+        super().save(*args, **kwargs)
+
+    def age_on(self, date):
+        return date.year - self.birth_date.year - ((date.month, date.day) < (self.birth_date.month, self.birth_date.day))
+
+    @property
+    def is_ethnic_minority(self):
+        return self.ethnicity.is_minority
+
+
+class PersonRecord(DatedRecord):
+    class Meta:
+        abstract = True
+
+
+class UnitAssignment(PersonRecord):
+    """Which unit a person works in (công tác tại)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="unit_assignments")
+    unit = models.ForeignKey("org.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="assignments")
+
+    class Meta:
+        verbose_name = _("quá trình công tác")
+        verbose_name_plural = _("quá trình công tác")
+        ordering = ["-valid_to", "-valid_from"]
+        indexes = [models.Index(fields=["unit", "valid_to"]), models.Index(fields=["person", "valid_to"])]
+
+
+class CategoryAssignment(PersonRecord):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="category_assignments")
+    category = models.CharField(_("loại"), max_length=2, choices=Category.choices)
+
+    class Meta:
+        verbose_name = _("loại cán bộ")
+        verbose_name_plural = _("loại cán bộ")
+        indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["category", "valid_to"])]
+
+
+class RankAssignment(PersonRecord):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="rank_assignments")
+    rank = models.ForeignKey(Rank, verbose_name=_("ngạch"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("ngạch / chức danh")
+        verbose_name_plural = _("quá trình ngạch / chức danh")
+        indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["rank", "valid_to"])]
+
+
+class PostAssignment(PersonRecord):
+    """A leadership post held (several at once = kiêm nhiệm)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="post_assignments")
+    title = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    level = models.CharField(_("cấp chức vụ"), max_length=4, choices=PostLevel.choices, blank=True)
+    unit = models.ForeignKey("org.Unit", verbose_name=_("tại đơn vị"), null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("chức vụ")
+        verbose_name_plural = _("quá trình chức vụ")
+        indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["level", "valid_to"])]
+
+
+class JobAssignment(PersonRecord):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="job_assignments")
+    job_position = models.ForeignKey(JobPosition, verbose_name=_("vị trí việc làm"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("vị trí việc làm")
+        verbose_name_plural = _("quá trình vị trí việc làm")
+        indexes = [models.Index(fields=["person", "valid_to"])]
+
+
+class PlannedPost(PersonRecord):
+    """Quy hoạch: listed for a future post level."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="planned_posts")
+    level = models.CharField(_("cấp chức vụ quy hoạch"), max_length=4, choices=PostLevel.choices)
+    title = models.CharField(_("chức danh quy hoạch"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("quy hoạch")
+        verbose_name_plural = _("quy hoạch")
+        indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["level", "valid_to"])]
+
+
+class QualificationQuerySet(DatedQuerySet):
+    def held_on(self, date):
+        return self.filter(
+            (Q(issued_on__isnull=True) | Q(issued_on__lte=date)) & (Q(valid_until__isnull=True) | Q(valid_until__gte=date))
+        )
+
+
+class Qualification(models.Model):
+    """A diploma or certificate. The current level of a type is the highest record valid on the date."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="qualifications")
+    type = models.CharField(_("loại"), max_length=4, choices=QualificationType.choices)
+    level = models.CharField(_("trình độ"), max_length=10)
+    level_order = models.PositiveSmallIntegerField(editable=False)
+    major = models.CharField(_("chuyên ngành"), max_length=200, blank=True)
+    language = models.CharField(_("ngoại ngữ"), max_length=60, blank=True)
+    issuer = models.CharField(_("nơi cấp"), max_length=200, blank=True)
+    issued_on = models.DateField(_("ngày cấp"), null=True, blank=True)
+    valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    certificate_no = models.CharField(_("số hiệu văn bằng, chứng chỉ"), max_length=60, blank=True)
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.ENTERED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = QualificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("văn bằng, chứng chỉ")
+        verbose_name_plural = _("văn bằng, chứng chỉ")
+        ordering = ["type", "-level_order"]
+        indexes = [models.Index(fields=["person", "type", "level_order"]), models.Index(fields=["type", "level"])]
+
+    def __str__(self):
+        return f"{self.get_type_display()}: {self.level_label}"
+
+    @property
+    def level_label(self):
+        label = level_label(self.type, self.level)
+        return f"{self.language} {label}".strip() if self.type == QualificationType.LANGUAGE else label
+
+    def save(self, *args, **kwargs):
+        self.level_order = level_order(self.type, self.level)
+        super().save(*args, **kwargs)

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("dtbd.accounts.urls")),
+    path("don-vi/", include("dtbd.org.urls")),
+    path("can-bo/", include("dtbd.people.urls")),
+    path("bao-cao/", include("dtbd.reports.urls")),
+    path("", include("dtbd.core.urls")),
+]
