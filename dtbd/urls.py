@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("dtbd.accounts.urls")),
     path("don-vi/", include("dtbd.org.urls")),
     path("can-bo/", include("dtbd.people.urls")),
+    path("nhap-lieu/", include("dtbd.core.import_urls")),
     path("bao-cao/", include("dtbd.reports.urls")),
     path("", include("dtbd.core.urls")),
 ]
