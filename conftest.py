@@ -61,3 +61,9 @@ def users(tree):
         leader=make_user("lanhdao", Role.LEADER, scope_unit=tree.so_a),
         learner=make_user("hocvien", Role.LEARNER, person=learner_person),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
