@@ -1,4 +1,8 @@
 from django.urls import path
 
+from . import views
+
 app_name = "core"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+]

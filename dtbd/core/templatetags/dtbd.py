@@ -1,0 +1,91 @@
+"""Template helpers shared by every page: Vietnamese dates, validity periods, query strings.
+
+    {% load dtbd %}
+    {{ person.birth_date|vndate }}          -> 17/05/1985, or "không rõ ngày" when None
+    {{ assignment|period }}                 -> 01/01/2020 – nay
+    <a href="?{% qs_replace page=2 %}">     -> current query string with page=2
+"""
+import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def vndate(value, empty=None):
+    """A date (or datetime, shown in local time) as dd/mm/yyyy; None -> "không rõ ngày" (or `empty`)."""
+    if value in (None, ""):
+        return _("không rõ ngày") if empty is None else empty
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+    return str(value)
+
+
+@register.filter
+def vndatetime(value):
+    """A datetime as HH:MM dd/mm/yyyy in local time."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{value.hour:02d}:{value.minute:02d} {vndate(value)}"
+
+
+@register.filter
+def period(record):
+    """The validity of a dated record (valid_from / valid_to, valid_to inclusive): "dd/mm/yyyy – nay"."""
+    if record is None:
+        return ""
+    start = vndate(getattr(record, "valid_from", None))
+    end_value = getattr(record, "valid_to", None)
+    end = _("nay") if end_value is None else vndate(end_value)
+    return f"{start} – {end}"
+
+
+@register.simple_tag(takes_context=True)
+def qs_replace(context, **kwargs):
+    """The current query string with some parameters replaced (None or "" removes them), without the leading '?'."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else None
+    if params is None:
+        from django.http import QueryDict
+
+        params = QueryDict(mutable=True)
+    for key, value in kwargs.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return params.urlencode()
+
+
+@register.filter
+def get_item(mapping, key):
+    """dict lookup with a variable key: {{ counts|get_item:code }}."""
+    if mapping is None:
+        return None
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.simple_tag
+def user_scope(user):
+    """The user's Scope (dtbd.accounts.scope): {% user_scope request.user as scope %}{% if scope.can_write %}…"""
+    from dtbd.accounts.scope import scope_of
+
+    return scope_of(user)
+
+
+@register.simple_tag
+def page_numbers(page_obj, on_each_side=2, on_ends=1):
+    """Page numbers around the current page with Paginator.ELLIPSIS gaps: {% page_numbers page_obj as numbers %}."""
+    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=on_each_side, on_ends=on_ends))

@@ -1,0 +1,79 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dtbd.accounts.scope import CHANGE, scope_of
+from dtbd.core.db import prefix_q
+
+from . import services
+from .models import AdminLevel, Unit, UnitKind
+from .queries import not_dissolved_q
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "size": 12})
+
+
+class ParentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        return f"{'— ' * unit.depth}{unit.name} ({unit.code})"
+
+
+class UnitForm(forms.ModelForm):
+    """Create/edit a unit. The parent is chosen among the units the user may change; a unit whose parent lies
+    outside that scope (e.g. an officer's own root unit) keeps its parent."""
+
+    parent = ParentChoiceField(queryset=Unit.objects.none(), required=False, label=_("đơn vị cấp trên"))
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "kind", "admin_level", "parent", "valid_from", "valid_to"]
+        widgets = {"valid_from": DATE_WIDGET, "valid_to": DATE_WIDGET}
+        help_texts = {
+            "valid_from": _("Để trống nếu không rõ ngày thành lập."),
+            "valid_to": _("Ngày cuối cùng đơn vị còn hiệu lực (giải thể, sáp nhập). Để trống nếu đang hoạt động."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope_of(user)
+        parents = Unit.objects.restrict(user, CHANGE).filter(not_dissolved_q()).only("pk", "name", "code", "depth")
+        if self.instance.pk:
+            parents = parents.exclude(prefix_q("path", self.instance.path))
+        field = self.fields["parent"]
+        field.queryset = parents.order_by("path")
+        field.required = not self.scope.everything
+        current_parent = self.instance.parent_id
+        if self.instance.pk and not self.scope.everything and (
+            current_parent is None or not Unit.objects.restrict(user, CHANGE).filter(pk=current_parent).exists()
+        ):
+            # The user's own root unit: its place in the tree is decided above their scope.
+            field.queryset = Unit.objects.filter(pk=current_parent)
+            field.disabled = True
+            field.required = False
+            field.help_text = _("Đơn vị gốc trong phạm vi của bạn: không thể đổi đơn vị cấp trên.")
+        if not self.instance.pk or self.instance.admin_level != AdminLevel.HUYEN:
+            self.fields["admin_level"].choices = [c for c in self.fields["admin_level"].choices if c[0] != AdminLevel.HUYEN]
+        if not self.instance.pk or self.instance.kind != UnitKind.UBND_HUYEN:
+            self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0] != UnitKind.UBND_HUYEN]
+        self.fields["code"].widget.attrs.setdefault("autocomplete", "off")
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            services.validate_unit(self.instance)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+    def save(self, commit=True):
+        if not commit:
+            return super().save(commit=False)
+        return services.save_unit(self.instance)
+
+
+class UnitFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tên hoặc mã"), required=False, widget=forms.TextInput(attrs={"type": "search", "id": "unit-q", "placeholder": _("vd: so noi vu")}))
+    kind = forms.ChoiceField(label=_("Loại đơn vị"), required=False, choices=[("", _("Tất cả"))] + UnitKind.choices)
+    level = forms.ChoiceField(label=_("Cấp hành chính"), required=False, choices=[("", _("Tất cả"))] + AdminLevel.choices)
+    dissolved = forms.BooleanField(label=_("Hiện đơn vị đã giải thể"), required=False)
+
+    def is_search(self):
+        data = self.cleaned_data
+        return bool(data.get("q") or data.get("kind") or data.get("level"))

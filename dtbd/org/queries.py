@@ -1,0 +1,166 @@
+"""Scoped reads of the organisation tree and headcounts, all computed in the database.
+
+Every function takes the user (or an already scoped queryset): nothing here reads outside scope_of(user)."""
+import datetime
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from dtbd.accounts.scope import VIEW, scope_of
+from dtbd.core.text import fold
+
+from .models import AdminLevel, Unit
+
+PAGE_SIZE = 50
+
+
+def unit_for(user, pk, action=VIEW):
+    """The unit `pk` if the user's scope allows `action` on it, else Http404 (healthchecks' _get_check_for_user)."""
+    unit = Unit.objects.restrict(user, action).select_related("parent").filter(pk=pk).first()
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị trong phạm vi của bạn.")
+    return unit
+
+
+def not_dissolved_q(today=None, prefix=""):
+    """Units still valid today (valid_to is the last valid day; NULL = current)."""
+    today = today or datetime.date.today()
+    return Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": today})
+
+
+def with_tree_columns(qs, show_dissolved=False, today=None):
+    """Annotate rows of a tree listing with the number of (shown) children and of staff placed directly in the unit."""
+    from dtbd.people.models import UnitAssignment
+
+    children = Unit.objects.filter(parent=OuterRef("pk"))
+    if not show_dissolved:
+        children = children.filter(not_dissolved_q(today))
+    child_count = children.order_by().values("parent").annotate(c=Count("pk")).values("c")
+    staff = (
+        UnitAssignment.objects.filter(unit=OuterRef("pk"), valid_to__isnull=True, person__left_on__isnull=True)
+        .order_by()
+        .values("unit")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    return qs.annotate(
+        child_count=Coalesce(Subquery(child_count, output_field=IntegerField()), Value(0)),
+        staff_direct=Coalesce(Subquery(staff, output_field=IntegerField()), Value(0)),
+    )
+
+
+def base_depth(user):
+    """Depth of the top of the user's visible tree (0 = the roots of the whole tree)."""
+    scope = scope_of(user)
+    return scope.unit_path.count("/") - 1 if scope.unit_path else 0
+
+
+def tree_top(user, show_dissolved=False, today=None):
+    """The first two levels of the user's visible tree (their scope root(s) and the children), ordered by path.
+
+    Returns (rows, base_depth). One SQL query when evaluated; deeper levels load on demand (children_of)."""
+    top = base_depth(user)
+    qs = Unit.objects.restrict(user).filter(depth__lte=top + 1)
+    if not show_dissolved:
+        qs = qs.filter(not_dissolved_q(today))
+    return with_tree_columns(qs.order_by("path"), show_dissolved, today), top
+
+
+def children_of(unit, show_dissolved=False, today=None):
+    """Direct children of an (already scope-checked) unit, ordered by path."""
+    qs = Unit.objects.filter(parent=unit)
+    if not show_dissolved:
+        qs = qs.filter(not_dissolved_q(today))
+    return with_tree_columns(qs.order_by("path"), show_dissolved, today)
+
+
+def search_units(user, q="", kind="", level="", show_dissolved=False, today=None):
+    """Units in scope matching an accent-insensitive name/code search, kind and administrative level, by path."""
+    qs = Unit.objects.restrict(user).select_related("parent")
+    if q:
+        folded = fold(q)
+        qs = qs.filter(Q(name_folded__contains=folded) | Q(code__icontains=q.strip()))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if level:
+        qs = qs.filter(admin_level=level)
+    if not show_dissolved:
+        qs = qs.filter(not_dissolved_q(today))
+    return with_tree_columns(qs.order_by("path"), show_dissolved, today)
+
+
+def unit_counts(units, today=None):
+    """Counts of a unit queryset in one query: total, active, by administrative level, dissolved."""
+    active = not_dissolved_q(today)
+    return units.aggregate(
+        total=Count("pk"),
+        active=Count("pk", filter=active),
+        dissolved=Count("pk", filter=~active),
+        **{level.lower(): Count("pk", filter=active & Q(admin_level=level)) for level in AdminLevel.values},
+    )
+
+
+def current_staff(user):
+    """People currently working (not left) within the user's scope."""
+    from dtbd.people.models import Person
+
+    return Person.objects.restrict(user).active()
+
+
+def subtree_staff(unit):
+    """People currently assigned to a unit of `unit`'s subtree (the caller has checked the unit is in scope)."""
+    from dtbd.people.models import Person
+
+    return Person.objects.active().in_subtree(unit.path)
+
+
+def headcounts(people, date=None):
+    """Headcounts of a people queryset in ONE query: total, by category (CB/CC/VC/HD), by gender, ethnic minority,
+    party members, and by highest education level. `date` None = current records.
+
+    Returns a dict: total, category {code: n}, gender {code: n}, minority, party, education {code|None: n}."""
+    from dtbd.people.catalog import LEVELS, Category, Gender, QualificationType
+    from dtbd.people.queries import category_on, highest_level
+
+    edu_levels = list(LEVELS[QualificationType.EDUCATION])
+    annotated = people.annotate(_cat=category_on(date), _edu=highest_level(QualificationType.EDUCATION, date))
+    aggregates = {
+        "total": Count("pk"),
+        "minority": Count("pk", filter=Q(ethnicity__is_minority=True)),
+        "party": Count("pk", filter=Q(party_member=True)),
+        "edu_none": Count("pk", filter=Q(_edu__isnull=True)),
+    }
+    aggregates.update({f"cat_{code}": Count("pk", filter=Q(_cat=code)) for code in Category.values})
+    aggregates.update({f"gender_{code}": Count("pk", filter=Q(gender=code)) for code in Gender.values})
+    aggregates.update({f"edu_{code}": Count("pk", filter=Q(_edu=code)) for code in edu_levels})
+    row = annotated.aggregate(**aggregates)
+    return {
+        "total": row["total"],
+        "minority": row["minority"],
+        "party": row["party"],
+        "category": {code: row[f"cat_{code}"] for code in Category.values},
+        "gender": {code: row[f"gender_{code}"] for code in Gender.values},
+        "education": {**{code: row[f"edu_{code}"] for code in edu_levels}, None: row["edu_none"]},
+    }
+
+
+def headcount_rows(counts):
+    """Label the dict of `headcounts` for display: lists of (code, label, n) per dimension."""
+    from dtbd.people.catalog import LEVELS, Category, Gender, QualificationType
+
+    return {
+        "category": [(code, label, counts["category"][code]) for code, label in Category.choices],
+        "gender": [(code, label, counts["gender"][code]) for code, label in Gender.choices],
+        "education": [
+            (code, label, counts["education"][code]) for code, (label, _order) in LEVELS[QualificationType.EDUCATION].items()
+        ],
+        "education_unknown": counts["education"][None],
+    }
+
+
+def audit_entries(unit, limit=50):
+    """The unit's change history (django-auditlog), newest first, with the actor in the same query."""
+    from auditlog.models import LogEntry
+
+    return LogEntry.objects.get_for_object(unit).select_related("actor").order_by("-timestamp")[:limit]

@@ -1,0 +1,106 @@
+"""Organisation pages: tree browser, unit page with headcounts, create/edit. Reads go through org.queries (scoped)."""
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from dtbd.accounts.scope import CHANGE, scope_of
+
+from . import queries
+from .forms import UnitFilterForm, UnitForm
+
+
+@login_required
+def unit_list(request):
+    scope = scope_of(request.user)
+    form = UnitFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    show_dissolved = bool(filters.get("dissolved"))
+    context = {"form": form, "scope": scope, "show_dissolved": show_dissolved, "today": datetime.date.today()}
+    if filters and form.is_search():
+        rows = queries.search_units(
+            request.user, filters.get("q", ""), filters.get("kind", ""), filters.get("level", ""), show_dissolved
+        )
+        page = Paginator(rows, queries.PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(mode="search", page_obj=page, rows=page.object_list)
+    else:
+        rows, base_depth = queries.tree_top(request.user, show_dissolved)
+        context.update(mode="tree", rows=rows, base_depth=base_depth, indent_offset=-base_depth)
+    template = "org/_unit_results.html" if request.htmx and request.htmx.target == "unit-results" else "org/unit_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+@login_required
+def unit_children(request, pk):
+    """Rows of a unit's children for the tree browser (htmx, inserted after the parent's row)."""
+    unit = queries.unit_for(request.user, pk)
+    show_dissolved = request.GET.get("dissolved") in ("on", "1", "true")
+    rows = queries.children_of(unit, show_dissolved)
+    top = queries.base_depth(request.user)
+    context = {
+        "rows": rows,
+        "mode": "tree",
+        "base_depth": top,
+        "indent_offset": -top,
+        "show_dissolved": show_dissolved,
+        "today": datetime.date.today(),
+    }
+    return render(request, "org/_unit_rows.html", context)
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = queries.unit_for(request.user, pk)
+    scope = scope_of(request.user)
+    counts = queries.headcounts(queries.subtree_staff(unit))
+    context = {
+        "today": datetime.date.today(),
+        "unit": unit,
+        "scope": scope,
+        "can_edit": scope.can_write,
+        "ancestors": [(a, scope.contains_unit(a)) for a in unit.ancestors()],
+        "children": queries.children_of(unit, show_dissolved=True),
+        "counts": counts,
+        "rows": queries.headcount_rows(counts),
+        "entries": queries.audit_entries(unit),
+    }
+    return render(request, "org/unit_detail.html", context)
+
+
+@login_required
+def unit_create(request):
+    scope = scope_of(request.user)
+    if not scope.can_write:
+        raise PermissionDenied
+    initial = {}
+    parent_pk = request.GET.get("parent")
+    if parent_pk and parent_pk.isdigit():
+        initial["parent"] = queries.unit_for(request.user, int(parent_pk), CHANGE)
+    form = UnitForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        unit = form.save()
+        messages.success(request, _("Đã tạo đơn vị %(name)s.") % {"name": unit.name})
+        return redirect("org:unit_detail", pk=unit.pk)
+    return render(request, "org/unit_form.html", {"form": form, "unit": None, "parent": initial.get("parent")})
+
+
+@login_required
+def unit_edit(request, pk):
+    unit = queries.unit_for(request.user, pk)
+    scope = scope_of(request.user)
+    if not scope.can_write:
+        raise PermissionDenied
+    unit = queries.unit_for(request.user, pk, CHANGE)
+    form = UnitForm(request.POST or None, instance=unit, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        unit = form.save()
+        messages.success(request, _("Đã lưu đơn vị %(name)s.") % {"name": unit.name})
+        return redirect("org:unit_detail", pk=unit.pk)
+    return render(request, "org/unit_form.html", {"form": form, "unit": unit, "ancestors": unit.ancestors()})
