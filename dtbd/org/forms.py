@@ -20,7 +20,7 @@ class UnitForm(forms.ModelForm):
     """Create/edit a unit. The parent is chosen among the units the user may change; a unit whose parent lies
     outside that scope (e.g. an officer's own root unit) keeps its parent."""
 
-    parent = ParentChoiceField(queryset=Unit.objects.none(), required=False, label=_("đơn vị cấp trên"))
+    parent = ParentChoiceField(queryset=Unit.objects.none(), required=False, label=_("Đơn vị cấp trên"))
 
     class Meta:
         model = Unit
@@ -73,6 +73,10 @@ class UnitFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại đơn vị"), required=False, choices=[("", _("Tất cả"))] + UnitKind.choices)
     level = forms.ChoiceField(label=_("Cấp hành chính"), required=False, choices=[("", _("Tất cả"))] + AdminLevel.choices)
     dissolved = forms.BooleanField(label=_("Hiện đơn vị đã giải thể"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def is_search(self):
         data = self.cleaned_data

@@ -163,4 +163,4 @@ def audit_entries(unit, limit=50):
     """The unit's change history (django-auditlog), newest first, with the actor in the same query."""
     from auditlog.models import LogEntry
 
-    return LogEntry.objects.get_for_object(unit).select_related("actor").order_by("-timestamp")[:limit]
+    return LogEntry.objects.get_for_object(unit).select_related("actor", "content_type").order_by("-timestamp")[:limit]

@@ -27,7 +27,7 @@ def unit_list(request):
             request.user, filters.get("q", ""), filters.get("kind", ""), filters.get("level", ""), show_dissolved
         )
         page = Paginator(rows, queries.PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(mode="search", page_obj=page, rows=page.object_list)
+        context.update(mode="search", page_obj=page, rows=page.object_list, indent_offset=0)
     else:
         rows, base_depth = queries.tree_top(request.user, show_dissolved)
         context.update(mode="tree", rows=rows, base_depth=base_depth, indent_offset=-base_depth)

@@ -89,3 +89,29 @@ def user_scope(user):
 def page_numbers(page_obj, on_each_side=2, on_ends=1):
     """Page numbers around the current page with Paginator.ELLIPSIS gaps: {% page_numbers page_obj as numbers %}."""
     return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=on_each_side, on_ends=on_ends))
+
+
+@register.filter
+def audit_changes(entry):
+    """The field changes of an auditlog LogEntry as (label, old, new), in display form (verbose names, choice labels,
+    dd/mm/yyyy), leaving out the primary key and reverse relations, which say nothing to a reader."""
+    from django.contrib.contenttypes.models import ContentType
+
+    model = ContentType.objects.get_for_id(entry.content_type_id).model_class() if entry.content_type_id else None
+    hidden = set()
+    if model is not None:
+        for field in model._meta.get_fields():
+            if field.auto_created and not field.concrete or getattr(field, "primary_key", False):
+                hidden.update({field.name, str(getattr(field, "verbose_name", field.name))})
+    hidden_folded = {name.casefold() for name in hidden}
+    rows = []
+    for label, values in (entry.changes_display_dict or {}).items():
+        if str(label).casefold() in hidden_folded:
+            continue
+        old, new = (list(values) + [None, None])[:2]
+        rows.append((label, _blank_none(old), _blank_none(new)))
+    return rows
+
+
+def _blank_none(value):
+    return "" if value in (None, "None") else value
