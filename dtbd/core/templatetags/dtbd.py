@@ -115,3 +115,12 @@ def audit_changes(entry):
 
 def _blank_none(value):
     return "" if value in (None, "None") else value
+
+
+@register.filter
+def display_name(user):
+    """A user's name in Vietnamese order (họ + tên: last_name first_name), else the username."""
+    if user is None:
+        return ""
+    name = f"{getattr(user, 'last_name', '')} {getattr(user, 'first_name', '')}".strip()
+    return name or getattr(user, "username", "")

@@ -151,3 +151,14 @@ def test_qs_replace_keeps_other_parameters(rf):
     request = rf.get("/can-bo/?q=an&unit=3&page=2")
     assert qs_replace({"request": request}, page=5) == "q=an&unit=3&page=5"
     assert qs_replace({"request": request}, page=None) == "q=an&unit=3"
+
+
+def test_static_assets_are_vendored_and_found():
+    """app.css, app.js and htmx 2.0.x ship with the project (nothing from the internet); needs
+    STATICFILES_DIRS = [BASE_DIR / "static"] in settings."""
+    from django.contrib.staticfiles import finders
+
+    for name in ("dtbd/app.css", "dtbd/app.js", "dtbd/vendor/htmx.min.js"):
+        assert finders.find(name), name
+    with open(finders.find("dtbd/vendor/htmx.min.js"), encoding="utf-8") as fh:
+        assert 'version:"2.0.' in fh.read().replace(" ", "")

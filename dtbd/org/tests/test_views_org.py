@@ -285,3 +285,32 @@ def test_read_only_roles_cannot_create_or_edit(client, users, tree, role):
     own.refresh_from_db()
     assert own.name != "X"
     assert "org/unit_edit" not in client.get(detail(own)).content.decode()
+
+
+def test_query_counts_do_not_grow_with_the_number_of_units(client, users, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users.province)
+    urls = [
+        reverse("org:unit_list"),
+        reverse("org:unit_list") + "?q=phong",
+        reverse("org:unit_children", args=[tree.so_a.pk]),
+        detail(tree.so_a),
+        reverse("core:home"),
+    ]
+
+    def measure():
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            counts.append(len(ctx.captured_queries))
+        return counts
+
+    for i in range(5):
+        make_person(make_unit(f"A{i:03d}", f"Phòng A{i}", parent=tree.so_a, kind="PHONG"))
+    small = measure()
+    for i in range(45):
+        make_person(make_unit(f"B{i:03d}", f"Phòng B{i}", parent=tree.so_a, kind="PHONG"))
+    assert measure() == small
