@@ -103,4 +103,4 @@ def unit_edit(request, pk):
         unit = form.save()
         messages.success(request, _("Đã lưu đơn vị %(name)s.") % {"name": unit.name})
         return redirect("org:unit_detail", pk=unit.pk)
-    return render(request, "org/unit_form.html", {"form": form, "unit": unit, "ancestors": unit.ancestors()})
+    return render(request, "org/unit_form.html", {"form": form, "unit": unit})

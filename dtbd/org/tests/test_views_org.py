@@ -314,3 +314,24 @@ def test_query_counts_do_not_grow_with_the_number_of_units(client, users, tree):
     for i in range(45):
         make_person(make_unit(f"B{i:03d}", f"Phòng B{i}", parent=tree.so_a, kind="PHONG"))
     assert measure() == small
+
+
+def test_search_results_are_paginated_keeping_the_filters(client, users, tree):
+    for i in range(60):
+        make_unit(f"P{i:03d}", f"Phòng Lưu trữ {i}", parent=tree.so_b, kind="PHONG")
+    client.force_login(users.province)
+    response = client.get(reverse("org:unit_list"), {"q": "luu tru"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="unit-results")
+    html = response.content.decode()
+    assert len(response.context["rows"]) == 50
+    assert 'hx-get="?q=luu+tru&amp;page=2"' in html and 'hx-target="#unit-results"' in html and 'hx-push-url="true"' in html
+    assert "1–50 trên 60" in html
+    response = client.get(reverse("org:unit_list"), {"q": "luu tru", "page": 2})
+    assert len(response.context["rows"]) == 10
+
+
+def test_audit_history_hides_technical_fields(client, users, tree):
+    client.force_login(users.province)
+    client.post(reverse("org:unit_edit", args=[tree.so_b.pk]), _form(tree.so_b, valid_from="01/01/2008"))
+    html = client.get(detail(tree.so_b)).content.decode()
+    assert "01/01/2008" in html
+    assert "org.Unit.None" not in html and "UnitAssignment.None" not in html
