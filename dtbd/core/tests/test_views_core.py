@@ -162,3 +162,19 @@ def test_static_assets_are_vendored_and_found():
         assert finders.find(name), name
     with open(finders.find("dtbd/vendor/htmx.min.js"), encoding="utf-8") as fh:
         assert 'version:"2.0.' in fh.read().replace(" ", "")
+
+
+def test_chosen_language_middleware_ignores_accept_language(rf, settings):
+    from django.utils import translation
+
+    from dtbd.core.middleware import ChosenLanguageMiddleware
+
+    middleware = ChosenLanguageMiddleware(lambda request: None)
+    request = rf.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    middleware.process_request(request)
+    assert request.LANGUAGE_CODE == "vi"
+    request = rf.get("/", HTTP_ACCEPT_LANGUAGE="vi")
+    request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = "en"
+    middleware.process_request(request)
+    assert request.LANGUAGE_CODE == "en"
+    translation.activate("vi")

@@ -335,3 +335,26 @@ def test_audit_history_hides_technical_fields(client, users, tree):
     html = client.get(detail(tree.so_b)).content.decode()
     assert "01/01/2008" in html
     assert "org.Unit.None" not in html and "UnitAssignment.None" not in html
+
+
+@pytest.mark.browser
+def test_tree_expands_and_collapses_in_chromium(live_server, page, users, tree):
+    """htmx loads a node's children under its row; collapsing removes them (static/dtbd/app.js)."""
+    make_unit("SO_A.P1.T1", "Tổ Lưu trữ", parent=tree.phong_a, kind="KHAC")
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", "donvi")
+    page.fill("input[name=password]", "demo12345")
+    page.click(".login-card button[type=submit]")
+    page.goto(live_server.url + reverse("org:unit_list"))
+    row = page.locator(f'tr[data-path="{tree.phong_a.path}"]')
+    assert page.locator("text=Tổ Lưu trữ").count() == 0
+    row.locator(".tree-expand").click()
+    page.locator("text=Tổ Lưu trữ").wait_for()
+    assert "is-open" in row.get_attribute("class")
+    row.locator(".tree-collapse").click()
+    assert page.locator("text=Tổ Lưu trữ").count() == 0
+    # filtering by an unaccented name swaps the results without reloading the page
+    page.fill("#unit-q", "to chuc")
+    page.wait_for_function("document.querySelectorAll('#unit-results tbody tr').length === 1")
+    assert "Phòng Tổ chức" in page.locator("#unit-results tbody").inner_text()
+    assert "q=to" in page.url  # hx-push-url keeps the filter in the address bar
