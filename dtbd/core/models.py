@@ -1,6 +1,7 @@
 """Shared model bases: dated history records."""
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -53,3 +54,40 @@ class DatedRecord(models.Model):
 
     def valid_on(self, date):
         return (self.valid_from is None or self.valid_from <= date) and (self.valid_to is None or self.valid_to >= date)
+
+
+class ImportBatch(models.Model):
+    """One uploaded import file: who, when, what it would change (preview) and what it did."""
+
+    class Kind(models.TextChoices):
+        UNITS = "units", _("Đơn vị")
+        STAFF = "staff", _("Cán bộ")
+
+    class Status(models.TextChoices):
+        INVALID = "INVALID", _("Có lỗi, không nhập")
+        VALID = "VALID", _("Hợp lệ, chờ xác nhận")
+        DONE = "DONE", _("Đã nhập")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("thời điểm nhập"), null=True, blank=True)
+    kind = models.CharField(_("loại dữ liệu"), max_length=5, choices=Kind.choices)
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    file = models.FileField(_("tệp"), upload_to="imports/%Y/%m/", max_length=255)
+    status = models.CharField(_("trạng thái"), max_length=7, choices=Status.choices)
+    rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    created = models.PositiveIntegerField(_("thêm mới"), default=0)
+    changed = models.PositiveIntegerField(_("thay đổi"), default=0)
+    unchanged = models.PositiveIntegerField(_("không đổi"), default=0)
+    error_count = models.PositiveIntegerField(_("số lỗi"), default=0)
+    report = models.JSONField(_("kết quả kiểm tra"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt nhập dữ liệu")
+        verbose_name_plural = _("lượt nhập dữ liệu")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.file_name}"

@@ -1,0 +1,284 @@
+"""Shared machinery of the Excel imports (units, staff): read the first sheet, check the header row exactly,
+parse cells, collect every error as (row, column, value, message) and write rows in bulk.
+
+An importer validates the whole file before anything is written; `ImportFailed` carries the full error list.
+"""
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils import translation
+
+from .text import fold, fold_code
+
+REQUIRED = "Ô bắt buộc, không được để trống."
+DATE_FORMAT = "Ngày phải là ngày Excel hoặc văn bản dạng dd/mm/yyyy."
+_DATE_TEXT = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in the file: Excel row number (1 = header), column header, the cell as written, Vietnamese message."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self):
+        return f"Dòng {self.row}, cột '{self.column}': '{self.value}' — {self.message}"
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors):
+        self.errors = list(errors)
+        super().__init__(f"{len(self.errors)} lỗi")
+
+
+class CellError(ValueError):
+    """Raised by a cell parser; the importer turns it into a RowError with the row and column."""
+
+
+@dataclass
+class ImportReport:
+    """What an import found (and, unless a dry run, did)."""
+
+    kind: str
+    rows: int = 0
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+    preview: list = field(default_factory=list)  # [{"row", "code", "name", "action", "changes": [..]}]
+    saved: bool = False
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def summary(self):
+        return (
+            f"{self.rows} dòng: {self.created} thêm mới, {self.changed} thay đổi, {self.unchanged} không đổi"
+            + ("" if self.saved else " (chưa ghi vào cơ sở dữ liệu)")
+        )
+
+    def as_dict(self):
+        return {
+            "kind": self.kind,
+            "rows": self.rows,
+            "created": self.created,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "errors": [e.as_dict() for e in self.errors],
+            "preview": self.preview,
+            "saved": self.saved,
+        }
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_first_sheet(source):
+    """All rows of the first sheet as lists of Python values ('' for empty cells). `source`: a path or a binary file."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        if hasattr(source, "read"):
+            workbook = CalamineWorkbook.from_filelike(source)
+        else:
+            workbook = CalamineWorkbook.from_path(str(source))
+        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own error types for every kind of unreadable file
+        raise ImportFailed([RowError(0, "", "", f"Không đọc được tệp Excel (.xlsx): {exc}")]) from exc
+
+
+def cell_text(value) -> str:
+    """A cell as trimmed text; whole numbers lose their '.0'."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.strftime("%d/%m/%Y")
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def check_headers(header_row, expected) -> list:
+    """The header row must be exactly `expected` (case and accents included), in order."""
+    actual = [cell_text(v) for v in header_row]
+    while actual and actual[-1] == "":
+        actual.pop()
+    errors = []
+    expected_set = set(expected)
+    for i, name in enumerate(expected):
+        got = actual[i] if i < len(actual) else ""
+        if got == name:
+            continue
+        if got == "":
+            message = f"Thiếu cột '{name}' (cột thứ {i + 1})."
+        elif got in expected_set:
+            message = f"Sai thứ tự cột: cột thứ {i + 1} phải là '{name}', tệp có '{got}'."
+        elif fold(got) == fold(name):
+            message = f"Tên cột phải viết đúng là '{name}' (chữ hoa, dấu tiếng Việt)."
+        else:
+            message = f"Cột thứ {i + 1} phải là '{name}'."
+        errors.append(RowError(1, name, got, message))
+    for i in range(len(expected), len(actual)):
+        if actual[i]:
+            errors.append(RowError(1, actual[i], actual[i], f"Cột thừa (cột thứ {i + 1}): mẫu chỉ có {len(expected)} cột."))
+    return errors
+
+
+def data_rows(rows, width):
+    """(excel_row_number, cells padded to width) for every non-empty row after the header."""
+    for index in range(1, len(rows)):
+        cells = rows[index]
+        if all(v == "" or v is None for v in cells):
+            continue
+        if len(cells) < width:
+            cells = list(cells) + [""] * (width - len(cells))
+        yield index + 1, cells
+
+
+# ---------------------------------------------------------------- cell parsers
+
+
+def parse_date(value):
+    """A real Excel date, or text dd/mm/yyyy. Empty -> None. Raises CellError."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    match = _DATE_TEXT.match(str(value))
+    if not match:
+        raise CellError(DATE_FORMAT)
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise CellError(f"Ngày {day:02d}/{month:02d}/{year} không tồn tại.") from None
+
+
+class Codes:
+    """A coded column: accepts the code or its Vietnamese label, compared without accents, case, spaces or '_'."""
+
+    def __init__(self, choices, aliases=None):
+        with translation.override("vi"):
+            pairs = [(str(code), str(label)) for code, label in choices]
+        self.codes = [code for code, _label in pairs]
+        self._lookup = {}
+        for code, label in pairs:
+            self._lookup[fold_code(label)] = code
+        for alias, code in (aliases or {}).items():
+            self._lookup[fold_code(alias)] = code
+        for code in self.codes:
+            self._lookup[fold_code(code)] = code
+        self._memo = {}
+
+    def message(self):
+        return f"Giá trị không hợp lệ; chọn một trong: {', '.join(self.codes)}."
+
+    def parse(self, text):
+        """Text -> code; '' -> ''. Raises CellError."""
+        if not text:
+            return ""
+        try:
+            return self._memo[text]
+        except KeyError:
+            pass
+        code = self._lookup.get(fold_code(text))
+        if code is None:
+            raise CellError(self.message())
+        self._memo[text] = code
+        return code
+
+
+# ---------------------------------------------------------------- bulk writes
+
+
+def insert_rows(model, fields, rows, batch_size=5000):
+    """INSERT many rows of `model` (field names, tuples of values already in Python form) with executemany:
+    no model instances, no signals. Dates and datetimes go through the driver's adapters."""
+    if not rows:
+        return
+    opts = model._meta
+    given = {opts.get_field(name).attname for name in fields}
+    defaults = [
+        (f.name, f.get_default())
+        for f in opts.concrete_fields
+        if not f.primary_key and f.attname not in given and not f.null and (f.has_default() or f.empty_strings_allowed)
+        and not getattr(f, "auto_now_add", False) and not getattr(f, "auto_now", False)
+    ]
+    if defaults:
+        fields = tuple(fields) + tuple(name for name, _value in defaults)
+        tail = tuple(value for _name, value in defaults)
+        rows = [tuple(row) + tail for row in rows]
+    columns = ", ".join(connection.ops.quote_name(opts.get_field(name).column) for name in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {connection.ops.quote_name(opts.db_table)} ({columns}) VALUES ({placeholders})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            cursor.executemany(sql, rows[start : start + batch_size])
+
+
+def db_now():
+    """The current time in the form the database stores (for auto_now fields written by insert_rows)."""
+    from django.utils import timezone
+
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+def chunks(items, size=900):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def importer_for(kind):
+    """The import function of a kind ('units' or 'staff'): f(source, user=None, dry_run=False) -> ImportReport."""
+    if kind == "units":
+        from dtbd.org.importing import import_units
+
+        return import_units
+    if kind == "staff":
+        from dtbd.people.importing import import_staff
+
+        return import_staff
+    raise ValueError(kind)
+
+
+class ImportCommandMixin:
+    """`dtbd import-units|import-staff FILE.xlsx [--dry-run]`: exit 0 with a summary, or 1 with every error on stderr."""
+
+    kind = ""
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="tệp .xlsx theo mẫu")
+        parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi vào cơ sở dữ liệu")
+
+    def handle(self, *args, **options):
+        import sys
+        from pathlib import Path
+
+        path = Path(options["file"])
+        if not path.is_file():
+            self.stderr.write(f"Không tìm thấy tệp {path}.")
+            sys.exit(1)
+        try:
+            report = importer_for(self.kind)(path, user=None, dry_run=options["dry_run"])
+        except ImportFailed as failed:
+            for error in failed.errors:
+                self.stderr.write(str(error))
+            self.stderr.write(f"{len(failed.errors)} lỗi: không ghi dữ liệu nào.")
+            sys.exit(1)
+        prefix = "Kiểm tra (không ghi): " if options["dry_run"] else "Đã nhập: "
+        self.stdout.write(prefix + report.summary())

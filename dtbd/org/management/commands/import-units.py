@@ -1,0 +1,8 @@
+from django.core.management.base import BaseCommand
+
+from dtbd.core.importing import ImportCommandMixin
+
+
+class Command(ImportCommandMixin, BaseCommand):
+    help = "Nhập đơn vị từ tệp mẫu don-vi.xlsx (kiểm tra toàn bộ tệp; có lỗi thì không ghi gì)."
+    kind = "units"

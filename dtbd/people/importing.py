@@ -1,0 +1,638 @@
+"""Import of the staff template (can-bo.xlsx, see shared spec staff-import.md).
+
+The whole file is validated against in-memory maps (units, ranks, ethnic groups, the people already registered and
+their open records, loaded once), then saved set-based in one transaction:
+
+- people are upserted by staff code; identity fields are updated in place when they differ;
+- the file states the current situation: for each history (unit, category, rank, post, job position, planned posts)
+  the open records that the file no longer states end the day before the import day, the stated ones that are not
+  open start on the import day (change_single semantics; a record that started on the import day itself is replaced);
+  for a new person, or a history the person never had, they start on an unknown date (valid_from NULL);
+- columns 13–19 add an imported qualification (issued_on NULL) when the person holds no record of that level;
+  nothing is ever deleted from the qualifications;
+- one django-auditlog LogEntry per created or changed person, written in bulk (bulk writes send no signals).
+
+Blank optional identity cells (citizen ID, email, phone, recruitment and party dates) leave the stored value alone.
+"""
+import datetime
+import re
+from unicodedata import normalize
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dtbd.accounts.scope import Scope, scope_of
+from dtbd.core.importing import (
+    REQUIRED,
+    CellError,
+    Codes,
+    ImportFailed,
+    ImportReport,
+    RowError,
+    cell_text,
+    check_headers,
+    chunks,
+    data_rows,
+    db_now,
+    insert_rows,
+    parse_date,
+    read_first_sheet,
+)
+from dtbd.core.models import Source
+from dtbd.core.text import fold
+from dtbd.org.models import Unit
+
+from . import validators as v
+from .catalog import LEVELS, Category, Gender, PostLevel, QualificationType
+from .models import (
+    CategoryAssignment,
+    Ethnicity,
+    JobAssignment,
+    JobPosition,
+    Person,
+    PlannedPost,
+    PostAssignment,
+    Qualification,
+    Rank,
+    RankAssignment,
+    UnitAssignment,
+)
+
+HEADERS = (
+    "Mã cán bộ",  # 0
+    "Họ và tên",  # 1
+    "Ngày sinh",  # 2
+    "Giới tính",  # 3
+    "Dân tộc",  # 4
+    "Số CCCD",  # 5
+    "Mã đơn vị",  # 6
+    "Loại",  # 7
+    "Mã ngạch",  # 8
+    "Chức vụ",  # 9
+    "Cấp chức vụ",  # 10
+    "Vị trí việc làm",  # 11
+    "Trình độ chuyên môn",  # 12
+    "Chuyên ngành",  # 13
+    "Lý luận chính trị",  # 14
+    "Quản lý nhà nước",  # 15
+    "Bồi dưỡng lãnh đạo quản lý",  # 16
+    "Ngoại ngữ",  # 17
+    "Tin học",  # 18
+    "Ngày tuyển dụng",  # 19
+    "Đảng viên",  # 20
+    "Ngày vào Đảng",  # 21
+    "Quy hoạch",  # 22
+    "Email",  # 23
+    "Điện thoại",  # 24
+)
+PREVIEW_ROWS = 20
+BULK = 2000
+LOAD_ALL_ABOVE = 3000  # more keys than this: read the whole (open) table once instead of chunked IN lists
+
+# Identity fields compared and updated in place, in Person field order.
+PERSON_FIELDS = (
+    "full_name", "birth_date", "gender", "ethnicity_id", "citizen_id", "email", "phone",
+    "recruited_on", "party_member", "party_joined_on",
+)
+KEEP_WHEN_BLANK = {"citizen_id", "email", "phone", "recruited_on", "party_joined_on"}
+
+# History models: key fields compared with the file, label used in the audit entry.
+HISTORIES = {
+    "unit": (UnitAssignment, ("unit_id",), "Đơn vị"),
+    "category": (CategoryAssignment, ("category",), "Loại cán bộ"),
+    "rank": (RankAssignment, ("rank_id",), "Ngạch"),
+    "post": (PostAssignment, ("title", "level", "unit_id"), "Chức vụ"),
+    "job": (JobAssignment, ("job_position_id",), "Vị trí việc làm"),
+    "planned": (PlannedPost, ("level",), "Quy hoạch"),
+}
+
+QUAL_COLUMNS = (
+    (12, QualificationType.EDUCATION),
+    (14, QualificationType.POLITICAL),
+    (15, QualificationType.STATE_MGMT),
+    (16, QualificationType.LEADERSHIP),
+    (18, QualificationType.IT),
+)
+LANGUAGE_RE = re.compile(r"^(?P<lang>.+?)\s+(?:(?:bậc|bac)\s*)?(?P<level>[1-6]|[ABCabc][12])$", re.IGNORECASE)
+LANGUAGE_STEPS = {"1": "A1", "2": "A2", "3": "B1", "4": "B2", "5": "C1", "6": "C2"}
+LANGUAGE_MESSAGE = "Ngoại ngữ ghi dạng '<ngôn ngữ> <bậc>', bậc 1–6 hoặc A1–C2 (ví dụ 'Tiếng Anh B1', 'Anh 3')."
+
+
+def parse_language(text):
+    """'Tiếng Anh B1' / 'Anh 3' / 'tiếng pháp bậc 4' -> ('Tiếng Anh', 'B1'). Raises CellError."""
+    match = LANGUAGE_RE.match(text.strip())
+    if not match:
+        raise CellError(LANGUAGE_MESSAGE)
+    name, level = match.group("lang").strip(), match.group("level").upper()
+    level = LANGUAGE_STEPS.get(level, level)
+    if fold(name).startswith("tieng "):
+        name = name.split(None, 1)[1]
+    name = " ".join(word[:1].upper() + word[1:] for word in name.split())
+    return f"Tiếng {name}", level
+
+
+@dataclass
+class Catalogues:
+    units: dict  # code -> (id, path)
+    ranks: dict  # code -> id
+    ethnicities: dict  # folded name -> id
+    job_positions: dict  # folded name -> id
+
+
+def load_catalogues():
+    return Catalogues(
+        units={code: (pk, path) for pk, code, path in Unit.objects.values_list("id", "code", "path")},
+        ranks=dict(Rank.objects.values_list("code", "id")),
+        ethnicities=dict(Ethnicity.objects.values_list("name_folded", "id")),
+        job_positions=dict(JobPosition.objects.values_list("name_folded", "id")),
+    )
+
+
+def _fetch(queryset, field, keys, columns):
+    """values_list(*columns) of the rows whose `field` is in `keys`: chunked IN lists for a few keys, one pass over
+    the queryset for many (the caller filters). Never one query per row."""
+    if len(keys) > LOAD_ALL_ABOVE:
+        index = columns.index(field) if field in columns else None
+        rows = queryset.values_list(*columns).iterator(chunk_size=10000)
+        if index is None:
+            return list(rows)
+        return [row for row in rows if row[index] in keys]
+    result = []
+    for part in chunks(keys):
+        result.extend(queryset.filter(**{f"{field}__in": part}).values_list(*columns))
+    return result
+
+
+def import_staff(source, user=None, dry_run=False, scope: Scope | None = None, today=None) -> ImportReport:
+    """Validate `source` (path or binary file) and, unless dry_run, save it. Raises ImportFailed with every error.
+    `user` None = no particular user (command line): full scope."""
+    scope = scope or (scope_of(user) if user is not None else Scope(everything=True, can_write=True))
+    today = today or timezone.localdate()
+    rows = read_first_sheet(source)
+    if not rows:
+        raise ImportFailed([RowError(1, "", "", "Tệp không có dữ liệu (trang tính đầu tiên trống).")])
+    errors = check_headers(rows[0], HEADERS)
+    if errors:
+        raise ImportFailed(errors)
+    importer = StaffImport(scope, today, user)
+    importer.validate(rows)
+    if importer.errors:
+        raise ImportFailed(importer.errors)
+    importer.plan()
+    report = importer.report()
+    if not dry_run and (importer.created or importer.changed):
+        importer.save()
+    report.saved = not dry_run
+    return report
+
+
+class StaffImport:
+    def __init__(self, scope, today, user=None):
+        self.scope, self.today, self.user = scope, today, user
+        self.yesterday = today - datetime.timedelta(days=1)
+        self.cat = load_catalogues()
+        self.errors = []
+        self.parsed = []  # dicts, one per data row
+        self.created, self.changed, self.unchanged = [], [], 0
+
+    # ------------------------------------------------------------ validation (no database access per row)
+
+    def validate(self, rows):
+        errors, cat, today = self.errors, self.cat, self.today
+        gender_codes = Codes(Gender.choices, aliases={"Nu": "NU", "F": "NU", "M": "NAM"})
+        category_codes = Codes(Category.choices, aliases={"Hợp đồng": "HD", "Lao động hợp đồng": "HD"})
+        post_codes = Codes(PostLevel.choices, aliases={"Giám đốc": "GD", "Phó giám đốc": "PGD", "Trưởng phòng": "TP",
+                                                      "Phó trưởng phòng": "PTP", "Lãnh đạo tỉnh": "TINH"})
+        party_codes = Codes([("CO", "Có"), ("KHONG", "Không")], aliases={"x": "CO", "Đảng viên": "CO"})
+        qual_codes = {qtype: Codes([(c, label) for c, (label, _o) in LEVELS[qtype].items()]) for _i, qtype in QUAL_COLUMNS}
+        qual_codes[QualificationType.EDUCATION] = Codes(
+            [(c, label) for c, (label, _o) in LEVELS[QualificationType.EDUCATION].items()],
+            aliases={"Cử nhân": "DH", "Kỹ sư": "DH", "Thạc sỹ": "THS", "Tiến sỹ": "TS"},
+        )
+        allowed_units = None
+        if not self.scope.everything:
+            path = self.scope.unit_path or "\x00"
+            allowed_units = {code for code, (_pk, p) in cat.units.items() if p.startswith(path)}
+        date_memo, lang_memo, eth_memo = {}, {}, {}
+        seen_codes, seen_ids = {}, {}
+
+        def date_of(value):
+            try:
+                return date_memo[value]
+            except KeyError:
+                pass
+            except TypeError:
+                return parse_date(value)
+            result = date_memo[value] = parse_date(value)
+            return result
+
+        for row_no, cells in data_rows(rows, len(HEADERS)):
+            t = [normalize("NFC", c).strip() if isinstance(c, str) else cell_text(c) for c in cells[:25]]
+            row_errors = []
+
+            def err(i, message, _row=row_no, _t=t, _errors=row_errors):
+                _errors.append(RowError(_row, HEADERS[i], _t[i], message))
+
+            def coded(i, codes, required=False):
+                if not t[i]:
+                    if required:
+                        err(i, REQUIRED)
+                    return ""
+                try:
+                    return codes.parse(t[i])
+                except CellError as exc:
+                    err(i, str(exc))
+                    return None
+
+            def dated(i, required=False):
+                if not t[i]:
+                    if required:
+                        err(i, REQUIRED)
+                    return None
+                try:
+                    return date_of(cells[i])
+                except CellError as exc:
+                    err(i, str(exc))
+                    return None
+
+            code = t[0]
+            if not code:
+                err(0, REQUIRED)
+            elif message := v.code_error(code):
+                err(0, message)
+            elif code in seen_codes:
+                err(0, f"Mã cán bộ {code} trùng với dòng {seen_codes[code]}.")
+            else:
+                seen_codes[code] = row_no
+            full_name = t[1]
+            if not full_name:
+                err(1, REQUIRED)
+            elif len(full_name) > 120:
+                err(1, "Họ và tên dài quá 120 ký tự.")
+            birth_date = dated(2, required=True)
+            if birth_date and (message := v.birth_date_error(birth_date, today)):
+                err(2, message)
+            gender = coded(3, gender_codes, required=True)
+            ethnicity_id = None
+            if not t[4]:
+                err(4, REQUIRED)
+            else:
+                ethnicity_id = eth_memo.get(t[4])
+                if ethnicity_id is None:
+                    ethnicity_id = eth_memo[t[4]] = cat.ethnicities.get(fold(t[4]))
+                if ethnicity_id is None:
+                    err(4, f"Dân tộc '{t[4]}' không có trong danh mục 54 dân tộc.")
+            citizen_id = t[5]
+            if citizen_id and isinstance(cells[5], float) and citizen_id.isdigit() and len(citizen_id) < 12:
+                citizen_id = citizen_id.zfill(12)  # typed as a number: Excel dropped the leading zeros
+            if citizen_id:
+                if message := v.citizen_id_error(citizen_id, birth_date, gender or None):
+                    err(5, message)
+                elif citizen_id in seen_ids:
+                    err(5, f"Số CCCD trùng với dòng {seen_ids[citizen_id]}.")
+                else:
+                    seen_ids[citizen_id] = row_no
+            unit_code, unit_id = t[6], None
+            if not unit_code:
+                err(6, REQUIRED)
+            elif unit_code not in cat.units:
+                err(6, f"Không có đơn vị mã {unit_code}.")
+            elif allowed_units is not None and unit_code not in allowed_units:
+                err(6, f"Đơn vị {unit_code} ngoài phạm vi quản lý của bạn.")
+            else:
+                unit_id = cat.units[unit_code][0]
+            category = coded(7, category_codes, required=True)
+            rank_id = None
+            if t[8]:
+                rank_id = cat.ranks.get(t[8])
+                if rank_id is None:
+                    err(8, f"Mã ngạch {t[8]} không có trong danh mục ngạch, chức danh nghề nghiệp.")
+            post_title = t[9]
+            if len(post_title) > 200:
+                err(9, "Chức vụ dài quá 200 ký tự.")
+            post_level = coded(10, post_codes)
+            job = t[11]
+            if len(job) > 255:
+                err(11, "Vị trí việc làm dài quá 255 ký tự.")
+            quals = []
+            for i, qtype in QUAL_COLUMNS:
+                level = coded(i, qual_codes[qtype], required=(i == 12))
+                if level:
+                    quals.append((qtype, level, t[13][:200] if i == 12 else "", ""))
+            if t[17]:
+                parsed_lang = lang_memo.get(t[17])
+                if parsed_lang is None:
+                    try:
+                        parsed_lang = lang_memo[t[17]] = parse_language(t[17])
+                    except CellError as exc:
+                        err(17, str(exc))
+                if parsed_lang:
+                    quals.append((QualificationType.LANGUAGE, parsed_lang[1], "", parsed_lang[0]))
+            recruited_on = dated(19)
+            if recruited_on and (message := v.recruited_on_error(recruited_on, birth_date)):
+                err(19, message)
+            party = coded(20, party_codes)
+            party_joined_on = dated(21)
+            if party_joined_on and party != "CO" and party is not None:
+                err(21, "Chỉ ghi ngày vào Đảng khi cột 'Đảng viên' là CO.")
+            elif party_joined_on and birth_date and v.age_on(birth_date, party_joined_on) < 18:
+                err(21, "Ngày vào Đảng trước khi đủ 18 tuổi.")
+            elif party_joined_on and party_joined_on > today:
+                err(21, "Ngày vào Đảng ở tương lai.")
+            planned = set()
+            if t[22]:
+                for part in t[22].replace(",", ";").split(";"):
+                    if part.strip():
+                        try:
+                            planned.add(post_codes.parse(part.strip()))
+                        except CellError:
+                            err(22, f"Cấp quy hoạch '{part.strip()}' không hợp lệ; chọn trong: "
+                                    f"{', '.join(post_codes.codes)}, cách nhau bằng dấu ';'.")
+            email = t[23]
+            if email and (message := v.email_error(email)):
+                err(23, message)
+            phone = t[24]
+            if phone and isinstance(cells[24], float) and len(phone) == 9:
+                phone = "0" + phone  # typed as a number: Excel dropped the leading zero
+            if phone:
+                if message := v.phone_error(phone):
+                    err(24, message)
+                phone = v.normalize_phone(phone)
+
+            if row_errors:
+                errors.extend(row_errors)
+                continue
+            self.parsed.append(
+                {
+                    "row": row_no,
+                    "code": code,
+                    "unit_code": unit_code,
+                    "person": (full_name, birth_date, gender, ethnicity_id, citizen_id or None, email, phone,
+                               recruited_on, party == "CO", party_joined_on),
+                    "unit": {(unit_id,)},
+                    "category": {(category,)},
+                    "rank": {(rank_id,)} if rank_id else set(),
+                    "post": {(post_title, post_level, unit_id)} if (post_title or post_level) else set(),
+                    "job": {(fold(job),)} if job else set(),
+                    "job_name": job,
+                    "planned": {(level,) for level in planned},
+                    "quals": quals,
+                }
+            )
+        if not self.errors:
+            self._check_against_database(seen_ids)
+
+    def _check_against_database(self, file_ids):
+        """Citizen IDs held by other people; people the user may not change."""
+        codes = {row["code"] for row in self.parsed}
+        self.existing = {
+            r[0]: r[1:]
+            for r in _fetch(Person.objects.all(), "code", codes, ("code", "id") + PERSON_FIELDS)
+        }
+        holders = dict(_fetch(Person.objects.filter(citizen_id__isnull=False), "citizen_id", set(file_ids),
+                              ("citizen_id", "code")))
+        for row in self.parsed:
+            cid = row["person"][4]
+            if cid and holders.get(cid, row["code"]) != row["code"]:
+                self.errors.append(RowError(row["row"], HEADERS[5], cid,
+                                            f"Số CCCD đã thuộc về cán bộ khác (mã {holders[cid]})."))
+        person_ids = {values[0] for values in self.existing.values()}
+        self.open = {}
+        for name, (model, key_fields, _label) in HISTORIES.items():
+            records = defaultdict(list)
+            queryset = model.objects.filter(valid_to__isnull=True)
+            for row in _fetch(queryset, "person_id", person_ids, ("person_id", "id", "valid_from") + key_fields):
+                records[row[0]].append((row[1], row[2], tuple(row[3:])))
+            self.open[name] = records
+        if not self.scope.everything:
+            allowed = {pk for _code, (pk, path) in self.cat.units.items() if path.startswith(self.scope.unit_path or "\x00")}
+            for row in self.parsed:
+                old = self.existing.get(row["code"])
+                if old is None:
+                    continue
+                current_units = {key[0] for _id, _from, key in self.open["unit"].get(old[0], [])}
+                if current_units - allowed:
+                    self.errors.append(RowError(row["row"], HEADERS[0], row["code"],
+                                                f"Cán bộ {row['code']} đang thuộc đơn vị ngoài phạm vi quản lý của bạn."))
+
+    # ------------------------------------------------------------ planning (what changes)
+
+    def plan(self):
+        existing, cat = self.existing, self.cat
+        person_ids = {values[0] for values in existing.values()}
+        held = set()
+        for person_id, qtype, level, language in _fetch(
+            Qualification.objects.all(), "person_id", person_ids, ("person_id", "type", "level", "language")
+        ):
+            held.add((person_id, qtype, level, fold(language)))
+        self.to_close = defaultdict(list)  # history -> [(record id, valid_from)]
+        self.to_open = defaultdict(list)  # history -> [(row, key)] for existing people
+        self.person_updates = []  # (person id, {field: (old, new)})
+        self.new_quals = []  # (row, qtype, level, major, language)
+        self.audit = {}  # code -> {label: [old, new]}
+        job_ids = cat.job_positions
+        for row in self.parsed:
+            if row["job"]:
+                folded = next(iter(row["job"]))[0]
+                if folded in job_ids:
+                    row["job"] = {(job_ids[folded],)}
+            old = existing.get(row["code"])
+            if old is None:
+                self.created.append(row)
+                continue
+            person_id = old[0]
+            row["person_id"] = person_id
+            audit = {}
+            diff = {}
+            for index, field in enumerate(PERSON_FIELDS):
+                new_value, old_value = row["person"][index], old[index + 1]
+                if new_value != old_value and not (field in KEEP_WHEN_BLANK and new_value in (None, "")):
+                    diff[field] = (old_value, new_value)
+                    audit[field] = [str(old_value), str(new_value)]
+            if diff:
+                self.person_updates.append((person_id, diff))
+            for name, (_model, _keys, label) in HISTORIES.items():
+                wanted = row[name]
+                records = self.open[name].get(person_id, [])
+                have = {key for _id, _from, key in records}
+                if have == wanted and len(records) == len(have):
+                    continue
+                kept = set()
+                for record_id, valid_from, key in records:
+                    if key in wanted and key not in kept:
+                        kept.add(key)
+                    else:  # no longer stated, or a duplicate open record
+                        self.to_close[name].append((record_id, valid_from))
+                for key in wanted - have:
+                    self.to_open[name].append((row, key))
+                audit[label] = [self._describe(name, have), self._describe(name, wanted)]
+            for qtype, level, major, language in row["quals"]:
+                if (person_id, qtype, level, fold(language)) not in held:
+                    self.new_quals.append((row, qtype, level, major, language))
+                    audit[str(QualificationType(qtype).label)] = ["", f"{language} {level}".strip()]
+            if audit:
+                self.changed.append(row)
+                self.audit[row["code"]] = audit
+            else:
+                self.unchanged += 1
+
+    def report(self):
+        report = ImportReport(
+            kind="staff", rows=len(self.parsed), created=len(self.created), changed=len(self.changed),
+            unchanged=self.unchanged,
+        )
+        preview = []
+        for row in self.created[:PREVIEW_ROWS]:
+            preview.append({"row": row["row"], "code": row["code"], "name": row["person"][0], "action": "create",
+                            "changes": [f"Đơn vị: {row['unit_code']}"]})
+        for row in self.changed[:PREVIEW_ROWS]:
+            changes = [f"{label}: {old or '∅'} → {new or '∅'}" for label, (old, new) in self.audit[row["code"]].items()]
+            preview.append({"row": row["row"], "code": row["code"], "name": row["person"][0], "action": "update",
+                            "changes": changes})
+        report.preview = sorted(preview, key=lambda item: item["row"])[:PREVIEW_ROWS]
+        return report
+
+    # ------------------------------------------------------------ saving (set-based, one transaction)
+
+    @transaction.atomic
+    def save(self):
+        now = db_now()
+        self._create_job_positions()
+        # New people.
+        person_rows = []
+        for row in self.created:
+            p = row["person"]
+            person_rows.append((row["code"], p[0], fold(p[0]), p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9],
+                                None, "", now, now))
+        insert_rows(Person, ("code", "full_name", "name_folded", "birth_date", "gender", "ethnicity_id", "citizen_id",
+                             "email", "phone", "recruited_on", "party_member", "party_joined_on", "left_on",
+                             "leave_reason", "created_at", "updated_at"), person_rows, BULK)
+        if self.created:
+            new_codes = {row["code"] for row in self.created}
+            ids = dict(_fetch(Person.objects.all(), "code", new_codes, ("code", "id")))
+            for row in self.created:
+                row["person_id"] = ids[row["code"]]
+        # Changed identity fields.
+        self._update_people(now)
+        # Histories: close what the file no longer states, open what it states anew.
+        for name, (model, key_fields, _label) in HISTORIES.items():
+            had_any = self._had_any(model, [row["person_id"] for row, _key in self.to_open.get(name, [])])
+            closing = self.to_close.get(name, [])
+            replace = [pk for pk, valid_from in closing if valid_from is not None and valid_from >= self.today]
+            end = [pk for pk, valid_from in closing if not (valid_from is not None and valid_from >= self.today)]
+            for part in chunks(end):
+                model.objects.filter(pk__in=part).update(valid_to=self.yesterday)
+            for part in chunks(replace):
+                model.objects.filter(pk__in=part).delete()  # corrected on the day it started
+            records = []
+            for row in self.created:
+                for key in row[name]:
+                    records.append((row["person_id"],) + key + (None, None, Source.IMPORTED, "", now))
+            for row, key in self.to_open.get(name, []):
+                start = self.today if row["person_id"] in had_any else None
+                records.append((row["person_id"],) + key + (start, None, Source.IMPORTED, "", now))
+            insert_rows(model, ("person_id",) + key_fields + ("valid_from", "valid_to", "source", "decision_no",
+                                                              "created_at"), records, BULK)
+        # Qualifications.
+        from .catalog import level_order
+
+        quals = []
+        for row in self.created:
+            for qtype, level, major, language in row["quals"]:
+                quals.append((row["person_id"], qtype, level, level_order(qtype, level), major, language, "", None,
+                              None, "", Source.IMPORTED, now))
+        for row, qtype, level, major, language in self.new_quals:
+            quals.append((row["person_id"], qtype, level, level_order(qtype, level), major, language, "", None, None,
+                          "", Source.IMPORTED, now))
+        insert_rows(Qualification, ("person_id", "type", "level", "level_order", "major", "language", "issuer",
+                                    "issued_on", "valid_until", "certificate_no", "source", "created_at"), quals, BULK)
+        self._write_audit()
+
+    def _create_job_positions(self):
+        names = {}
+        for row in self.created + self.changed:
+            if row["job"]:
+                key = next(iter(row["job"]))[0]
+                if isinstance(key, str):
+                    names.setdefault(key, row["job_name"])
+        if names:
+            JobPosition.objects.bulk_create(
+                [JobPosition(name=name, name_folded=folded) for folded, name in names.items()], batch_size=BULK
+            )
+            ids = dict(JobPosition.objects.filter(name_folded__in=list(names)).values_list("name_folded", "id"))
+            for row in self.created + self.changed:
+                if row["job"]:
+                    key = next(iter(row["job"]))[0]
+                    if isinstance(key, str):
+                        row["job"] = {(ids[key],)}
+            for name, pairs in self.to_open.items():
+                if name == "job":
+                    self.to_open[name] = [(row, next(iter(row["job"]))) for row, _key in pairs]
+
+    def _update_people(self, now):
+        if not self.person_updates:
+            return
+        by_fields = defaultdict(list)
+        for person_id, diff in self.person_updates:
+            by_fields[tuple(sorted(diff))].append((person_id, diff))
+        for fields, items in by_fields.items():
+            objects = []
+            for person_id, diff in items:
+                person = Person(pk=person_id)
+                for field, (_old, new) in diff.items():
+                    setattr(person, field, new)
+                if "full_name" in diff:
+                    person.name_folded = fold(diff["full_name"][1])
+                person.updated_at = timezone.now()
+                objects.append(person)
+            update = list(fields) + (["name_folded"] if "full_name" in fields else []) + ["updated_at"]
+            Person.objects.bulk_update(objects, update, batch_size=500)
+
+    def _had_any(self, model, person_ids):
+        """People (among person_ids) with any record, open or closed, of this history."""
+        ids = set(person_ids)
+        if not ids:
+            return set()
+        return {pk for (pk,) in _fetch(model.objects.all(), "person_id", ids, ("person_id",))}
+
+    def _describe(self, name, keys):
+        """A history's keys as text, for the audit entry and the preview."""
+        if not keys:
+            return ""
+        if not hasattr(self, "_names"):
+            self._names = {
+                "unit": {pk: code for code, (pk, _p) in self.cat.units.items()},
+                "rank": {pk: code for code, pk in self.cat.ranks.items()},
+                "job": dict(JobPosition.objects.values_list("id", "name")),
+            }
+        if name in self._names:
+            return ", ".join(sorted(str(self._names[name].get(k[0], k[0])) for k in keys))
+        if name == "post":
+            return ", ".join(sorted(" ".join(filter(None, (k[0], f"({k[1]})" if k[1] else ""))) for k in keys))
+        return ", ".join(sorted(str(k[0]) for k in keys))
+
+    def _write_audit(self):
+        """One LogEntry per created or changed person (bulk writes send no signals to django-auditlog)."""
+        from auditlog.models import LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        changes_field = LogEntry._meta.get_field("changes")
+        content_type_id = ContentType.objects.get_for_model(Person).id
+        actor_id = self.user.pk if self.user is not None and self.user.is_authenticated else None
+        now = db_now()
+        rows = []
+        for row in self.created:
+            p = row["person"]
+            changes = {"code": ["None", row["code"]], "full_name": ["None", p[0]], "birth_date": ["None", str(p[1])],
+                       "Đơn vị": ["", row["unit_code"]]}
+            rows.append((content_type_id, str(row["person_id"]), row["person_id"], f"{p[0]} ({row['code']})",
+                         LogEntry.Action.CREATE, "", changes_field.get_db_prep_save(changes, connection), actor_id, now))
+        for row in self.changed:
+            p = row["person"]
+            rows.append((content_type_id, str(row["person_id"]), row["person_id"], f"{p[0]} ({row['code']})",
+                         LogEntry.Action.UPDATE, "", changes_field.get_db_prep_save(self.audit[row["code"]], connection),
+                         actor_id, now))
+        insert_rows(LogEntry, ("content_type", "object_pk", "object_id", "object_repr", "action", "changes_text",
+                               "changes", "actor", "timestamp"), rows, BULK)
