@@ -140,7 +140,7 @@ def data_rows(rows, width):
     """(excel_row_number, cells padded to width) for every non-empty row after the header."""
     for index in range(1, len(rows)):
         cells = rows[index]
-        if all(v == "" or v is None for v in cells):
+        if not any(cells):  # empty cells are "" (falsy)
             continue
         if len(cells) < width:
             cells = list(cells) + [""] * (width - len(cells))

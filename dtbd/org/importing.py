@@ -116,8 +116,8 @@ def import_units(source, user=None, dry_run=False, scope: Scope | None = None) -
         errors.extend(row_errors)
         parsed.append((row_no, code, values, not row_errors))
 
-    if not errors:
-        errors.extend(_check_tree(parsed, existing, scope))
+    errors.extend(_check_tree([p for p in parsed if p[3]], existing, scope))
+    errors.sort(key=lambda e: e.row)
     report = ImportReport(kind="units", rows=len(parsed))
     if errors:
         report.errors = errors
