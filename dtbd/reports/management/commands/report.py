@@ -1,0 +1,62 @@
+"""dtbd report <name> --unit CODE [--date YYYY-MM-DD] [--year YYYY] [--format csv|xlsx|pdf] [--output FILE]
+
+Prints the report (CSV to stdout by default) or writes it to FILE. Exactly as in spec/interfaces.md."""
+import datetime
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from dtbd.org.models import Unit
+from dtbd.reports import renderers
+from dtbd.reports.registry import all_reports, get_report
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--date: ngày không hợp lệ «{value}», cần dạng YYYY-MM-DD (ví dụ 2025-07-01).") from None
+
+
+class Command(BaseCommand):
+    help = "In hoặc ghi một báo cáo (CSV, xlsx) cho một đơn vị và các đơn vị trực thuộc."
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", help="tên báo cáo: " + ", ".join(r.name for r in all_reports()))
+        parser.add_argument("--unit", required=True, help="mã đơn vị (báo cáo gồm cả các đơn vị trực thuộc)")
+        parser.add_argument("--date", help="ngày báo cáo YYYY-MM-DD (mặc định: hôm nay)")
+        parser.add_argument("--year", type=int, help="năm báo cáo (mặc định: năm của ngày báo cáo)")
+        parser.add_argument("--format", default="csv", choices=renderers.FORMATS, help="csv (mặc định), xlsx, pdf")
+        parser.add_argument("--output", help="ghi vào tệp này thay vì in ra màn hình")
+
+    def handle(self, *args, name, unit, date, year, format, output, **options):
+        report = get_report(name)
+        if report is None:
+            known = ", ".join(r.name for r in all_reports())
+            raise CommandError(f"Không có báo cáo «{name}». Các báo cáo: {known}.")
+        unit_obj = Unit.objects.filter(code=unit).first()
+        if unit_obj is None:
+            raise CommandError(f"--unit: không tìm thấy đơn vị có mã «{unit}».")
+        on = _date(date) if date else datetime.date.today()
+        if year is not None and not 1900 <= year <= 2100:
+            raise CommandError(f"--year: năm không hợp lệ «{year}».")
+        result = renderers.run(report, unit_obj, on, year)
+        try:
+            content = renderers.render(result, format)
+        except renderers.FormatNotAvailable as exc:
+            raise CommandError(str(exc)) from None
+        if output:
+            try:
+                with open(output, "wb") as fh:
+                    fh.write(content)
+            except OSError as exc:
+                raise CommandError(f"--output: không ghi được tệp «{output}»: {exc.strerror}.") from None
+        elif format == "csv":
+            self.stdout.write(content.decode("utf-8"), ending="")
+        else:
+            stream = getattr(self.stdout, "_out", None)
+            if stream is not sys.stdout or stream.isatty():
+                raise CommandError(f"Định dạng {format} là tệp nhị phân: dùng --output TỆP (hoặc chuyển hướng ra tệp).")
+            stream.flush()
+            stream.buffer.write(content)
+            stream.buffer.flush()

@@ -1,0 +1,110 @@
+"""Report pages: the list, one page per report (form + table on screen) and its downloads. Every unit is read
+through the user's scope: a unit outside it answers 404."""
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from dtbd.accounts.scope import scope_of
+from dtbd.org.queries import unit_for
+
+from . import renderers
+from .forms import ReportForm
+from .registry import all_reports, get_report
+
+DOWNLOAD_FORMATS = ("xlsx", "csv")
+
+
+def _require_unit_scope(user):
+    scope = scope_of(user)
+    if not (scope.everything or scope.unit_path):
+        raise PermissionDenied(_("Bạn không có quyền xem báo cáo theo đơn vị."))
+
+
+def _report_or_404(name):
+    report = get_report(name)
+    if report is None:
+        raise Http404(_("Không có báo cáo này."))
+    return report
+
+
+def _default_unit(user):
+    if user.scope_unit_id and not scope_of(user).everything:
+        return user.scope_unit
+    from dtbd.org.models import Unit
+
+    roots = list(Unit.objects.restrict(user).filter(parent__isnull=True).order_by("path")[:2])
+    return roots[0] if len(roots) == 1 else None
+
+
+def _bound_form(request, report):
+    """The form bound to the query string. An out-of-scope or unknown unit id is a 404, not a form error."""
+    raw = request.GET.get("unit")
+    if raw is None:
+        return None
+    if not raw.isdigit():
+        raise Http404(_("Không tìm thấy đơn vị trong phạm vi của bạn."))
+    unit_for(request.user, int(raw))
+    return ReportForm(request.GET, user=request.user, report=report)
+
+
+def _result(report, form):
+    data = form.cleaned_data
+    date = data.get("date") or datetime.date.today()
+    return renderers.run(report, data["unit"], date, data.get("year"))
+
+
+@login_required
+def index(request):
+    _require_unit_scope(request.user)
+    return render(request, "reports/index.html", {"reports": all_reports()})
+
+
+@login_required
+def report_view(request, name):
+    _require_unit_scope(request.user)
+    report = _report_or_404(name)
+    form = _bound_form(request, report)
+    result = None
+    if form is None:
+        initial = {}
+        unit = _default_unit(request.user)
+        if unit is not None:
+            initial["unit"] = unit.pk
+        form = ReportForm(user=request.user, report=report, initial=initial)
+    elif form.is_valid():
+        result = _result(report, form)
+    context = {
+        "report": report,
+        "form": form,
+        "result": result,
+        "query": request.GET.urlencode(),
+        "formats": DOWNLOAD_FORMATS,
+    }
+    partial = request.htmx and request.htmx.target == "report-result"
+    response = render(request, "reports/_result.html" if partial else "reports/report.html", context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+@login_required
+def download(request, name, fmt):
+    _require_unit_scope(request.user)
+    report = _report_or_404(name)
+    if fmt not in DOWNLOAD_FORMATS:
+        raise Http404(_("Định dạng không hỗ trợ."))
+    form = _bound_form(request, report)
+    if form is None:
+        raise Http404(_("Chưa chọn đơn vị."))
+    if not form.is_valid():
+        errors = "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items() if k in form.fields)
+        return HttpResponseBadRequest(errors or _("Tham số không hợp lệ."), content_type="text/plain; charset=utf-8")
+    result = _result(report, form)
+    response = HttpResponse(renderers.render(result, fmt), content_type=renderers.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, f"{result.file_stem}.{fmt}")
+    return response
