@@ -182,3 +182,15 @@ def test_one_grouped_query_for_the_figures(province, django_assert_num_queries):
         levels, counts = qualification_structure(province.root, D(2025, 1, 1))
     assert levels == {"TINH", "HUYEN", "XA"}
     assert counts == {("TINH", "DH"): 1, ("TINH", "CD"): 1, ("TINH", "TC"): 1, ("HUYEN", "THS"): 1, ("XA", "CQDT"): 1}
+
+
+def test_someone_left_in_a_dissolved_unit_is_shown_not_hidden(province):
+    # An open record in the district after its dissolution is a data error: the report shows it under HUYEN
+    # rather than losing the person (and ALL stays the sum of the rows).
+    make_person(province.huyen, code="P_STUCK", education="DH")
+    assert csv_for("BT", "2026-01-01") == HEADER + (
+        "TINH,1,0,0,0,1,0,0,2\n"
+        "HUYEN,0,0,1,0,0,0,0,1\n"
+        "XA,0,1,0,0,0,0,1,2\n"
+        "ALL,1,1,1,0,1,0,1,5\n"
+    )
