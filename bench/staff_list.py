@@ -1,0 +1,205 @@
+"""Benchmark: server time of the staff list page (/can-bo/) on the 100k demo province.
+
+    .venv/bin/python bench/staff_list.py [--staff 100000] [--runs 7] [--name staff-list] [--fresh]
+
+Uses its own SQLite database under bench/out/<name>/ (DTBD_VAR_DIR; DATABASE_URL, when set, wins), migrates it
+and loads `dtbd demo --staff N` once (reused by later runs; --fresh rebuilds). Then, logged in as `tinh` (province
+manager, sees everything) with django.test.Client, it times the full request (middleware, view, queries, template)
+of the list and a few filtered variants: median of --runs after one warm-up request each, with the SQL query count
+of one more request. Next to each it times a hand-written minimal SQL (count + the same page of rows with current
+unit, category and rank) as a floor, and prints the ratio. The goal (issue 2) is a list page under 150 ms.
+
+The filter parameter names default to q / unit / category / page; override them (--search-param …) if the list's
+FilterSet names them differently. A filtered variant whose page is byte-identical to the unfiltered one is flagged:
+its parameter was probably ignored.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtbd.settings")
+
+PAGE_SIZE_DEFAULT = 50
+UNIT_CODE = "TQ.SGDDT"  # Sở Giáo dục và Đào tạo: one of the largest subtrees
+SEARCH = "nguyen van an"
+
+MINIMAL_SQL = """
+SELECT p.id, p.code, p.full_name, p.birth_date, p.gender, u.name, ca.category, r.code
+FROM people_person p
+LEFT JOIN people_unitassignment ua ON ua.person_id = p.id AND ua.valid_to IS NULL
+LEFT JOIN org_unit u ON u.id = ua.unit_id
+LEFT JOIN people_categoryassignment ca ON ca.person_id = p.id AND ca.valid_to IS NULL
+LEFT JOIN people_rankassignment ra ON ra.person_id = p.id AND ra.valid_to IS NULL
+LEFT JOIN people_rank r ON r.id = ra.rank_id
+WHERE p.left_on IS NULL {where}
+ORDER BY {order}p.name_folded, p.code
+LIMIT %s OFFSET %s
+"""
+MINIMAL_COUNT = "SELECT COUNT(*) FROM people_person p WHERE p.left_on IS NULL {where}"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--staff", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--name", default="staff-list", help="folder under bench/out/ holding the database")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the database even if it exists")
+    parser.add_argument("--page-size", type=int, default=PAGE_SIZE_DEFAULT, help="rows per page of the list")
+    parser.add_argument("--search-param", default="q")
+    parser.add_argument("--unit-param", default="unit")
+    parser.add_argument("--category-param", default="category")
+    parser.add_argument("--page-param", default="page")
+    return parser.parse_args()
+
+
+def median_ms(fn, runs):
+    fn()  # warm-up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), min(times), max(times)
+
+
+def main():
+    args = parse_args()
+    var_dir = OUT / args.name
+    if not os.environ.get("DATABASE_URL"):
+        if args.fresh:
+            shutil.rmtree(var_dir, ignore_errors=True)
+        var_dir.mkdir(parents=True, exist_ok=True)
+        os.environ["DTBD_VAR_DIR"] = str(var_dir)
+
+    import django
+
+    django.setup()
+    import logging
+
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # no "Not Found" line per timed request
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+
+    from dtbd.accounts.models import User
+    from dtbd.org.models import Unit
+    from dtbd.people.models import Person
+
+    call_command("migrate", verbosity=0)
+    existing = Person.objects.count()
+    if existing == 0:
+        start = time.perf_counter()
+        call_command("demo", seed=args.seed, staff=args.staff)
+        print(f"demo --staff {args.staff} loaded in {time.perf_counter() - start:.1f} s")
+    else:
+        print(f"reusing {connection.settings_dict['NAME']}: {existing} people (--fresh rebuilds)")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    try:
+        url = reverse("people:person_list")
+    except NoReverseMatch:
+        url = "/can-bo/"
+    unit = Unit.objects.get(code=UNIT_CODE)
+    user = User.objects.get(username="tinh")
+    client = Client()
+    client.force_login(user)
+
+    # name, query string, extra headers, minimal-SQL where clause and params, offset
+    # Filters on histories: the count as "p.id IN (…)" (SQLite drives it from the filter's index), the page as
+    # "EXISTS (…)" (SQLite walks the name index and stops when the page is full). Each string is formatted with
+    # the correlated/uncorrelated form by minimal().
+    in_path = "su.path >= %s AND su.path < %s" if connection.vendor == "sqlite" else "su.path LIKE %s"
+    subtree_where = (
+        "AND {op} (SELECT a.person_id FROM people_unitassignment a JOIN org_unit su ON su.id = a.unit_id "
+        "WHERE a.valid_to IS NULL {corr} AND " + in_path + ")"
+    )
+    subtree_params = [unit.path, unit.path + "~"] if connection.vendor == "sqlite" else [unit.path + "%"]
+    search_like = f"%{SEARCH}%"
+    variants = [
+        ("list", "", {}, "", [], 0),
+        ("page 2", f"{args.page_param}=2", {}, "", [], args.page_size),
+        (f"search '{SEARCH}'", f"{args.search_param}={SEARCH.replace(' ', '+')}", {},
+         "AND (p.name_folded LIKE %s OR p.code LIKE %s)", [search_like, search_like], 0),
+        ("search (htmx partial)", f"{args.search_param}={SEARCH.replace(' ', '+')}", {"HTTP_HX_REQUEST": "true"},
+         "AND (p.name_folded LIKE %s OR p.code LIKE %s)", [search_like, search_like], 0),
+        (f"unit {UNIT_CODE} subtree", f"{args.unit_param}={unit.pk}", {}, subtree_where, subtree_params, 0),
+        ("category CC", f"{args.category_param}=CC", {},
+         "AND {op} (SELECT c.person_id FROM people_categoryassignment c WHERE c.valid_to IS NULL {corr} "
+         "AND c.category = %s)", ["CC"], 0),
+    ]
+
+    first = client.get(url)
+    if first.status_code != 200:
+        print(f"GET {url} answered {first.status_code}: the staff list page is not available yet.")
+        if first.status_code in (301, 302):
+            print(f"  redirected to {first.get('Location')}")
+    baseline = first.content
+
+    def minimal(where, params, offset, parts=("count", "page")):
+        def run():
+            with connection.cursor() as cursor:
+                if "count" in parts:
+                    count_where = where.format(op="p.id IN", corr="")
+                    cursor.execute(MINIMAL_COUNT.format(where=count_where), params)
+                    cursor.fetchone()
+                if "page" in parts:
+                    # For a sparse filter (search), scanning then sorting the few matches beats walking the name
+                    # index (SQLite reads rows in index order until the page is full); '+' keeps it off that index.
+                    order = "+" if "LIKE" in where and connection.vendor == "sqlite" else ""
+                    page_where = where.format(op="EXISTS", corr="AND person_id = p.id")
+                    cursor.execute(MINIMAL_SQL.format(where=page_where, order=order), params + [args.page_size, offset])
+                    cursor.fetchall()
+
+        return run
+
+    rows = []
+    for name, query, headers, where, params, offset in variants:
+        full = f"{url}?{query}" if query else url
+
+        def request(full=full, headers=headers):
+            return client.get(full, **headers)
+
+        response = request()
+        with CaptureQueriesContext(connection) as captured:
+            request()
+        med, lo, hi = median_ms(request, args.runs)
+        sql_med, _lo, _hi = median_ms(minimal(where, params, offset), args.runs)
+        count_med = median_ms(minimal(where, params, offset, ("count",)), args.runs)[0]
+        page_med = median_ms(minimal(where, params, offset, ("page",)), args.runs)[0]
+        note = ""
+        if response.status_code != 200:
+            note = f"HTTP {response.status_code}"
+        elif query and not headers and response.content == baseline:
+            note = "same page as unfiltered: parameter ignored?"
+        rows.append((name, response.status_code, len(captured), med, lo, hi, sql_med, count_med, page_med, note,
+                     len(response.content)))
+
+    print()
+    print(f"GET {url} as 'tinh' on {connection.vendor}, {Person.objects.filter(left_on__isnull=True).count()} active "
+          f"people; median of {args.runs} runs (ms); minimal SQL = count + one page of {args.page_size} rows")
+    header = (f"{'variant':<28} {'HTTP':>4} {'queries':>7} {'median':>8} {'min':>8} {'max':>8} {'min. SQL':>9} "
+              f"{'(count':>7} {'+ page)':>7} {'ratio':>6} {'KB':>6}  note")
+    print(header)
+    print("-" * len(header))
+    for name, status, queries, med, lo, hi, sql_med, count_med, page_med, note, size in rows:
+        ratio = med / sql_med if sql_med else float("nan")
+        print(f"{name:<28} {status:>4} {queries:>7} {med:>8.1f} {lo:>8.1f} {hi:>8.1f} {sql_med:>9.1f} "
+              f"{count_med:>7.1f} {page_med:>7.1f} {ratio:>6.1f} {size / 1024:>6.1f}  {note}")
+    slowest = max(rows, key=lambda r: r[3])
+    print(f"\nslowest: {slowest[0]} {slowest[3]:.1f} ms (goal < 150 ms)")
+
+
+if __name__ == "__main__":
+    main()
