@@ -1,7 +1,8 @@
 """`dtbd demo [--seed N] [--staff N] [--if-empty]`: build the demo province into an empty database."""
 from django.core.management.base import BaseCommand, CommandError
 
-from dtbd.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, MIN_STAFF, DemoError, database_is_empty, generate, load
+from dtbd.core.demo import MIN_STAFF, generate
+from dtbd.core.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoError, database_is_empty, load
 
 
 class Command(BaseCommand):
