@@ -129,6 +129,7 @@ class Unit:
     weight: float = 1.0
     dept: int | None = None  # the department (sở node) it belongs to
     size: int = 0
+    former: "Unit | None" = None  # a commune's predecessor (closed on 30 June 2025)
     posts: list = field(default_factory=list)  # (title, level, holder) — holder None: a member of this unit
 
 
@@ -304,6 +305,12 @@ class _Generator:
                                      valid_to=U.HUYEN_LAST_DAY, pool="historic", sector="commune")
                        for j, office in enumerate(U.DISTRICT_OFFICES, start=1)]
             self.district_units.append((huyen, offices))
+        # Each commune's predecessor, under a former district, closed with it.
+        for i, commune in enumerate(self.communes):
+            h = i % n_huyen
+            commune.former = self.add_unit(
+                f"{pc}.H{h + 1:02d}.X{i + 1:03d}", f"{commune.name} (cũ)", "UBND_XA", "XA",
+                self.district_units[h][0].id, valid_to=U.HUYEN_LAST_DAY, pool="historic", sector="commune")
 
     def size_units(self):
         """Headcount of each unit: communes 25 %, offices 22 % (boards included), public-service units the rest."""
@@ -614,6 +621,12 @@ class _Generator:
                     p.post_assignments.append((pid, f"Trưởng {office[0].lower()}{office[1:]}", "TP", former.id,
                                                self.date_between(datetime.date(2019, 1, 1), datetime.date(2024, 6, 1)),
                                                U.HUYEN_LAST_DAY, DECISION, self.decision_no()))
+            else:  # worked in the commune's predecessor
+                p.unit_assignments.append((pid, unit.former.id, None, U.HUYEN_LAST_DAY, IMPORTED, ""))
+                if level == "GD" and self.chance(0.5):
+                    p.post_assignments.append((pid, "Chủ tịch UBND xã", "GD", unit.former.id,
+                                               self.date_between(datetime.date(2019, 1, 1), datetime.date(2024, 6, 1)),
+                                               U.HUYEN_LAST_DAY, DECISION, self.decision_no()))
             p.unit_assignments.append((pid, unit.id, U.MERGER_DAY, end, DECISION, self.decision_no()))
             moved = None
         else:
@@ -626,9 +639,8 @@ class _Generator:
                     p.unit_assignments.append((pid, other.id, None, moved - datetime.timedelta(days=1), IMPORTED, ""))
             if moved:
                 p.unit_assignments.append((pid, unit.id, moved, end, DECISION, self.decision_no("SNV")))
-            elif self.chance(0.25):
-                start = self.date_between(recruited, REFERENCE_DATE - datetime.timedelta(days=30))
-                p.unit_assignments.append((pid, unit.id, start, end, ENTERED, self.decision_no()))
+            elif self.chance(0.25):  # dated from recruitment
+                p.unit_assignments.append((pid, unit.id, recruited, end, ENTERED, self.decision_no()))
             else:
                 p.unit_assignments.append((pid, unit.id, None, end, IMPORTED, ""))
         p.category_assignments.append((pid, category, None, end, IMPORTED, ""))

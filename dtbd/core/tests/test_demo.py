@@ -64,9 +64,12 @@ def test_tree_has_the_province_departments_communes_and_closed_districts(demo):
             "Văn phòng UBND tỉnh", "Trường Chính trị tỉnh Tuyên Quang"} <= names
     assert Unit.objects.filter(kind="SO_NGANH").count() >= 15
     assert Unit.objects.filter(kind="TRUONG").count() == 1
-    communes = Unit.objects.filter(kind="UBND_XA", admin_level="XA")
+    communes = Unit.objects.filter(kind="UBND_XA", admin_level="XA", valid_to__isnull=True)
     assert communes.count() == round(SMALL / 60)
     assert not communes.exclude(valid_from=datetime.date(2025, 7, 1)).exists()
+    former = Unit.objects.filter(kind="UBND_XA", valid_to__isnull=False)  # predecessors, under former districts
+    assert former.count() == communes.count()
+    assert not former.exclude(valid_to=datetime.date(2025, 6, 30)).exclude(parent__kind="UBND_HUYEN").exists()
     districts = Unit.objects.filter(admin_level="HUYEN")
     assert districts.filter(kind="UBND_HUYEN").count() >= 2
     assert not districts.exclude(valid_to=datetime.date(2025, 6, 30)).exists()
@@ -78,8 +81,11 @@ def test_tree_has_the_province_departments_communes_and_closed_districts(demo):
 
 
 def test_communes_scale_with_staff_and_stop_at_124():
-    assert sum(1 for u in generate(1, 6000).units if u.kind == "UBND_XA") == 100
-    assert sum(1 for u in generate(1, 9000).units if u.kind == "UBND_XA") == 124
+    def communes(staff):
+        return sum(1 for u in generate(1, staff).units if u.kind == "UBND_XA" and u.valid_to is None)
+
+    assert communes(6000) == 100
+    assert communes(9000) == 124
 
 
 # ---------------------------------------------------------------- people
@@ -180,6 +186,10 @@ def test_histories_survive_the_2025_reorganisation(demo):
         after=queries.unit_on(datetime.date(2025, 9, 1), field="unit__admin_level"),
     )
     assert {(p.before, p.after) for p in levels} == {("HUYEN", "XA")}
+    # Everyone in a commune has a record before the merger (a former district or the commune's predecessor).
+    commune_people = UnitAssignment.objects.filter(unit__kind="UBND_XA", valid_to__isnull=True).values("person_id")
+    before = UnitAssignment.objects.filter(person_id__in=commune_people, valid_to=datetime.date(2025, 6, 30))
+    assert before.values("person_id").distinct().count() == commune_people.count()
 
 
 def test_dated_changes_close_the_previous_record_the_day_before(province):
