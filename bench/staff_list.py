@@ -83,8 +83,10 @@ def main():
 
     django.setup()
     import logging
+    import warnings
 
     logging.getLogger("django.request").setLevel(logging.ERROR)  # no "Not Found" line per timed request
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collected static files here
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
