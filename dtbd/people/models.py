@@ -91,7 +91,7 @@ class PersonQuerySet(models.QuerySet):
 class Person(models.Model):
     code = models.CharField(_("mã cán bộ"), max_length=30, unique=True)
     full_name = models.CharField(_("họ và tên"), max_length=120)
-    name_folded = models.CharField(max_length=120, editable=False, db_index=True)
+    name_folded = models.CharField(max_length=120, editable=False)
     birth_date = models.DateField(_("ngày sinh"))
     gender = models.CharField(_("giới tính"), max_length=3, choices=Gender.choices)
     ethnicity = models.ForeignKey(Ethnicity, verbose_name=_("dân tộc"), on_delete=models.PROTECT)
@@ -112,6 +112,7 @@ class Person(models.Model):
         verbose_name = _("cán bộ, công chức, viên chức")
         verbose_name_plural = _("cán bộ, công chức, viên chức")
         ordering = ["name_folded", "code"]
+        indexes = [models.Index(fields=["name_folded", "code"], name="person_name_code_idx")]
 
     def __str__(self):
         return f"{self.full_name} ({self.code})"
