@@ -47,3 +47,226 @@ def top_post_level_on(date=None, person_ref="pk"):
     order = Case(*[When(level=code, then=Value(rank)) for code, rank in POST_LEVEL_ORDER.items()], default=Value(0))
     qs = _valid(PostAssignment, date, person_ref).exclude(level="").annotate(o=order).order_by("-o").values("level")[:1]
     return Subquery(qs)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Staff list, detail and export (scoped reads). Filters are set-based subqueries on the indexed history tables;
+# display columns are computed only for the rows shown (see `display_rows`).
+
+PAGE_SIZE = 50
+
+
+def person_for(user, pk, action="view"):
+    """The person `pk` if the user's scope allows `action` on them, else Http404 (never says whether they exist)."""
+    from django.http import Http404
+
+    from .models import Person
+
+    person = Person.objects.restrict(user, action).select_related("ethnicity").filter(pk=pk).first()
+    if person is None:
+        raise Http404("Không tìm thấy cán bộ trong phạm vi của bạn.")
+    return person
+
+
+def years_before(date: datetime.date, years: int) -> datetime.date:
+    """The same day `years` earlier (29/02 -> 28/02 in a non-leap year)."""
+    try:
+        return date.replace(year=date.year - years)
+    except ValueError:
+        return date.replace(year=date.year - years, day=28)
+
+
+def age_q(min_age=None, max_age=None, today=None, field="birth_date"):
+    """People aged `min_age` to `max_age` (full years, both inclusive, either may be None) on `today`."""
+    from django.db.models import Q
+
+    today = today or datetime.date.today()
+    q = Q()
+    if min_age is not None:
+        q &= Q(**{f"{field}__lte": years_before(today, min_age)})
+    if max_age is not None:
+        q &= Q(**{f"{field}__gt": years_before(today, max_age + 1)})
+    return q
+
+
+def _open_or_last_q(include_left):
+    """Records that give a person's present situation: the open ones, and for people who left, the ones that ended
+    on their leaving day (record_leave closes every open record on that day)."""
+    from django.db.models import F, Q
+
+    q = Q(valid_to__isnull=True)
+    return q | Q(valid_to=F("person__left_on")) if include_left else q
+
+
+def people_in_unit_q(path, include_left=False):
+    """People whose present unit (see _open_or_last_q) lies in the subtree at `path`."""
+    from django.db.models import Q
+
+    from dtbd.core.db import prefix_q
+
+    ids = UnitAssignment.objects.filter(_open_or_last_q(include_left) & prefix_q("unit__path", path)).values("person_id")
+    return Q(pk__in=ids)
+
+
+def people_with_q(model, include_left=False, **values):
+    """People whose present record of `model` (a history model) has `values`, e.g. category='CC'."""
+    from django.db.models import Q
+
+    return Q(pk__in=model.objects.filter(_open_or_last_q(include_left), **values).values("person_id"))
+
+
+def highest_level_q(qtype, level, date=None):
+    """People whose highest `qtype` level held on `date` is `level` ("NONE": no record of that type).
+
+    Set-based: hold `level` and hold nothing of a higher order (both served by the (type, level) index)."""
+    from django.db.models import Q
+
+    from .catalog import level_order
+
+    date = date or datetime.date.today()
+    held = Qualification.objects.filter(type=qtype).held_on(date)
+    if level == "NONE":
+        return ~Q(pk__in=held.values("person_id"))
+    order = level_order(qtype, level)
+    return Q(pk__in=held.filter(level=level).values("person_id")) & ~Q(
+        pk__in=held.filter(level_order__gt=order).values("person_id")
+    )
+
+
+def _present(model, include_left_ref="left_on"):
+    """Subquery rows of `model` for the outer person: open records, or those ended on the person's leaving day."""
+    from django.db.models import Q
+
+    return model.objects.filter(person=OuterRef("pk")).filter(
+        Q(valid_to__isnull=True) | Q(valid_to=OuterRef(include_left_ref))
+    )
+
+
+def present_columns(date=None):
+    """Annotations for a person's present unit, category, rank, top post and main qualification levels.
+
+    Correlated subqueries: use them on a page of rows (or a chunk of an export), not on a whole table."""
+    from django.db.models import Case, Value, When
+
+    from .catalog import POST_LEVEL_ORDER, QualificationType
+
+    post_order = Case(*[When(level=code, then=Value(rank)) for code, rank in POST_LEVEL_ORDER.items()], default=Value(0))
+    posts = _present(PostAssignment).annotate(o=post_order).order_by("-o", "-valid_from")
+    unit = _present(UnitAssignment).order_by("-valid_from")
+    rank = _present(RankAssignment).order_by("-valid_from")
+    return {
+        "unit_pk": Subquery(unit.values("unit_id")[:1]),
+        "unit_name": Subquery(unit.values("unit__name")[:1]),
+        "category_code": Subquery(_present(CategoryAssignment).order_by("-valid_from").values("category")[:1]),
+        "rank_code": Subquery(rank.values("rank__code")[:1]),
+        "rank_name": Subquery(rank.values("rank__name")[:1]),
+        "post_level": Subquery(posts.values("level")[:1]),
+        "post_title": Subquery(posts.values("title")[:1]),
+        "edu_level": highest_level(QualificationType.EDUCATION, date),
+        "llct_level": highest_level(QualificationType.POLITICAL, date),
+    }
+
+
+def export_columns(date=None):
+    """present_columns plus the export's extra levels (QLNN, language, IT) and the job position."""
+    from .catalog import QualificationType
+    from .models import JobAssignment
+
+    columns = present_columns(date)
+    columns.update(
+        qlnn_level=highest_level(QualificationType.STATE_MGMT, date),
+        lang_level=highest_level(QualificationType.LANGUAGE, date),
+        lang_name=highest_level(QualificationType.LANGUAGE, date, field="language"),
+        it_level=highest_level(QualificationType.IT, date),
+        job_name=Subquery(_present(JobAssignment).order_by("-valid_from").values("job_position__name")[:1]),
+    )
+    return columns
+
+
+def display_rows(ids, date=None):
+    """The people `ids` with their display columns, in the order of `ids`: one query."""
+    from .models import Person
+
+    ids = list(ids)
+    rows = Person.objects.filter(pk__in=ids).select_related("ethnicity").annotate(**present_columns(date)).order_by()
+    by_pk = {row.pk: row for row in rows}
+    result = [by_pk[pk] for pk in ids if pk in by_pk]
+    for row in result:
+        label_row(row)
+    return result
+
+
+def label_row(row):
+    """Display labels of the codes annotated by present_columns (category, post level, qualification levels)."""
+    from .catalog import Category, PostLevel, QualificationType, level_label
+
+    row.category_label = Category(row.category_code).label if row.category_code in Category.values else ""
+    row.post_level_label = PostLevel(row.post_level).label if row.post_level in PostLevel.values else ""
+    row.edu_label = level_label(QualificationType.EDUCATION, row.edu_level) if row.edu_level else ""
+    row.llct_label = level_label(QualificationType.POLITICAL, row.llct_level) if row.llct_level else ""
+    return row
+
+
+def planned_levels_by_person(ids):
+    """{person_id: [level, …]} of the open planned posts of `ids` (one query)."""
+    from .models import PlannedPost
+
+    result = {}
+    for person_id, level in (
+        PlannedPost.objects.filter(person_id__in=list(ids), valid_to__isnull=True).order_by("person_id", "level").values_list("person_id", "level")
+    ):
+        result.setdefault(person_id, []).append(level)
+    return result
+
+
+def histories(person):
+    """Every dated history of a person for the record page, each newest first (open records on top)."""
+    from django.db.models import F
+
+    from .models import JobAssignment, PlannedPost
+
+    newest = (F("valid_to").desc(nulls_first=True), F("valid_from").desc(nulls_last=True), "-pk")
+    return {
+        "units": list(UnitAssignment.objects.filter(person=person).select_related("unit").order_by(*newest)),
+        "categories": list(CategoryAssignment.objects.filter(person=person).order_by(*newest)),
+        "ranks": list(RankAssignment.objects.filter(person=person).select_related("rank").order_by(*newest)),
+        "posts": list(PostAssignment.objects.filter(person=person).select_related("unit").order_by(*newest)),
+        "jobs": list(JobAssignment.objects.filter(person=person).select_related("job_position").order_by(*newest)),
+        "planned": list(PlannedPost.objects.filter(person=person).order_by(*newest)),
+    }
+
+
+def qualifications_by_type(person, date=None):
+    """[(type, label, [qualification, …])] for every qualification type, each record flagged `is_highest` when it is
+    the current highest of its type (held on `date`, highest order). One query."""
+    from .catalog import QualificationType
+
+    date = date or datetime.date.today()
+    records = list(Qualification.objects.filter(person=person).order_by("type", "-level_order", "-issued_on", "-pk"))
+    groups = []
+    for qtype, label in QualificationType.choices:
+        items = [q for q in records if q.type == qtype]
+        highest = next((q for q in items if (q.issued_on is None or q.issued_on <= date) and (q.valid_until is None or q.valid_until >= date)), None)
+        for q in items:
+            q.is_highest = q is highest
+        groups.append((qtype, label, items))
+    return groups
+
+
+def audit_entries(person, limit=100):
+    """Change history of a person and of their qualifications and history records (also deleted ones), newest
+    first, with the actor: one query."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from .models import JobAssignment, Person, PlannedPost
+
+    related = (Qualification, UnitAssignment, CategoryAssignment, RankAssignment, PostAssignment, JobAssignment, PlannedPost)
+    types = ContentType.objects.get_for_models(Person, *related)
+    q = Q(content_type=types[Person], object_id=person.pk)
+    for model in related:
+        q |= Q(content_type=types[model], object_id__in=model.objects.filter(person=person).values("pk"))
+    # deleted records: their DELETE entry keeps the old values, the person's id among them
+    q |= Q(content_type__in=[types[m] for m in related], action=LogEntry.Action.DELETE, changes__person__0=str(person.pk))
+    return LogEntry.objects.filter(q).select_related("actor", "content_type").order_by("-timestamp", "-pk")[:limit]
