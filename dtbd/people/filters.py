@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dtbd.core.text import fold
 from dtbd.org.models import Unit
+from dtbd.org.queries import base_depth
 
 from . import queries
 from .catalog import LEVELS, Category, Gender, PostLevel, QualificationType
@@ -34,8 +35,16 @@ def level_filter_choices(qtype, none_label=None):
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    """Units indented by their depth below the top of the user's tree."""
+
+    top_depth = 0
+
     def label_from_instance(self, unit):
-        return f"{'— ' * unit.rel_depth}{unit.name}"
+        return f"{'— ' * max(unit.depth - self.top_depth, 0)}{unit.name}"
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    field_class = UnitChoiceField
 
 
 class PersonFilterSet(django_filters.FilterSet):
@@ -49,7 +58,7 @@ class PersonFilterSet(django_filters.FilterSet):
             attrs={"type": "search", "id": "person-q", "placeholder": _("vd: nguyen van an"), "autocomplete": "off"}
         ),
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitFilter(
         label=_("Đơn vị (gồm đơn vị trực thuộc)"), queryset=Unit.objects.none(), method="filter_unit", empty_label=_("Tất cả")
     )
     category = django_filters.ChoiceFilter(label=_("Loại"), choices=Category.choices, method="filter_category", empty_label=_("Tất cả"))
@@ -113,12 +122,8 @@ class PersonFilterSet(django_filters.FilterSet):
         self.user = user or getattr(request, "user", None)
         units = Unit.objects.restrict(self.user).only("pk", "name", "depth").order_by("path")
         field = self.form.fields["unit"]
-        field.__class__ = UnitChoiceField
         field.queryset = units
-        from dtbd.org.queries import base_depth
-
-        top = base_depth(self.user)
-        field.iterator = _depth_iterator(top)
+        field.top_depth = base_depth(self.user)
         self.form.label_suffix = ""
         # date-independent filters read the open records; with people who left, their last ones
         self.include_left = bool(self.form.is_bound and self.data.get("include_left") in ("on", "true", "1", "True"))
@@ -182,14 +187,3 @@ class PersonFilterSet(django_filters.FilterSet):
     def is_filtered(self):
         return bool(self.form.is_bound and any(self.data.get(name) for name in self.filters))
 
-
-def _depth_iterator(top):
-    """ModelChoiceIterator whose labels are indented by depth relative to the top of the user's tree."""
-    from django.forms.models import ModelChoiceIterator
-
-    class DepthIterator(ModelChoiceIterator):
-        def choice(self, obj):
-            obj.rel_depth = max(obj.depth - top, 0)
-            return super().choice(obj)
-
-    return DepthIterator

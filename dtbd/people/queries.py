@@ -121,16 +121,18 @@ def highest_level_q(qtype, level, date=None):
     Set-based: hold `level` and hold nothing of a higher order (both served by the (type, level) index)."""
     from django.db.models import Q
 
-    from .catalog import level_order
+    from .catalog import LEVELS, level_order
 
     date = date or datetime.date.today()
     held = Qualification.objects.filter(type=qtype).held_on(date)
     if level == "NONE":
         return ~Q(pk__in=held.values("person_id"))
     order = level_order(qtype, level)
-    return Q(pk__in=held.filter(level=level).values("person_id")) & ~Q(
-        pk__in=held.filter(level_order__gt=order).values("person_id")
-    )
+    higher = [code for code, (_label, o) in LEVELS[qtype].items() if o > order]
+    q = Q(pk__in=held.filter(level=level).values("person_id"))
+    if higher:
+        q &= ~Q(pk__in=held.filter(level__in=higher).values("person_id"))
+    return q
 
 
 def _present(model, include_left_ref="left_on"):
@@ -270,3 +272,14 @@ def audit_entries(person, limit=100):
     # deleted records: their DELETE entry keeps the old values, the person's id among them
     q |= Q(content_type__in=[types[m] for m in related], action=LogEntry.Action.DELETE, changes__person__0=str(person.pk))
     return LogEntry.objects.filter(q).select_related("actor", "content_type").order_by("-timestamp", "-pk")[:limit]
+
+
+def mask_audit_field(entries, field, mask):
+    """The log entries with the old/new values of `field` replaced by mask(value), in memory only (for readers who
+    may not see that field, e.g. the citizen ID for read-only roles)."""
+    entries = list(entries)
+    for entry in entries:
+        changes = entry.changes if isinstance(entry.changes, dict) else None
+        if changes and field in changes:
+            changes[field] = [mask(v) if v not in (None, "None", "") else v for v in changes[field]]
+    return entries

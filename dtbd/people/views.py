@@ -24,7 +24,7 @@ from .models import Person
 
 
 def _filterset(request):
-    return PersonFilterSet(request.GET or None, queryset=Person.objects.restrict(request.user), request=request)
+    return PersonFilterSet(request.GET, queryset=Person.objects.restrict(request.user), request=request)
 
 
 @login_required
@@ -71,6 +71,9 @@ def person_detail(request, pk):
     groups = queries.qualifications_by_type(person)
     today = datetime.date.today()
     own = request.user.person_id == person.pk
+    entries = queries.audit_entries(person)
+    if not (scope.can_write or own):
+        entries = queries.mask_audit_field(entries, "citizen_id", exports.mask_citizen_id)
     context = {
         "person": person,
         "row": row,
@@ -83,7 +86,7 @@ def person_detail(request, pk):
         "current_planned": [r for r in h["planned"] if r.valid_to is None],
         "qualification_groups": groups,
         "has_qualifications": any(items for _type, _label, items in groups),
-        "entries": queries.audit_entries(person),
+        "entries": entries,
         "today": today,
         "age": person.age_on(person.left_on or today),
         "citizen_id": person.citizen_id if scope.can_write or own else exports.mask_citizen_id(person.citizen_id),
