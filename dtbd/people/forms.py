@@ -49,9 +49,19 @@ class PersonForm(forms.ModelForm):
     birth_date = date_field(_("Ngày sinh"), required=True)
     recruited_on = date_field(_("Ngày tuyển dụng"))
     party_joined_on = date_field(_("Ngày vào Đảng"))
-    unit = UnitField(queryset=Unit.objects.none(), label=_("Đơn vị công tác"))
+    unit = UnitField(
+        queryset=Unit.objects.none(),
+        label=_("Đơn vị công tác"),
+        error_messages={"invalid_choice": _("Đơn vị không có hoặc không thuộc phạm vi bạn được cập nhật.")},
+    )
     category = forms.ChoiceField(label=_("Loại cán bộ"), choices=[("", "—")] + Category.choices)
-    rank = RankField(queryset=Rank.objects.all(), required=False, label=_("Ngạch / chức danh nghề nghiệp"), empty_label="—")
+    rank = RankField(
+        queryset=Rank.objects.all(),
+        required=False,
+        label=_("Ngạch / chức danh nghề nghiệp"),
+        empty_label="—",
+        error_messages={"invalid_choice": _("Mã ngạch không có trong danh mục ngạch, chức danh nghề nghiệp.")},
+    )
     post_title = forms.CharField(label=_("Chức vụ"), required=False, max_length=200, help_text=_("Chức vụ chính; các chức vụ kiêm nhiệm khác được giữ nguyên."))
     post_level = forms.ChoiceField(label=_("Cấp chức vụ"), required=False, choices=[("", _("Không giữ chức vụ lãnh đạo"))] + PostLevel.choices)
     job_position = forms.CharField(label=_("Vị trí việc làm"), required=False, max_length=255)
@@ -77,6 +87,7 @@ class PersonForm(forms.ModelForm):
         error_messages = {
             "code": {"unique": _("Mã cán bộ này đã có trong hệ thống.")},
             "citizen_id": {"unique": _("Số CCCD này đã có trong hệ thống (hồ sơ của một cán bộ khác).")},
+            "email": {"invalid": _("Địa chỉ email không hợp lệ.")},
         }
 
     def __init__(self, *args, user, **kwargs):
