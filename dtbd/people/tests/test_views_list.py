@@ -150,7 +150,7 @@ def test_htmx_request_returns_only_the_results(client, users, staff):
     assert "HX-Request" in response["Vary"]
     full = client.get(URL).content.decode()
     assert 'hx-get="%s"' % URL in full and 'hx-target="#person-results"' in full and 'hx-push-url="true"' in full
-    assert "keyup changed delay:400ms" in full
+    assert "input changed delay:400ms from:#person-q" in full
 
 
 def test_pagination_50_per_page_with_htmx_links(client, users, tree):
