@@ -182,8 +182,3 @@ class PersonFilterSet(django_filters.FilterSet):
 
     def filter_age_to(self, queryset, name, value):
         return queryset.filter(queries.age_q(max_age=int(value))) if value is not None else queryset
-
-    @property
-    def is_filtered(self):
-        return bool(self.form.is_bound and any(self.data.get(name) for name in self.filters))
-

@@ -7,7 +7,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from dtbd.core.models import Source
-from dtbd.core.testing import make_person, make_unit
+from dtbd.core.testing import make_person
 from dtbd.people import queries
 from dtbd.people.models import Ethnicity, Person, UnitAssignment
 
