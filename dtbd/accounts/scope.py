@@ -1,7 +1,7 @@
 """What a user may see and change. Every read of units and staff goes through `scope_of(user)`.
 
 - system admin, province manager: everything (write);
-- unit officer: their unit's subtree (write);
+- unit officer: their unit's subtree (write) — people currently there, and those who left from there;
 - leader: a subtree, read-only; training institution staff: their institution's subtree, read-only;
 - learner: their own staff record, read-only;
 - anyone else: nothing.
@@ -42,7 +42,7 @@ class Scope:
         if self.everything:
             return qs
         if self.unit_path:
-            return qs.in_subtree(self.unit_path)
+            return qs.last_placed_in_subtree(self.unit_path)
         if self.person_id:
             return qs.filter(pk=self.person_id)
         return qs.none()

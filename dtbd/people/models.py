@@ -84,6 +84,18 @@ class PersonQuerySet(models.QuerySet):
         assignments = assignments.valid_on(date) if date else assignments.current()
         return self.filter(pk__in=assignments.values("person_id"))
 
+    def last_placed_in_subtree(self, path):
+        """People whose current unit is in the subtree at `path`, and those who left while in it (their unit
+        record ended on their leaving day): a unit keeps sight of its former staff's history."""
+        from django.db.models import F
+
+        from dtbd.core.db import prefix_q
+
+        assignments = UnitAssignment.objects.filter(prefix_q("unit__path", path)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to=F("person__left_on"))
+        )
+        return self.filter(pk__in=assignments.values("person_id"))
+
     def active(self):
         return self.filter(left_on__isnull=True)
 

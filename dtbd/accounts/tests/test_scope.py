@@ -73,3 +73,14 @@ def test_officer_loses_sight_of_someone_who_moved_out(users, staff, tree):
     assert "A1" in codes(Person.objects.restrict(users.institution))
     old = UnitAssignment.objects.get(person=person, unit=tree.so_a)
     assert old.valid_to == datetime.date(2025, 12, 31) and old.valid_from is None
+
+
+@pytest.mark.django_db
+def test_officer_keeps_sight_of_someone_who_left_from_their_unit(users, staff):
+    import datetime
+
+    from dtbd.people.services import record_leave
+
+    record_leave(staff["a_office"], datetime.date(2026, 3, 31), "RETIRED")
+    assert "A2" in codes(Person.objects.restrict(users.officer))
+    assert "A2" not in codes(Person.objects.restrict(users.institution))
