@@ -106,7 +106,7 @@ def test_english_translation(client, users):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
     html = client.get("/").content.decode()
-    assert "Units" in html and "Log out" in html
+    assert "Units" in html and "Log out" in html and ">Staff<" in html
     assert "Đăng xuất" not in html
 
 
