@@ -90,12 +90,19 @@ def main():
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import NoReverseMatch, reverse
 
     from dtbd.accounts.models import User
     from dtbd.org.models import Unit
     from dtbd.people.models import Person
+
+    # A request would otherwise clear the query log (reset_queries) and close the connection between requests.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, reset_queries
+
+    request_started.disconnect(reset_queries)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
 
     call_command("migrate", verbosity=0)
     existing = Person.objects.count()
@@ -174,7 +181,13 @@ def main():
             return client.get(full, **headers)
 
         response = request()
-        with CaptureQueriesContext(connection) as captured:
+        captured = []
+
+        def count(execute, sql, params, many, context):
+            captured.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             request()
         med, lo, hi = median_ms(request, args.runs)
         sql_med, _lo, _hi = median_ms(minimal(where, params, offset), args.runs)
