@@ -67,3 +67,15 @@ def users(tree):
 def _fast_password_hashing(settings):
     """Tests create many users; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _catalogues_after_flush(request):
+    """Transactional tests (live server, browser) start from a flushed database, which loses the catalogues seeded
+    by migrations: seed them again for those tests only."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        from dtbd.people.models import Ethnicity, Rank
+        from dtbd.people.seed import seed_catalogues
+
+        seed_catalogues(Ethnicity, Rank)

@@ -10,4 +10,4 @@ class OrgConfig(AppConfig):
 
         from .models import Unit
 
-        auditlog.register(Unit, exclude_fields=["path", "depth", "name_folded"])
+        auditlog.register(Unit, exclude_fields=["id", "path", "depth", "name_folded", "children", "assignments", "postassignment"])
