@@ -156,7 +156,7 @@ class UnitAssignment(PersonRecord):
         verbose_name = _("quá trình công tác")
         verbose_name_plural = _("quá trình công tác")
         ordering = ["-valid_to", "-valid_from"]
-        indexes = [models.Index(fields=["unit", "valid_to"]), models.Index(fields=["person", "valid_to"])]
+        indexes = [models.Index(fields=["unit", "valid_to", "person"]), models.Index(fields=["person", "valid_to"])]
 
 
 class CategoryAssignment(PersonRecord):
@@ -166,7 +166,7 @@ class CategoryAssignment(PersonRecord):
     class Meta:
         verbose_name = _("loại cán bộ")
         verbose_name_plural = _("loại cán bộ")
-        indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["category", "valid_to"])]
+        indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["category", "valid_to", "person"])]
 
 
 class RankAssignment(PersonRecord):
@@ -176,7 +176,7 @@ class RankAssignment(PersonRecord):
     class Meta:
         verbose_name = _("ngạch / chức danh")
         verbose_name_plural = _("quá trình ngạch / chức danh")
-        indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["rank", "valid_to"])]
+        indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["rank", "valid_to", "person"])]
 
 
 class PostAssignment(PersonRecord):
@@ -190,7 +190,7 @@ class PostAssignment(PersonRecord):
     class Meta:
         verbose_name = _("chức vụ")
         verbose_name_plural = _("quá trình chức vụ")
-        indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["level", "valid_to"])]
+        indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["level", "valid_to", "person"])]
 
 
 class JobAssignment(PersonRecord):
@@ -213,7 +213,7 @@ class PlannedPost(PersonRecord):
     class Meta:
         verbose_name = _("quy hoạch")
         verbose_name_plural = _("quy hoạch")
-        indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["level", "valid_to"])]
+        indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["level", "valid_to", "person"])]
 
 
 class QualificationQuerySet(DatedQuerySet):
@@ -245,7 +245,7 @@ class Qualification(models.Model):
         verbose_name = _("văn bằng, chứng chỉ")
         verbose_name_plural = _("văn bằng, chứng chỉ")
         ordering = ["type", "-level_order"]
-        indexes = [models.Index(fields=["person", "type", "level_order"]), models.Index(fields=["type", "level"])]
+        indexes = [models.Index(fields=["person", "type", "level_order"]), models.Index(fields=["type", "level", "person", "issued_on", "valid_until"])]
 
     def __str__(self):
         return f"{self.get_type_display()}: {self.level_label}"
