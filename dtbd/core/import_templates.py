@@ -124,7 +124,7 @@ def _write(kind, headers, notes):
 
 def write_sheet(path, headers, rows):
     """Write a plain import file (header row + rows; date values become real Excel dates). For tests and benchmarks."""
-    import datetime
+    from .spreadsheet import write_cell
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet()
@@ -132,13 +132,6 @@ def write_sheet(path, headers, rows):
     sheet.write_row(0, 0, headers)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
-            if value is None or value == "":
-                continue
-            if isinstance(value, datetime.date):
-                sheet.write_datetime(r, c, datetime.datetime(value.year, value.month, value.day), date)
-            elif isinstance(value, str):
-                sheet.write_string(r, c, value)
-            else:
-                sheet.write(r, c, value)
+            write_cell(sheet, r, c, value, date, guard=False)
     book.close()
     return path

@@ -8,6 +8,8 @@ import tempfile
 import xlsxwriter
 from django.utils.translation import gettext as _
 
+from dtbd.core.spreadsheet import write_cell
+
 from . import queries
 from .catalog import Category, Gender, PostLevel, QualificationType, level_label
 
@@ -19,13 +21,6 @@ def mask_citizen_id(value):
     if not value:
         return ""
     return "*" * (len(value) - 4) + value[-4:]
-
-
-def _safe(value):
-    """Text that Excel would read as a formula is prefixed with an apostrophe (formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def columns():
@@ -133,14 +128,7 @@ def write_staff_xlsx(people, path, *, show_citizen_id, today=None):
                 person.left_on,
             ]
             for col, value in enumerate(values):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, datetime.date):
-                    sheet.write_datetime(row_no, col, datetime.datetime(value.year, value.month, value.day), date_fmt)
-                elif isinstance(value, int):
-                    sheet.write_number(row_no, col, value)
-                else:
-                    sheet.write_string(row_no, col, str(_safe(value)))
+                write_cell(sheet, row_no, col, value, date_fmt)
     sheet.autofilter(0, 0, max(row_no, 1), len(cols) - 1)
     workbook.close()
     return row_no

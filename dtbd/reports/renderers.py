@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from dtbd.core.spreadsheet import safe_text
+
 from .registry import ALL, Report
 
 FORMATS = ("csv", "xlsx", "pdf")
@@ -55,19 +57,12 @@ def run(report: Report, unit, date: datetime.date, year: int | None = None) -> R
     return ReportResult(report, unit, date, year, report.rows(unit, date, year))
 
 
-def _safe_cell(value):
-    """Guard text cells against formula injection when the CSV is opened in a spreadsheet."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(result: ReportResult) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(result.report.keys)
     for row in result.rows:
-        writer.writerow([_safe_cell(v) for v in row])
+        writer.writerow([safe_text(v) for v in row])
     return out.getvalue()
 
 
