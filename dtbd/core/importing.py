@@ -206,7 +206,8 @@ class Codes:
 
 
 def insert_rows(model, fields, rows, batch_size=5000):
-    """INSERT many rows of `model` (field names, tuples of values already in Python form) with executemany:
+    """INSERT many rows of `model` (field names, tuples of values already in Python form) with executemany, or COPY
+    on PostgreSQL:
     no model instances, no signals. Dates and datetimes go through the driver's adapters."""
     if not rows:
         return
@@ -223,9 +224,15 @@ def insert_rows(model, fields, rows, batch_size=5000):
         tail = tuple(value for _name, value in defaults)
         rows = [tuple(row) + tail for row in rows]
     columns = ", ".join(connection.ops.quote_name(opts.get_field(name).column) for name in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {connection.ops.quote_name(opts.db_table)} ({columns}) VALUES ({placeholders})"
+    table = connection.ops.quote_name(opts.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY is several times faster than INSERT batches on PostgreSQL (psycopg 3 adapts each value).
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
         for start in range(0, len(rows), batch_size):
             cursor.executemany(sql, rows[start : start + batch_size])
 
