@@ -149,8 +149,10 @@ class PersonRecord(DatedRecord):
 class UnitAssignment(PersonRecord):
     """Which unit a person works in (công tác tại)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="unit_assignments")
-    unit = models.ForeignKey("org.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="assignments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="unit_assignments", db_index=False)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="assignments", db_index=False
+    )
 
     class Meta:
         verbose_name = _("quá trình công tác")
@@ -160,7 +162,7 @@ class UnitAssignment(PersonRecord):
 
 
 class CategoryAssignment(PersonRecord):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="category_assignments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="category_assignments", db_index=False)
     category = models.CharField(_("loại"), max_length=2, choices=Category.choices)
 
     class Meta:
@@ -170,8 +172,8 @@ class CategoryAssignment(PersonRecord):
 
 
 class RankAssignment(PersonRecord):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="rank_assignments")
-    rank = models.ForeignKey(Rank, verbose_name=_("ngạch"), on_delete=models.PROTECT)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="rank_assignments", db_index=False)
+    rank = models.ForeignKey(Rank, verbose_name=_("ngạch"), on_delete=models.PROTECT, db_index=False)
 
     class Meta:
         verbose_name = _("ngạch / chức danh")
@@ -182,7 +184,7 @@ class RankAssignment(PersonRecord):
 class PostAssignment(PersonRecord):
     """A leadership post held (several at once = kiêm nhiệm)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="post_assignments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="post_assignments", db_index=False)
     title = models.CharField(_("chức vụ"), max_length=200, blank=True)
     level = models.CharField(_("cấp chức vụ"), max_length=4, choices=PostLevel.choices, blank=True)
     unit = models.ForeignKey("org.Unit", verbose_name=_("tại đơn vị"), null=True, blank=True, on_delete=models.PROTECT)
@@ -194,7 +196,7 @@ class PostAssignment(PersonRecord):
 
 
 class JobAssignment(PersonRecord):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="job_assignments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="job_assignments", db_index=False)
     job_position = models.ForeignKey(JobPosition, verbose_name=_("vị trí việc làm"), on_delete=models.PROTECT)
 
     class Meta:
@@ -206,7 +208,7 @@ class JobAssignment(PersonRecord):
 class PlannedPost(PersonRecord):
     """Quy hoạch: listed for a future post level."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="planned_posts")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="planned_posts", db_index=False)
     level = models.CharField(_("cấp chức vụ quy hoạch"), max_length=4, choices=PostLevel.choices)
     title = models.CharField(_("chức danh quy hoạch"), max_length=200, blank=True)
 
@@ -226,7 +228,7 @@ class QualificationQuerySet(DatedQuerySet):
 class Qualification(models.Model):
     """A diploma or certificate. The current level of a type is the highest record valid on the date."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="qualifications")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="qualifications", db_index=False)
     type = models.CharField(_("loại"), max_length=4, choices=QualificationType.choices)
     level = models.CharField(_("trình độ"), max_length=10)
     level_order = models.PositiveSmallIntegerField(editable=False)
