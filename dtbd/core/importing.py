@@ -28,6 +28,10 @@ class RowError:
     message: str
 
     def __str__(self):
+        if not self.row:  # the file as a whole (unreadable, empty sheet)
+            return self.message
+        if not self.column:
+            return f"Dòng {self.row}: {self.message}"
         return f"Dòng {self.row}, cột '{self.column}': '{self.value}' — {self.message}"
 
     def as_dict(self):

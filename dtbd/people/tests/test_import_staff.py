@@ -289,3 +289,15 @@ def test_command_line(tree, tmp_path, capsys):
     err = capsys.readouterr().err
     assert ("Dòng 2, cột 'Mã ngạch': '99.999' — Mã ngạch 99.999 không có trong danh mục ngạch, chức danh nghề nghiệp."
             in err)
+
+
+@pytest.mark.django_db
+def test_unreadable_file_is_refused_with_one_clear_line(tree, tmp_path, capsys):
+    broken = tmp_path / "can-bo.xlsx"
+    broken.write_text("không phải tệp Excel")
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import-staff", str(broken))
+    assert exit_info.value.code == 1
+    first_line = capsys.readouterr().err.splitlines()[0]
+    assert first_line.startswith("Không đọc được tệp Excel (.xlsx):")
+    assert not m.Person.objects.exists()
