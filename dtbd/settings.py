@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "dtbd.org",
     "dtbd.people",
     "dtbd.reports",
+    "dtbd.standards",
 ]
 
 MIDDLEWARE = [

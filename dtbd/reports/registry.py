@@ -120,3 +120,49 @@ class QualificationStructure(Report):
 
     def row_label(self, value):
         return level_label(value)
+
+
+@register
+class Compliance(Report):
+    """Rà soát tiêu chuẩn (issue 3): per requirement code, people subject to it on the date, meeting it, missing it.
+    Computed by dtbd.standards.engine (one aggregate query for every code)."""
+
+    name = "compliance"
+    title = _("Rà soát tiêu chuẩn theo yêu cầu")
+    description = _(
+        "Số cán bộ, công chức, viên chức thuộc diện áp dụng từng tiêu chuẩn tại ngày báo cáo, số đã đạt và số còn thiếu."
+    )
+    columns = [
+        Column("requirement", _("Tiêu chuẩn"), numeric=False),
+        Column("applicable", _("Thuộc diện áp dụng")),
+        Column("met", _("Đã đạt")),
+        Column("missing", _("Còn thiếu")),
+    ]
+
+    def rows(self, unit, date, year=None):
+        from dtbd.standards.engine import requirement_counts
+
+        return [(c.code, c.applicable, c.met, c.missing) for c in requirement_counts(unit, date)]
+
+
+@register
+class AnnualHours(Report):
+    """Bồi dưỡng tối thiểu hằng năm (DOMAIN §4.1): people to whom ANNUAL_HOURS applies in --year (on --date when it is
+    in that year, else on 31/12 of the year), how many reached the minimum tiết, how many are below."""
+
+    name = "annual-hours"
+    title = _("Bồi dưỡng tối thiểu hằng năm")
+    description = _("Số công chức, viên chức phải bồi dưỡng tối thiểu trong năm, số đã đạt và số chưa đạt số tiết.")
+    uses_year = True
+    columns = [
+        Column("year", _("Năm"), numeric=False),
+        Column("required_people", _("Số người phải bồi dưỡng")),
+        Column("met", _("Đã đạt")),
+        Column("below", _("Chưa đạt")),
+    ]
+
+    def rows(self, unit, date, year):
+        from dtbd.standards.engine import annual_hours_summary
+
+        on = date if date.year == year else datetime.date(year, 12, 31)
+        return [(year, *annual_hours_summary(unit, year, on))]

@@ -1,0 +1,250 @@
+"""Compliance engine (rà soát tiêu chuẩn): who must meet which requirement on a date, and who meets it.
+
+Set-based: the requirement catalogue (a few dozen rows) is read once and turned into SQL conditions on people; every
+figure is then one aggregate query for all requirement codes at once — never a loop over people.
+
+For a requirement row r and a date D, a person is *subject* to r when, on D: they work in the subtree (unit assignment
+valid on D, not left before D), their category valid on D is CB, CC or VC, r is valid on D, r's rule set (if any) is
+the one chosen for their category on D (see `rule_sets_on`), and they match every criteria column of r (rank tier or
+code, a post held, a planned post — optionally not already held at that level —, job position, unit kind/level).
+Rows sharing a code form one requirement: a person is subject to the code when subject to any of its rows (two posts
+give the union), and misses it when they miss any row they are subject to.
+
+A qualification counts when held on D (issued on or before D or undated, `valid_until` NULL or on/after D) and of the
+required type at or above the minimum level order, or through an Equivalence."""
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+
+from dtbd.core.models import valid_on_q
+from dtbd.people.models import (
+    CategoryAssignment,
+    JobAssignment,
+    Person,
+    PlannedPost,
+    PostAssignment,
+    Qualification,
+    RankAssignment,
+    UnitAssignment,
+)
+from dtbd.reports.queries import STAFF_CATEGORIES, staff_placements
+
+from .models import Equivalence, Requirement, RuleSet, split_codes
+
+NOTHING = Q(pk__isnull=True)  # never true, compiles everywhere (an empty IN may raise EmptyResultSet)
+
+
+def annual_hours(people, year: int):
+    """Tiết of fostering completed by each of `people` (a Person queryset) in the calendar `year`, as the annotation
+    `hours` on that queryset.
+
+    There are no class records yet: everyone has 0 tiết. Issue 4 (classes and enrolments) plugs in here — replace the
+    Value(0) by the sum of the tiết of completed enrolments of classes ending in `year` (a Coalesce(Subquery(Sum))) —
+    and every review, report and the ANNUAL_HOURS requirement follow."""
+    return people.annotate(hours=Value(0, output_field=IntegerField()))
+
+
+def rule_sets_on(date: datetime.date) -> dict[str, int]:
+    """{category: rule set id} on `date`: among the rule sets valid on the date that name the category, the one with the
+    latest valid_from (undated = earliest). One small query on the catalogue."""
+    chosen = {}
+    for rs in RuleSet.objects.filter(valid_on_q(date)).order_by("valid_from", "pk"):  # NULLs first on both backends
+        for category in rs.category_list():
+            if category in STAFF_CATEGORIES:
+                chosen[category] = rs.pk  # later valid_from overrides
+    return chosen
+
+
+@dataclass
+class Catalogue:
+    """The requirements valid on a date, grouped by code, with the rule set choice and the equivalences."""
+
+    date: datetime.date
+    rows_by_code: dict = field(default_factory=dict)
+    rule_sets: dict = field(default_factory=dict)
+    equivalences: list = field(default_factory=list)
+
+    @classmethod
+    def on(cls, date, codes=None):
+        qs = Requirement.objects.filter(valid_on_q(date)).order_by("code", "pk")
+        if codes:
+            qs = qs.filter(code__in=codes)
+        cat = cls(date, rule_sets=rule_sets_on(date), equivalences=list(Equivalence.objects.all()))
+        for r in qs:
+            cat.rows_by_code.setdefault(r.code, []).append(r)
+        return cat
+
+    # -- who -------------------------------------------------------------------------------------------------------
+    def categories_for(self, r):
+        allowed = set(split_codes(r.categories) or STAFF_CATEGORIES) & set(STAFF_CATEGORIES)
+        if r.rule_set_id:
+            allowed &= {c for c, rs in self.rule_sets.items() if rs == r.rule_set_id}
+        return sorted(allowed)
+
+    def subject_q(self, r, ref="pk"):
+        """People subject to requirement row `r` on the date (a Q on `ref` = the person id field)."""
+        d = self.date
+        categories = self.categories_for(r)
+        if not categories:
+            return NOTHING
+
+        def has(model, **filters):
+            return Q(**{f"{ref}__in": model.objects.filter(valid_on_q(d), **filters).values("person_id")})
+
+        q = has(CategoryAssignment, category__in=categories)
+        if r.rank_tiers:
+            q &= has(RankAssignment, rank__tier__in=split_codes(r.rank_tiers))
+        if r.rank_code:
+            q &= has(RankAssignment, rank__code=r.rank_code)
+        if r.post_levels:
+            q &= has(PostAssignment, level__in=split_codes(r.post_levels))
+        if r.planned_levels:
+            planned = PlannedPost.objects.filter(valid_on_q(d), level__in=split_codes(r.planned_levels))
+            if r.planned_not_holding:
+                holding = PostAssignment.objects.filter(valid_on_q(d), person=OuterRef("person_id"), level=OuterRef("level"))
+                planned = planned.filter(~Exists(holding))
+            q &= Q(**{f"{ref}__in": planned.values("person_id")})
+        if r.job_position_id:
+            q &= has(JobAssignment, job_position_id=r.job_position_id)
+        if r.unit_kinds:
+            q &= has(UnitAssignment, unit__kind__in=split_codes(r.unit_kinds))
+        if r.unit_levels:
+            q &= has(UnitAssignment, unit__admin_level__in=split_codes(r.unit_levels))
+        return q
+
+    # -- what ------------------------------------------------------------------------------------------------------
+    def evidence_q(self, r):
+        """Qualifications (a Q on Qualification) that satisfy QUALIFICATION row `r`, directly or by equivalence."""
+        q = Q(type=r.qualification_type, level_order__gte=r.min_level_order)
+        for e in self.equivalences:
+            if e.to_type == r.qualification_type and e.to_level_order >= r.min_level_order:
+                eq = Q(type=e.from_type, level_order__gte=e.from_level_order)
+                if e.major_contains:
+                    eq &= Q(major__icontains=e.major_contains)
+                q |= eq
+        return q
+
+    def met_q(self, r, ref="pk"):
+        """People who satisfy row `r` on the date (whether or not subject to it)."""
+        if r.kind == Requirement.Kind.QUALIFICATION:
+            held = Qualification.objects.held_on(self.date).filter(self.evidence_q(r))
+            return Q(**{f"{ref}__in": held.values("person_id")})
+        if r.kind == Requirement.Kind.ANNUAL_HOURS:
+            enough = annual_hours(Person.objects.all(), self.date.year).filter(hours__gte=r.hours or 0)
+            return Q(**{f"{ref}__in": enough.values("pk")})
+        # PROGRAMME: TODO(issue 4) — completed enrolments in a class of `r.programme_code` (ended within
+        # `r.within_years` years of the date) satisfy it. No programmes exist yet: always missing.
+        return NOTHING
+
+    def code_qs(self, code, ref="pk"):
+        """(subject, missing) Qs of requirement `code`: subject to any row; missing any row subject to."""
+        subject, missing = NOTHING, NOTHING
+        for r in self.rows_by_code.get(code, []):
+            s = self.subject_q(r, ref)
+            subject |= s
+            missing |= s & ~self.met_q(r, ref)
+        return subject, missing
+
+    def evidence_subquery(self, code, ref="pk"):
+        """The id of the highest qualification held on the date that satisfies any QUALIFICATION row of `code`."""
+        q = NOTHING
+        for r in self.rows_by_code.get(code, []):
+            if r.kind == Requirement.Kind.QUALIFICATION:
+                q |= self.evidence_q(r)
+        held = Qualification.objects.held_on(self.date).filter(person=OuterRef(ref)).filter(q)
+        return Subquery(held.order_by("-level_order", "-issued_on", "pk").values("pk")[:1])
+
+
+def people_in(unit, date, people_q=None):
+    """People of category CB/CC/VC working in `unit`'s subtree on `date` (optionally narrowed by `people_q`)."""
+    qs = Person.objects.filter(pk__in=staff_placements(unit, date).values("person_id"))
+    return qs.filter(people_q) if people_q is not None else qs
+
+
+@dataclass(frozen=True)
+class Counts:
+    code: str
+    applicable: int
+    met: int
+    missing: int
+
+
+def requirement_counts(unit, date, people_q=None, codes=None) -> list[Counts]:
+    """Per requirement code: people subject to it, meeting it, missing it (codes nobody is subject to left out).
+    Two queries on the catalogue plus one aggregate for all codes."""
+    cat = Catalogue.on(date, codes)
+    if not cat.rows_by_code:
+        return []
+    aggregates = {}
+    codes = list(cat.rows_by_code)
+    for i, code in enumerate(codes):
+        subject, missing = cat.code_qs(code)
+        aggregates[f"a{i}"] = Count("pk", filter=subject)
+        aggregates[f"m{i}"] = Count("pk", filter=missing)
+    totals = people_in(unit, date, people_q).aggregate(**aggregates)
+    result = []
+    for i, code in enumerate(codes):
+        applicable, missing = totals[f"a{i}"], totals[f"m{i}"]
+        if applicable:
+            result.append(Counts(code, applicable, applicable - missing, missing))
+    return result
+
+
+def unit_counts(unit, date, people_q=None, codes=None) -> dict[int, list[Counts]]:
+    """{unit id: [Counts per code]} for the units of the subtree people work in on `date` (one grouped query)."""
+    cat = Catalogue.on(date, codes)
+    codes = list(cat.rows_by_code)
+    if not codes:
+        return {}
+    aggregates = {}
+    for i, code in enumerate(codes):
+        subject, missing = cat.code_qs(code, ref="person_id")
+        aggregates[f"a{i}"] = Count("person_id", filter=subject, distinct=True)
+        aggregates[f"m{i}"] = Count("person_id", filter=missing, distinct=True)
+    placements = staff_placements(unit, date)
+    if people_q is not None:
+        placements = placements.filter(person_id__in=Person.objects.filter(people_q).values("pk"))
+    result = {}
+    for row in placements.values("unit_id").annotate(**aggregates).order_by("unit_id"):
+        result[row["unit_id"]] = [
+            Counts(code, row[f"a{i}"], row[f"a{i}"] - row[f"m{i}"], row[f"m{i}"])
+            for i, code in enumerate(codes)
+            if row[f"a{i}"]
+        ]
+    return result
+
+
+def people_for(unit, date, code, missing_only=False, people_q=None):
+    """The people of the subtree subject to requirement `code` on `date`, annotated with `is_missing` (bool) and
+    `evidence_id` (the highest qualification that satisfies it; NULL when missing or not a qualification rule). A queryset: page it or export it."""
+    cat = Catalogue.on(date, [code])
+    subject, missing = cat.code_qs(code)
+    qs = people_in(unit, date, people_q).filter(subject)
+    if missing_only:
+        qs = qs.filter(missing)
+    return qs.annotate(
+        is_missing=ExpressionWrapper(missing, output_field=BooleanField()),
+        evidence_id=Case(When(missing, then=Value(None)), default=cat.evidence_subquery(code), output_field=IntegerField()),
+    )
+
+
+def annual_hours_summary(unit, year: int, date: datetime.date | None = None):
+    """(required_people, met, below) of the ANNUAL_HOURS requirement for `year`, on `date` (default: 31/12 of the
+    year) in `unit`'s subtree."""
+    date = date or datetime.date(year, 12, 31)
+    counts = {c.code: c for c in requirement_counts(unit, date, codes=["ANNUAL_HOURS"])}
+    c = counts.get("ANNUAL_HOURS")
+    return (c.applicable, c.met, c.missing) if c else (0, 0, 0)
