@@ -248,3 +248,32 @@ def annual_hours_summary(unit, year: int, date: datetime.date | None = None):
     counts = {c.code: c for c in requirement_counts(unit, date, codes=["ANNUAL_HOURS"])}
     c = counts.get("ANNUAL_HOURS")
     return (c.applicable, c.met, c.missing) if c else (0, 0, 0)
+
+
+def person_status(person, date) -> list[dict]:
+    """Every requirement code `person` is subject to on `date`: {code, name, missing, evidence_id}, ordered by code.
+    For the staff page panel and the appointment gate. Two catalogue queries plus one query for all codes."""
+    cat = Catalogue.on(date)
+    codes = list(cat.rows_by_code)
+    if not codes:
+        return []
+    annotations = {}
+    for i, code in enumerate(codes):
+        subject, missing = cat.code_qs(code)
+        annotations[f"s{i}"] = ExpressionWrapper(subject, output_field=BooleanField())
+        annotations[f"m{i}"] = ExpressionWrapper(missing, output_field=BooleanField())
+        annotations[f"e{i}"] = cat.evidence_subquery(code)
+    pk = getattr(person, "pk", person)
+    row = Person.objects.filter(pk=pk).annotate(**annotations).values(*annotations).first()
+    if row is None:
+        return []
+    return [
+        {
+            "code": code,
+            "name": cat.rows_by_code[code][0].name,
+            "missing": bool(row[f"m{i}"]),
+            "evidence_id": None if row[f"m{i}"] else row[f"e{i}"],
+        }
+        for i, code in enumerate(codes)
+        if row[f"s{i}"]
+    ]
