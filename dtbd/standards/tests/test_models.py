@@ -76,3 +76,31 @@ def test_person_status_lists_the_codes_of_the_person(tree):
         "POST_LDQL": (True, None),
     }
     assert {s["code"] for s in person_status(p, D(2026, 1, 1))} == {"ANNUAL_HOURS", "RANK_QLNN"}
+
+
+def test_criteria_columns_rank_code_unit_and_job_position(tree):
+    from dtbd.people.models import JobAssignment, JobPosition
+
+    job = JobPosition.objects.create(name="Kế toán")
+    Requirement.objects.create(code="R_RANK", name="Ngạch", rank_code="01.002", kind="QUALIFICATION",
+                               qualification_type="IT", min_level="CO_BAN")
+    Requirement.objects.create(code="R_XA", name="Cấp xã", unit_levels="XA", kind="QUALIFICATION",
+                               qualification_type="IT", min_level="CO_BAN")
+    Requirement.objects.create(code="R_PHONG", name="Phòng", unit_kinds="PHONG", kind="QUALIFICATION",
+                               qualification_type="IT", min_level="NANG_CAO")
+    Requirement.objects.create(code="R_JOB", name="Vị trí", job_position=job, categories="CC", kind="QUALIFICATION",
+                               qualification_type="IT", min_level="CO_BAN")
+    make_person(tree.so_a, rank="01.002", qualifications=[("IT", "CO_BAN")])
+    make_person(tree.so_a, rank="01.003", qualifications=[("IT", "CO_BAN")])
+    make_person(tree.xa, category="CB")
+    make_person(tree.phong_a, qualifications=[("IT", "CO_BAN")])
+    accountant = make_person(tree.phong_b, category="VC")
+    JobAssignment.objects.create(person=accountant, job_position=job, source="IMPORTED")
+    cc_accountant = make_person(tree.phong_b, qualifications=[("IT", "NANG_CAO")])
+    JobAssignment.objects.create(person=cc_accountant, job_position=job, source="IMPORTED")
+    counts = {c.code: (c.applicable, c.met, c.missing) for c in requirement_counts(tree.root, DAY)}
+    assert counts["R_RANK"] == (1, 1, 0)
+    assert counts["R_XA"] == (1, 0, 1)
+    # Units of kind PHONG: one person in phong_a (CO_BAN, below NANG_CAO) and two in phong_b (one NANG_CAO).
+    assert counts["R_PHONG"] == (3, 1, 2)
+    assert counts["R_JOB"] == (1, 1, 0)  # the VC accountant is outside categories=CC
