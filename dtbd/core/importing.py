@@ -10,29 +10,39 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .text import fold, fold_code
 
-REQUIRED = "Ô bắt buộc, không được để trống."
-DATE_FORMAT = "Ngày phải là ngày Excel hoặc văn bản dạng dd/mm/yyyy."
+# Lazy: translated into the language active when a message is built (RowError stores plain text).
+REQUIRED = gettext_lazy("Ô bắt buộc, không được để trống.")
+DATE_FORMAT = gettext_lazy("Ngày phải là ngày Excel hoặc văn bản dạng dd/mm/yyyy.")
 _DATE_TEXT = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem in the file: Excel row number (1 = header), column header, the cell as written, Vietnamese message."""
+    """One problem in the file: Excel row number (1 = header), column header, the cell as written, message (in the
+    language active when the error was found; Vietnamese by default)."""
 
     row: int
     column: str
     value: str
     message: str
 
+    def __post_init__(self):
+        # A lazy message (REQUIRED, DATE_FORMAT) becomes plain text now: reports are stored as JSON.
+        object.__setattr__(self, "message", str(self.message))
+
     def __str__(self):
         if not self.row:  # the file as a whole (unreadable, empty sheet)
             return self.message
         if not self.column:
-            return f"Dòng {self.row}: {self.message}"
-        return f"Dòng {self.row}, cột '{self.column}': '{self.value}' — {self.message}"
+            return _("Dòng %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return _("Dòng %(row)s, cột '%(column)s': '%(value)s' — %(message)s") % {
+            "row": self.row, "column": self.column, "value": self.value, "message": self.message,
+        }
 
     def as_dict(self):
         return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
@@ -41,7 +51,7 @@ class RowError:
 class ImportFailed(Exception):
     def __init__(self, errors):
         self.errors = list(errors)
-        super().__init__(f"{len(self.errors)} lỗi")
+        super().__init__(_("%(count)s lỗi") % {"count": len(self.errors)})
 
 
 class CellError(ValueError):
@@ -66,10 +76,10 @@ class ImportReport:
         return not self.errors
 
     def summary(self):
-        return (
-            f"{self.rows} dòng: {self.created} thêm mới, {self.changed} thay đổi, {self.unchanged} không đổi"
-            + ("" if self.saved else " (chưa ghi vào cơ sở dữ liệu)")
-        )
+        text = _("%(rows)s dòng: %(created)s thêm mới, %(changed)s thay đổi, %(unchanged)s không đổi") % {
+            "rows": self.rows, "created": self.created, "changed": self.changed, "unchanged": self.unchanged,
+        }
+        return text if self.saved else text + _(" (chưa ghi vào cơ sở dữ liệu)")
 
     def as_dict(self):
         return {
@@ -98,7 +108,8 @@ def read_first_sheet(source):
             workbook = CalamineWorkbook.from_path(str(source))
         return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types for every kind of unreadable file
-        raise ImportFailed([RowError(0, "", "", f"Không đọc được tệp Excel (.xlsx): {exc}")]) from exc
+        message = _("Không đọc được tệp Excel (.xlsx): %(error)s") % {"error": exc}
+        raise ImportFailed([RowError(0, "", "", message)]) from exc
 
 
 def cell_text(value) -> str:
@@ -125,18 +136,24 @@ def check_headers(header_row, expected) -> list:
         got = actual[i] if i < len(actual) else ""
         if got == name:
             continue
+        # Header names are the file format: never translated, only quoted.
         if got == "":
-            message = f"Thiếu cột '{name}' (cột thứ {i + 1})."
+            message = _("Thiếu cột '%(name)s' (cột thứ %(position)s).") % {"name": name, "position": i + 1}
         elif got in expected_set:
-            message = f"Sai thứ tự cột: cột thứ {i + 1} phải là '{name}', tệp có '{got}'."
+            message = _("Sai thứ tự cột: cột thứ %(position)s phải là '%(name)s', tệp có '%(got)s'.") % {
+                "position": i + 1, "name": name, "got": got,
+            }
         elif fold(got) == fold(name):
-            message = f"Tên cột phải viết đúng là '{name}' (chữ hoa, dấu tiếng Việt)."
+            message = _("Tên cột phải viết đúng là '%(name)s' (chữ hoa, dấu tiếng Việt).") % {"name": name}
         else:
-            message = f"Cột thứ {i + 1} phải là '{name}'."
+            message = _("Cột thứ %(position)s phải là '%(name)s'.") % {"position": i + 1, "name": name}
         errors.append(RowError(1, name, got, message))
     for i in range(len(expected), len(actual)):
         if actual[i]:
-            errors.append(RowError(1, actual[i], actual[i], f"Cột thừa (cột thứ {i + 1}): mẫu chỉ có {len(expected)} cột."))
+            message = _("Cột thừa (cột thứ %(position)s): mẫu chỉ có %(count)s cột.") % {
+                "position": i + 1, "count": len(expected),
+            }
+            errors.append(RowError(1, actual[i], actual[i], message))
     return errors
 
 
@@ -164,12 +181,12 @@ def parse_date(value):
         return value
     match = _DATE_TEXT.match(str(value))
     if not match:
-        raise CellError(DATE_FORMAT)
+        raise CellError(str(DATE_FORMAT))
     day, month, year = (int(g) for g in match.groups())
     try:
         return datetime.date(year, month, day)
     except ValueError:
-        raise CellError(f"Ngày {day:02d}/{month:02d}/{year} không tồn tại.") from None
+        raise CellError(_("Ngày %(date)s không tồn tại.") % {"date": f"{day:02d}/{month:02d}/{year}"}) from None
 
 
 class Codes:
@@ -189,7 +206,7 @@ class Codes:
         self._memo = {}
 
     def message(self):
-        return f"Giá trị không hợp lệ; chọn một trong: {', '.join(self.codes)}."
+        return _("Giá trị không hợp lệ; chọn một trong: %(codes)s.") % {"codes": ", ".join(self.codes)}
 
     def parse(self, text):
         """Text -> code; '' -> ''. Raises CellError."""
@@ -273,8 +290,8 @@ class ImportCommandMixin:
     kind = ""
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="tệp .xlsx theo mẫu")
-        parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi vào cơ sở dữ liệu")
+        parser.add_argument("file", help=_("tệp .xlsx theo mẫu"))
+        parser.add_argument("--dry-run", action="store_true", help=_("chỉ kiểm tra, không ghi vào cơ sở dữ liệu"))
 
     def handle(self, *args, **options):
         import sys
@@ -282,14 +299,14 @@ class ImportCommandMixin:
 
         path = Path(options["file"])
         if not path.is_file():
-            self.stderr.write(f"Không tìm thấy tệp {path}.")
+            self.stderr.write(_("Không tìm thấy tệp %(path)s.") % {"path": path})
             sys.exit(1)
         try:
             report = importer_for(self.kind)(path, user=None, dry_run=options["dry_run"])
         except ImportFailed as failed:
             for error in failed.errors:
                 self.stderr.write(str(error))
-            self.stderr.write(f"{len(failed.errors)} lỗi: không ghi dữ liệu nào.")
+            self.stderr.write(_("%(count)s lỗi: không ghi dữ liệu nào.") % {"count": len(failed.errors)})
             sys.exit(1)
-        prefix = "Kiểm tra (không ghi): " if options["dry_run"] else "Đã nhập: "
+        prefix = _("Kiểm tra (không ghi): ") if options["dry_run"] else _("Đã nhập: ")
         self.stdout.write(prefix + report.summary())

@@ -2,6 +2,7 @@
 by code in one transaction. Units are few (hundreds to thousands), so they are saved through Unit.save(), which keeps
 the materialised paths right and lets django-auditlog record each real change."""
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import Scope, scope_of
 from dtbd.core.importing import (
@@ -48,7 +49,7 @@ def import_units(source, user=None, dry_run=False, scope: Scope | None = None) -
     scope = scope or (scope_of(user) if user is not None else Scope(everything=True, can_write=True))
     rows = read_first_sheet(source)
     if not rows:
-        raise ImportFailed([RowError(1, "", "", "Tệp không có dữ liệu (trang tính đầu tiên trống).")])
+        raise ImportFailed([RowError(1, "", "", _("Tệp không có dữ liệu (trang tính đầu tiên trống)."))])
     errors = check_headers(rows[0], HEADERS)
     if errors:
         raise ImportFailed(errors)
@@ -73,16 +74,17 @@ def import_units(source, user=None, dry_run=False, scope: Scope | None = None) -
         elif message := code_error(code):
             err(CODE, message)
         elif code in seen:
-            err(CODE, f"Mã đơn vị {code} trùng với dòng {seen[code]}.")
+            err(CODE, _("Mã đơn vị %(code)s trùng với dòng %(row)s.") % {"code": code, "row": seen[code]})
         if not name:
             err(NAME, REQUIRED)
         elif len(name) > 255:
-            err(NAME, "Tên đơn vị dài quá 255 ký tự.")
+            err(NAME, _("Tên đơn vị dài quá 255 ký tự."))
         if parent_code:
             if parent_code == code:
-                err(PARENT, "Đơn vị không thể là cấp trên của chính nó.")
+                err(PARENT, _("Đơn vị không thể là cấp trên của chính nó."))
             elif parent_code not in seen and parent_code not in existing:
-                err(PARENT, f"Không có đơn vị mã {parent_code}: đơn vị cấp trên phải có sẵn hoặc ở một dòng phía trên.")
+                err(PARENT, _("Không có đơn vị mã %(code)s: đơn vị cấp trên phải có sẵn hoặc ở một dòng phía trên.")
+                    % {"code": parent_code})
         values = {"name": name, "parent_code": parent_code or None}
         for column, codes, key, index in ((KIND, kinds, "kind", 3), (LEVEL, levels, "admin_level", 4)):
             if not texts[index]:
@@ -100,17 +102,20 @@ def import_units(source, user=None, dry_run=False, scope: Scope | None = None) -
         if values.get("valid_from") and values.get("valid_to") and values["valid_to"] <= values["valid_from"]:
             err(
                 VALID_TO,
-                f"Ngày hết hiệu lực ({values['valid_to']:%d/%m/%Y}) phải sau ngày hiệu lực ({values['valid_from']:%d/%m/%Y}).",
+                _("Ngày hết hiệu lực (%(to)s) phải sau ngày hiệu lực (%(from)s).") % {
+                    "to": f"{values['valid_to']:%d/%m/%Y}", "from": f"{values['valid_from']:%d/%m/%Y}",
+                },
             )
         old = existing.get(code)
         if values.get("admin_level") == AdminLevel.HUYEN and not values.get("valid_to") and (
             old is None or old["admin_level"] != AdminLevel.HUYEN
         ):
-            err(LEVEL, "Cấp huyện đã bãi bỏ từ 01/07/2025: chỉ nhập đơn vị cấp huyện đã hết hiệu lực (ghi ngày hết hiệu lực).")
+            err(LEVEL, _("Cấp huyện đã bãi bỏ từ 01/07/2025: chỉ nhập đơn vị cấp huyện đã hết hiệu lực "
+                         "(ghi ngày hết hiệu lực)."))
         if values.get("kind") == UnitKind.UBND_HUYEN and not values.get("valid_to") and (
             old is None or old["kind"] != UnitKind.UBND_HUYEN
         ):
-            err(KIND, "UBND huyện đã bãi bỏ từ 01/07/2025: chỉ nhập đơn vị đã hết hiệu lực (ghi ngày hết hiệu lực).")
+            err(KIND, _("UBND huyện đã bãi bỏ từ 01/07/2025: chỉ nhập đơn vị đã hết hiệu lực (ghi ngày hết hiệu lực)."))
         if code and code not in seen:
             seen[code] = row_no
         errors.extend(row_errors)
@@ -173,7 +178,7 @@ def _check_tree(parsed, existing, scope):
             if node in seen:
                 errors.append(
                     RowError(row_no, PARENT, values["parent_code"] or "",
-                             "Không thể đặt đơn vị trực thuộc chính nó hoặc một đơn vị cấp dưới của nó.")
+                             _("Không thể đặt đơn vị trực thuộc chính nó hoặc một đơn vị cấp dưới của nó."))
                 )
                 break
             seen.add(node)
@@ -186,9 +191,11 @@ def _check_tree(parsed, existing, scope):
     for row_no, code, values, _ok in parsed:
         parent = values["parent_code"]
         if code in existing and (code not in in_scope or code == root_code):
-            errors.append(RowError(row_no, CODE, code, f"Đơn vị {code} ngoài phạm vi quản lý của bạn."))
+            message = _("Đơn vị %(code)s ngoài phạm vi quản lý của bạn.") % {"code": code}
+            errors.append(RowError(row_no, CODE, code, message))
         elif parent is None or parent not in in_scope:
-            errors.append(RowError(row_no, PARENT, parent or "", f"Đơn vị {parent or '(gốc)'} ngoài phạm vi quản lý của bạn."))
+            errors.append(RowError(row_no, PARENT, parent or "", _("Đơn vị %(code)s ngoài phạm vi quản lý của bạn.")
+                                   % {"code": parent or _("(gốc)")}))
         else:
             in_scope.add(code)
     return errors

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dtbd.accounts.scope import Scope, scope_of
 from dtbd.core.importing import (
@@ -122,14 +124,16 @@ QUAL_COLUMNS = (
 )
 LANGUAGE_RE = re.compile(r"^(?P<lang>.+?)\s+(?:(?:bậc|bac)\s*)?(?P<level>[1-6]|[ABCabc][12])$", re.IGNORECASE)
 LANGUAGE_STEPS = {"1": "A1", "2": "A2", "3": "B1", "4": "B2", "5": "C1", "6": "C2"}
-LANGUAGE_MESSAGE = "Ngoại ngữ ghi dạng '<ngôn ngữ> <bậc>', bậc 1–6 hoặc A1–C2 (ví dụ 'Tiếng Anh B1', 'Anh 3')."
+LANGUAGE_MESSAGE = gettext_lazy(
+    "Ngoại ngữ ghi dạng '<ngôn ngữ> <bậc>', bậc 1–6 hoặc A1–C2 (ví dụ 'Tiếng Anh B1', 'Anh 3')."
+)
 
 
 def parse_language(text):
     """'Tiếng Anh B1' / 'Anh 3' / 'tiếng pháp bậc 4' -> ('Tiếng Anh', 'B1'). Raises CellError."""
     match = LANGUAGE_RE.match(text.strip())
     if not match:
-        raise CellError(LANGUAGE_MESSAGE)
+        raise CellError(str(LANGUAGE_MESSAGE))
     name, level = match.group("lang").strip(), match.group("level").upper()
     level = LANGUAGE_STEPS.get(level, level)
     if fold(name).startswith("tieng "):
@@ -177,7 +181,7 @@ def import_staff(source, user=None, dry_run=False, scope: Scope | None = None, t
     today = today or timezone.localdate()
     rows = read_first_sheet(source)
     if not rows:
-        raise ImportFailed([RowError(1, "", "", "Tệp không có dữ liệu (trang tính đầu tiên trống).")])
+        raise ImportFailed([RowError(1, "", "", _("Tệp không có dữ liệu (trang tính đầu tiên trống)."))])
     errors = check_headers(rows[0], HEADERS)
     if errors:
         raise ImportFailed(errors)
@@ -287,14 +291,14 @@ class StaffImport:
             elif message := v.code_error(code):
                 err(0, message)
             elif code in seen_codes:
-                err(0, f"Mã cán bộ {code} trùng với dòng {seen_codes[code]}.")
+                err(0, _("Mã cán bộ %(code)s trùng với dòng %(row)s.") % {"code": code, "row": seen_codes[code]})
             else:
                 seen_codes[code] = row_no
             full_name = t[1]
             if not full_name:
                 err(1, REQUIRED)
             elif len(full_name) > 120:
-                err(1, "Họ và tên dài quá 120 ký tự.")
+                err(1, _("Họ và tên dài quá 120 ký tự."))
             birth_date = dated(2, required=True)
             if birth_date and (message := v.birth_date_error(birth_date, today)):
                 err(2, message)
@@ -307,7 +311,7 @@ class StaffImport:
                 if ethnicity_id is None:
                     ethnicity_id = eth_memo[t[4]] = cat.ethnicities.get(fold(t[4]))
                 if ethnicity_id is None:
-                    err(4, f"Dân tộc '{t[4]}' không có trong danh mục 54 dân tộc.")
+                    err(4, _("Dân tộc '%(name)s' không có trong danh mục 54 dân tộc.") % {"name": t[4]})
             citizen_id = t[5]
             if citizen_id and isinstance(cells[5], float) and citizen_id.isdigit() and len(citizen_id) < 12:
                 citizen_id = citizen_id.zfill(12)  # typed as a number: Excel dropped the leading zeros
@@ -315,16 +319,16 @@ class StaffImport:
                 if message := v.citizen_id_error(citizen_id, birth_date, gender or None):
                     err(5, message)
                 elif citizen_id in seen_ids:
-                    err(5, f"Số CCCD trùng với dòng {seen_ids[citizen_id]}.")
+                    err(5, _("Số CCCD trùng với dòng %(row)s.") % {"row": seen_ids[citizen_id]})
                 else:
                     seen_ids[citizen_id] = row_no
             unit_code, unit_id = t[6], None
             if not unit_code:
                 err(6, REQUIRED)
             elif unit_code not in cat.units:
-                err(6, f"Không có đơn vị mã {unit_code}.")
+                err(6, _("Không có đơn vị mã %(code)s.") % {"code": unit_code})
             elif allowed_units is not None and unit_code not in allowed_units:
-                err(6, f"Đơn vị {unit_code} ngoài phạm vi quản lý của bạn.")
+                err(6, _("Đơn vị %(code)s ngoài phạm vi quản lý của bạn.") % {"code": unit_code})
             else:
                 unit_id = cat.units[unit_code][0]
             category = coded(7, category_codes, required=True)
@@ -332,14 +336,15 @@ class StaffImport:
             if t[8]:
                 rank_id = cat.ranks.get(t[8])
                 if rank_id is None:
-                    err(8, f"Mã ngạch {t[8]} không có trong danh mục ngạch, chức danh nghề nghiệp.")
+                    err(8, _("Mã ngạch %(code)s không có trong danh mục ngạch, chức danh nghề nghiệp.")
+                        % {"code": t[8]})
             post_title = t[9]
             if len(post_title) > 200:
-                err(9, "Chức vụ dài quá 200 ký tự.")
+                err(9, _("Chức vụ dài quá 200 ký tự."))
             post_level = coded(10, post_codes)
             job = t[11]
             if len(job) > 255:
-                err(11, "Vị trí việc làm dài quá 255 ký tự.")
+                err(11, _("Vị trí việc làm dài quá 255 ký tự."))
             quals = []
             for i, qtype in QUAL_COLUMNS:
                 level = coded(i, qual_codes[qtype], required=(i == 12))
@@ -360,11 +365,11 @@ class StaffImport:
             party = coded(20, party_codes)
             party_joined_on = dated(21)
             if party_joined_on and party != "CO" and party is not None:
-                err(21, "Chỉ ghi ngày vào Đảng khi cột 'Đảng viên' là CO.")
+                err(21, _("Chỉ ghi ngày vào Đảng khi cột '%(column)s' là CO.") % {"column": HEADERS[20]})
             elif party_joined_on and birth_date and v.age_on(birth_date, party_joined_on) < 18:
-                err(21, "Ngày vào Đảng trước khi đủ 18 tuổi.")
+                err(21, _("Ngày vào Đảng trước khi đủ 18 tuổi."))
             elif party_joined_on and party_joined_on > today:
-                err(21, "Ngày vào Đảng ở tương lai.")
+                err(21, _("Ngày vào Đảng ở tương lai."))
             planned = set()
             if t[22]:
                 for part in t[22].replace(",", ";").split(";"):
@@ -372,8 +377,8 @@ class StaffImport:
                         try:
                             planned.add(post_codes.parse(part.strip()))
                         except CellError:
-                            err(22, f"Cấp quy hoạch '{part.strip()}' không hợp lệ; chọn trong: "
-                                    f"{', '.join(post_codes.codes)}, cách nhau bằng dấu ';'.")
+                            err(22, _("Cấp quy hoạch '%(value)s' không hợp lệ; chọn trong: %(codes)s, cách nhau "
+                                      "bằng dấu ';'.") % {"value": part.strip(), "codes": ", ".join(post_codes.codes)})
             email = t[23]
             if email and (message := v.email_error(email)):
                 err(23, message)
@@ -420,8 +425,8 @@ class StaffImport:
         for row in self.parsed:
             cid = row["person"][4]
             if cid and holders.get(cid, row["code"]) != row["code"]:
-                self.errors.append(RowError(row["row"], HEADERS[5], cid,
-                                            f"Số CCCD đã thuộc về cán bộ khác (mã {holders[cid]})."))
+                message = _("Số CCCD đã thuộc về cán bộ khác (mã %(code)s).") % {"code": holders[cid]}
+                self.errors.append(RowError(row["row"], HEADERS[5], cid, message))
         person_ids = {values[0] for values in self.existing.values()}
         self.open = {}
         for name, (model, key_fields, _label) in HISTORIES.items():
@@ -439,7 +444,8 @@ class StaffImport:
                 current_units = {key[0] for _id, _from, key in self.open["unit"].get(old[0], [])}
                 if current_units - allowed:
                     self.errors.append(RowError(row["row"], HEADERS[0], row["code"],
-                                                f"Cán bộ {row['code']} đang thuộc đơn vị ngoài phạm vi quản lý của bạn."))
+                                                _("Cán bộ %(code)s đang thuộc đơn vị ngoài phạm vi quản lý của bạn.")
+                                                % {"code": row["code"]}))
 
     # ------------------------------------------------------------ planning (what changes)
 

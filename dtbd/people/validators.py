@@ -1,6 +1,9 @@
-"""Field rules shared by the forms, the import and the API. Each returns a Vietnamese message or None."""
+"""Field rules shared by the forms, the import and the API. Each returns a message (in the active language,
+Vietnamese by default) or None."""
 import datetime
 import re
+
+from django.utils.translation import gettext as _
 
 CODE_RE = re.compile(r"^[A-Za-z0-9._-]{1,30}$")
 CITIZEN_ID_RE = re.compile(r"^\d{12}$")
@@ -11,7 +14,7 @@ MIN_AGE, MAX_AGE = 16, 75
 
 def code_error(value):
     if not CODE_RE.match(value or ""):
-        return "Mã chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ -, tối đa 30 ký tự."
+        return _("Mã chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ -, tối đa 30 ký tự.")
     return None
 
 
@@ -19,17 +22,20 @@ def citizen_id_error(value, birth_date=None, gender=None):
     """12 digits; digit 4 = century+gender (0 male 1900s, 1 female 1900s, 2 male 2000s, 3 female 2000s),
     digits 5-6 = last two digits of the birth year."""
     if not CITIZEN_ID_RE.match(value or ""):
-        return "Số CCCD phải gồm đúng 12 chữ số."
+        return _("Số CCCD phải gồm đúng 12 chữ số.")
     if birth_date is not None and gender in ("NAM", "NU"):
         century = 0 if birth_date.year < 2000 else 2
         expected = str(century + (1 if gender == "NU" else 0))
         if value[3] != expected:
-            return (
-                f"Chữ số thứ 4 của số CCCD phải là {expected} "
-                f"(giới tính {'Nữ' if gender == 'NU' else 'Nam'}, sinh năm {birth_date.year})."
-            )
+            if gender == "NU":
+                message = _("Chữ số thứ 4 của số CCCD phải là %(digit)s (giới tính Nữ, sinh năm %(year)s).")
+            else:
+                message = _("Chữ số thứ 4 của số CCCD phải là %(digit)s (giới tính Nam, sinh năm %(year)s).")
+            return message % {"digit": expected, "year": birth_date.year}
         if value[4:6] != f"{birth_date.year % 100:02d}":
-            return f"Chữ số thứ 5–6 của số CCCD phải là {birth_date.year % 100:02d} (năm sinh {birth_date.year})."
+            return _("Chữ số thứ 5–6 của số CCCD phải là %(digits)s (năm sinh %(year)s).") % {
+                "digits": f"{birth_date.year % 100:02d}", "year": birth_date.year,
+            }
     return None
 
 
@@ -41,22 +47,24 @@ def birth_date_error(birth_date, on_date=None):
     on_date = on_date or datetime.date.today()
     age = age_on(birth_date, on_date)
     if age < MIN_AGE or age > MAX_AGE:
-        return f"Tuổi tính đến ngày {on_date:%d/%m/%Y} là {age}, phải từ {MIN_AGE} đến {MAX_AGE}."
+        return _("Tuổi tính đến ngày %(date)s là %(age)s, phải từ %(min)s đến %(max)s.") % {
+            "date": f"{on_date:%d/%m/%Y}", "age": age, "min": MIN_AGE, "max": MAX_AGE,
+        }
     return None
 
 
 def recruited_on_error(recruited_on, birth_date):
     if birth_date and recruited_on and age_on(birth_date, recruited_on) < MIN_AGE:
-        return f"Ngày tuyển dụng trước khi đủ {MIN_AGE} tuổi."
+        return _("Ngày tuyển dụng trước khi đủ %(min)s tuổi.") % {"min": MIN_AGE}
     if recruited_on and recruited_on > datetime.date.today():
-        return "Ngày tuyển dụng ở tương lai."
+        return _("Ngày tuyển dụng ở tương lai.")
     return None
 
 
 def phone_error(value):
     compact = re.sub(r"[\s.]", "", value or "")
     if not PHONE_RE.match(compact):
-        return "Số điện thoại phải gồm 10 chữ số bắt đầu bằng 0, hoặc +84 và 9 chữ số."
+        return _("Số điện thoại phải gồm 10 chữ số bắt đầu bằng 0, hoặc +84 và 9 chữ số.")
     return None
 
 
@@ -66,5 +74,5 @@ def normalize_phone(value):
 
 def email_error(value):
     if not EMAIL_RE.match(value or ""):
-        return "Địa chỉ email không hợp lệ."
+        return _("Địa chỉ email không hợp lệ.")
     return None
