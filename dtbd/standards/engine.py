@@ -21,6 +21,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -61,7 +62,7 @@ def rule_sets_on(date: datetime.date) -> dict[str, int]:
     """{category: rule set id} on `date`: among the rule sets valid on the date that name the category, the one with the
     latest valid_from (undated = earliest). One small query on the catalogue."""
     chosen = {}
-    for rs in RuleSet.objects.filter(valid_on_q(date)).order_by("valid_from", "pk"):  # NULLs first on both backends
+    for rs in RuleSet.objects.filter(valid_on_q(date)).order_by(F("valid_from").asc(nulls_first=True), "pk"):
         for category in rs.category_list():
             if category in STAFF_CATEGORIES:
                 chosen[category] = rs.pk  # later valid_from overrides
