@@ -79,3 +79,9 @@ def _catalogues_after_flush(request):
         from dtbd.people.seed import seed_catalogues
 
         seed_catalogues(Ethnicity, Rank)
+
+        from dtbd.standards.models import Equivalence, Requirement, RuleSet
+        from dtbd.standards.seed import seed_standards
+
+        if not RuleSet.objects.exists():
+            seed_standards(RuleSet, Requirement, Equivalence)
