@@ -8,6 +8,7 @@ urlpatterns = [
     path("don-vi/", include("dtbd.org.urls")),
     path("can-bo/", include("dtbd.people.urls")),
     path("nhap-lieu/", include("dtbd.core.import_urls")),
+    path("tieu-chuan/", include("dtbd.standards.urls")),
     path("bao-cao/", include("dtbd.reports.urls")),
     path("", include("dtbd.core.urls")),
 ]
