@@ -62,6 +62,18 @@ def person_export(request):
     )
 
 
+def _compliance(person, date, groups):
+    """Standards panel rows (dtbd.standards.engine.person_status: 3 queries) with the evidence qualification taken from
+    the already loaded qualification groups (no extra query)."""
+    from dtbd.standards.engine import person_status
+
+    by_id = {q.pk: q for _type, _label, items in groups for q in items}
+    rows = person_status(person, date)
+    for item in rows:
+        item["evidence"] = by_id.get(item["evidence_id"])
+    return rows
+
+
 @login_required
 def person_detail(request, pk):
     person = queries.person_for(request.user, pk)
@@ -74,8 +86,12 @@ def person_detail(request, pk):
     entries = queries.audit_entries(person)
     if not (scope.can_write or own):
         entries = queries.mask_audit_field(entries, "citizen_id", exports.mask_citizen_id)
+    compliance_date = person.left_on or today
+    compliance = _compliance(person, compliance_date, groups)
     context = {
         "person": person,
+        "compliance": compliance,
+        "compliance_date": compliance_date,
         "row": row,
         "scope": scope,
         "can_edit": scope.can_write,

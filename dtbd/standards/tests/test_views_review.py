@@ -209,3 +209,21 @@ def test_manager_adds_and_edits_a_requirement(client, users):
     )
     assert response.status_code == 302 and Requirement.objects.get(pk=r.pk).name == "Tin học"
     assert "IT_BASIC" in client.get(reverse("standards:catalogue")).content.decode()
+
+
+def test_staff_page_compliance_panel(client, users, tree, staff, django_assert_max_num_queries):
+    ok, missing, other = staff
+    client.force_login(users.officer)
+    body = client.get(reverse("people:person_detail", args=[ok.pk])).content.decode()
+    panel = body[body.index('id="tieu-chuan"'):]
+    assert "POST_LLCT" in panel and "Đạt" in panel and "Trung cấp" in panel and "02/01/2020" in panel
+    body = client.get(reverse("people:person_detail", args=[missing.pk])).content.decode()
+    panel = body[body.index('id="tieu-chuan"'):]
+    assert "POST_LLCT" in panel and "Chưa đạt" in panel
+    # the menu links to the review page
+    assert reverse("standards:review") in body
+    # bounded: the panel adds the catalogue reads and one status query, whatever the number of requirement rows
+    with django_assert_max_num_queries(26):
+        client.get(reverse("people:person_detail", args=[ok.pk]))
+    client.force_login(users.learner)
+    assert reverse("standards:review") not in client.get(reverse("people:person_detail", args=[users.learner.person_id])).content.decode()
