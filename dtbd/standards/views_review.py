@@ -66,8 +66,12 @@ class Review:
                 data["unit"] = str(unit.pk)
         if not data.get("date"):
             data["date"] = datetime.date.today().strftime("%d/%m/%Y")
-        self.form = ReviewForm(data, user=user)
-        self.valid = self.form.is_valid()
+        if data.get("unit"):
+            self.form = ReviewForm(data, user=user)
+            self.valid = self.form.is_valid()
+        else:  # no unit chosen and no single default (several roots): ask, without an error
+            self.form = ReviewForm(user=user, initial={"date": datetime.date.today()})
+            self.valid = False
         cleaned = self.form.cleaned_data if self.valid else {}
         self.unit = cleaned.get("unit")
         self.date = cleaned.get("date") or datetime.date.today()

@@ -227,3 +227,25 @@ def test_staff_page_compliance_panel(client, users, tree, staff, django_assert_m
         client.get(reverse("people:person_detail", args=[ok.pk]))
     client.force_login(users.learner)
     assert reverse("standards:review") not in client.get(reverse("people:person_detail", args=[users.learner.person_id])).content.decode()
+
+
+def test_review_form_errors_and_htmx_partial(client, users, tree, staff):
+    client.force_login(users.officer)
+    response = review(client, unit=tree.so_a.pk, date="31/02/2025")
+    body = response.content.decode()
+    assert response.status_code == 200 and "alert-error" in body and "Ngày rà soát" in body
+    partial = client.get(
+        reverse("standards:review"), {"unit": tree.so_a.pk, "date": DAY, "category": "CC"},
+        headers={"HX-Request": "true", "HX-Target": "review-result"},
+    )
+    body = partial.content.decode()
+    assert "<html" not in body and 'data-code="POST_LLCT"' in body and "Công chức" in body
+
+
+def test_no_default_unit_asks_without_error(client, users, tree):
+    from dtbd.core.testing import make_unit
+
+    make_unit("T02", "UBND tỉnh Khác", kind="UBND_TINH")  # two roots: no single default for a province manager
+    client.force_login(users.province)
+    body = client.get(reverse("standards:review")).content.decode()
+    assert "alert-error" not in body and "Chọn đơn vị và ngày rà soát" in body
