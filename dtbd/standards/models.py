@@ -5,6 +5,7 @@ above a level, a programme, or N tiết a year). Rows sharing a `code` form one 
 one row for post levels TINH/GD needing LLCT CC, one for PGD/TP/PTP needing TC); a person meeting the criteria of
 several rows of a code (two posts) must satisfy every one of them. Lists of codes are stored comma-separated: the
 catalogue is small and read once per review, the people side is always filtered in the database (see engine.py)."""
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -168,3 +169,56 @@ class Equivalence(models.Model):
         self.from_level_order = compute_order(self.from_type, self.from_level) or 0
         self.to_level_order = compute_order(self.to_type, self.to_level) or 0
         super().save(*args, **kwargs)
+
+
+class Appointment(models.Model):
+    """Bổ nhiệm / nâng ngạch: a dated change of post or rank by a decision, checked by the promotion gate
+    (dtbd.standards.gate.record_appointment). When the person did not meet the target's requirements, the appointment
+    exists only with an exception recorded by a province manager (`exception_by`, `exception_reason`); `unmet` keeps
+    what was missing on the effective date. Imports never create appointments and are never gated."""
+
+    class Kind(models.TextChoices):
+        POST = "POST", _("Bổ nhiệm chức vụ")
+        RANK = "RANK", _("Nâng ngạch / chuyển chức danh nghề nghiệp")
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("cán bộ"), on_delete=models.CASCADE, related_name="appointments", db_index=False
+    )
+    kind = models.CharField(_("loại"), max_length=4, choices=Kind.choices)
+    post_title = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    post_level = models.CharField(_("cấp chức vụ"), max_length=4, choices=PostLevel.choices, blank=True)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("tại đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rank = models.ForeignKey("people.Rank", verbose_name=_("ngạch"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    effective_on = models.DateField(_("ngày hiệu lực"))
+    decision_no = models.CharField(_("số quyết định"), max_length=60)
+    unmet = models.JSONField(_("tiêu chuẩn chưa đạt"), default=list, blank=True)
+    exception_reason = models.TextField(_("lý do ngoại lệ"), blank=True)
+    exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người ghi nhận ngoại lệ"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người ghi nhận"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("thời điểm ghi nhận"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bổ nhiệm, nâng ngạch")
+        verbose_name_plural = _("bổ nhiệm, nâng ngạch")
+        ordering = ["-effective_on", "-pk"]
+        indexes = [models.Index(fields=["person", "effective_on"])]
+
+    def __str__(self):
+        return f"{self.person_id} · {self.target_label} · {self.decision_no}"
+
+    @property
+    def target_label(self):
+        if self.kind == self.Kind.RANK:
+            return str(self.rank) if self.rank_id else ""
+        level = PostLevel(self.post_level).label if self.post_level in PostLevel.values else ""
+        return " · ".join(str(part) for part in (self.post_title, level) if part)
+
+    @property
+    def is_exception(self):
+        return bool(self.exception_reason)
