@@ -63,15 +63,10 @@ def person_export(request):
 
 
 def _compliance(person, date, groups):
-    """Standards panel rows (dtbd.standards.engine.person_status: 3 queries) with the evidence qualification taken from
-    the already loaded qualification groups (no extra query)."""
-    from dtbd.standards.engine import person_status
+    """Standards panel rows (dtbd.standards: engine.person_status, evidence from the loaded qualifications)."""
+    from dtbd.standards.views_review import person_panel
 
-    by_id = {q.pk: q for _type, _label, items in groups for q in items}
-    rows = person_status(person, date)
-    for item in rows:
-        item["evidence"] = by_id.get(item["evidence_id"])
-    return rows
+    return person_panel(person, date, [q for _type, _label, items in groups for q in items])
 
 
 @login_required

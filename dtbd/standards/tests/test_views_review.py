@@ -217,13 +217,16 @@ def test_staff_page_compliance_panel(client, users, tree, staff, django_assert_m
     body = client.get(reverse("people:person_detail", args=[ok.pk])).content.decode()
     panel = body[body.index('id="tieu-chuan"'):]
     assert "POST_LLCT" in panel and "Đạt" in panel and "Trung cấp" in panel and "02/01/2020" in panel
+    # a TP is subject to the row of the lower posts only: its name, not the first row's
+    assert "Trung cấp LLCT trở lên" in panel and "Cao cấp hoặc cử nhân LLCT" not in panel
+    assert "cấp phòng trở lên" in panel and "cấp sở" not in panel
     body = client.get(reverse("people:person_detail", args=[missing.pk])).content.decode()
     panel = body[body.index('id="tieu-chuan"'):]
     assert "POST_LLCT" in panel and "Chưa đạt" in panel
     # the menu links to the review page
     assert reverse("standards:review") in body
     # bounded: the panel adds the catalogue reads and one status query, whatever the number of requirement rows
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(30):
         client.get(reverse("people:person_detail", args=[ok.pk]))
     client.force_login(users.learner)
     assert reverse("standards:review") not in client.get(reverse("people:person_detail", args=[users.learner.person_id])).content.decode()
