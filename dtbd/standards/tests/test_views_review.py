@@ -252,3 +252,10 @@ def test_no_default_unit_asks_without_error(client, users, tree):
     client.force_login(users.province)
     body = client.get(reverse("standards:review")).content.decode()
     assert "alert-error" not in body and "Chọn đơn vị và ngày rà soát" in body
+
+
+def test_drill_down_with_nobody_still_offers_the_export(client, users, tree, staff):
+    client.force_login(users.officer)
+    response = drill(client, "POST_LLCT", unit=tree.so_a.pk, missing="1", post_level="GD")
+    body = response.content.decode()
+    assert response.status_code == 200 and "Không có ai." in body and 'id="review-export"' in body
