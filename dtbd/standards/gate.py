@@ -155,13 +155,20 @@ def can_record_exception(user) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE)))
 
 
+@contextlib.contextmanager
 def _actor(user):
-    """Name the user in django-auditlog entries when no request middleware already does."""
+    """Name `user` in the django-auditlog entries written inside, keeping the request's address when the middleware
+    set one, and give the middleware's context back afterwards."""
     from auditlog.context import auditlog_value, set_actor
 
-    if auditlog_value.get(None):
-        return contextlib.nullcontext()
-    return set_actor(user)
+    previous = auditlog_value.get(None)
+    extra = {k: previous.get(k) for k in ("remote_addr", "remote_port")} if previous else {}
+    try:
+        with set_actor(user, **extra):
+            yield
+    finally:
+        if previous is not None:
+            auditlog_value.set(previous)
 
 
 def _check_dates(kind, person, effective_on, post_title, post_level, rank, errors):
