@@ -252,8 +252,10 @@ def annual_hours_summary(unit, year: int, date: datetime.date | None = None):
 
 
 def person_status(person, date) -> list[dict]:
-    """Every requirement code `person` is subject to on `date`: {code, name, missing, evidence_id}, ordered by code.
-    For the staff page panel and the appointment gate. Two catalogue queries plus one query for all codes."""
+    """Every requirement code `person` is subject to on `date`: {code, name, names, missing, evidence_id}, ordered by
+    code. `names` are the names of the code's rows the person is subject to (POST_LLCT has one row per group of post
+    levels), `name` the first of them. For the staff page panel and the appointment gate. Two catalogue queries
+    plus one query for all codes."""
     cat = Catalogue.on(date)
     codes = list(cat.rows_by_code)
     if not codes:
@@ -264,17 +266,28 @@ def person_status(person, date) -> list[dict]:
         annotations[f"s{i}"] = ExpressionWrapper(subject, output_field=BooleanField())
         annotations[f"m{i}"] = ExpressionWrapper(missing, output_field=BooleanField())
         annotations[f"e{i}"] = cat.evidence_subquery(code)
+        rows = cat.rows_by_code[code]
+        if len(rows) > 1:
+            for j, r in enumerate(rows):
+                annotations[f"r{i}_{j}"] = ExpressionWrapper(cat.subject_q(r), output_field=BooleanField())
     pk = getattr(person, "pk", person)
     row = Person.objects.filter(pk=pk).annotate(**annotations).values(*annotations).first()
     if row is None:
         return []
-    return [
-        {
-            "code": code,
-            "name": cat.rows_by_code[code][0].name,
-            "missing": bool(row[f"m{i}"]),
-            "evidence_id": None if row[f"m{i}"] else row[f"e{i}"],
-        }
-        for i, code in enumerate(codes)
-        if row[f"s{i}"]
-    ]
+    result = []
+    for i, code in enumerate(codes):
+        if not row[f"s{i}"]:
+            continue
+        rows = cat.rows_by_code[code]
+        names = [r.name for j, r in enumerate(rows) if len(rows) == 1 or row[f"r{i}_{j}"]]
+        names = list(dict.fromkeys(names)) or [rows[0].name]
+        result.append(
+            {
+                "code": code,
+                "name": names[0],
+                "names": names,
+                "missing": bool(row[f"m{i}"]),
+                "evidence_id": None if row[f"m{i}"] else row[f"e{i}"],
+            }
+        )
+    return result

@@ -283,20 +283,12 @@ def requirement_edit(request, pk=None):
 # -- staff page panel --------------------------------------------------------------------------------------------------
 def person_panel(person, date, qualifications):
     """Rows of the staff page's standards panel: engine.person_status, with the evidence qualification taken from
-    `qualifications` (the page's already loaded records: no query) and, for codes of several rows (POST_LLCT: one row
-    per group of post levels), the names of the rows this person is subject to instead of the first row's name.
-    Fixed number of queries: person_status (3) + catalogue (3) + one for the rows' flags."""
-    from django.db.models import BooleanField, ExpressionWrapper
-
-    from dtbd.people.models import Person
-
+    `qualifications` (the page's already loaded records: no query)."""
     rows = engine.person_status(person, date)
     by_id = {q.pk: q for q in qualifications}
     for item in rows:
         item["evidence"] = by_id.get(item["evidence_id"])
-        item["names"] = [item["name"]]
-    if not rows:
-        return rows
+    return rows
     cat = engine.Catalogue.on(date, [item["code"] for item in rows])
     several = [(code, r) for code, code_rows in cat.rows_by_code.items() if len(code_rows) > 1 for r in code_rows]
     if several:

@@ -185,3 +185,15 @@ def test_query_count_does_not_grow_with_people(tree, n, django_assert_max_num_qu
         unit_counts(tree.root, DAY)
     with django_assert_max_num_queries(4):
         assert len(list(people_for(tree.root, DAY, "PLAN_LLCT"))) == n
+
+
+def test_person_status_names_the_rows_the_person_is_subject_to(tree):
+    from dtbd.standards.engine import person_status
+
+    head = make_person(tree.so_a, code="TP1", post_level="TP", qualifications=[("LLCT", "TC")])
+    director = make_person(tree.so_a, code="GD1", post_level="GD", qualifications=[("LLCT", "TC")])
+    head_llct = next(s for s in person_status(head, DAY) if s["code"] == "POST_LLCT")
+    director_llct = next(s for s in person_status(director, DAY) if s["code"] == "POST_LLCT")
+    assert head_llct["names"] == [head_llct["name"]] and head_llct["name"].startswith("Trung cấp LLCT")
+    assert head_llct["missing"] is False and head_llct["evidence_id"] is not None
+    assert director_llct["name"].startswith("Cao cấp hoặc cử nhân LLCT") and director_llct["missing"] is True
