@@ -58,7 +58,7 @@ class AppointmentForm(forms.Form):
     post_title = forms.CharField(label=_("Chức vụ"), max_length=200, required=False, help_text=_("Ví dụ: Phó Giám đốc Sở Nội vụ."))
     post_level = forms.ChoiceField(label=_("Cấp chức vụ"), required=False, choices=[("", "—")] + list(PostLevel.choices))
     unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Tại đơn vị"), required=False,
-                           help_text=_("Để trống: đơn vị cán bộ đang công tác."))
+                           empty_label=_("— đơn vị đang công tác —"), help_text=_("Để trống: đơn vị cán bộ đang công tác."))
     rank = _rank_field()
     effective_on = forms.DateField(label=_("Ngày hiệu lực"), widget=DATE_WIDGET, error_messages=DATE_ERRORS, help_text=_("dd/mm/yyyy"))
     decision_no = forms.CharField(label=_("Số quyết định"), max_length=60)
