@@ -82,7 +82,7 @@ def job_position_named(name):
     return position or JobPosition.objects.create(name=name)
 
 
-def change_main_post(person, title, level, on_date, source, unit=None):
+def change_main_post(person, title, level, on_date, source, unit=None, decision_no=""):
     """Set the person's main post (the highest open one) to (title, level) from `on_date`; blank = no post.
     Other open posts (kiêm nhiệm) are left alone. Returns the open main post or None."""
     from .catalog import POST_LEVEL_ORDER
@@ -96,7 +96,7 @@ def change_main_post(person, title, level, on_date, source, unit=None):
     if not (title or level):
         return None
     return PostAssignment.objects.create(
-        person=person, title=title, level=level, unit=unit, valid_from=on_date, source=source
+        person=person, title=title, level=level, unit=unit, valid_from=on_date, source=source, decision_no=decision_no
     )
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Equivalence, Requirement, RuleSet
+from .models import Appointment, Equivalence, Requirement, RuleSet
 
 
 @admin.register(RuleSet)
@@ -18,3 +18,11 @@ class RequirementAdmin(admin.ModelAdmin):
 @admin.register(Equivalence)
 class EquivalenceAdmin(admin.ModelAdmin):
     list_display = ["from_type", "from_level", "major_contains", "to_type", "to_level"]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    list_display = ["person", "kind", "post_level", "rank", "effective_on", "decision_no", "exception_by"]
+    list_filter = ["kind"]
+    search_fields = ["person__code", "person__full_name", "decision_no"]
+    raw_id_fields = ["person"]

@@ -8,6 +8,9 @@ class StandardsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Appointment
+        from .models import Appointment, Equivalence, Requirement, RuleSet
 
         auditlog.register(Appointment)
+        # Rules are data that managers edit: every change is recorded.
+        for model in (RuleSet, Requirement, Equivalence):
+            auditlog.register(model)

@@ -271,7 +271,7 @@ def record_appointment(
         if kind == Appointment.Kind.RANK:
             people_services.change_single(person, RankAssignment, effective_on, Source.DECISION, decision_no, rank=rank)
         else:
-            post = people_services.change_main_post(person, post_title, post_level, effective_on, Source.DECISION, unit=unit)
-            post.decision_no = decision_no
-            post.save(update_fields=["decision_no"])
+            people_services.change_main_post(
+                person, post_title, post_level, effective_on, Source.DECISION, unit=unit, decision_no=decision_no
+            )
     return appointment

@@ -146,3 +146,15 @@ def test_succession_page_scope(client, users, tree):
     assert "0 người được quy hoạch" in html or "Không có ai được quy hoạch" in html
     client.force_login(users.learner)
     assert client.get(reverse("standards:succession")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_staff_page_links_to_the_gate_and_only_writers_get_the_appointment_form(client, users, tree):
+    person = make_person(tree.phong_a, code="LINK1")
+    gate, form = reverse("standards:gate_check", args=[person.pk]), reverse("standards:appointment_create", args=[person.pk])
+    client.force_login(users.officer)
+    page = client.get(reverse("people:person_detail", args=[person.pk])).content.decode()
+    assert gate in page and form in page
+    client.force_login(users.leader)
+    page = client.get(reverse("people:person_detail", args=[person.pk])).content.decode()
+    assert gate in page and form not in page
