@@ -289,17 +289,3 @@ def person_panel(person, date, qualifications):
     for item in rows:
         item["evidence"] = by_id.get(item["evidence_id"])
     return rows
-    cat = engine.Catalogue.on(date, [item["code"] for item in rows])
-    several = [(code, r) for code, code_rows in cat.rows_by_code.items() if len(code_rows) > 1 for r in code_rows]
-    if several:
-        flags = {
-            f"s{i}": ExpressionWrapper(cat.subject_q(r), output_field=BooleanField()) for i, (_code, r) in enumerate(several)
-        }
-        values = Person.objects.filter(pk=person.pk).annotate(**flags).values(*flags).first() or {}
-        names = {}
-        for i, (code, r) in enumerate(several):
-            if values.get(f"s{i}"):
-                names.setdefault(code, []).append(r.name)
-        for item in rows:
-            item["names"] = names.get(item["code"]) or item["names"]
-    return rows
