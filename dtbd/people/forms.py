@@ -247,7 +247,7 @@ class QualificationForm(forms.ModelForm):
 
     class Meta:
         model = Qualification
-        fields = ["major", "language", "issuer", "issued_on", "valid_until", "certificate_no"]
+        fields = ["major", "language", "issuer", "issued_on", "valid_until", "certificate_no", "hours"]
         help_texts = {"language": _("Bắt buộc với ngoại ngữ, ví dụ: Tiếng Anh.")}
 
     def __init__(self, *args, person, **kwargs):

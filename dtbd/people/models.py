@@ -238,6 +238,12 @@ class Qualification(models.Model):
     issued_on = models.DateField(_("ngày cấp"), null=True, blank=True)
     valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     certificate_no = models.CharField(_("số hiệu văn bằng, chứng chỉ"), max_length=60, blank=True)
+    hours = models.PositiveIntegerField(
+        _("số tiết bồi dưỡng"),
+        null=True,
+        blank=True,
+        help_text=_("Số tiết của khoá bồi dưỡng được cấp chứng chỉ này; tính vào số tiết bồi dưỡng của năm cấp."),
+    )
     source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.ENTERED)
     created_at = models.DateTimeField(auto_now_add=True)
 

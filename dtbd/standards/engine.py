@@ -26,9 +26,11 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from dtbd.core.models import valid_on_q
 from dtbd.people.models import (
@@ -48,14 +50,30 @@ from .models import Equivalence, Requirement, RuleSet, split_codes
 NOTHING = Q(pk__isnull=True)  # never true, compiles everywhere (an empty IN may raise EmptyResultSet)
 
 
-def annual_hours(people, year: int):
-    """Tiết of fostering completed by each of `people` (a Person queryset) in the calendar `year`, as the annotation
-    `hours` on that queryset.
+def credited_hours(year: int):
+    """Rows (person_id, hours) of fostering tiết credited to the calendar `year`: certificates entered or imported with
+    their number of tiết (Qualification.hours), counted in the year they were issued. The one source of annual hours:
+    issue 4 (classes and enrolments) adds the tiết of completed enrolments here, and every review, report and the
+    ANNUAL_HOURS requirement follow."""
+    return Qualification.objects.filter(issued_on__year=year, hours__gt=0).values("person_id", "hours")
 
-    There are no class records yet: everyone has 0 tiết. Issue 4 (classes and enrolments) plugs in here — replace the
-    Value(0) by the sum of the tiết of completed enrolments of classes ending in `year` (a Coalesce(Subquery(Sum))) —
-    and every review, report and the ANNUAL_HOURS requirement follow."""
-    return people.annotate(hours=Value(0, output_field=IntegerField()))
+
+def _hours_by_person(year: int):
+    return credited_hours(year).order_by().values("person_id").annotate(total=Sum("hours"))
+
+
+def annual_hours(people, year: int):
+    """Tiết of fostering credited to each of `people` (a Person queryset) in the calendar `year`, as the annotation
+    `hours` on that queryset (0 when none)."""
+    total = _hours_by_person(year).filter(person_id=OuterRef("pk")).values("total")
+    return people.annotate(hours=Coalesce(Subquery(total, output_field=IntegerField()), Value(0)))
+
+
+def reached_hours_q(year: int, minimum: int, ref="pk"):
+    """People (a Q on `ref`) with at least `minimum` tiết credited in `year`: one grouped subquery, set-based."""
+    if not minimum or minimum <= 0:
+        return Q(**{f"{ref}__isnull": False})
+    return Q(**{f"{ref}__in": _hours_by_person(year).filter(total__gte=minimum).values("person_id")})
 
 
 def rule_sets_on(date: datetime.date) -> dict[str, int]:
@@ -151,8 +169,7 @@ class Catalogue:
             held = Qualification.objects.held_on(self.date).filter(self.evidence_q(r))
             return Q(**{f"{ref}__in": held.values("person_id")})
         if r.kind == Requirement.Kind.ANNUAL_HOURS:
-            enough = annual_hours(Person.objects.all(), self.date.year).filter(hours__gte=r.hours or 0)
-            return Q(**{f"{ref}__in": enough.values("pk")})
+            return reached_hours_q(self.date.year, r.hours or 0, ref)
         # PROGRAMME: TODO(issue 4) — completed enrolments in a class of `r.programme_code` (ended within
         # `r.within_years` years of the date) satisfy it. No programmes exist yet: always missing.
         return NOTHING

@@ -113,7 +113,7 @@ def test_plan_llct_not_applied_to_someone_holding_a_post_at_the_planned_level(tr
     assert counts(tree.root)["PLAN_LLCT"] == (2, 0, 2)
 
 
-def test_annual_hours_is_zero_until_classes_exist_and_applies_to_cc_vc_only(tree):
+def test_annual_hours_is_zero_without_credited_tiet_and_applies_to_cc_vc_only(tree):
     make_person(tree.so_a, code="CC", category="CC")
     make_person(tree.so_a, code="VC", category="VC")
     make_person(tree.xa, code="CB", category="CB")
@@ -197,3 +197,22 @@ def test_person_status_names_the_rows_the_person_is_subject_to(tree):
     assert head_llct["names"] == [head_llct["name"]] and head_llct["name"].startswith("Trung cấp LLCT")
     assert head_llct["missing"] is False and head_llct["evidence_id"] is not None
     assert director_llct["name"].startswith("Cao cấp hoặc cử nhân LLCT") and director_llct["missing"] is True
+
+
+def test_annual_hours_count_certificate_tiet_of_the_year_only(tree):
+    from dtbd.people.models import Person
+
+    full = make_person(tree.so_a, code="FULL", category="CC")
+    short = make_person(tree.so_a, code="SHORT", category="VC")
+    make_person(tree.so_a, code="NONE", category="CC")
+    for person, issued_on, hours in (
+        (full, D(2025, 3, 1), 24), (full, D(2025, 11, 30), 16),  # 40 tiết in 2025: met
+        (short, D(2025, 6, 1), 39), (short, D(2024, 12, 31), 40),  # 39 in 2025; the 2024 course does not count
+    ):
+        Qualification.objects.create(person=person, type="QPAN", level="DT4", issued_on=issued_on, hours=hours)
+    hours = dict(annual_hours(Person.objects.all(), 2025).values_list("code", "hours"))
+    assert hours == {"FULL": 40, "SHORT": 39, "NONE": 0}
+    assert counts(tree.root, D(2025, 12, 31))["ANNUAL_HOURS"] == (3, 1, 2)
+    assert status(tree.root, "ANNUAL_HOURS", D(2025, 12, 31)) == {"FULL": (False, None), "SHORT": (True, None), "NONE": (True, None)}
+    assert report("annual-hours", "--unit", "T01", "--year", "2025") == "year,required_people,met,below\n2025,3,1,2\n"
+    assert counts(tree.root, D(2024, 12, 31))["ANNUAL_HOURS"] == (3, 1, 2)  # SHORT's 40 tiết of 2024
