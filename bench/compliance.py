@@ -87,10 +87,14 @@ def rules(major_like):
         # CC and VC on :d must earn 40 tiết a year. No record of fostering hours exists until issue 4 (classes):
         # everybody has 0 tiết, so nobody meets it; the query still counts who it applies to.
         "ANNUAL_HOURS": (
-            "category CC/VC on the date; ≥ 40 tiết (no hours recorded yet: met = 0)",
+            "category CC/VC on the date; ≥ 40 tiết credited in the date's year (certificates' tiết by year of issue)",
             """
             WITH {population}
-            SELECT COUNT(*), 0 FROM pop
+            SELECT COUNT(*), COUNT(*) FILTER (WHERE (
+                SELECT COALESCE(SUM(q.hours), 0) FROM people_qualification q
+                WHERE q.person_id = pop.person_id AND q.hours > 0
+                  AND q.issued_on >= %(year_start)s AND q.issued_on <= %(year_end)s) >= 40)
+            FROM pop
             WHERE EXISTS (SELECT 1 FROM people_categoryassignment c
                           WHERE c.person_id = pop.person_id AND c.category IN ('CC', 'VC') AND {valid_c})
             """,
@@ -204,6 +208,7 @@ def main():
     else:
         in_subtree, params = "u.path LIKE %(lo)s", {"lo": unit.path + "%"}
     params["d"] = date
+    params["year_start"], params["year_end"] = datetime.date(date.year, 1, 1), datetime.date(date.year, 12, 31)
     population = POPULATION.format(
         in_subtree=in_subtree, valid_ua=VALID.format(a="ua"), valid_c=VALID.format(a="c")
     )
