@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dtbd.people",
     "dtbd.reports",
     "dtbd.standards",
+    "dtbd.training",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("can-bo/", include("dtbd.people.urls")),
     path("nhap-lieu/", include("dtbd.core.import_urls")),
     path("tieu-chuan/", include("dtbd.standards.urls")),
+    path("dao-tao/", include("dtbd.training.urls")),
     path("bao-cao/", include("dtbd.reports.urls")),
     path("", include("dtbd.core.urls")),
 ]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "dtbd.training"
+    verbose_name = _("Đào tạo, bồi dưỡng")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import Program, Provider
+
+        auditlog.register(Provider)
+        auditlog.register(Program, m2m_fields={"providers"})
