@@ -48,3 +48,10 @@ def search_programmes(qs, text):
     for word in folded.split():
         qs = qs.filter(search__contains=word)
     return qs
+
+
+def audit_entries(obj, limit=50):
+    """An object's change history (django-auditlog), newest first, with the actor in the same query."""
+    from auditlog.models import LogEntry
+
+    return LogEntry.objects.get_for_object(obj).select_related("actor", "content_type").order_by("-timestamp")[:limit]

@@ -20,7 +20,7 @@ from dtbd.standards.needs import needs_by_requirement
 
 from .forms import NeedsForm, ProgramFilterForm, ProgramForm
 from .models import Program, Provider
-from .queries import programmes_by_need, search_programmes
+from .queries import audit_entries, programmes_by_need, search_programmes
 
 PAGE_SIZE = 50
 
@@ -64,7 +64,9 @@ def program_list(request):
 def program_detail(request, pk):
     _require_reader(request.user)
     program = get_object_or_404(Program.objects.prefetch_related("providers"), pk=pk)
-    return render(request, "training/program_detail.html", {"program": program, "can_manage": can_manage(request.user)})
+    manager = can_manage(request.user)
+    entries = audit_entries(program) if manager else None
+    return render(request, "training/program_detail.html", {"program": program, "can_manage": manager, "entries": entries})
 
 
 def _program_form(request, program):

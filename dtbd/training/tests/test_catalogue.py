@@ -155,3 +155,17 @@ def test_create_and_edit_refused_for_others(client, users):
 def test_menu_item(client, users):
     client.force_login(users.institution)
     assert "Chương trình, cơ sở ĐTBD" in client.get(reverse("training:program_list")).content.decode()
+
+
+def test_changes_are_audited_and_shown_to_managers(client, users):
+    from auditlog.models import LogEntry
+
+    client.force_login(users.province)
+    client.post(reverse("training:program_create"), _payload())
+    program = Program.objects.get(code="NEW1")
+    assert LogEntry.objects.get_for_object(program).filter(actor=users.province).exists()
+    resp = client.get(reverse("training:program_detail", args=[program.pk]))
+    assert "Lịch sử thay đổi" in resp.content.decode()
+    client.force_login(users.leader)
+    resp = client.get(reverse("training:program_detail", args=[program.pk]))
+    assert "Lịch sử thay đổi" not in resp.content.decode()
