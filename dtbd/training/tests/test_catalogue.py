@@ -169,3 +169,9 @@ def test_changes_are_audited_and_shown_to_managers(client, users):
     client.force_login(users.leader)
     resp = client.get(reverse("training:program_detail", args=[program.pk]))
     assert "Lịch sử thay đổi" not in resp.content.decode()
+
+
+def test_admin_pages(client, users):
+    client.force_login(users.admin)
+    assert client.get("/admin/training/program/").status_code == 200
+    assert client.get("/admin/training/provider/").status_code == 200
