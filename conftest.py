@@ -85,3 +85,9 @@ def _catalogues_after_flush(request):
 
         if not RuleSet.objects.exists():
             seed_standards(RuleSet, Requirement, Equivalence)
+
+        from dtbd.training.models import Program, Provider
+        from dtbd.training.seed import seed_training
+
+        if not Provider.objects.exists():
+            seed_training(Provider, Program)
