@@ -10,7 +10,10 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Program, Provider
+        from .models import ClassSession, Enrollment, Program, Provider, TrainingClass
 
         auditlog.register(Provider)
         auditlog.register(Program, m2m_fields={"providers"})
+        auditlog.register(TrainingClass, exclude_fields=["seats_taken"])
+        auditlog.register(ClassSession)
+        auditlog.register(Enrollment)
