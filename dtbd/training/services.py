@@ -133,8 +133,9 @@ def _release_seat(class_pk):
     TrainingClass.objects.filter(pk=class_pk, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
 
 
-def _refused(enrollment, action):
-    current = Enrollment.objects.filter(pk=enrollment.pk).values_list("state", flat=True).first()
+def _refused(enrollment, action, current=None):
+    if current is None:
+        current = Enrollment.objects.filter(pk=enrollment.pk).values_list("state", flat=True).first()
     return ValidationError(
         _("Không thể %(action)s: %(name)s đang ở trạng thái “%(st)s” trong lớp %(code)s.")
         % {
@@ -144,6 +145,21 @@ def _refused(enrollment, action):
     )
 
 
+def _locked(enrollment, states, action):
+    """Re-read the enrolment under a row lock (PostgreSQL; SQLite's IMMEDIATE transaction already holds the write
+    lock) and check its state. Changes are then saved through the model so django-auditlog records them."""
+    row = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if row.state not in states:
+        raise _refused(enrollment, action, current=row.state)
+    return row
+
+
+def _sync(enrollment, row):
+    for field in ("state", "reason", "decided_at", "decided_by_id"):
+        setattr(enrollment, field, getattr(row, field))
+    return enrollment
+
+
 def approve(enrollment, user=None):
     """Approve a request: ENROLLED if a seat is free (taken with the atomic conditional update), else WAITLISTED."""
     cls = enrollment.training_class
@@ -151,74 +167,63 @@ def approve(enrollment, user=None):
         raise ValidationError(
             _("Lớp %(code)s đang “%(st)s”, không thể duyệt học viên.") % {"code": cls.code, "st": _status_label(cls.status)}
         )
-    now = timezone.now()
     with transaction.atomic():
-        # Claim the enrolment first so that two approvals of the same request cannot both take a seat.
-        claimed = Enrollment.objects.filter(pk=enrollment.pk, state__in=[State.REQUESTED, State.APPROVED]).update(
-            state=State.APPROVED, decided_at=now, decided_by=user
-        )
-        if not claimed:
-            raise _refused(enrollment, _("duyệt"))
-        new_state = State.ENROLLED if _take_seat(cls.pk) else State.WAITLISTED
-        Enrollment.objects.filter(pk=enrollment.pk).update(state=new_state)
-    enrollment.state, enrollment.decided_at, enrollment.decided_by = new_state, now, user
-    return enrollment
+        # The row lock on the enrolment keeps two approvals of the same request from both taking a seat.
+        row = _locked(enrollment, {State.REQUESTED, State.APPROVED}, _("duyệt"))
+        row.state = State.ENROLLED if _take_seat(cls.pk) else State.WAITLISTED
+        row.decided_at, row.decided_by = timezone.now(), user
+        row.save(update_fields=["state", "decided_at", "decided_by"])
+    return _sync(enrollment, row)
 
 
 def reject(enrollment, user=None, reason=""):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Cần ghi lý do từ chối.")})
-    done = Enrollment.objects.filter(
-        pk=enrollment.pk, state__in=[State.REQUESTED, State.APPROVED, State.WAITLISTED]
-    ).update(state=State.REJECTED, reason=reason, decided_at=timezone.now(), decided_by=user)
-    if not done:
-        raise _refused(enrollment, _("từ chối"))
-    enrollment.refresh_from_db()
-    return enrollment
+    with transaction.atomic():
+        row = _locked(enrollment, {State.REQUESTED, State.APPROVED, State.WAITLISTED}, _("từ chối"))
+        row.state, row.reason, row.decided_at, row.decided_by = State.REJECTED, reason, timezone.now(), user
+        row.save(update_fields=["state", "reason", "decided_at", "decided_by"])
+    return _sync(enrollment, row)
 
 
 def promote_waitlist(training_class):
     """Give free seats to the oldest waitlisted requests (requested_at, id). Each promotion takes its seat with the
-    conditional update and flips the enrolment only if it is still waitlisted. Returns the promoted enrolments."""
+    conditional update, then locks the oldest waitlisted row and enrols it. Returns the promoted enrolments."""
     promoted = []
     if training_class.status not in SEAT_STATUSES:
         return promoted
     with transaction.atomic():
-        while True:
-            candidates = list(
-                Enrollment.objects.filter(training_class_id=training_class.pk, state=State.WAITLISTED)
-                .order_by("requested_at", "id").values_list("pk", flat=True)[:5]
-            )
-            if not candidates:
-                return promoted
+        while Enrollment.objects.filter(training_class_id=training_class.pk, state=State.WAITLISTED).exists():
             if not _take_seat(training_class.pk):
-                return promoted
-            for pk in candidates:
-                if Enrollment.objects.filter(pk=pk, state=State.WAITLISTED).update(state=State.ENROLLED):
-                    promoted.append(Enrollment.objects.get(pk=pk))
-                    break
-            else:
-                _release_seat(training_class.pk)  # every candidate moved meanwhile: look again
+                break
+            row = (
+                Enrollment.objects.select_for_update()
+                .filter(training_class_id=training_class.pk, state=State.WAITLISTED)
+                .order_by("requested_at", "id").first()
+            )
+            if row is None or row.state != State.WAITLISTED:  # taken meanwhile by another promotion
+                _release_seat(training_class.pk)
+                continue
+            row.state = State.ENROLLED
+            row.save(update_fields=["state"])
+            promoted.append(row)
+    return promoted
 
 
 def withdraw(enrollment, user=None, reason=""):
     """Withdraw a person. An enrolled person's seat is freed and the first waitlisted request promoted, in the same
     transaction. Returns the list of promoted enrolments (empty or one)."""
     with transaction.atomic():
-        old = Enrollment.objects.filter(pk=enrollment.pk).values_list("state", flat=True).first()
-        if old not in ACTIVE_STATES:
-            raise _refused(enrollment, _("rút khỏi lớp"))
-        done = Enrollment.objects.filter(pk=enrollment.pk, state=old).update(
-            state=State.WITHDRAWN, reason=(reason or "").strip()
-        )
-        if not done:
-            raise _refused(enrollment, _("rút khỏi lớp"))
+        row = _locked(enrollment, ACTIVE_STATES, _("rút khỏi lớp"))
+        old = row.state
+        row.state, row.reason = State.WITHDRAWN, (reason or "").strip()
+        row.save(update_fields=["state", "reason"])
         promoted = []
         if old == State.ENROLLED:
-            _release_seat(enrollment.training_class_id)
+            _release_seat(row.training_class_id)
             promoted = promote_waitlist(enrollment.training_class)
-    enrollment.refresh_from_db()
+    _sync(enrollment, row)
     return promoted
 
 
@@ -229,11 +234,11 @@ def record_outcome(enrollment, completed):
         raise ValidationError(
             _("Lớp %(code)s đang “%(st)s”, chưa thể ghi kết quả.") % {"code": cls.code, "st": _status_label(cls.status)}
         )
-    new_state = State.COMPLETED if completed else State.FAILED
-    if not Enrollment.objects.filter(pk=enrollment.pk, state=State.ENROLLED).update(state=new_state):
-        raise _refused(enrollment, _("ghi kết quả"))
-    enrollment.state = new_state
-    return enrollment
+    with transaction.atomic():
+        row = _locked(enrollment, {State.ENROLLED}, _("ghi kết quả"))
+        row.state = State.COMPLETED if completed else State.FAILED
+        row.save(update_fields=["state"])
+    return _sync(enrollment, row)
 
 
 def waitlist(training_class):

@@ -308,3 +308,19 @@ def test_concurrent_registrations_never_exceed_capacity(transactional_db):
     assert [p.pk for p in promoted] == [waiting[0].pk]
     cls.refresh_from_db()
     assert cls.seats_taken == capacity == Enrollment.objects.filter(training_class=cls, state=State.ENROLLED).count()
+
+
+@pytest.mark.django_db
+def test_state_changes_are_audited(unit):
+    from auditlog.models import LogEntry
+
+    cls = make_class(capacity=1)
+    enr = _enroll(cls, make_person(unit))
+    waiting = _enroll(cls, make_person(unit))
+    services.withdraw(enr)
+    changes = [e.changes_dict.get("state") for e in LogEntry.objects.get_for_object(waiting).order_by("timestamp", "pk")]
+    assert [c for c in changes if c] == [
+        ["None", "REQUESTED"], ["REQUESTED", "WAITLISTED"], ["WAITLISTED", "ENROLLED"]
+    ]
+    states = [e.changes_dict.get("state") for e in LogEntry.objects.get_for_object(enr).order_by("timestamp", "pk")]
+    assert [c for c in states if c][-1] == ["ENROLLED", "WITHDRAWN"]
