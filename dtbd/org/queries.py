@@ -23,6 +23,15 @@ def unit_for(user, pk, action=VIEW):
     return unit
 
 
+def default_unit(user):
+    """The unit a scoped page opens on: a unit-scoped user's own unit; for province-wide users the single root of
+    the tree (None when the installation serves several roots: the user picks one)."""
+    if user.scope_unit_id and not scope_of(user).everything:
+        return user.scope_unit
+    roots = list(Unit.objects.restrict(user).filter(parent__isnull=True).order_by("path")[:2])
+    return roots[0] if len(roots) == 1 else None
+
+
 def not_dissolved_q(today=None, prefix=""):
     """Units still valid today (valid_to is the last valid day; NULL = current)."""
     today = today or datetime.date.today()

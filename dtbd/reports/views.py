@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import scope_of
-from dtbd.org.queries import unit_for
+from dtbd.org.queries import default_unit, unit_for
 
 from . import renderers
 from .forms import ReportForm
@@ -33,13 +33,6 @@ def _report_or_404(name):
     return report
 
 
-def _default_unit(user):
-    if user.scope_unit_id and not scope_of(user).everything:
-        return user.scope_unit
-    from dtbd.org.models import Unit
-
-    roots = list(Unit.objects.restrict(user).filter(parent__isnull=True).order_by("path")[:2])
-    return roots[0] if len(roots) == 1 else None
 
 
 def _bound_form(request, report):
@@ -73,7 +66,7 @@ def report_view(request, name):
     result = None
     if form is None:
         initial = {}
-        unit = _default_unit(request.user)
+        unit = default_unit(request.user)
         if unit is not None:
             initial["unit"] = unit.pk
         form = ReportForm(user=request.user, report=report, initial=initial)

@@ -12,8 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import scope_of
-from dtbd.org.models import Unit
-from dtbd.org.queries import unit_for
+from dtbd.org.queries import default_unit, unit_for
 from dtbd.people.catalog import PostLevel
 from dtbd.people.queries import person_for
 
@@ -94,11 +93,6 @@ def appointment_create(request, person_pk):
     return render(request, "standards/appointment_form.html", context)
 
 
-def _default_unit(user):
-    if user.scope_unit_id and not scope_of(user).everything:
-        return user.scope_unit
-    roots = list(Unit.objects.restrict(user).filter(parent__isnull=True).order_by("path")[:2])
-    return roots[0] if len(roots) == 1 else None
 
 
 @login_required
@@ -116,11 +110,11 @@ def succession(request):
             raise Http404(_("Không tìm thấy đơn vị trong phạm vi của bạn."))
         unit_for(user, int(raw))
     elif "level" in data:
-        unit = _default_unit(user)
+        unit = default_unit(user)
         if unit is not None:
             data["unit"] = str(unit.pk)
     form = SuccessionForm(data if "level" in data else None, user=user,
-                          initial={"date": datetime.date.today(), "unit": _default_unit(user)})
+                          initial={"date": datetime.date.today(), "unit": default_unit(user)})
     page_obj, params = None, None
     if form.is_bound and form.is_valid():
         params = form.cleaned_data

@@ -18,13 +18,13 @@ from dtbd.accounts.models import Role
 from dtbd.accounts.scope import scope_of
 from dtbd.core.models import valid_on_q
 from dtbd.org.models import Unit
-from dtbd.org.queries import unit_for
+from dtbd.org.queries import default_unit, unit_for
 from dtbd.people.catalog import Category, PostLevel
 from dtbd.people.models import CategoryAssignment, PostAssignment, Qualification
 from dtbd.people.queries import unit_on
 
 from . import engine, exports
-from .forms import ReviewForm, RequirementForm
+from .forms import RequirementForm, ReviewForm
 from .models import Equivalence, Requirement, split_codes
 
 PAGE_SIZE = 50
@@ -42,11 +42,6 @@ def can_manage(user):
     return user.is_authenticated and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE))
 
 
-def _default_unit(user):
-    if user.scope_unit_id and not scope_of(user).everything:
-        return user.scope_unit
-    roots = list(Unit.objects.restrict(user).filter(parent__isnull=True).order_by("path")[:2])
-    return roots[0] if len(roots) == 1 else None
 
 
 class Review:
@@ -61,7 +56,7 @@ class Review:
                 raise Http404(_("Không tìm thấy đơn vị trong phạm vi của bạn."))
             unit_for(user, int(raw))
         else:
-            unit = _default_unit(user)
+            unit = default_unit(user)
             if unit is not None:
                 data["unit"] = str(unit.pk)
         if not data.get("date"):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from dtbd.accounts.models import Role
 from dtbd.accounts.scope import scope_of
 from dtbd.org.models import Unit
+from dtbd.org.queries import default_unit
 from dtbd.standards.needs import needs_by_requirement
 
 from .forms import NeedsForm, ProgramFilterForm, ProgramForm
@@ -109,11 +110,6 @@ def provider_detail(request, pk):
     return render(request, "training/provider_detail.html", {"provider": provider})
 
 
-def _default_unit(user):
-    if user.scope_unit_id and not scope_of(user).everything:
-        return user.scope_unit
-    roots = list(Unit.objects.restrict(user).filter(parent__isnull=True).order_by("path")[:2])
-    return roots[0] if len(roots) == 1 else None
 
 
 @login_required
@@ -126,7 +122,7 @@ def needs(request):
             raise Http404
         unit = get_object_or_404(Unit.objects.restrict(request.user), pk=int(raw))
     else:
-        unit = _default_unit(request.user)
+        unit = default_unit(request.user)
     form = NeedsForm(request.GET or None, user=request.user,
                      initial={"unit": unit, "date": datetime.date.today()})
     date = datetime.date.today()
