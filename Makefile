@@ -26,7 +26,10 @@ run: install
 	$(BIN)/dtbd migrate --noinput -v0
 	$(BIN)/dtbd demo --if-empty --staff $(DEMO_STAFF)
 	@$(MAKE) --no-print-directory demo-logins
-	$(BIN)/dtbd runserver 127.0.0.1:$(PORT)
+	@# The job worker (notice e-mails, …) runs beside the web server and stops with it.
+	@$(BIN)/dtbd db_worker --no-startup-delay -v0 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/dtbd runserver 127.0.0.1:$(PORT)
 
 demo-logins:
 	@echo ""

@@ -91,3 +91,9 @@ def _catalogues_after_flush(request):
 
         if not Provider.objects.exists():
             seed_training(Provider, Program)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_inline(settings):
+    """Jobs (notice e-mails…) run inline in tests; production queues them for `dtbd db_worker`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

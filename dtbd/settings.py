@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "dtbd.reports",
     "dtbd.standards",
     "dtbd.training",
+    "dtbd.notices",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +149,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dtbd@localhost")
+# Absolute address of the site, for links in e-mails and QR codes on certificates.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:" + os.environ.get("PORT", "8000"))
+
+# Background jobs (django-tasks). Default: the database backend, served by `dtbd db_worker` (`make run` starts one).
+# TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs jobs inline (the test suite does).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

@@ -50,6 +50,7 @@ class QualificationType(models.TextChoices):
     LANGUAGE = "LANG", _("Ngoại ngữ")
     IT = "IT", _("Tin học")
     DEFENCE = "QPAN", _("Quốc phòng và an ninh")
+    FOSTERING = "BD", _("Bồi dưỡng khác (giấy chứng nhận)")
 
 
 # type -> {code: (label, order)}; higher order = higher level.
@@ -96,6 +97,10 @@ LEVELS = {
         "DT2": (_("Đối tượng 2"), 3),
         "DT3": (_("Đối tượng 3"), 2),
         "DT4": (_("Đối tượng 4"), 1),
+    },
+    # Job-position, update and briefing courses: a certificate of completion (giấy chứng nhận) that carries tiết.
+    QualificationType.FOSTERING: {
+        "GCN": (_("Giấy chứng nhận hoàn thành khoá bồi dưỡng"), 1),
     },
 }
 

@@ -73,6 +73,15 @@ class Program(models.Model):
     grants_level = models.CharField(_("trình độ được cấp"), max_length=10, blank=True)
     grants_level_order = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     target_audience = models.TextField(_("đối tượng"), blank=True)
+    # Machine-checkable audience (nomination warns when a person is outside it); empty = no restriction.
+    audience_categories = models.CharField(
+        _("đối tượng theo loại cán bộ"), max_length=60, blank=True,
+        help_text=_("Mã loại cán bộ, cách nhau bởi dấu phẩy (CB, CC, VC…); để trống nếu không giới hạn."),
+    )
+    audience_post_levels = models.CharField(
+        _("đối tượng theo cấp chức vụ"), max_length=120, blank=True,
+        help_text=_("Mã cấp chức vụ (hiện giữ hoặc được quy hoạch), cách nhau bởi dấu phẩy; để trống nếu không giới hạn."),
+    )
     validity_years = models.PositiveSmallIntegerField(_("thời hạn giá trị (năm)"), null=True, blank=True)
     active = models.BooleanField(_("đang áp dụng"), default=True)
     providers = models.ManyToManyField(Provider, verbose_name=_("cơ sở tổ chức"), blank=True, related_name="programs")
@@ -152,6 +161,18 @@ class TrainingClass(models.Model):
     funding_source = models.CharField(_("nguồn kinh phí"), max_length=10, choices=Funding.choices, blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     seats_taken = models.PositiveIntegerField(_("số chỗ đã xếp"), default=0, editable=False)
+    # Completion rule (DOMAIN §4.8): attendance of at least this share of sessions (excused absences count as
+    # attended) and every assessment at least `pass_score`.
+    min_attendance_pct = models.PositiveSmallIntegerField(
+        _("tỷ lệ chuyên cần tối thiểu (%)"), default=100,
+        help_text=_("Buổi vắng có phép được tính là có mặt. Mặc định 100%."),
+    )
+    pass_score = models.DecimalField(_("điểm đạt của mỗi bài"), max_digits=4, decimal_places=2, default=5)
+    results_submitted_at = models.DateTimeField(_("thời điểm chốt kết quả"), null=True, blank=True, editable=False)
+    results_submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người chốt kết quả"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -164,7 +185,12 @@ class TrainingClass(models.Model):
                 condition=models.Q(seats_taken__lte=models.F("capacity")), name="training_class_seats_within_capacity"
             ),
             models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="training_class_dates"),
+            models.CheckConstraint(condition=models.Q(min_attendance_pct__lte=100), name="training_class_attendance_pct"),
         ]
+
+    @property
+    def results_locked(self):
+        return self.results_submitted_at is not None
 
     def __str__(self):
         return f"{self.code} — {self.name}"
@@ -244,6 +270,7 @@ class Enrollment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("người duyệt"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("học viên của lớp")
@@ -257,3 +284,164 @@ class Enrollment(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.training_class.code} ({self.get_state_display()})"
+
+
+class Assessment(models.Model):
+    """A test or essay (bài kiểm tra, thu hoạch) of a class, scored 0–10."""
+
+    class Kind(models.TextChoices):
+        TEST = "TEST", _("Bài kiểm tra")
+        ESSAY = "ESSAY", _("Bài thu hoạch, tiểu luận")
+        PRACTICE = "PRACTICE", _("Bài thực hành")
+        FINAL = "FINAL", _("Bài thi cuối khoá")
+
+    training_class = models.ForeignKey(
+        TrainingClass, verbose_name=_("lớp"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    name = models.CharField(_("tên bài"), max_length=120)
+    kind = models.CharField(_("loại bài"), max_length=10, choices=Kind.choices, default=Kind.TEST)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
+
+    class Meta:
+        verbose_name = _("bài kiểm tra, đánh giá")
+        verbose_name_plural = _("bài kiểm tra, đánh giá")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["training_class", "name"], name="training_assessment_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Attendance(models.Model):
+    """Attendance of one enrolled learner at one session (điểm danh)."""
+
+    class Status(models.TextChoices):
+        PRESENT = "PRESENT", _("Có mặt")
+        EXCUSED = "EXCUSED", _("Vắng có phép")
+        ABSENT = "ABSENT", _("Vắng không phép")
+
+    session = models.ForeignKey(ClassSession, verbose_name=_("buổi học"), on_delete=models.CASCADE, related_name="attendance")
+    enrollment = models.ForeignKey(Enrollment, verbose_name=_("học viên"), on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(_("điểm danh"), max_length=8, choices=Status.choices)
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("điểm danh")
+        verbose_name_plural = _("điểm danh")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrollment"], name="training_attendance_unique"),
+        ]
+        indexes = [models.Index(fields=["enrollment", "status"])]
+
+    def __str__(self):
+        return f"{self.enrollment_id} {self.session_id} {self.status}"
+
+
+class Result(models.Model):
+    """The result of one learner in a class, versioned: a draft (submitted_at NULL) is edited; submitting locks it.
+    A correction after submission is a new version (version + 1) with a reason; the old version stays, with
+    `is_current` False. Exactly one submitted version per enrolment is current."""
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "XS", _("Xuất sắc")
+        GOOD = "GIOI", _("Giỏi")
+        FAIR = "KHA", _("Khá")
+        AVERAGE = "TB", _("Trung bình")
+        FAIL = "KD", _("Không đạt")
+
+    enrollment = models.ForeignKey(Enrollment, verbose_name=_("học viên"), on_delete=models.CASCADE, related_name="results")
+    version = models.PositiveSmallIntegerField(_("lần"), default=1)
+    final_score = models.DecimalField(_("điểm tổng kết"), max_digits=4, decimal_places=2, null=True, blank=True)
+    grade = models.CharField(_("xếp loại"), max_length=4, choices=Grade.choices, blank=True)
+    attendance_pct = models.DecimalField(_("tỷ lệ chuyên cần (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    completed = models.BooleanField(_("hoàn thành"), default=False)
+    is_current = models.BooleanField(_("kết quả hiện hành"), default=False)
+    reason = models.TextField(_("lý do điều chỉnh"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("thời điểm chốt"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người chốt"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("kết quả học tập")
+        verbose_name_plural = _("kết quả học tập")
+        ordering = ["enrollment", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "version"], name="training_result_unique_version"),
+            models.UniqueConstraint(
+                fields=["enrollment"], condition=models.Q(is_current=True), name="training_result_one_current"
+            ),
+            models.UniqueConstraint(
+                fields=["enrollment"], condition=models.Q(submitted_at__isnull=True), name="training_result_one_draft"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment_id} v{self.version}"
+
+    @property
+    def locked(self):
+        return self.submitted_at is not None
+
+
+class Score(models.Model):
+    result = models.ForeignKey(Result, verbose_name=_("kết quả"), on_delete=models.CASCADE, related_name="scores")
+    assessment = models.ForeignKey(Assessment, verbose_name=_("bài"), on_delete=models.PROTECT, related_name="scores")
+    value = models.DecimalField(_("điểm"), max_digits=4, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("điểm")
+        verbose_name_plural = _("điểm")
+        constraints = [
+            models.UniqueConstraint(fields=["result", "assessment"], name="training_score_unique"),
+            models.CheckConstraint(condition=models.Q(value__gte=0, value__lte=10), name="training_score_range"),
+        ]
+
+
+class Certificate(models.Model):
+    """A certificate of completion (chứng chỉ / giấy chứng nhận), issued once per enrolment. `number` is unique per
+    provider and year (CODE-YYYY-NNNNN); `code` is the unguessable token of the public verification page."""
+
+    class Kind(models.TextChoices):
+        CERTIFICATE = "CERT", _("Chứng chỉ, giấy chứng nhận")
+        CONFIRMATION = "CONF", _("Giấy xác nhận hoàn thành (cấp thay chứng chỉ bị mất)")
+
+    enrollment = models.ForeignKey(Enrollment, verbose_name=_("học viên"), on_delete=models.PROTECT, related_name="certificates")
+    provider = models.ForeignKey(Provider, verbose_name=_("cơ sở cấp"), on_delete=models.PROTECT, related_name="certificates")
+    year = models.PositiveSmallIntegerField(_("năm cấp"))
+    serial = models.PositiveIntegerField(_("số thứ tự"))
+    number = models.CharField(_("số hiệu"), max_length=60, unique=True)
+    code = models.CharField(_("mã xác thực"), max_length=32, unique=True)
+    kind = models.CharField(_("loại"), max_length=4, choices=Kind.choices, default=Kind.CERTIFICATE)
+    issued_on = models.DateField(_("ngày cấp"))
+    qualification = models.ForeignKey(
+        "people.Qualification", verbose_name=_("văn bằng, chứng chỉ trong hồ sơ"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("thời điểm thu hồi"), null=True, blank=True)
+    revoked_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chứng chỉ")
+        verbose_name_plural = _("chứng chỉ")
+        ordering = ["-issued_on", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "year", "serial"], name="training_certificate_unique_serial"),
+            # Issued once: at most one valid certificate (not a replacement confirmation) per enrolment.
+            models.UniqueConstraint(
+                fields=["enrollment"], condition=models.Q(kind="CERT", revoked_at__isnull=True),
+                name="training_certificate_once",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number

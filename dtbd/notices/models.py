@@ -1,0 +1,38 @@
+"""In-app notices (thông báo) and the record of their e-mail delivery."""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notice(models.Model):
+    class Kind(models.TextChoices):
+        NOMINATED = "NOMINATED", _("Được cử đi học")
+        REQUESTED = "REQUESTED", _("Có đăng ký chờ duyệt")
+        APPROVED = "APPROVED", _("Được duyệt vào lớp")
+        WAITLISTED = "WAITLISTED", _("Vào danh sách chờ")
+        REJECTED = "REJECTED", _("Bị từ chối")
+        PROMOTED = "PROMOTED", _("Được xếp lớp từ danh sách chờ")
+        CLASS_START = "CLASS_START", _("Lớp khai giảng")
+        CLASS_CANCELLED = "CANCELLED", _("Lớp bị huỷ")
+        RESULTS = "RESULTS", _("Có kết quả học tập")
+        OTHER = "OTHER", _("Khác")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE,
+                             related_name="notices")
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    body = models.TextField(_("nội dung"), blank=True)
+    url = models.CharField(_("liên kết"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("đã gửi thư lúc"), null=True, blank=True)
+    email_error = models.CharField(_("lỗi gửi thư"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "created_at"])]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,64 @@
+"""Creating notices. Callers pass users, a person (their user account, if any) or a unit (the unit officers whose
+scope covers it). Notices are rows written in the caller's transaction; e-mails are handed to the task queue after
+commit, so sending never blocks or breaks the request."""
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from .models import Notice
+
+
+def notify(users, kind, title, body="", url=""):
+    """Create one notice per user (duplicates removed) and queue their e-mails. Returns the notices."""
+    seen, notices = set(), []
+    for user in users:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        notices.append(Notice(user=user, kind=kind, title=str(title)[:255], body=str(body), url=url))
+    if not notices:
+        return []
+    Notice.objects.bulk_create(notices)
+    ids = [n.pk for n in notices if n.pk is not None]
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+    return notices
+
+
+def _enqueue(ids):
+    from .tasks import send_notice_emails
+
+    try:
+        send_notice_emails.enqueue(ids)
+    except Exception:  # noqa: BLE001 — the notices are in the database; only the e-mail is lost
+        import logging
+
+        logging.getLogger("dtbd.notices").exception("could not queue notice e-mails %s", ids)
+
+
+def users_of_person(person):
+    User = get_user_model()
+    return list(User.objects.filter(person=person, is_active=True))
+
+
+def unit_officers_for(unit):
+    """Active unit officers whose scope unit is `unit` or one of its ancestors."""
+    from dtbd.accounts.models import Role
+
+    User = get_user_model()
+    # The unit's path lists its ancestors' ids: /0000001/0000007/… → the unit and every ancestor.
+    ids = [int(seg) for seg in unit.path.strip("/").split("/") if seg] or [unit.pk]
+    return list(User.objects.filter(scope_unit_id__in=ids, role=Role.UNIT_OFFICER, is_active=True))
+
+
+def notify_person(person, kind, title, body="", url=""):
+    return notify(users_of_person(person), kind, title, body, url)
+
+
+def notify_unit_officers(unit, kind, title, body="", url=""):
+    if unit is None:
+        return []
+    return notify(unit_officers_for(unit), kind, title, body, url)
+
+
+def unread_count(user):
+    return Notice.objects.filter(user=user, read_at__isnull=True).count()
