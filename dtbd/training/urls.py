@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_certificates, urls_classes, urls_enrolment, urls_portal, urls_results, views
 
 app_name = "training"
 
@@ -12,4 +12,10 @@ urlpatterns = [
     path("co-so/", views.provider_list, name="provider_list"),
     path("co-so/<int:pk>/", views.provider_detail, name="provider_detail"),
     path("nhu-cau/", views.needs, name="needs"),
+    # Each part of issue 4 keeps its own routes (all under /dao-tao/, names in the `training` namespace).
+    *urls_classes.urlpatterns,
+    *urls_enrolment.urlpatterns,
+    *urls_results.urlpatterns,
+    *urls_certificates.urlpatterns,
+    *urls_portal.urlpatterns,
 ]

@@ -1,0 +1,2 @@
+"""Routes of the certificates pages (names in the `training` namespace)."""
+urlpatterns = []

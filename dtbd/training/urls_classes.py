@@ -1,0 +1,2 @@
+"""Routes of the classes pages (names in the `training` namespace)."""
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""Routes of the enrolment pages (names in the `training` namespace)."""
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""Routes of the portal pages (names in the `training` namespace)."""
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Public routes without login: /verify/<code>/ (certificate verification)."""
+app_name = "public"
+urlpatterns = []

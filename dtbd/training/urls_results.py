@@ -1,0 +1,2 @@
+"""Routes of the results pages (names in the `training` namespace)."""
+urlpatterns = []
