@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 DEMO_STAFF ?= 3000
 
-.PHONY: run test install install-test chromium demo-logins clean
+.PHONY: run test install install-test chromium pdf-libs demo-logins clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-run: install
+run: install pdf-libs
 	$(BIN)/dtbd migrate --noinput -v0
 	$(BIN)/dtbd demo --if-empty --staff $(DEMO_STAFF)
 	@$(MAKE) --no-print-directory demo-logins
@@ -54,7 +54,19 @@ chromium:
 		fi; \
 	fi
 
-test: install-test chromium
+# Pango and a font with Vietnamese diacritics for WeasyPrint (certificate PDFs); installed only when missing and root.
+pdf-libs: install
+	@if ! $(BIN)/python -c "import weasyprint" >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi dejavu; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installing Pango and DejaVu fonts for PDF output..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core >/dev/null; \
+		else \
+			echo "PDF output needs Pango and the DejaVu fonts (Debian: libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)." >&2; \
+		fi; \
+	fi
+
+test: install-test chromium pdf-libs
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 clean:
