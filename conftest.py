@@ -87,10 +87,11 @@ def _catalogues_after_flush(request):
             seed_standards(RuleSet, Requirement, Equivalence)
 
         from dtbd.training.models import Program, Provider
-        from dtbd.training.seed import seed_training
+        from dtbd.training.seed import seed_audience, seed_training
 
         if not Provider.objects.exists():
             seed_training(Provider, Program)
+            seed_audience(Program)
 
 
 @pytest.fixture(autouse=True)

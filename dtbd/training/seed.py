@@ -60,3 +60,28 @@ def seed_training(Provider, Program):
         )
         if created:
             program.providers.set([providers[c] for c in provider_codes])
+
+
+# Machine-checkable audience of the seeded programmes (Program.audience_categories / audience_post_levels), set by
+# migration 0005 — a separate step because the fields did not exist when 0002 seeded the programmes.
+AUDIENCE = {
+    # code: (categories, post levels — held or planned)
+    "LLCT_TC": ("CB,CC,VC", "TP,PTP"),
+    "LLCT_CC": ("CB,CC,VC", "TINH,GD,PGD"),
+    "QLNN_CV": ("CC,VC", ""),
+    "QLNN_CVC": ("CC", ""),
+    "QLNN_CVCC": ("CC", ""),
+    "LDQL_PHONG": ("CB,CC,VC", "TP,PTP"),
+    "LDQL_SO": ("CB,CC,VC", "GD,PGD"),
+    "QPAN_DT3": ("CB,CC,VC", "TINH,GD,PGD"),
+    "QPAN_DT4": ("CB,CC,VC", "TP,PTP"),
+    "SO_AI_CB": ("CB,CC,VC", ""),
+}
+
+
+def seed_audience(Program):
+    """Fill the audience of the seeded programmes where a manager has not set one."""
+    for code, (categories, post_levels) in AUDIENCE.items():
+        Program.objects.filter(code=code, audience_categories="", audience_post_levels="").update(
+            audience_categories=categories, audience_post_levels=post_levels
+        )
