@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dtbd.org.models import Unit
-from dtbd.people.catalog import LEVEL_CHOICES
+from dtbd.people.catalog import LEVEL_CHOICES, Category, PostLevel
 
 from .models import Program
 
@@ -22,8 +22,26 @@ class ProgramForm(forms.ModelForm):
         model = Program
         fields = [
             "code", "name", "category", "kind", "duration_tiet", "grants_type", "grants_level",
-            "target_audience", "validity_years", "active", "providers",
+            "target_audience", "audience_categories", "audience_post_levels", "validity_years", "active", "providers",
         ]
+
+    def _codes(self, field, allowed):
+        """Comma-separated codes, upper-cased and checked against the catalogue; stored as 'A,B'."""
+        raw = self.cleaned_data.get(field) or ""
+        codes = [c.strip().upper() for c in raw.replace(";", ",").split(",") if c.strip()]
+        unknown = [c for c in codes if c not in allowed]
+        if unknown:
+            raise forms.ValidationError(
+                _("Mã không có trong danh mục: %(codes)s. Mã hợp lệ: %(allowed)s.")
+                % {"codes": ", ".join(unknown), "allowed": ", ".join(allowed)}
+            )
+        return ",".join(dict.fromkeys(codes))
+
+    def clean_audience_categories(self):
+        return self._codes("audience_categories", Category.values)
+
+    def clean_audience_post_levels(self):
+        return self._codes("audience_post_levels", PostLevel.values)
 
 
 class NeedsForm(forms.Form):

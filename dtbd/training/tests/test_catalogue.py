@@ -175,3 +175,23 @@ def test_admin_pages(client, users):
     client.force_login(users.admin)
     assert client.get("/admin/training/program/").status_code == 200
     assert client.get("/admin/training/provider/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_programme_form_checks_audience_codes(client, users):
+    from dtbd.training.forms import ProgramForm
+
+    program = Program.objects.get(code="QLNN_CVC")
+    assert (program.audience_categories, program.audience_post_levels) == ("CC", "")  # seeded by migration 0005
+    data = {
+        "code": "X1", "name": "Lớp thử", "category": "QLNN", "kind": "FOSTERING", "duration_tiet": 40,
+        "audience_categories": "cc; vc, CC", "audience_post_levels": "TP,XYZ", "active": "on",
+    }
+    form = ProgramForm(data)
+    assert not form.is_valid()
+    assert "XYZ" in str(form.errors["audience_post_levels"])
+    data["audience_post_levels"] = "tp, ptp"
+    form = ProgramForm(data)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["audience_categories"] == "CC,VC"
+    assert form.cleaned_data["audience_post_levels"] == "TP,PTP"
