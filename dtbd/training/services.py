@@ -10,14 +10,22 @@ input of approve() too (approved by the unit, seat not yet allocated). ENROLLED 
 WITHDRAWN; REQUESTED/APPROVED/WAITLISTED → REJECTED (with reason) or WITHDRAWN. The waitlist is ordered by
 (requested_at, id); when an enrolled person withdraws, the oldest waitlisted request is promoted in the same
 transaction.
+
+Notices (dtbd.notices) are sent from here, in the same transaction, so every path sends them: self-registration →
+the unit officers of the person's unit (REQUESTED); approve → the person (APPROVED or WAITLISTED); nomination and
+assignment (nominate_many) → the person (NOMINATED); reject → the person (REJECTED, with the reason); waitlist
+promotion → the promoted person (PROMOTED).
 """
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dtbd.people.models import Qualification
+from dtbd.core.models import valid_on_q
+from dtbd.people.catalog import Category, PostLevel
+from dtbd.people.models import CategoryAssignment, Person, PlannedPost, PostAssignment, Qualification, UnitAssignment
 
 from .models import Enrollment, TrainingClass
 
@@ -112,10 +120,13 @@ def request_enrollment(training_class, person, source, by_user=None):
         )
     try:
         with transaction.atomic():
-            return Enrollment.objects.create(
+            enrollment = Enrollment.objects.create(
                 training_class=training_class, person=person, source=source, state=State.REQUESTED,
                 requested_at=timezone.now(), requested_by=by_user,
             )
+            if source == Enrollment.Source.SELF:
+                _notice_requested(enrollment)
+            return enrollment
     except IntegrityError:
         raise ValidationError(
             _("%(name)s đã có trong danh sách lớp %(code)s.") % {"name": person.full_name, "code": training_class.code}
@@ -160,8 +171,9 @@ def _sync(enrollment, row):
     return enrollment
 
 
-def approve(enrollment, user=None):
-    """Approve a request: ENROLLED if a seat is free (taken with the atomic conditional update), else WAITLISTED."""
+def approve(enrollment, user=None, notify=True):
+    """Approve a request: ENROLLED if a seat is free (taken with the atomic conditional update), else WAITLISTED.
+    The person is told (APPROVED or WAITLISTED notice) unless `notify` is False (nominate_many sends its own)."""
     cls = enrollment.training_class
     if cls.status not in SEAT_STATUSES:
         raise ValidationError(
@@ -173,7 +185,10 @@ def approve(enrollment, user=None):
         row.state = State.ENROLLED if _take_seat(cls.pk) else State.WAITLISTED
         row.decided_at, row.decided_by = timezone.now(), user
         row.save(update_fields=["state", "decided_at", "decided_by"])
-    return _sync(enrollment, row)
+        _sync(enrollment, row)
+        if notify:
+            _notice_decision(enrollment)
+    return enrollment
 
 
 def reject(enrollment, user=None, reason=""):
@@ -184,7 +199,9 @@ def reject(enrollment, user=None, reason=""):
         row = _locked(enrollment, {State.REQUESTED, State.APPROVED, State.WAITLISTED}, _("từ chối"))
         row.state, row.reason, row.decided_at, row.decided_by = State.REJECTED, reason, timezone.now(), user
         row.save(update_fields=["state", "reason", "decided_at", "decided_by"])
-    return _sync(enrollment, row)
+        _sync(enrollment, row)
+        _notice_rejected(enrollment)
+    return enrollment
 
 
 def promote_waitlist(training_class):
@@ -207,6 +224,8 @@ def promote_waitlist(training_class):
                 continue
             row.state = State.ENROLLED
             row.save(update_fields=["state"])
+            row.training_class = training_class
+            _notice_promoted(row)
             promoted.append(row)
     return promoted
 
@@ -246,38 +265,274 @@ def waitlist(training_class):
     return Enrollment.objects.filter(training_class=training_class, state=State.WAITLISTED).order_by("requested_at", "id")
 
 
-def nomination_warnings(training_class, person, on=None):
-    """Vietnamese warnings shown when nominating `person` for `training_class` (they do not block):
+# -- notices ------------------------------------------------------------------------------------------------------
+# Every path that changes an enrolment sends its notice from here (pages, imports, shell alike). Notices are rows
+# written in the caller's transaction (dtbd.notices.services); their e-mails leave after commit.
+
+def portal_url():
+    """The learner portal (training:portal), or its planned address while that page does not exist yet."""
+    try:
+        return reverse("training:portal")
+    except NoReverseMatch:
+        return "/dao-tao/hoc-vien/"
+
+
+def queue_url():
+    try:
+        return reverse("training:enrolment_queue")
+    except NoReverseMatch:
+        return "/dao-tao/dang-ky/"
+
+
+def _class_text(cls):
+    return _("lớp %(code)s — %(name)s (%(start)s – %(end)s)") % {
+        "code": cls.code, "name": cls.name,
+        "start": cls.starts_on.strftime("%d/%m/%Y"), "end": cls.ends_on.strftime("%d/%m/%Y"),
+    }
+
+
+def _notify_person(enrollment, kind, title, body):
+    from dtbd.notices.services import notify_person
+
+    return notify_person(enrollment.person, kind, title, body, portal_url())
+
+
+def current_unit(person):
+    """The person's current unit (open UnitAssignment, latest start), or None."""
+    row = (
+        UnitAssignment.objects.filter(person=person, valid_to__isnull=True)
+        .select_related("unit").order_by(F("valid_from").desc(nulls_last=True)).first()
+    )
+    return row.unit if row else None
+
+
+def _notice_requested(enrollment):
+    from dtbd.notices.models import Notice
+    from dtbd.notices.services import notify_unit_officers
+
+    cls, person = enrollment.training_class, enrollment.person
+    return notify_unit_officers(
+        current_unit(person), Notice.Kind.REQUESTED,
+        _("%(name)s đăng ký học lớp %(code)s, chờ duyệt") % {"name": person.full_name, "code": cls.code},
+        _("%(name)s (%(pcode)s) tự đăng ký %(cls)s. Vui lòng duyệt hoặc từ chối.")
+        % {"name": person.full_name, "pcode": person.code, "cls": _class_text(cls)},
+        queue_url(),
+    )
+
+
+def _notice_decision(enrollment):
+    """After approve(): APPROVED (a seat) or WAITLISTED."""
+    from dtbd.notices.models import Notice
+
+    cls = enrollment.training_class
+    if enrollment.state == State.ENROLLED:
+        return _notify_person(
+            enrollment, Notice.Kind.APPROVED, _("Đăng ký học lớp %(code)s đã được duyệt") % {"code": cls.code},
+            _("Bạn đã được xếp vào %(cls)s.") % {"cls": _class_text(cls)},
+        )
+    return _notify_person(
+        enrollment, Notice.Kind.WAITLISTED, _("Bạn ở danh sách chờ của lớp %(code)s") % {"code": cls.code},
+        _("Đăng ký của bạn vào %(cls)s đã được duyệt nhưng lớp đã đủ chỗ: bạn ở danh sách chờ và sẽ được xếp lớp "
+          "khi có chỗ trống.") % {"cls": _class_text(cls)},
+    )
+
+
+def _notice_nominated(enrollment):
+    from dtbd.notices.models import Notice
+
+    cls = enrollment.training_class
+    how = (_("Tỉnh phân công") if enrollment.source == Enrollment.Source.ASSIGNED else _("Đơn vị cử"))
+    if enrollment.state == State.ENROLLED:
+        outcome = _("Bạn đã được xếp lớp.")
+    else:
+        outcome = _("Lớp đã đủ chỗ: bạn ở danh sách chờ và sẽ được xếp lớp khi có chỗ trống.")
+    return _notify_person(
+        enrollment, Notice.Kind.NOMINATED,
+        _("Bạn được cử đi học lớp %(code)s") % {"code": cls.code},
+        _("%(how)s bạn tham gia %(cls)s. %(outcome)s") % {"how": how, "cls": _class_text(cls), "outcome": outcome},
+    )
+
+
+def _notice_rejected(enrollment):
+    from dtbd.notices.models import Notice
+
+    cls = enrollment.training_class
+    return _notify_person(
+        enrollment, Notice.Kind.REJECTED, _("Đăng ký học lớp %(code)s bị từ chối") % {"code": cls.code},
+        _("Đăng ký của bạn vào %(cls)s không được duyệt. Lý do: %(reason)s")
+        % {"cls": _class_text(cls), "reason": enrollment.reason},
+    )
+
+
+def _notice_promoted(enrollment):
+    from dtbd.notices.models import Notice
+
+    cls = enrollment.training_class
+    return _notify_person(
+        enrollment, Notice.Kind.PROMOTED, _("Bạn đã được xếp vào lớp %(code)s") % {"code": cls.code},
+        _("Đã có chỗ trống: bạn được chuyển từ danh sách chờ vào %(cls)s.") % {"cls": _class_text(cls)},
+    )
+
+
+# -- nomination ---------------------------------------------------------------------------------------------------
+
+def _codes(text):
+    return [c.strip() for c in (text or "").split(",") if c.strip()]
+
+
+def _label(choices, code):
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
+
+
+def warnings_for_many(training_class, people, on=None):
+    """{person_id: [Vietnamese warnings]} for nominating `people` (Person objects or ids) to `training_class`; the
+    warnings do not block:
     - the person already holds (on `on`, default today) what the programme grants, at the same or a higher level;
-    - the person is already ENROLLED/APPROVED in another class whose dates overlap.
-    The target audience of a programme is free text (Program.target_audience), so it cannot be checked by machine;
-    it is shown beside the nomination instead of producing a warning."""
+    - the person is already ENROLLED/APPROVED in another class whose dates overlap;
+    - the person is outside the programme's audience: their current category (CategoryAssignment valid on `on`) is
+      not in `audience_categories`, or neither a post level they hold nor one they are planned for (PostAssignment,
+      PlannedPost valid on `on`) is in `audience_post_levels` (comma-separated codes; empty = anyone).
+    A fixed number of queries whatever the number of people (at most six)."""
     on = on or timezone.localdate()
+    ids = [getattr(p, "pk", p) for p in people]
+    result = {pk: [] for pk in ids}
+    if not ids:
+        return result
     program = training_class.program
-    warnings = []
+    names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "full_name"))
     if program.grants_type and program.grants_level_order is not None:
         held = (
             Qualification.objects.held_on(on)
-            .filter(person=person, type=program.grants_type, level_order__gte=program.grants_level_order)
-            .order_by("-level_order").first()
+            .filter(person_id__in=ids, type=program.grants_type, level_order__gte=program.grants_level_order)
+            .order_by("person_id", "-level_order", "pk")
         )
-        if held:
-            warnings.append(
+        seen = set()
+        for q in held:
+            if q.person_id in seen:
+                continue
+            seen.add(q.person_id)
+            result[q.person_id].append(
                 _("%(name)s đã có %(held)s, không thấp hơn văn bằng, chứng chỉ lớp này cấp (%(grants)s).")
-                % {"name": person.full_name, "held": f"{held.get_type_display()}: {held.level_label}",
+                % {"name": names.get(q.person_id, ""), "held": f"{q.get_type_display()}: {q.level_label}",
                    "grants": program.grants_label}
             )
     overlapping = (
-        Enrollment.objects.filter(person=person, state__in=[State.ENROLLED, State.APPROVED])
+        Enrollment.objects.filter(person_id__in=ids, state__in=[State.ENROLLED, State.APPROVED])
         .exclude(training_class=training_class)
         .filter(training_class__starts_on__lte=training_class.ends_on, training_class__ends_on__gte=training_class.starts_on)
-        .select_related("training_class").order_by("training_class__starts_on")
+        .select_related("training_class").order_by("training_class__starts_on", "training_class__code")
     )
     for other in overlapping:
         oc = other.training_class
-        warnings.append(
+        result[other.person_id].append(
             _("%(name)s đang học lớp %(code)s (%(start)s – %(end)s), trùng thời gian với lớp này.")
-            % {"name": person.full_name, "code": oc.code,
+            % {"name": names.get(other.person_id, ""), "code": oc.code,
                "start": oc.starts_on.strftime("%d/%m/%Y"), "end": oc.ends_on.strftime("%d/%m/%Y")}
         )
-    return warnings
+    categories = _codes(program.audience_categories)
+    if categories:
+        current = {}
+        rows = CategoryAssignment.objects.filter(valid_on_q(on), person_id__in=ids).order_by(
+            "person_id", F("valid_from").desc(nulls_last=True)
+        ).values_list("person_id", "category")
+        for pid, cat in rows:
+            current.setdefault(pid, cat)
+        wanted = ", ".join(_label(Category, c) for c in categories)
+        for pid in ids:
+            cat = current.get(pid)
+            if cat not in categories:
+                if cat:
+                    text = _("%(name)s là %(cat)s, không thuộc đối tượng của chương trình (%(wanted)s).") % {
+                        "name": names.get(pid, ""), "cat": _label(Category, cat), "wanted": wanted}
+                else:
+                    text = _("%(name)s chưa có loại cán bộ hiện hành; chương trình dành cho %(wanted)s.") % {
+                        "name": names.get(pid, ""), "wanted": wanted}
+                result[pid].append(text)
+    levels = _codes(program.audience_post_levels)
+    if levels:
+        matching = set(
+            PostAssignment.objects.filter(valid_on_q(on), person_id__in=ids, level__in=levels).values_list("person_id", flat=True)
+        ) | set(
+            PlannedPost.objects.filter(valid_on_q(on), person_id__in=ids, level__in=levels).values_list("person_id", flat=True)
+        )
+        wanted = ", ".join(_label(PostLevel, c) for c in levels)
+        for pid in ids:
+            if pid not in matching:
+                result[pid].append(
+                    _("%(name)s không giữ và không được quy hoạch chức vụ thuộc đối tượng của chương trình (%(wanted)s).")
+                    % {"name": names.get(pid, ""), "wanted": wanted}
+                )
+    return result
+
+
+def nomination_warnings(training_class, person, on=None):
+    """Vietnamese warnings shown when nominating `person` for `training_class` (they do not block): what they
+    already hold, overlapping classes and the programme's machine-checkable audience (Program.audience_categories,
+    audience_post_levels). See warnings_for_many, which this calls for one person; the free-text
+    Program.target_audience is only shown beside the nomination."""
+    return warnings_for_many(training_class, [person], on)[person.pk]
+
+
+def nominate_many(training_class, people, source, user):
+    """A unit officer's nomination (source NOMINATED) or a province assignment (ASSIGNED) of several people: each is
+    requested and approved at once (the nomination is its own approval), so they are ENROLLED, or WAITLISTED when the
+    class is full. Each person gets a NOMINATED notice. People already in the class (whatever their state) are
+    skipped with a reason.
+
+    Refuses the whole batch (PermissionDenied, nothing created) when one person is outside
+    permissions.people_to_nominate(user), and (ValidationError) when the class does not take nominations.
+    Returns (created enrolments, skipped [(person, message)])."""
+    from .permissions import people_to_nominate
+
+    if source not in (Enrollment.Source.NOMINATED, Enrollment.Source.ASSIGNED):
+        raise ValidationError(_("Hình thức “%(s)s” không phải cử hoặc phân công.") % {"s": source})
+    if training_class.status not in REQUEST_STATUSES:
+        raise ValidationError(
+            _("Lớp %(code)s đang “%(st)s”, không thể cử thêm học viên.")
+            % {"code": training_class.code, "st": _status_label(training_class.status)}
+        )
+    people = list(dict((p.pk, p) for p in people).values())
+    ids = [p.pk for p in people]
+    allowed = set(people_to_nominate(user).filter(pk__in=ids).values_list("pk", flat=True))
+    outside = [p for p in people if p.pk not in allowed]
+    if outside:
+        raise PermissionDenied(
+            _("Bạn không có quyền cử: %(names)s.") % {"names": ", ".join(f"{p.full_name} ({p.code})" for p in outside)}
+        )
+    existing = dict(
+        Enrollment.objects.filter(training_class=training_class, person_id__in=ids).values_list("person_id", "state")
+    )
+    created, skipped = [], []
+    for person in people:
+        if person.pk in existing:
+            skipped.append((person, _("%(name)s đã có trong danh sách lớp (%(st)s).")
+                            % {"name": person.full_name, "st": _state_label(existing[person.pk])}))
+            continue
+        try:
+            with transaction.atomic():
+                enrollment = request_enrollment(training_class, person, source, user)
+                enrollment.training_class = training_class
+                approve(enrollment, user, notify=False)
+                _notice_nominated(enrollment)
+        except ValidationError as exc:
+            skipped.append((person, " ".join(exc.messages)))
+            continue
+        created.append(enrollment)
+    return created, skipped
+
+
+def approve_many(enrollments, user):
+    """Approve several requests, each in its own transaction (one refusal does not undo the others).
+    Returns (enrolled, waitlisted, refused [(enrollment, message)])."""
+    enrolled, waitlisted, refused = [], [], []
+    for enrollment in enrollments:
+        try:
+            approve(enrollment, user)
+        except ValidationError as exc:
+            refused.append((enrollment, " ".join(exc.messages)))
+            continue
+        (enrolled if enrollment.state == State.ENROLLED else waitlisted).append(enrollment)
+    return enrolled, waitlisted, refused
