@@ -37,6 +37,11 @@ def _add_years(day, years):
         return day.replace(year=day.year + years, day=28)
 
 
+def _next_serial(provider, year):
+    """The next serial of `provider` in `year` (call with the provider row locked)."""
+    return (Certificate.objects.filter(provider=provider, year=year).aggregate(m=Max("serial"))["m"] or 0) + 1
+
+
 def issue(enrollment, issued_on=None, user=None):
     """Issue the certificate of a COMPLETED enrolment (once: an existing valid certificate is returned as it is)."""
     issued_on = issued_on or timezone.localdate()
@@ -58,7 +63,7 @@ def issue(enrollment, issued_on=None, user=None):
         program = cls.program
         provider = Provider.objects.select_for_update().get(pk=cls.provider_id)
         year = issued_on.year
-        serial = (Certificate.objects.filter(provider=provider, year=year).aggregate(m=Max("serial"))["m"] or 0) + 1
+        serial = _next_serial(provider, year)
         number = f"{provider.code}-{year}-{serial:05d}"
 
         qtype = program.grants_type or QualificationType.FOSTERING
@@ -93,4 +98,111 @@ def revoke(certificate, reason, user=None):
         cert.save(update_fields=["revoked_at", "revoked_reason", "qualification"])
         if qualification is not None:
             qualification.delete()
+        if cert.kind == Certificate.Kind.CERTIFICATE:
+            # A confirmation that replaced this certificate (lost) confirms nothing any more.
+            Certificate.objects.filter(
+                enrollment_id=cert.enrollment_id, kind=Certificate.Kind.CONFIRMATION, revoked_at__isnull=True
+            ).update(revoked_at=cert.revoked_at, revoked_reason=reason, qualification=None)
     return cert
+
+
+def replace_lost(certificate, user=None, issued_on=None):
+    """A lost certificate is replaced by a confirmation of completion (giấy xác nhận hoàn thành, kind CONF) with its own
+    number (CODE-YYYY-XNNNNNN, same serial sequence as the provider's certificates) and its own verification code; the
+    certificate itself is not re-issued and stays valid. Once per certificate: an existing valid confirmation of the
+    enrolment is returned as it is. The staff record keeps the one qualification the certificate created."""
+    issued_on = issued_on or timezone.localdate()
+    with transaction.atomic():
+        cert = Certificate.objects.select_for_update().select_related("enrollment").get(pk=certificate.pk)
+        if cert.kind != Certificate.Kind.CERTIFICATE:
+            raise ValidationError(_("%(number)s đã là giấy xác nhận, không cấp thay được.") % {"number": cert.number})
+        if cert.revoked_at:
+            raise ValidationError(
+                _("Chứng chỉ %(number)s đã bị thu hồi, không cấp giấy xác nhận thay thế.") % {"number": cert.number}
+            )
+        existing = Certificate.objects.filter(
+            enrollment_id=cert.enrollment_id, kind=Certificate.Kind.CONFIRMATION, revoked_at__isnull=True
+        ).first()
+        if existing:
+            return existing
+        provider = Provider.objects.select_for_update().get(pk=cert.provider_id)
+        year = issued_on.year
+        serial = _next_serial(provider, year)
+        return Certificate.objects.create(
+            enrollment_id=cert.enrollment_id, provider=provider, year=year, serial=serial,
+            number=f"{provider.code}-{year}-XN{serial:05d}", code=new_code(), kind=Certificate.Kind.CONFIRMATION,
+            issued_on=issued_on, qualification=cert.qualification,
+        )
+
+
+# -- the printed document --------------------------------------------------------------------------------------------
+def document_title(certificate):
+    """The heading of the printed document: a confirmation of completion for kind CONF; otherwise CHỨNG CHỈ for
+    degree and fostering programmes that grant a qualification, GIẤY CHỨNG NHẬN for short courses and briefings (the
+    fostering type BD)."""
+    if certificate.kind == Certificate.Kind.CONFIRMATION:
+        return _("GIẤY XÁC NHẬN HOÀN THÀNH KHOÁ HỌC")
+    program = certificate.enrollment.training_class.program
+    if program.kind != Program.Kind.BRIEFING and program.grants_type and program.grants_type != QualificationType.FOSTERING:
+        return _("CHỨNG CHỈ")
+    return _("GIẤY CHỨNG NHẬN")
+
+
+def verify_path(certificate):
+    from django.urls import reverse
+
+    return reverse("public:verify", args=[certificate.code])
+
+
+def verify_url(certificate):
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/") + verify_path(certificate)
+
+
+def qr_data_uri(text):
+    """A QR code of `text` as an SVG data URI (segno), for an <img> of the printed document."""
+    import segno
+
+    return segno.make(text, error="m").svg_data_uri(scale=4, border=2)
+
+
+def document_context(certificate):
+    """Everything the printed document shows (certificate with enrolment, class, programme, provider, person loaded)."""
+    from .models import Result
+
+    cert = (
+        Certificate.objects.select_related(
+            "provider", "enrollment__person", "enrollment__training_class__program", "enrollment__training_class__provider"
+        ).get(pk=certificate.pk)
+    )
+    cls = cert.enrollment.training_class
+    result = Result.objects.filter(enrollment_id=cert.enrollment_id, is_current=True).first()
+    url = verify_url(cert)
+    return {
+        "cert": cert,
+        "title": document_title(cert),
+        "person": cert.enrollment.person,
+        "training_class": cls,
+        "program": cls.program,
+        "tiet": class_tiet(cls),
+        "result": result,
+        "verify_url": url,
+        "qr": qr_data_uri(url),
+    }
+
+
+def document_html(certificate):
+    """The HTML of the printed document (template training/certificate_pdf.html)."""
+    from django.template.loader import render_to_string
+
+    return render_to_string("training/certificate_pdf.html", document_context(certificate))
+
+
+def document_pdf(certificate):
+    """The certificate as PDF bytes (WeasyPrint, A4 landscape). Revoked certificates are not printed."""
+    if certificate.revoked_at:
+        raise ValidationError(_("Chứng chỉ %(number)s đã bị thu hồi.") % {"number": certificate.number})
+    import weasyprint  # heavy: imported only when a PDF is made
+
+    return weasyprint.HTML(string=document_html(certificate)).write_pdf()

@@ -1,3 +1,9 @@
 """Public routes without login: /verify/<code>/ (certificate verification)."""
+from django.urls import path
+
+from . import views_certificates
+
 app_name = "public"
-urlpatterns = []
+urlpatterns = [
+    path("verify/<str:code>/", views_certificates.verify, name="verify"),
+]
