@@ -170,8 +170,13 @@ class Catalogue:
             return Q(**{f"{ref}__in": held.values("person_id")})
         if r.kind == Requirement.Kind.ANNUAL_HOURS:
             return reached_hours_q(self.date.year, r.hours or 0, ref)
-        # PROGRAMME: TODO(issue 4) — completed enrolments in a class of `r.programme_code` (ended within
-        # `r.within_years` years of the date) satisfy it. No programmes exist yet: always missing.
+        if r.kind == Requirement.Kind.PROGRAMME and r.programme_code:
+            # A COMPLETED enrolment in a class of the programme, completed on or before the date (and within
+            # `within_years` years of it when set): dtbd.training.queries.completed_programme_people.
+            from dtbd.training.queries import completed_programme_people
+
+            done = completed_programme_people(r.programme_code, self.date, r.within_years)
+            return Q(**{f"{ref}__in": done})
         return NOTHING
 
     def code_qs(self, code, ref="pk", staff_base=False):

@@ -1,10 +1,11 @@
 """Reads of the training catalogue, and the bridge from training needs (dtbd.standards.needs) to programmes."""
-from django.db.models import Q
+from django.db.models import DateField, Q
+from django.db.models.functions import Coalesce
 
 from dtbd.core.text import fold
 from dtbd.people.catalog import level_order
 
-from .models import Program
+from .models import Enrollment, Program
 
 
 def programmes_for_need(qualification_type, level):
@@ -55,3 +56,70 @@ def audit_entries(obj, limit=50):
     from auditlog.models import LogEntry
 
     return LogEntry.objects.get_for_object(obj).select_related("actor", "content_type").order_by("-timestamp")[:limit]
+
+
+# -- completion → standards (the PROGRAMME requirement kind) ----------------------------------------------------------
+def completed_programme_people(programme_code, date, within_years=None):
+    """person_id values of the people who COMPLETED a class of programme `programme_code` on or before `date` (and, when
+    `within_years` is set, not before `date` minus that many years). The completion date is the enrolment's
+    `completed_on`, else the class's end date (results recorded without a completion date). A values queryset: use it
+    in `person_id__in=…` (dtbd.standards.engine.Catalogue.met_q)."""
+    qs = (
+        Enrollment.objects.filter(state=Enrollment.State.COMPLETED, training_class__program__code=programme_code)
+        .annotate(done_on=Coalesce("completed_on", "training_class__ends_on", output_field=DateField()))
+        .filter(done_on__lte=date)
+    )
+    if within_years:
+        try:
+            start = date.replace(year=date.year - within_years)
+        except ValueError:  # 29/02
+            start = date.replace(year=date.year - within_years, day=28)
+        qs = qs.filter(done_on__gte=start)
+    return qs.values("person_id")
+
+
+# -- certificates ---------------------------------------------------------------------------------------------------
+def certificates_for(user):
+    """Certificates `user` may see (and print): those of the enrolments they may see (permissions.enrollments_for:
+    managers all, institution staff the classes they run, unit officers and leaders their subtree's people, learners
+    their own), plus their own whatever their role."""
+    from .models import Certificate
+    from .permissions import enrollments_for
+
+    if not (user and user.is_authenticated):
+        return Certificate.objects.none()
+    q = Q(enrollment__in=enrollments_for(user).values("pk"))
+    if user.person_id:
+        q |= Q(enrollment__person_id=user.person_id)
+    return Certificate.objects.filter(q)
+
+
+def certificate_rows(qs, user):
+    """A certificate queryset with what the list shows loaded (person, class, programme, provider) in the same query,
+    annotated `can_replace` (the user runs the class: permissions.run_classes_q) for the replacement button."""
+    from django.db.models import BooleanField, Case, ExpressionWrapper, Value, When
+
+    from .models import TrainingClass
+    from .permissions import is_institution, is_manager, run_classes_q
+
+    if is_manager(user):
+        can_replace = Value(True)
+    elif is_institution(user):
+        run = TrainingClass.objects.filter(run_classes_q(user)).values("pk")
+        can_replace = Case(When(enrollment__training_class__in=run, then=Value(True)), default=Value(False))
+    else:
+        can_replace = Value(False)
+    return qs.select_related(
+        "provider", "enrollment__person", "enrollment__training_class__program"
+    ).annotate(can_replace=ExpressionWrapper(can_replace, output_field=BooleanField())).order_by("-issued_on", "-pk")
+
+
+def search_certificates(qs, text):
+    """Search on the number (contains, case-insensitive) or the person's name (accent-insensitive, every word)."""
+    text = (text or "").strip()
+    if not text:
+        return qs
+    name_q = Q()
+    for word in fold(text).split():
+        name_q &= Q(enrollment__person__name_folded__contains=word)
+    return qs.filter(Q(number__icontains=text) | name_q)
