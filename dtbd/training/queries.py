@@ -1,5 +1,5 @@
 """Reads of the training catalogue, and the bridge from training needs (dtbd.standards.needs) to programmes."""
-from django.db.models import DateField, Q
+from django.db.models import DateField, F, Q
 from django.db.models.functions import Coalesce
 
 from dtbd.core.text import fold
@@ -123,3 +123,162 @@ def search_certificates(qs, text):
     for word in fold(text).split():
         name_q &= Q(enrollment__person__name_folded__contains=word)
     return qs.filter(Q(number__icontains=text) | name_q)
+
+
+# -- the learner portal -------------------------------------------------------------------------------------------------
+def registration_open_q(date, prefix=""):
+    """Classes open for registration on `date`: status OPEN and inside the registration window (blank bounds = open)."""
+    from .models import TrainingClass
+
+    p = prefix
+    return (
+        Q(**{f"{p}status": TrainingClass.Status.OPEN})
+        & (Q(**{f"{p}registration_opens__isnull": True}) | Q(**{f"{p}registration_opens__lte": date}))
+        & (Q(**{f"{p}registration_closes__isnull": True}) | Q(**{f"{p}registration_closes__gte": date}))
+    )
+
+
+def classes_open_for(person, date):
+    """Classes `person` can register for on `date`: open for registration and not already in their enrolments."""
+    from .models import TrainingClass
+
+    return (
+        TrainingClass.objects.filter(registration_open_q(date))
+        .exclude(pk__in=Enrollment.objects.filter(person=person).values("training_class_id"))
+        .annotate(seats_left=F("capacity") - F("seats_taken"))
+        .select_related("program", "provider")
+        .order_by("starts_on", "code")
+    )
+
+
+def enrolments_of(person):
+    """`person`'s enrolments, newest class first, with the class, programme and provider, the current result
+    (`grade`, `final_score`) and, for the waitlisted, `waitlist_ahead` (people before them): one query."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+
+    from .models import Result
+
+    current = Result.objects.filter(enrollment=OuterRef("pk"), is_current=True)
+    ahead = (
+        Enrollment.objects.filter(training_class=OuterRef("training_class"), state=Enrollment.State.WAITLISTED)
+        .filter(Q(requested_at__lt=OuterRef("requested_at"))
+                | Q(requested_at=OuterRef("requested_at"), pk__lt=OuterRef("pk")))
+        .order_by().values("training_class").annotate(n=Count("pk")).values("n")
+    )
+    return (
+        Enrollment.objects.filter(person=person)
+        .select_related("training_class__program", "training_class__provider")
+        .annotate(
+            grade=Subquery(current.values("grade")[:1]),
+            final_score=Subquery(current.values("final_score")[:1]),
+            waitlist_ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), 0),
+        )
+        .order_by("-training_class__starts_on", "-pk")
+    )
+
+
+def certificates_of(person):
+    from .models import Certificate
+
+    return Certificate.objects.filter(enrollment__person=person).select_related(
+        "provider", "enrollment__training_class__program"
+    ).order_by("-issued_on", "-pk")
+
+
+def need_of(r):
+    """The training need (dtbd.standards.needs.Need) a requirement row asks for."""
+    from dtbd.standards.models import Requirement
+    from dtbd.standards.needs import Need
+
+    if r.kind == Requirement.Kind.QUALIFICATION:
+        return Need(kind=r.kind, qualification_type=r.qualification_type, min_level=r.min_level,
+                    min_level_order=r.min_level_order)
+    if r.kind == Requirement.Kind.PROGRAMME:
+        return Need(kind=r.kind, programme_code=r.programme_code, within_years=r.within_years)
+    return Need(kind=r.kind, hours=r.hours)
+
+
+def learning_standing(person, date):
+    """What `person` still needs on `date`, read through the standards engine, for the learner portal:
+
+    - `status`: engine.person_status (every requirement code they are subject to, met or missing);
+    - `hours` (tiết credited in the year, engine.annual_hours) and `hours_required` (the highest minimum of the
+      ANNUAL_HOURS rows they are subject to; None when none applies);
+    - `current`: [{code, name, required, need}] for each requirement row of their current post/rank they miss;
+    - `planned`: [{title, level, level_label, unmet: [{code, name, required, need}]}] for each planned post (quy
+      hoạch), the rows of that post level they would not meet (dtbd.standards.gate.target_rows, evaluated like
+      gate.unmet_for_target);
+    - `programmes`: {need: [programmes that grant it]} (programmes_by_need) and `classes`: {programme id: [classes
+      open for registration]}.
+    A fixed number of queries (catalogue reads plus one query per part), whatever the person's records."""
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    from dtbd.core.models import valid_on_q
+    from dtbd.people.catalog import PostLevel
+    from dtbd.people.models import Person, PlannedPost
+    from dtbd.standards import gate
+    from dtbd.standards.engine import Catalogue, annual_hours, person_status
+    from dtbd.standards.models import Requirement
+
+    status = person_status(person, date)
+    cat = Catalogue.on(date)
+    rows = [r for code_rows in cat.rows_by_code.values() for r in code_rows]
+    planned_posts = list(PlannedPost.objects.filter(valid_on_q(date), person=person).order_by("level", "title"))
+    targets = {}
+    for level in dict.fromkeys(p.level for p in planned_posts if p.level):
+        targets[level] = gate.target_rows(cat, post_level=level)
+
+    annotations = {}
+    for i, r in enumerate(rows):
+        annotations[f"s{i}"] = ExpressionWrapper(cat.subject_q(r), output_field=BooleanField())
+        annotations[f"u{i}"] = ExpressionWrapper(cat.subject_q(r) & ~cat.met_q(r), output_field=BooleanField())
+    level_index = {level: k for k, level in enumerate(targets)}
+    for level, pairs in targets.items():
+        for j, (_r, hypo) in enumerate(pairs):
+            annotations[f"t{level_index[level]}_{j}"] = ExpressionWrapper(
+                cat.subject_q(hypo) & ~cat.met_q(hypo), output_field=BooleanField()
+            )
+    people = annual_hours(Person.objects.filter(pk=person.pk), date.year)
+    row = people.annotate(**annotations).values("hours", *annotations).first() or {}
+
+    def entry(r):
+        return {"code": r.code, "name": r.name, "required": gate.required_label(r), "need": need_of(r)}
+
+    hours_required = None
+    current = []
+    for i, r in enumerate(rows):
+        if not row.get(f"s{i}"):
+            continue
+        if r.kind == Requirement.Kind.ANNUAL_HOURS:
+            hours_required = max(hours_required or 0, r.hours or 0)
+        if row.get(f"u{i}"):
+            current.append(entry(r))
+    planned = []
+    for p in planned_posts:
+        pairs = targets.get(p.level, [])
+        unmet, seen = [], set()
+        for j, (r, _hypo) in enumerate(pairs):
+            if row.get(f"t{level_index[p.level]}_{j}") and r.pk not in seen:
+                seen.add(r.pk)
+                unmet.append(entry(r))
+        label = PostLevel(p.level).label if p.level in PostLevel.values else p.level
+        planned.append({"title": p.title, "level": p.level, "level_label": label, "unmet": unmet})
+
+    needs = list(dict.fromkeys([e["need"] for e in current] + [e["need"] for p in planned for e in p["unmet"]]))
+    programmes = programmes_by_need(needs) if needs else {}
+    program_ids = {p.pk for progs in programmes.values() for p in progs}
+    classes = {}
+    if program_ids:
+        for cls in classes_open_for(person, date).filter(program_id__in=program_ids):
+            classes.setdefault(cls.program_id, []).append(cls)
+    hours = row.get("hours") or 0
+    return {
+        "status": status,
+        "hours": hours,
+        "hours_required": hours_required,
+        "hours_pct": min(100, round(100 * hours / hours_required)) if hours_required else None,
+        "current": current,
+        "planned": planned,
+        "programmes": programmes,
+        "classes": classes,
+    }

@@ -1,2 +1,8 @@
 """Routes of the portal pages (names in the `training` namespace)."""
-urlpatterns = []
+from django.urls import path
+
+from . import views_portal
+
+urlpatterns = [
+    path("hoc-vien/", views_portal.portal, name="portal"),
+]
