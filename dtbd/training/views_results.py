@@ -224,7 +224,7 @@ def result_correct(request, enrollment_pk):
             })
             return redirect("training:result_correct", enrollment_pk=enrollment.pk)
     history_rows = [{"result": r, "scores": [r.score_map.get(a.pk) for a in assessments]} for r in versions]
-    return render(request, "training/result_correct.html", {
+    return render(request, "training/results_correct.html", {
         "cls": cls, "enrollment": enrollment, "assessments": assessments, "form": form, "current": current,
         "history": history_rows,
     }, status=400 if request.method == "POST" else 200)

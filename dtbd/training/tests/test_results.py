@@ -170,8 +170,8 @@ def test_submit_completes_fails_issues_certificates_and_notifies(setup):
     qual = Qualification.objects.get(person=e1.person, source=Source.CLASS)
     assert cert.qualification == qual and qual.hours == 20
     assert not Certificate.objects.filter(enrollment=e2).exists()
-    notice = Notice.objects.get(user=user1)
-    assert notice.kind == Notice.Kind.RESULTS and "hoàn thành" in notice.body
+    notice = Notice.objects.get(user=user1, kind=Notice.Kind.RESULTS)
+    assert "hoàn thành" in notice.body
     assert LogEntry.objects.get_for_model(Result).exists()
 
 
