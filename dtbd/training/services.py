@@ -536,3 +536,110 @@ def approve_many(enrollments, user):
             continue
         (enrolled if enrollment.state == State.ENROLLED else waitlisted).append(enrollment)
     return enrolled, waitlisted, refused
+
+
+# -- reads for the enrolment pages (each a fixed number of queries) -----------------------------------------------
+
+def roster_rows(qs):
+    """Enrolment rows with what the lists show in the same query: person, class, who requested / decided, the
+    person's current unit name (`unit_name`) and, for WAITLISTED rows, their place on the class's waitlist
+    (`waitlist_position`, 1 = next to be promoted; order requested_at, id)."""
+    from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+    from django.db.models.functions import Coalesce
+
+    from dtbd.people.queries import unit_on
+
+    earlier = (
+        Enrollment.objects.filter(training_class=OuterRef("training_class"), state=State.WAITLISTED)
+        .filter(Q(requested_at__lt=OuterRef("requested_at")) | Q(requested_at=OuterRef("requested_at"), pk__lt=OuterRef("pk")))
+        .order_by().values("training_class").annotate(n=Count("pk")).values("n")
+    )
+    return qs.select_related("person", "training_class", "requested_by", "decided_by").annotate(
+        unit_name=unit_on(field="unit__name", person_ref="person_id"),
+        waitlist_position=Case(
+            When(state=State.WAITLISTED,
+                 then=Coalesce(Subquery(earlier, output_field=IntegerField()), Value(0)) + Value(1)),
+            default=None, output_field=IntegerField(),
+        ),
+    )
+
+
+def state_counts(qs):
+    """{state: count} of an enrolment queryset, every state present (zero when none), plus "total"; one aggregate."""
+    from django.db.models import Count, Q
+
+    counts = qs.aggregate(total=Count("pk"), **{s.lower(): Count("pk", filter=Q(state=s)) for s in State.values})
+    return {"total": counts["total"], **{s: counts[s.lower()] for s in State.values}}
+
+
+def decidable_enrollments(user):
+    """Enrolments `user` may approve / reject / withdraw (permissions.can_decide as a queryset): managers all, unit
+    officers those of the people they may nominate; nobody else."""
+    from .permissions import is_manager, is_unit_officer, people_to_nominate
+
+    if is_manager(user):
+        return Enrollment.objects.all()
+    if is_unit_officer(user):
+        return Enrollment.objects.filter(person__in=people_to_nominate(user).values("pk"))
+    return Enrollment.objects.none()
+
+
+def decidable_person_ids(user, person_ids):
+    """The subset of `person_ids` whose enrolments `user` may decide on (one query at most)."""
+    from .permissions import is_manager, is_unit_officer, people_to_nominate
+
+    person_ids = set(person_ids)
+    if is_manager(user):
+        return person_ids
+    if is_unit_officer(user) and person_ids:
+        return set(people_to_nominate(user).filter(pk__in=person_ids).values_list("pk", flat=True))
+    return set()
+
+
+OWN_WITHDRAW_STATES = {State.REQUESTED, State.WAITLISTED, State.ENROLLED}
+
+
+def row_actions(row, user, decidable):
+    """Set can_approve / can_reject / can_withdraw on an enrolment row for `user` (`decidable`: the person ids of
+    decidable_person_ids). No query."""
+    decide = row.person_id in decidable
+    status = row.training_class.status
+    row.can_approve = decide and row.state in (State.REQUESTED, State.APPROVED) and status in SEAT_STATUSES
+    row.can_reject = decide and row.state in (State.REQUESTED, State.APPROVED, State.WAITLISTED)
+    own = bool(user.person_id) and row.person_id == user.person_id and row.state in OWN_WITHDRAW_STATES
+    row.can_withdraw = (decide and row.state in ACTIVE_STATES) or own
+    return row
+
+
+def requirement_codes_for(program, on=None):
+    """[(code, name)] of the requirements valid on `on` that completing `program` satisfies: QUALIFICATION rows of
+    the type the programme grants at a level not above the granted one, PROGRAMME rows naming the programme. One
+    query."""
+    from django.db.models import Q
+
+    from dtbd.standards.models import Requirement
+
+    on = on or timezone.localdate()
+    q = Q(kind=Requirement.Kind.PROGRAMME, programme_code=program.code)
+    if program.grants_type and program.grants_level_order is not None:
+        q |= Q(kind=Requirement.Kind.QUALIFICATION, qualification_type=program.grants_type,
+               min_level_order__lte=program.grants_level_order)
+    rows = Requirement.objects.filter(valid_on_q(on)).filter(q).order_by("code", "pk").values_list("code", "name")
+    result = {}
+    for code, name in rows:
+        result.setdefault(code, name)
+    return list(result.items())
+
+
+def missing_people(unit, codes, on=None):
+    """People of `unit`'s subtree missing at least one of the requirement `codes` on `on` (standards engine
+    people_for), as a Person queryset."""
+    from django.db.models import Q
+
+    from dtbd.standards.engine import people_for
+
+    on = on or timezone.localdate()
+    q = Q(pk__in=[])
+    for code in codes:
+        q |= Q(pk__in=people_for(unit, on, code, missing_only=True).values("pk"))
+    return Person.objects.filter(q)
