@@ -56,6 +56,15 @@ def open_now_q(today=None):
     )
 
 
+def is_open_now(training_class, today=None):
+    """The Python twin of open_now_q() for one loaded class."""
+    today = today or timezone.localdate()
+    opens, closes = training_class.registration_opens, training_class.registration_closes
+    return (
+        training_class.status == Status.OPEN and (opens is None or opens <= today) and (closes is None or closes >= today)
+    )
+
+
 def filter_classes(qs, data, user, today=None):
     """Apply the cleaned data of forms_classes.ClassFilterForm to a class queryset."""
     if not data:
@@ -179,10 +188,33 @@ def enrollment_counts(training_class):
     return {"by_state": counts, "total": row["total"], "map": {state: n for state, n in counts}}
 
 
+def _action_labels():
+    """What the button moving a class to each status says (an action, not the status name)."""
+    return {
+        Status.PLANNED: _("Trả về dự kiến"),
+        Status.OPEN: _("Mở đăng ký"),
+        Status.RUNNING: _("Khai giảng"),
+        Status.FINISHED: _("Kết thúc lớp"),
+        Status.CLOSED: _("Đóng lớp"),
+        Status.CANCELLED: _("Huỷ lớp"),
+    }
+
+
+@dataclass
+class Transition:
+    status: str
+    label: str
+
+    @property
+    def value(self):
+        return str(self.status)
+
+
 def allowed_transitions(training_class):
-    """The statuses a class may move to (services.CLASS_TRANSITIONS), in lifecycle order."""
+    """The moves a class may make (services.CLASS_TRANSITIONS) in lifecycle order, with their button labels."""
     allowed = services.CLASS_TRANSITIONS[Status(training_class.status)]
-    return [s for s in Status if s in allowed]
+    labels = _action_labels()
+    return [Transition(s, labels[s]) for s in Status if s in allowed]
 
 
 # -- status ---------------------------------------------------------------------------------------------------------

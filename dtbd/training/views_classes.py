@@ -16,6 +16,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dtbd.accounts.scope import scope_of
+
 from . import class_services, permissions
 from .certificates import class_tiet
 from .forms_classes import AssessmentFormSet, ClassFilterForm, ClassForm, SessionFormSet, StatusForm
@@ -108,9 +110,9 @@ def class_detail(request, pk):
         "can_run": can_run,
         "can_decide_any": permissions.is_manager(user) or permissions.is_unit_officer(user),
         "transitions": class_services.allowed_transitions(cls) if can_run else [],
-        "can_self_register": (
-            permissions.can_self_register(user) and cls.status == TrainingClass.Status.OPEN and own is None
-        ),
+        "open_now": class_services.is_open_now(cls),
+        "can_self_register": permissions.can_self_register(user) and class_services.is_open_now(cls) and own is None,
+        "can_see_roster": can_run or bool(scope_of(user).everything or scope_of(user).unit_path),
         "own": own,
         "entries": audit_entries(cls) if can_run else None,
         "Status": TrainingClass.Status,
