@@ -349,10 +349,16 @@ def completion_date(cls):
 
 
 def _notify(enrollment, title, body):
+    from django.urls import NoReverseMatch, reverse
+
     from dtbd.notices.models import Notice
     from dtbd.notices.services import notify_person
 
-    notify_person(enrollment.person, Notice.Kind.RESULTS, title, body)
+    try:
+        url = reverse("training:portal")  # the learner's page: results and certificates
+    except NoReverseMatch:
+        url = ""
+    notify_person(enrollment.person, Notice.Kind.RESULTS, title, body, url)
 
 
 def _outcome_text(cls, outcome):

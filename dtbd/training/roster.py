@@ -54,9 +54,13 @@ def write_roster(cls):
     import xlsxwriter
 
     sessions, assessments, headers = _layout(cls)
-    learners = list(results.learners(cls))
     marks = results.attendance_marks(cls)
-    scores = results.draft_scores(cls)
+    if cls.results_locked:  # read-only copy: the learners' outcomes and their current submitted scores
+        learners = list(results.learners(cls))
+        scores = {(enr_id, a_id): v for enr_id, r in results.current_results(cls).items() for a_id, v in r.score_map.items()}
+    else:  # the working roster: enrolled learners and their draft scores
+        learners = list(results.learners(cls, states=(results.State.ENROLLED,)))
+        scores = results.draft_scores(cls)
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})

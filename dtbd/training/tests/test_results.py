@@ -171,7 +171,7 @@ def test_submit_completes_fails_issues_certificates_and_notifies(setup):
     assert cert.qualification == qual and qual.hours == 20
     assert not Certificate.objects.filter(enrollment=e2).exists()
     notice = Notice.objects.get(user=user1, kind=Notice.Kind.RESULTS)
-    assert "hoàn thành" in notice.body
+    assert "hoàn thành" in notice.body and notice.url == "/dao-tao/hoc-vien/"
     assert LogEntry.objects.get_for_model(Result).exists()
 
 

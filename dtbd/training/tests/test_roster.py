@@ -199,3 +199,14 @@ def test_upload_refused_after_the_lock(setup):
     with pytest.raises(ValidationError, match="đã chốt"):
         roster.import_roster(cls, _xlsx(cls, sessions, [[1, "CB001", "An", "", "C", "C", "C", 8, 8, ""]]))
     assert not Attendance.objects.exists()
+
+
+@pytest.mark.django_db
+def test_download_after_the_lock_shows_the_submitted_scores(setup):
+    cls, sessions, (a1, a2), (e1, e2) = setup
+    results.save_draft_scores(cls, {(e1.pk, a1.pk): 8, (e1.pk, a2.pk): "6,5"})
+    results.submit(cls)
+    _names, rows = _sheet(roster.write_roster(cls))
+    by_code = {row[1]: row for row in rows[5:]}
+    assert set(by_code) == {"CB001", "CB002"}
+    assert by_code["CB001"][7:9] == [8.0, 6.5]
