@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_col_to_name
 
 from dtbd.core.importing import ImportFailed, RowError, cell_text, read_first_sheet
-from dtbd.core.spreadsheet import write_cell
+from dtbd.core.spreadsheet import safe_text, write_cell
 from dtbd.core.text import fold_code
 
 from . import results
@@ -72,13 +72,13 @@ def write_roster(cls):
     sheet = book.add_worksheet(SHEET)
     sheet.write_string(0, 0, CLASS_CODE_LABEL, bold)
     sheet.write_string(0, 1, cls.code, bold)
-    sheet.write_string(0, 2, cls.name, title)
+    sheet.write_string(0, 2, safe_text(cls.name), title)
     sheet.write_string(1, 0, "Chương trình", bold)
-    sheet.write_string(1, 1, cls.program.name)
+    sheet.write_string(1, 1, safe_text(cls.program.name))
     sheet.write_string(2, 0, "Thời gian", bold)
     sheet.write_string(2, 1, f"{cls.starts_on:%d/%m/%Y} – {cls.ends_on:%d/%m/%Y}")
     for col, name in enumerate(headers):
-        sheet.write_string(HEADER_ROW, col, name, head)
+        sheet.write_string(HEADER_ROW, col, name, head)  # the file format: read back as written
     first_session = len(FIXED_HEADERS)
     first_assessment = first_session + len(sessions)
     for index, enr in enumerate(learners, 1):

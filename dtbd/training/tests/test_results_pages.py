@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import xlsxwriter
+from auditlog.models import LogEntry
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -102,6 +103,10 @@ def test_attendance_grid_saves_in_one_post(client, users, cls):
     assert results.attendance_marks(cls)[(sessions[1].pk, e2.pk)] == A
     assert len(results.attendance_marks(cls)) == 5
     assert msgs(client.get(url))  # the success message
+    # Audited with the user who saved (django-auditlog, actor from the request).
+    entry = LogEntry.objects.get_for_model(Attendance).filter(object_pk=str(
+        Attendance.objects.get(session=sessions[1], enrollment=e2).pk)).get()
+    assert entry.actor == users.institution
 
 
 def test_attendance_bad_value_saves_nothing(client, users, cls):
