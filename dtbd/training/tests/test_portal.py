@@ -18,9 +18,6 @@ from dtbd.training.testing import enroll, make_class, make_program
 pytestmark = pytest.mark.django_db
 
 URL = "/dao-tao/hoc-vien/"
-TODAY = None
-
-
 def today():
     return timezone.localdate()
 
@@ -42,7 +39,7 @@ def test_anonymous_must_log_in(client):
 
 def test_open_classes_exclude_closed_windows_and_own_classes(client, users):
     person = users.learner.person
-    make_class("MO01", capacity=3)  # open, no window
+    open_one = make_class("MO01", capacity=3)  # open, no window
     make_class("MO02", capacity=3, registration_closes=today() - datetime.timedelta(days=1))  # window over
     make_class("MO03", capacity=3, registration_opens=today() + datetime.timedelta(days=3))  # not yet
     make_class("MO04", capacity=3, status=TrainingClass.Status.PLANNED)
@@ -52,6 +49,11 @@ def test_open_classes_exclude_closed_windows_and_own_classes(client, users):
     body = client.get(URL).content.decode()
     section = body.split('id="portal-open"')[1].split("</section>")[0]
     assert "MO01" in section
+    assert f'action="{reverse("training:self_register", args=[open_one.pk])}"' in section  # POST button
+    response = client.post(reverse("training:self_register", args=[open_one.pk]), {"next": URL})
+    assert response.status_code == 302 and response["Location"] == URL  # back to the portal
+    assert Enrollment.objects.filter(training_class=open_one, person=person, source="SELF").exists()
+    assert "MO01" not in client.get(URL).content.decode().split('id="portal-open"')[1].split("</section>")[0]
     for code in ("MO02", "MO03", "MO04", "MO05"):
         assert code not in section, code
 
