@@ -373,6 +373,14 @@ def test_nominate_from_review_lists_missing_people(client, tree, users, django_a
     already = _cvc_person(tree.so_a, full_name="Đã Trong Lớp")
     services.request_enrollment(cls, already, NOMINATED)
     _cvc_person(tree.phong_b, full_name="Ở Sở Khác")
+    from django.utils import timezone
+
+    from dtbd.standards.engine import people_for
+
+    today = timezone.localdate()
+    expected = set(people_for(tree.so_a, today, "RANK_QLNN", missing_only=True).values_list("pk", flat=True))
+    assert set(services.missing_people(tree.so_a, ["RANK_QLNN"], today).values_list("pk", flat=True)) == expected
+    assert missing.pk in expected and already.pk in expected
     client.force_login(users.officer)
     url = reverse("training:nominate_from_review", args=[cls.pk])
     html = client.get(url).content.decode()
