@@ -48,6 +48,8 @@ def certificate_list(request):
             qs = qs.filter(year=data["nam"])
         qs = search_certificates(qs, data["q"])
     page_obj = Paginator(certificate_rows(qs, request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    for cert in page_obj.object_list:  # programme already loaded: no query
+        cert.title = certificates.document_title(cert)
     context = {"form": form, "page_obj": page_obj, "certificates": page_obj.object_list, "training_class": training_class}
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "certificate-list":
         return render(request, "training/certificate_list_rows.html", context)

@@ -204,7 +204,7 @@ def test_replace_view_managers_and_the_running_institution_only(client, users, l
     client.post(url)
     assert Certificate.objects.filter(kind="CONF").count() == 1
     body = client.get(reverse("training:certificate_list")).content.decode()
-    assert conf.number in body and "Giấy xác nhận hoàn thành" in body
+    assert conf.number in body and "Giấy xác nhận hoàn thành khoá học" in body
 
 
 # -- public verification ----------------------------------------------------------------------------------------------
