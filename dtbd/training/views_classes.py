@@ -83,6 +83,7 @@ def class_calendar(request):
     next_y, next_m = class_services.shift_month(year, month, 1)
     context = {
         "form": form, "weeks": weeks, "weekdays": class_services.WEEKDAYS, "year": year, "month": month,
+        "month_label": f"{month}/{year}",
         "prev_month": f"{prev_y:04d}-{prev_m:02d}", "next_month": f"{next_y:04d}-{next_m:02d}",
         "this_month": f"{today.year:04d}-{today.month:02d}", "current_month": f"{year:04d}-{month:02d}",
     }

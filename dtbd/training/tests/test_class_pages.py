@@ -528,3 +528,22 @@ def test_cancel_withdraws_and_notifies(client, users, tree):
     assert set(cls.enrollments.values_list("state", "reason")) == {(State.WITHDRAWN, "Lớp bị huỷ")}
     told = set(Notice.objects.filter(kind=Notice.Kind.CLASS_CANCELLED).values_list("user_id", flat=True))
     assert told == {users.learner.pk, other_user.pk}
+
+
+def test_cancelled_class_is_not_edited(client, users):
+    cls = make_class("HUY01", status=Status.CANCELLED)
+    client.force_login(users.province)
+    response = client.get(reverse("training:class_edit", args=[cls.pk]))
+    assert response.status_code == 302 and any("không sửa được" in m for m in msgs(response))
+    assert reverse("training:class_edit", args=[cls.pk]) not in client.get(
+        reverse("training:class_detail", args=[cls.pk])).content.decode()
+
+
+def test_calendar_htmx_request_returns_only_the_grid(client, users):
+    make_class("HX01", starts_on=datetime.date(2026, 5, 4), ends_on=datetime.date(2026, 5, 8))
+    client.force_login(users.leader)
+    response = client.get(CAL, {"thang": "2026-05"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="class-calendar")
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "HX01" in html
+    assert "Tháng 5/2026" in html, html[:400]
