@@ -25,7 +25,9 @@ from dtbd.people.queries import unit_on
 from . import services
 from .forms_enrolment import PersonSearchForm, QueueFilterForm, ReviewChoiceForm, RosterFilterForm
 from .models import Enrollment, TrainingClass
-from .permissions import can_self_register, classes_for, enrollments_for, is_manager, is_unit_officer, people_to_nominate
+from .permissions import (
+    can_decide, can_self_register, classes_for, enrollments_for, is_manager, is_unit_officer, people_to_nominate,
+)
 
 State = Enrollment.State
 PAGE_SIZE = 50
@@ -141,7 +143,7 @@ def _after_action(request, enrollment, message="", error="", promoted=()):
 @require_POST
 def enrolment_approve(request, pk):
     enrollment = _enrolment_for_action(request, pk)
-    if not services.decidable_person_ids(request.user, [enrollment.person_id]):
+    if not can_decide(request.user, enrollment):
         raise PermissionDenied(_("Bạn không có quyền duyệt đăng ký này."))
     try:
         services.approve(enrollment, request.user)
@@ -158,13 +160,14 @@ def enrolment_approve(request, pk):
 @require_POST
 def enrolment_reject(request, pk):
     enrollment = _enrolment_for_action(request, pk)
-    if not services.decidable_person_ids(request.user, [enrollment.person_id]):
+    if not can_decide(request.user, enrollment):
         raise PermissionDenied(_("Bạn không có quyền từ chối đăng ký này."))
     try:
         services.reject(enrollment, request.user, request.POST.get("reason", ""))
     except ValidationError as exc:
         return _after_action(request, enrollment, error=" ".join(exc.messages))
-    return _after_action(request, enrollment, message=_("Đã từ chối đăng ký của %(name)s.") % {"name": enrollment.person.full_name})
+    message = _("Đã từ chối đăng ký của %(name)s.") % {"name": enrollment.person.full_name}
+    return _after_action(request, enrollment, message=message)
 
 
 @login_required
@@ -172,12 +175,11 @@ def enrolment_reject(request, pk):
 def enrolment_withdraw(request, pk):
     user = request.user
     enrollment = _enrolment_for_action(request, pk)
+    decide = can_decide(user, enrollment)
     own = bool(user.person_id) and enrollment.person_id == user.person_id
-    if not (services.decidable_person_ids(user, [enrollment.person_id]) or own):
+    if not (decide or own):
         raise PermissionDenied(_("Bạn không có quyền rút đăng ký này."))
-    if own and not services.decidable_person_ids(user, [enrollment.person_id]) and (
-        enrollment.state not in services.OWN_WITHDRAW_STATES
-    ):
+    if not decide and enrollment.state not in services.OWN_WITHDRAW_STATES:
         return _after_action(request, enrollment, error=_("Không thể rút: đăng ký đang ở trạng thái “%(st)s”.")
                              % {"st": enrollment.get_state_display()})
     try:
@@ -260,9 +262,11 @@ def _bulk_approve(request):
 # -- nomination ---------------------------------------------------------------------------------------------------
 
 def _chosen_people(request, field="person"):
+    """The people whose ids were posted (not yet scoped: _check_in_scope refuses the outside ones)."""
     ids = _ids(request.POST.getlist(field))
-    people = list(Person.objects.filter(pk__in=ids).annotate(unit_name=unit_on(field="unit__name")).order_by("name_folded", "code"))
-    return people
+    return list(
+        Person.objects.filter(pk__in=ids).annotate(unit_name=unit_on(field="unit__name")).order_by("name_folded", "code")
+    )
 
 
 def _check_in_scope(user, people):
