@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -89,13 +90,7 @@ def certificate_replace(request, pk):
             _("Đã cấp giấy xác nhận hoàn thành số %(number)s thay chứng chỉ %(old)s.")
             % {"number": confirmation.number, "old": cert.number},
         )
-    return redirect(f"{_list_url()}?lop={cert.enrollment.training_class_id}")
-
-
-def _list_url():
-    from django.urls import reverse
-
-    return reverse("training:certificate_list")
+    return redirect(f"{reverse('training:certificate_list')}?lop={cert.enrollment.training_class_id}")
 
 
 # -- public -----------------------------------------------------------------------------------------------------------
