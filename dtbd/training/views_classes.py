@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dtbd.accounts.scope import scope_of
 
-from . import class_services, permissions
+from . import class_services, permissions, services
 from .certificates import class_tiet
 from .forms_classes import AssessmentFormSet, ClassFilterForm, ClassForm, SessionFormSet, StatusForm
 from .models import Enrollment, TrainingClass
@@ -115,6 +115,7 @@ def class_detail(request, pk):
         "can_self_register": permissions.can_self_register(user) and class_services.is_open_now(cls) and own is None,
         "can_see_roster": can_run or bool(scope_of(user).everything or scope_of(user).unit_path),
         "own": own,
+        "can_self_withdraw": bool(own) and own.state in getattr(services, "OWN_WITHDRAW_STATES", ()),
         "entries": audit_entries(cls) if can_run else None,
         "Status": TrainingClass.Status,
     }

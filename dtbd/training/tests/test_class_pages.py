@@ -231,9 +231,16 @@ def test_detail_for_a_learner(client, users):
     assert response.context["can_self_register"] is True
     assert response.context["transitions"] == [] and response.context["entries"] is None
     assert reverse("training:class_status", args=[cls.pk]) not in response.content.decode()
+    assert f'action="{reverse("training:self_register", args=[cls.pk])}"' in response.content.decode()
+    # a class outside its registration window offers no registration
+    TrainingClass.objects.filter(pk=cls.pk).update(registration_closes=TODAY - datetime.timedelta(days=1))
+    response = client.get(reverse("training:class_detail", args=[cls.pk]))
+    assert response.context["can_self_register"] is False and "không nhận tự đăng ký" in response.content.decode()
+    TrainingClass.objects.filter(pk=cls.pk).update(registration_closes=None)
     enroll(cls, users.learner.person)
     response = client.get(reverse("training:class_detail", args=[cls.pk]))
     assert response.context["can_self_register"] is False and response.context["own"].state == State.ENROLLED
+    assert response.context["can_self_withdraw"] is True
 
 
 def test_detail_query_count_does_not_grow_with_sessions(client, users, django_assert_max_num_queries):
