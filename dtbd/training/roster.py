@@ -166,6 +166,21 @@ def _parse_mark(text):
     raise ValueError
 
 
+def _read_sheet(upload):
+    """Rows of the "Danh sách lớp" sheet (the first sheet when the user renamed it)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(upload)
+        if SHEET in workbook.sheet_names:
+            return workbook.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001 — unreadable: read_first_sheet reports it in the house format
+        pass
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    return read_first_sheet(upload)
+
+
 def read_roster(cls, upload, name=""):
     """Validate a filled-in roster against the class. Returns a RosterReport (nothing saved) or raises ImportFailed
     with every error found."""
@@ -174,7 +189,7 @@ def read_roster(cls, upload, name=""):
         raise ImportFailed([RowError(0, "", name, _(
             "Tệp “%(name)s” không phải tệp Excel .xlsx. Hãy tải danh sách lớp về, điền rồi tải lên lại."
         ) % {"name": name})])
-    rows = read_first_sheet(upload)
+    rows = _read_sheet(upload)
     sessions, assessments, headers = _layout(cls)
     enrolled = {enr.person.code.upper(): enr for enr in results.learners(cls, states=(results.State.ENROLLED,))}
     errors = []

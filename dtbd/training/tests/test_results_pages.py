@@ -271,3 +271,18 @@ def test_fixed_query_count_of_locked_results(client, users, tree, django_assert_
     baseline = _count(client, reverse("training:results", args=[small.pk]))
     with django_assert_max_num_queries(baseline):
         assert client.get(reverse("training:results", args=[big.pk])).status_code == 200
+
+
+def test_after_the_lock_attendance_is_read_only_and_upload_refused(client, users, cls):
+    sessions, _assessments, (e1, _e2) = _ids(cls)
+    results.submit(cls)
+    client.force_login(users.institution)
+    page = client.get(reverse("training:attendance", args=[cls.pk])).content.decode()
+    assert "disabled" in page and "Lưu điểm danh" not in page and "Tải lên và kiểm tra" not in page
+    response = client.post(reverse("training:roster_upload", args=[cls.pk]),
+                           {"file": _upload(cls, sessions, [[1, e1.person.code, "", "", "C", "C", "C", 8, 8]])})
+    assert response.status_code == 400
+    assert any("đã chốt" in e for e in response.context["import_errors"])
+    assert not Attendance.objects.exists()
+    # The roster can still be downloaded (read-only copy).
+    assert client.get(reverse("training:roster_download", args=[cls.pk])).status_code == 200

@@ -210,3 +210,20 @@ def test_download_after_the_lock_shows_the_submitted_scores(setup):
     by_code = {row[1]: row for row in rows[5:]}
     assert set(by_code) == {"CB001", "CB002"}
     assert by_code["CB001"][7:9] == [8.0, 6.5]
+
+
+@pytest.mark.django_db
+def test_roster_sheet_is_found_by_name(setup):
+    cls, sessions, (a1, _a2), (e1, _e2) = setup
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.add_worksheet("Hướng dẫn").write_string(0, 0, "ghi chú của người dùng")
+    sheet = book.add_worksheet("Danh sách lớp")
+    sheet.write_row(0, 0, ["Mã lớp", cls.code])
+    sheet.write_row(4, 0, _headers(cls, sessions))
+    sheet.write_row(5, 0, [1, "CB001", "An", "", "C", "C", "C", 9])
+    book.close()
+    buffer.seek(0)
+    buffer.name = "ds.xlsx"
+    roster.import_roster(cls, buffer)
+    assert results.draft_scores(cls) == {(e1.pk, a1.pk): Decimal("9")}
