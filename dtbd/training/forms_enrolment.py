@@ -55,4 +55,7 @@ class ReviewChoiceForm(forms.Form):
     def __init__(self, *args, user=None, codes=(), **kwargs):
         super().__init__(*args, **kwargs)
         _units_for(self.fields["unit"], user)
-        self.fields["code"].choices = [(c, f"{c} — {name}") for c, name in codes]
+        choices = [(c, f"{c} — {name}") for c, name in codes]
+        if len(choices) > 1:
+            choices.insert(0, ("", _("Mọi tiêu chuẩn mà lớp này đáp ứng")))
+        self.fields["code"].choices = choices

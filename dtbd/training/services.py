@@ -624,7 +624,10 @@ def requirement_codes_for(program, on=None):
     if program.grants_type and program.grants_level_order is not None:
         q |= Q(kind=Requirement.Kind.QUALIFICATION, qualification_type=program.grants_type,
                min_level_order__lte=program.grants_level_order)
-    rows = Requirement.objects.filter(valid_on_q(on)).filter(q).order_by("code", "pk").values_list("code", "name")
+    # a code with several rows (one per rank tier…) is named by its highest row the programme satisfies
+    rows = Requirement.objects.filter(valid_on_q(on)).filter(q).order_by(
+        "code", F("min_level_order").desc(nulls_last=True), "pk"
+    ).values_list("code", "name")
     result = {}
     for code, name in rows:
         result.setdefault(code, name)

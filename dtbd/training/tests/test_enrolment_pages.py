@@ -436,3 +436,42 @@ def test_self_register_refusals(client, tree, users):
     client.force_login(users.officer)  # no person: cannot self-register
     assert client.post(reverse("training:self_register", args=[planned.pk])).status_code == 403
     assert not Enrollment.objects.exists()
+
+
+def test_roster_pagination_answers_htmx_with_the_table(client, tree, users):
+    cls = make_class("L_PAGE", capacity=100)
+    _fill(cls, [tree.phong_a], 55)
+    client.force_login(users.province)
+    r = client.get(reverse("training:class_enrolments", args=[cls.pk]), {"page": 2}, HTTP_HX_REQUEST="true")
+    html = r.content.decode()
+    assert "<html" not in html and html.count('id="enr-') == 5
+
+
+def test_province_review_defaults_to_the_root(client, tree, users):
+    cls = make_class("L_ROOT", capacity=10)
+    a = _cvc_person(tree.phong_a, full_name="Thiếu Ở A")
+    b = _cvc_person(tree.phong_b, full_name="Thiếu Ở B")
+    client.force_login(users.province)
+    html = client.get(reverse("training:nominate_from_review", args=[cls.pk])).content.decode()
+    assert "Thiếu Ở A" in html and "Thiếu Ở B" in html
+    client.post(reverse("training:nominate_from_review", args=[cls.pk]), {"person": [a.pk, b.pk]})
+    assert set(Enrollment.objects.values_list("source", "state")) == {(ASSIGNED, State.ENROLLED)}
+
+
+def test_review_codes_come_from_what_the_programme_grants(client, tree, users):
+    from dtbd.standards.models import Requirement
+
+    cls = make_class("L_CODES", capacity=10)
+    codes = dict(services.requirement_codes_for(cls.program))
+    assert "RANK_QLNN" in codes and "CVC" in codes["RANK_QLNN"]
+    assert "ANNUAL_HOURS" not in codes
+    Requirement.objects.create(code="X_PROG", name="Hoàn thành chương trình QLNN CVC", kind="PROGRAMME",
+                               programme_code=cls.program.code, categories="CC")
+    assert [c for c, _n in services.requirement_codes_for(cls.program)] == ["RANK_QLNN", "X_PROG"]
+    _cvc_person(tree.phong_a, full_name="Có Chứng Chỉ", qualifications=[("QLNN", "CVC")])
+    client.force_login(users.officer)
+    url = reverse("training:nominate_from_review", args=[cls.pk])
+    html = client.get(url).content.decode()  # default: every code → the union
+    assert "Mọi tiêu chuẩn mà lớp này đáp ứng" in html and "Có Chứng Chỉ" in html
+    html = client.get(url, {"unit": tree.so_a.pk, "code": "RANK_QLNN"}).content.decode()
+    assert "Có Chứng Chỉ" not in html
