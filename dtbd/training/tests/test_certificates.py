@@ -61,6 +61,15 @@ def test_document_html_has_every_field(learner_cert):
     assert 'src="data:image/svg+xml' in html  # the QR code
 
 
+def test_document_is_one_a4_landscape_page(learner_cert):
+    import weasyprint
+
+    pages = weasyprint.HTML(string=certificates.document_html(learner_cert)).render().pages
+    assert len(pages) == 1
+    width_mm, height_mm = pages[0].width * 25.4 / 96, pages[0].height * 25.4 / 96
+    assert round(width_mm) == 297 and round(height_mm) == 210
+
+
 def test_title_follows_the_programme_and_the_kind(tree, users):
     briefing = make_program("SO_AI_THU", name="Kỹ năng số", category="SO_AI", kind="BRIEFING", duration_tiet=16,
                             grants_type="", grants_level="")
