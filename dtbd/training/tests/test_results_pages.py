@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dtbd.accounts.models import Role
-from dtbd.core.testing import make_person, make_unit, make_user
+from dtbd.core.testing import make_person, make_user
 from dtbd.training import results
 from dtbd.training.models import Assessment, Attendance, Certificate, Enrollment, Result, Score, TrainingClass
-from dtbd.training.testing import enroll, make_class, make_provider, school_provider
+from dtbd.training.testing import enroll, make_class, school_provider
 
 pytestmark = pytest.mark.django_db
 
