@@ -16,11 +16,12 @@ MARK_CHOICES = [
 
 
 def _plain(value):
-    """A Decimal as a number input expects it (dot, no trailing zeros)."""
+    """A Decimal as Vietnamese users write it: decimal comma, no trailing zeros (8,5)."""
     if value is None:
         return ""
     text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text.replace(".", ",")
 
 
 class ScoreField(forms.CharField):
@@ -28,7 +29,11 @@ class ScoreField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "0.25", "min": "0", "max": "10", "class": "score-input"}))
+        # A text input with a decimal keypad: a number input would refuse the Vietnamese decimal comma (8,5).
+        kwargs.setdefault("widget", forms.TextInput(attrs={
+            "inputmode": "decimal", "pattern": r"\s*(10([.,]0{1,2})?|\d([.,]\d{1,2})?)\s*", "maxlength": "5",
+            "class": "score-input", "autocomplete": "off",
+        }))
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -80,13 +85,9 @@ class ScoresGridForm(forms.Form):
         for enr in learners:
             for assessment in assessments:
                 name = score_field_name(enr.pk, assessment.pk)
-                self.fields[name] = ScoreField(
-                    initial=_plain(scores.get((enr.pk, assessment.pk))),
-                    widget=forms.NumberInput(attrs={
-                        "step": "0.25", "min": "0", "max": "10", "class": "score-input",
-                        "aria-label": f"{enr.person.full_name} – {assessment.name}",
-                    }),
-                )
+                field = ScoreField(initial=_plain(scores.get((enr.pk, assessment.pk))))
+                field.widget.attrs["aria-label"] = f"{enr.person.full_name} – {assessment.name}"
+                self.fields[name] = field
                 self.cells.append((name, enr.pk, assessment.pk))
 
     def cleaned_scores(self):
@@ -105,7 +106,7 @@ class CorrectionForm(forms.Form):
 
     attendance_pct = forms.CharField(
         label=_("Tỷ lệ chuyên cần (%)"), required=False,
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100"}),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "maxlength": "6"}),
         help_text=_("Để trống để giữ tỷ lệ chuyên cần hiện hành."),
     )
     reason = forms.CharField(label=_("Lý do điều chỉnh"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -60,7 +60,7 @@ def test_register_approve_attend_certify_verify(live_server, browser, users, tre
     page.get_by_role("button", name="Lưu điểm danh").click()
     page.wait_for_load_state()
     page.goto(reverse("training:results", args=[cls.pk]))
-    page.locator("table.grid-table input").first.fill("8.5")
+    page.locator("table.grid-table input").first.fill("8,5")
     page.get_by_role("button", name="Lưu nháp").click()
     page.wait_for_load_state()
     page.get_by_role("link", name="Chốt kết quả…").click()
