@@ -1,0 +1,44 @@
+"""The signed-in user's notices (thông báo): list, mark one read (then follow its link), mark all read. A user only
+ever sees their own notices: another user's notice is a 404."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import queries
+from .services import unread_count
+
+PAGE_SIZE = 30
+
+
+@login_required
+def notice_list(request):
+    show = request.GET.get("hien", "")
+    unread_only = show == "chua-doc"
+    page_obj = Paginator(queries.notices_of(request.user, unread_only), PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "notices/_list.html" if request.headers.get("HX-Request") else "notices/list.html"
+    return render(request, template, {"page_obj": page_obj, "notices": page_obj.object_list, "unread_only": unread_only})
+
+
+@login_required
+@require_POST
+def notice_read(request, pk):
+    notice = queries.mark_read(queries.own_notice(request.user, pk))
+    if request.headers.get("HX-Request"):
+        # htmx: answer the row, marked read, and update the badge out of band.
+        return render(request, "notices/_read.html", {"n": notice, "unread_count": unread_count(request.user)})
+    target = queries.safe_url(notice.url)
+    if target and request.POST.get("follow", "1") != "0":
+        return redirect(target)
+    return redirect("notices:list")
+
+
+@login_required
+@require_POST
+def notice_read_all(request):
+    count = queries.mark_all_read(request.user)
+    if count:
+        messages.success(request, _("Đã đánh dấu %(count)s thông báo là đã đọc.") % {"count": count})
+    return redirect("notices:list")
