@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "dtbd.notices",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "dtbd.api",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +164,38 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# REST API under /api/v1/ (dtbd.api): token (integrations) or session (browsable API) authentication, every read
+# scoped like the web UI; page-number pagination with a capped page size; schema by drf-spectacular.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "dtbd.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "dtbd.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "dtbd API",
+    "DESCRIPTION": (
+        "API của hệ thống quản lý đào tạo, bồi dưỡng cán bộ, công chức, viên chức. Mỗi khoá API (Bearer) hoạt động "
+        "với đúng phạm vi của người dùng sở hữu khoá; đối tượng ngoài phạm vi trả 404."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 LOGGING = {
     "version": 1,
