@@ -11,6 +11,7 @@ urlpatterns = [
     path("tieu-chuan/", include("dtbd.standards.urls")),
     path("dao-tao/", include("dtbd.training.urls")),
     path("bao-cao/", include("dtbd.reports.urls")),
+    path("tong-quan/", include("dtbd.reports.urls_dashboard")),
     path("thong-bao/", include("dtbd.notices.urls")),
     path("", include("dtbd.training.urls_public")),
     path("", include("dtbd.core.urls")),

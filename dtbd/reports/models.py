@@ -1,0 +1,64 @@
+"""Targets (chỉ tiêu) defined as data: an Indicator is the ratio of two counts over the staff register or the
+enrolment register, each count described by a small JSON of filters (validated against `targets.STAFF_KEYS` /
+`targets.ENROLMENT_KEYS`), with a target range in percent and a deadline year. See dtbd.reports.targets."""
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Indicator(models.Model):
+    class Register(models.TextChoices):
+        STAFF = "STAFF", _("Sổ cán bộ (số người)")
+        ENROLMENT = "ENROLMENT", _("Sổ học viên (số lượt hoàn thành khoá học)")
+
+    code = models.SlugField(_("mã chỉ tiêu"), max_length=40, unique=True)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=255)
+    description = models.TextField(_("ghi chú, căn cứ"), blank=True)
+    register = models.CharField(_("sổ tính"), max_length=10, choices=Register.choices, default=Register.STAFF)
+    denominator = models.JSONField(
+        _("điều kiện mẫu số"), default=dict, blank=True,
+        help_text=_("Những ai được tính ở mẫu số (trong phạm vi đơn vị, tại ngày tính)."),
+    )
+    numerator = models.JSONField(
+        _("điều kiện tử số"), default=dict, blank=True,
+        help_text=_("Điều kiện thêm, tính trong số người ở mẫu số."),
+    )
+    target_min = models.DecimalField(_("chỉ tiêu tối thiểu (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    target_max = models.DecimalField(_("chỉ tiêu tối đa (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    deadline_year = models.PositiveSmallIntegerField(_("năm phải đạt"), null=True, blank=True)
+    active = models.BooleanField(_("đang theo dõi"), default=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=100)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target_min__isnull=True) | models.Q(target_max__isnull=True)
+                | models.Q(target_min__lte=models.F("target_max")),
+                name="reports_indicator_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.name}"
+
+    def clean(self):
+        from .targets import validate_filters
+
+        errors = {}
+        for field in ("denominator", "numerator"):
+            try:
+                validate_filters(getattr(self, field), self.register)
+            except ValidationError as exc:
+                errors[field] = exc.messages
+        for field in ("target_min", "target_max"):
+            value = getattr(self, field)
+            if value is not None and not (0 <= value <= 100):
+                errors[field] = [_("Tỷ lệ phải từ 0 đến 100%.")]
+        if self.target_min is not None and self.target_max is not None and self.target_min > self.target_max:
+            errors.setdefault("target_max", []).append(_("Chỉ tiêu tối đa phải lớn hơn hoặc bằng chỉ tiêu tối thiểu."))
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,314 @@
+"""Targets (chỉ tiêu): indicators defined as data, evaluated in the database, history-aware.
+
+An indicator (models.Indicator) is numerator / denominator over one register:
+
+- STAFF: people of category CB/CC/VC working in the unit's subtree on the date (reports.queries.staff_placements,
+  the population of every other figure); the denominator filters narrow them, the numerator filters narrow the
+  denominator further (numerator ⊆ denominator);
+- ENROLMENT: completed enrolments (lượt) whose completion date falls in the date's calendar year, up to the date, of
+  people of that population.
+
+Filters are a JSON object of allowed keys (validated: `validate_filters`), every condition read ON THE DATE (posts,
+units, categories, qualifications held, age), so a value computed as of 31/12/2022 uses the posts and units of that
+day. `any_of` takes a list of such objects, one of which must hold (e.g. language ≥ B2 OR overseas training).
+
+Everything is one aggregate query per register for all indicators and all dates (conditional COUNTs)."""
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dtbd.core.db import prefix_q
+from dtbd.core.models import valid_on_q
+from dtbd.org.models import AdminLevel
+from dtbd.people.catalog import LEVELS, Category, Gender, PostLevel, QualificationType
+from dtbd.people.models import CategoryAssignment, Person, PostAssignment, Qualification, UnitAssignment
+from dtbd.people.queries import years_before
+
+from .queries import staff_placements
+
+LANG_LEVELS = LEVELS[QualificationType.LANGUAGE]
+
+# key -> (label, kind). kind: "codes:<choices>" list of codes, "int", "bool", "code:<choices>"
+_POST_CHOICES = PostLevel.values + ["ANY"]
+PERSON_KEYS = {
+    "category": (gettext_lazy("Loại cán bộ (CB, CC, VC)"), "codes", Category.values),
+    "post_level": (gettext_lazy("Cấp chức vụ đang giữ (TINH, GD, PGD, TP, PTP hoặc ANY)"), "codes", _POST_CHOICES),
+    "unit_level": (gettext_lazy("Cấp hành chính của đơn vị công tác (TINH, HUYEN, XA)"), "codes", AdminLevel.values),
+    "age_below": (gettext_lazy("Dưới … tuổi"), "int", None),
+    "age_from": (gettext_lazy("Từ … tuổi trở lên"), "int", None),
+    "gender": (gettext_lazy("Giới tính (NAM, NU)"), "code", Gender.values),
+    "ethnic_minority": (gettext_lazy("Dân tộc thiểu số (true/false)"), "bool", None),
+    "language_min_level": (gettext_lazy("Ngoại ngữ từ bậc … (A1…C2)"), "code", list(LANG_LEVELS)),
+    "abroad_training": (gettext_lazy("Đã hoàn thành khoá học ở nước ngoài (true/false)"), "bool", None),
+}
+ENROLMENT_ONLY_KEYS = {
+    "program_category": (gettext_lazy("Nội dung chương trình (LLCT, QLNN, …)"), "codes", None),
+    "form": (gettext_lazy("Hình thức tổ chức (IN_PERSON, ONLINE, BLENDED)"), "codes", None),
+    "abroad": (gettext_lazy("Học ở nước ngoài (true/false)"), "bool", None),
+}
+STAFF_KEYS = {**PERSON_KEYS, "any_of": (gettext_lazy("Một trong các điều kiện (danh sách)"), "any_of", None)}
+ENROLMENT_KEYS = {**STAFF_KEYS, **ENROLMENT_ONLY_KEYS}
+
+
+def _enrolment_choices(key):
+    from dtbd.training.models import Program, TrainingClass
+
+    return {"program_category": Program.Category.values, "form": TrainingClass.Form.values}.get(key)
+
+
+def allowed_keys(register):
+    from .models import Indicator
+
+    return ENROLMENT_KEYS if register == Indicator.Register.ENROLMENT else STAFF_KEYS
+
+
+def validate_filters(filters, register, _nested=False):
+    """Raise ValidationError (Vietnamese, naming the key) unless `filters` is an object of allowed keys and values."""
+    if filters in (None, ""):
+        return
+    if not isinstance(filters, dict):
+        raise ValidationError(_("Điều kiện phải là một đối tượng JSON, ví dụ {\"post_level\": [\"TINH\"]}."))
+    keys = allowed_keys(register)
+    errors = []
+    for key, value in filters.items():
+        if key not in keys:
+            errors.append(_("Khoá “%(key)s” không được phép; dùng: %(keys)s.") % {"key": key, "keys": ", ".join(keys)})
+            continue
+        _label, kind, choices = keys[key]
+        choices = choices or _enrolment_choices(key)
+        if kind == "any_of":
+            if _nested or not isinstance(value, list) or not value:
+                errors.append(_("“any_of” phải là một danh sách các điều kiện (không lồng nhau)."))
+                continue
+            for i, item in enumerate(value, 1):
+                try:
+                    validate_filters(item, register, _nested=True)
+                except ValidationError as exc:
+                    errors.extend(_("any_of, điều kiện %(i)s: %(msg)s") % {"i": i, "msg": m} for m in exc.messages)
+        elif kind == "int":
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 120:
+                errors.append(_("“%(key)s” phải là một số tuổi (số nguyên từ 1 đến 119).") % {"key": key})
+        elif kind == "bool":
+            if not isinstance(value, bool):
+                errors.append(_("“%(key)s” phải là true hoặc false.") % {"key": key})
+        elif kind == "code":
+            if value not in choices:
+                errors.append(_("“%(key)s”: giá trị “%(value)s” không hợp lệ; dùng: %(ok)s.") % {"key": key, "value": value, "ok": ", ".join(choices)})
+        elif kind == "codes":
+            values = value if isinstance(value, list) else [value]
+            bad = [v for v in values if v not in choices]
+            if not values or bad:
+                errors.append(_("“%(key)s”: giá trị “%(value)s” không hợp lệ; dùng: %(ok)s.") % {"key": key, "value": ", ".join(map(str, bad)) or "[]", "ok": ", ".join(choices)})
+    if errors:
+        raise ValidationError(errors)
+
+
+def _codes(value):
+    return value if isinstance(value, list) else [value]
+
+
+def person_q(filters, date, ref="pk"):
+    """The people (a Q on `ref`, the person id) matching the person keys of `filters` on `date`."""
+    q = Q()
+
+    def has(model, **kw):
+        return Q(**{f"{ref}__in": model.objects.filter(valid_on_q(date), **kw).values("person_id")})
+
+    for key, value in (filters or {}).items():
+        if key == "category":
+            q &= has(CategoryAssignment, category__in=_codes(value))
+        elif key == "post_level":
+            levels = _codes(value)
+            q &= has(PostAssignment, level__in=PostLevel.values if "ANY" in levels else levels)
+        elif key == "unit_level":
+            q &= has(UnitAssignment, unit__admin_level__in=_codes(value))
+        elif key == "age_below":  # born after the day `value` years before: under `value` on the date
+            q &= Q(**{f"{ref}__in": Person.objects.filter(birth_date__gt=years_before(date, value)).values("pk")})
+        elif key == "age_from":
+            q &= Q(**{f"{ref}__in": Person.objects.filter(birth_date__lte=years_before(date, value)).values("pk")})
+        elif key == "gender":
+            q &= Q(**{f"{ref}__in": Person.objects.filter(gender=value).values("pk")})
+        elif key == "ethnic_minority":
+            q &= Q(**{f"{ref}__in": Person.objects.filter(ethnicity__is_minority=value).values("pk")})
+        elif key == "language_min_level":
+            held = Qualification.objects.held_on(date).filter(
+                type=QualificationType.LANGUAGE, level_order__gte=LANG_LEVELS[value][1]
+            )
+            q &= Q(**{f"{ref}__in": held.values("person_id")})
+        elif key == "abroad_training":
+            from dtbd.training.models import Enrollment
+
+            done = Enrollment.objects.filter(
+                state=Enrollment.State.COMPLETED, training_class__abroad=True, completed_on__lte=date
+            ).values("person_id")
+            cond = Q(**{f"{ref}__in": done})
+            q &= cond if value else ~cond
+        elif key == "any_of":
+            either = Q(pk__isnull=True) if ref == "pk" else Q(**{f"{ref}__isnull": True})
+            for item in value:
+                either |= person_q(item, date, ref)
+            q &= either
+    return q
+
+
+def enrolment_q(filters, date):
+    """Enrolments (a Q on Enrollment) matching `filters`: enrolment keys on the class, person keys on the person."""
+    filters = filters or {}
+    q = person_q({k: v for k, v in filters.items() if k in STAFF_KEYS}, date, ref="person_id")
+    if "program_category" in filters:
+        q &= Q(training_class__program__category__in=_codes(filters["program_category"]))
+    if "form" in filters:
+        q &= Q(training_class__form__in=_codes(filters["form"]))
+    if "abroad" in filters:
+        q &= Q(training_class__abroad=filters["abroad"])
+    return q
+
+
+def population_q(unit, date, ref="pk"):
+    """People of category CB/CC/VC working in `unit`'s subtree on `date` (a Q on `ref`)."""
+    return Q(**{f"{ref}__in": staff_placements(unit, date).values("person_id")})
+
+
+def completed_in_year_q(date):
+    from dtbd.training.models import Enrollment
+
+    return Q(state=Enrollment.State.COMPLETED, completed_on__gte=datetime.date(date.year, 1, 1), completed_on__lte=date)
+
+
+# -- results -------------------------------------------------------------------------------------------------------
+OK, BELOW, ABOVE, NO_DATA = "ok", "below", "above", "none"
+STATUS_LABELS = {
+    OK: gettext_lazy("Đạt chỉ tiêu"),
+    BELOW: gettext_lazy("Dưới chỉ tiêu"),
+    ABOVE: gettext_lazy("Vượt mức tối đa"),
+    NO_DATA: gettext_lazy("Chưa có số liệu"),
+}
+
+
+@dataclass
+class Point:
+    date: datetime.date
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.denominator:
+            return None
+        return (Decimal(100) * self.numerator / self.denominator).quantize(Decimal("0.1"))
+
+
+@dataclass
+class Evaluation:
+    indicator: object
+    current: Point
+    trend: list[Point] = field(default_factory=list)
+
+    @property
+    def status(self):
+        return status_of(self.indicator, self.current.percent)
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+
+def status_of(indicator, percent):
+    if percent is None:
+        return NO_DATA
+    if indicator.target_min is not None and percent < indicator.target_min:
+        return BELOW
+    if indicator.target_max is not None and percent > indicator.target_max:
+        return ABOVE
+    return OK
+
+
+def trend_dates(date: datetime.date, years=5):
+    """31/12 of each of the `years` years before `date`'s year, then `date` itself (oldest first)."""
+    return [datetime.date(y, 12, 31) for y in range(date.year - years, date.year)] + [date]
+
+
+def evaluate(indicators, unit, date, years=5) -> list[Evaluation]:
+    """Actual value on `date` and the trend (trend_dates) of each indicator in `unit`'s subtree.
+
+    One aggregate query per register used, whatever the number of indicators and dates."""
+    from dtbd.training.models import Enrollment
+
+    from .models import Indicator
+
+    indicators = list(indicators)
+    dates = trend_dates(date, years)
+    staff, enrol = {}, {}
+    for i, ind in enumerate(indicators):
+        for j, d in enumerate(dates):
+            if ind.register == Indicator.Register.ENROLMENT:
+                base = completed_in_year_q(d) & population_q(unit, d, ref="person_id") & enrolment_q(ind.denominator, d)
+                enrol[f"d{i}_{j}"] = Count("pk", filter=base)
+                enrol[f"n{i}_{j}"] = Count("pk", filter=base & enrolment_q(ind.numerator, d))
+            else:
+                base = population_q(unit, d) & person_q(ind.denominator, d)
+                staff[f"d{i}_{j}"] = Count("pk", filter=base)
+                staff[f"n{i}_{j}"] = Count("pk", filter=base & person_q(ind.numerator, d))
+    totals = {}
+    if staff:
+        totals.update(Person.objects.aggregate(**staff))
+    if enrol:
+        totals.update(Enrollment.objects.aggregate(**enrol))
+    result = []
+    for i, ind in enumerate(indicators):
+        points = [Point(d, totals[f"n{i}_{j}"], totals[f"d{i}_{j}"]) for j, d in enumerate(dates)]
+        result.append(Evaluation(ind, points[-1], points[:-1]))
+    return result
+
+
+def active_indicators():
+    from .models import Indicator
+
+    return Indicator.objects.filter(active=True).order_by("order", "code")
+
+
+def can_manage(user):
+    """Admins and province managers define indicators."""
+    from dtbd.accounts.models import Role
+
+    return bool(user.is_authenticated and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE)))
+
+
+# The three targets of DOMAIN §5 (seed 003: Nghị quyết 26-NQ/TW, Quảng Ninh to 2030), seeded by migration 0002.
+SEED = [
+    {
+        "code": "LDQL-TINH-DUOI-40",
+        "name": "Cán bộ lãnh đạo, quản lý cấp tỉnh dưới 40 tuổi",
+        "description": "Nghị quyết 26-NQ/TW: 15–20% cán bộ lãnh đạo, quản lý cấp tỉnh dưới 40 tuổi. Mẫu số: người giữ "
+        "chức vụ cấp tỉnh, giám đốc sở, phó giám đốc sở và tương đương tại đơn vị cấp tỉnh.",
+        "register": "STAFF",
+        "denominator": {"post_level": ["TINH", "GD", "PGD"], "unit_level": ["TINH"]},
+        "numerator": {"age_below": 40},
+        "target_min": Decimal(15), "target_max": Decimal(20), "deadline_year": 2030, "order": 10,
+    },
+    {
+        "code": "LDQL-QUOC-TE",
+        "name": "Cán bộ lãnh đạo, quản lý đủ khả năng làm việc trong môi trường quốc tế",
+        "description": "Nghị quyết 26-NQ/TW: 25–35% đủ khả năng làm việc trong môi trường quốc tế — tính là ngoại ngữ "
+        "từ bậc 4 (B2) trở lên hoặc đã hoàn thành khoá đào tạo, bồi dưỡng ở nước ngoài.",
+        "register": "STAFF",
+        "denominator": {"post_level": ["TINH", "GD", "PGD"], "unit_level": ["TINH"]},
+        "numerator": {"any_of": [{"language_min_level": "B2"}, {"abroad_training": True}]},
+        "target_min": Decimal(25), "target_max": Decimal(35), "deadline_year": 2030, "order": 20,
+    },
+    {
+        "code": "LDCC-XA-DUOI-40",
+        "name": "Cán bộ lãnh đạo chủ chốt cấp xã dưới 40 tuổi",
+        "description": "Nghị quyết 26-NQ/TW: 20–25% cán bộ lãnh đạo chủ chốt cấp huyện dưới 40 tuổi; từ 01/07/2025 "
+        "không còn cấp huyện, chỉ tiêu tính cho người giữ chức vụ lãnh đạo tại đơn vị cấp xã.",
+        "register": "STAFF",
+        "denominator": {"post_level": ["ANY"], "unit_level": ["XA"]},
+        "numerator": {"age_below": 40},
+        "target_min": Decimal(20), "target_max": Decimal(25), "deadline_year": 2030, "order": 30,
+    },
+]

@@ -1,0 +1,233 @@
+"""Dashboard pages (/tong-quan/): the dashboard, its own drill-down lists (people behind a structure cell, enrolments
+behind a person-times figure) and the indicator (target) pages. Thin: figures come from reports.dashboard and
+reports.targets. Every unit is read through the user's scope (404 outside it); users without a unit scope get 403;
+indicators are edited by managers only (403 for others)."""
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dtbd.accounts.scope import scope_of
+from dtbd.org.forms import DATE_WIDGET
+from dtbd.org.models import Unit
+from dtbd.org.queries import default_unit, unit_for
+from dtbd.people.catalog import LEVELS
+from dtbd.people.queries import display_rows
+
+from . import dashboard, registry, targets
+from .forms import UnitChoiceField
+from .models import Indicator
+
+PAGE_SIZE = 50
+
+
+def _require_unit_scope(user):
+    scope = scope_of(user)
+    if not (scope.everything or scope.unit_path):
+        raise PermissionDenied(_("Bạn không có quyền xem số liệu tổng quan theo đơn vị."))
+
+
+class DashboardForm(forms.Form):
+    """Unit (in scope), period (a year, or from–to dates) and the as-of date of the structures."""
+
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=gettext_lazy("Đơn vị"), empty_label=None)
+    year = forms.TypedChoiceField(label=gettext_lazy("Năm"), required=False, coerce=int, empty_value=None)
+    date_from = forms.DateField(label=gettext_lazy("Từ ngày"), required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label=gettext_lazy("Đến ngày"), required=False, widget=DATE_WIDGET)
+    as_of = forms.DateField(
+        label=gettext_lazy("Cơ cấu tại ngày"), required=False, widget=DATE_WIDGET,
+        help_text=gettext_lazy("Mặc định: cuối kỳ (hoặc hôm nay nếu kỳ chưa hết)."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.restrict(user).only("pk", "name", "code", "depth", "valid_to").order_by("path")
+        self.fields["unit"].queryset = units
+        self.fields["unit"].base_depth = min((u.depth for u in units[:1]), default=0)
+        this_year = datetime.date.today().year
+        self.fields["year"].choices = [("", _("— chọn khoảng ngày —"))] + [(y, str(y)) for y in range(this_year, this_year - 11, -1)]
+
+    def clean(self):
+        data = super().clean()
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if bool(date_from) != bool(date_to):
+            raise forms.ValidationError(_("Nhập đủ cả “Từ ngày” và “Đến ngày”, hoặc chọn một năm."))
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("“Đến ngày” phải sau hoặc bằng “Từ ngày”."))
+        return data
+
+    def period(self, today=None):
+        today = today or datetime.date.today()
+        data = self.cleaned_data
+        if data.get("date_from") and data.get("date_to"):
+            start, end = data["date_from"], data["date_to"]
+        else:
+            year = data.get("year") or today.year
+            start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        return dashboard.Period(start, end, data.get("as_of") or min(end, today))
+
+
+def _bound(request):
+    """The dashboard form bound to the query string (default unit, current year). Unknown/out-of-scope unit: 404."""
+    data = request.GET.copy()
+    raw = data.get("unit")
+    if raw:
+        if not raw.isdigit():
+            raise Http404(_("Không tìm thấy đơn vị trong phạm vi của bạn."))
+        unit_for(request.user, int(raw))
+    else:
+        unit = default_unit(request.user)
+        if unit is None:
+            return DashboardForm(user=request.user), False
+        data["unit"] = str(unit.pk)
+    if not (data.get("year") or data.get("date_from") or data.get("date_to")):
+        data["year"] = str(datetime.date.today().year)
+    form = DashboardForm(data, user=request.user)
+    return form, form.is_valid()
+
+
+def _query(unit, period):
+    """Query string of the dashboard parameters, for the drill-down pages and back links."""
+    params = {"unit": unit.pk, "as_of": period.as_of.strftime("%d/%m/%Y")}
+    if period.year:
+        params["year"] = period.year
+    else:
+        params["date_from"] = period.date_from.strftime("%d/%m/%Y")
+        params["date_to"] = period.date_to.strftime("%d/%m/%Y")
+    return urlencode(params)
+
+
+@login_required
+def dashboard_view(request):
+    from dtbd.training.permissions import classes_for
+
+    _require_unit_scope(request.user)
+    form, valid = _bound(request)
+    board = query = review_query = hours_query = None
+    compliance = []
+    if valid:
+        period = form.period()
+        board = dashboard.build(form.cleaned_data["unit"], period, classes_for(request.user))
+        query = _query(board.unit, period)
+        review_query = urlencode({"unit": board.unit.pk, "date": period.as_of.strftime("%d/%m/%Y")})
+        hours_query = urlencode({"unit": board.unit.pk, "date": board.annual_hours_date.strftime("%d/%m/%Y")})
+        compliance = [
+            {"code": c.code, "applicable": c.applicable, "met": c.met, "missing": c.missing,
+             "percent": round(Decimal(100) * c.met / c.applicable, 1) if c.applicable else Decimal(0)}
+            for c in board.compliance
+        ]
+    dimensions = [(d, label) for d, label in dashboard.DIMENSIONS.items() if d != "all"]
+    context = {
+        "form": form, "board": board, "query": query, "review_query": review_query, "hours_query": hours_query,
+        "compliance": compliance, "dimensions": dimensions,
+        "can_manage": targets.can_manage(request.user),
+    }
+    return render(request, "dashboard/dashboard.html", context)
+
+
+def _drill_params(request):
+    form, valid = _bound(request)
+    if not valid:
+        raise Http404(_("Tham số không hợp lệ."))
+    period = form.period()
+    return form.cleaned_data["unit"], period
+
+
+@login_required
+def enrolments(request):
+    """The completed enrolments behind one person-times figure (dimension `dim`, value `value`)."""
+    _require_unit_scope(request.user)
+    unit, period = _drill_params(request)
+    dim, value = request.GET.get("dim", "all"), request.GET.get("value", "")
+    condition = dashboard.enrolment_group_q(dim, value, unit, period)
+    if condition is None:
+        raise Http404(_("Không có chỉ số này."))
+    label = next((lbl for d, v, lbl in dashboard.person_times_figures() if d == dim and v == value), "")
+    qs = (
+        dashboard.completed_enrolments(unit, period).filter(condition)
+        .select_related("person", "training_class__program")
+        .only("pk", "completed_on", "person__code", "person__full_name", "person__birth_date", "person__gender",
+              "training_class__code", "training_class__name", "training_class__abroad", "training_class__form",
+              "training_class__program__category")
+        .order_by("-completed_on", "pk")
+    )
+    page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "unit": unit, "period": period, "page_obj": page_obj, "dimension": dashboard.DIMENSIONS.get(dim, ""),
+        "label": label, "back_query": _query(unit, period),
+    }
+    return render(request, "dashboard/enrolments.html", context)
+
+
+@login_required
+def people(request):
+    """The people behind one cell of a structure table (type `qtype`, level `code`, administrative `level`)."""
+    _require_unit_scope(request.user)
+    unit, period = _drill_params(request)
+    qtype, code, level = request.GET.get("qtype", ""), request.GET.get("code", ""), request.GET.get("level", "")
+    if qtype not in dashboard.STRUCTURE_TYPES or (code != dashboard.NONE_CODE and code not in LEVELS[qtype]):
+        raise Http404(_("Không có chỉ số này."))
+    if level and level != registry.ALL and level not in dict(registry.AdminLevel.choices):
+        raise Http404(_("Không có cấp hành chính này."))
+    qs = dashboard.structure_people(unit, period.as_of, qtype, code, level).order_by("name_folded", "code")
+    page_obj = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = display_rows(page_obj.object_list, period.as_of)
+    code_label = _("Chưa có") if code == dashboard.NONE_CODE else LEVELS[qtype][code][0]
+    context = {
+        "unit": unit, "period": period, "page_obj": page_obj, "rows": rows,
+        "type_label": dashboard.STRUCTURE_TYPES[qtype], "code_label": code_label,
+        "level_label": registry.level_label(level or registry.ALL), "back_query": _query(unit, period),
+    }
+    return render(request, "dashboard/people.html", context)
+
+
+# -- indicators ---------------------------------------------------------------------------------------------------
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["code", "name", "description", "register", "denominator", "numerator", "target_min", "target_max",
+                  "deadline_year", "active", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
+                   "denominator": forms.Textarea(attrs={"rows": 3, "class": "mono"}),
+                   "numerator": forms.Textarea(attrs={"rows": 3, "class": "mono"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keys = ", ".join(targets.ENROLMENT_KEYS)
+        hint = _("JSON, ví dụ {\"post_level\": [\"TINH\", \"GD\"], \"age_below\": 40}. Khoá được dùng: %(keys)s.") % {"keys": keys}
+        for name in ("denominator", "numerator"):
+            self.fields[name].help_text = f"{self.fields[name].help_text} {hint}"
+
+
+def _require_manager(user):
+    if not targets.can_manage(user):
+        raise PermissionDenied(_("Chỉ quản trị hệ thống và quản lý cấp tỉnh được định nghĩa chỉ tiêu."))
+
+
+@login_required
+def indicator_list(request):
+    _require_unit_scope(request.user)
+    context = {"indicators": Indicator.objects.order_by("order", "code"), "can_manage": targets.can_manage(request.user),
+               "keys": targets.ENROLMENT_KEYS}
+    return render(request, "dashboard/indicators.html", context)
+
+
+@login_required
+def indicator_edit(request, pk=None):
+    _require_manager(request.user)
+    indicator = get_object_or_404(Indicator, pk=pk) if pk else None
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Đã lưu chỉ tiêu %(code)s.") % {"code": saved.code})
+        return redirect("dashboard:indicators")
+    return render(request, "dashboard/indicator_form.html", {"form": form, "indicator": indicator})
