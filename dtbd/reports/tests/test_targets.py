@@ -1,0 +1,160 @@
+"""Targets as data: validation of the filter JSON, evaluation (history-aware: posts, units and ages on each
+31/12), status against the range, the seeded DOMAIN §5 indicators, and the manager-only form."""
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from dtbd.core.testing import make_person
+from dtbd.people.models import PostAssignment, Qualification, UnitAssignment
+from dtbd.reports import targets
+from dtbd.reports.models import Indicator
+from dtbd.training.models import Enrollment, TrainingClass
+from dtbd.training.testing import make_class
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+def indicator(**kw):
+    values = dict(code="T", name="Thử", denominator={"post_level": ["GD", "PGD"]}, numerator={"age_below": 40},
+                  target_min=Decimal(15), target_max=Decimal(20))
+    values.update(kw)
+    return Indicator(**values)
+
+
+def test_seeded_targets_of_domain_5():
+    seeded = {i.code: i for i in Indicator.objects.all()}
+    assert set(seeded) == {"LDQL-TINH-DUOI-40", "LDQL-QUOC-TE", "LDCC-XA-DUOI-40"}
+    assert (seeded["LDQL-TINH-DUOI-40"].target_min, seeded["LDQL-TINH-DUOI-40"].target_max) == (15, 20)
+    assert (seeded["LDQL-QUOC-TE"].target_min, seeded["LDQL-QUOC-TE"].target_max) == (25, 35)
+    assert (seeded["LDCC-XA-DUOI-40"].target_min, seeded["LDCC-XA-DUOI-40"].target_max) == (20, 25)
+    for ind in seeded.values():
+        ind.full_clean()  # the seeded JSON passes the validation
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"salary": 1}, "salary"),
+    ({"age_below": "40"}, "age_below"),
+    ({"post_level": ["XYZ"]}, "XYZ"),
+    ({"language_min_level": "D1"}, "D1"),
+    ({"any_of": [{"any_of": [{}]}]}, "any_of"),
+    ({"program_category": ["LLCT"]}, "program_category"),  # an enrolment key on the staff register
+    ([1, 2], "JSON"),
+])
+def test_filter_validation_names_the_key(bad, message):
+    with pytest.raises(ValidationError) as exc:
+        indicator(numerator=bad).full_clean()
+    assert message in " ".join(exc.value.message_dict["numerator"])
+
+
+def test_range_validation():
+    with pytest.raises(ValidationError) as exc:
+        indicator(target_min=Decimal(30), target_max=Decimal(20)).full_clean()
+    assert "target_max" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        indicator(target_min=Decimal(-1)).full_clean()
+
+
+def test_evaluation_is_history_aware(tree):
+    # B: GD since 2023 only, born 1990 (under 40 until 2030); C: GD always, born 1970; E: no post
+    b = make_person(tree.so_a, birth_date=D(1990, 6, 1))
+    PostAssignment.objects.create(person=b, level="GD", valid_from=D(2023, 1, 1))
+    make_person(tree.so_a, birth_date=D(1970, 1, 1), post_level="GD")
+    make_person(tree.so_a, birth_date=D(1992, 1, 1))
+    # D: PGD in the commune until 2023, then moved to so_a without a post
+    d = make_person(tree.xa, birth_date=D(1991, 1, 1), post_level="PGD")
+    UnitAssignment.objects.filter(person=d).update(valid_to=D(2023, 12, 31))
+    PostAssignment.objects.filter(person=d).update(valid_to=D(2023, 12, 31))
+    UnitAssignment.objects.create(person=d, unit=tree.so_a, valid_from=D(2024, 1, 1))
+    ind = indicator()
+    ind.save()
+    commune = indicator(code="XA", denominator={"post_level": ["ANY"], "unit_level": ["XA"]})
+    commune.save()
+    ev, ev_xa = targets.evaluate([ind, commune], tree.root, D(2025, 6, 30))
+    assert [(p.date.year, p.numerator, p.denominator) for p in ev.trend] == [
+        (2020, 1, 2), (2021, 1, 2), (2022, 1, 2), (2023, 2, 3), (2024, 1, 2)]
+    assert (ev.current.numerator, ev.current.denominator, ev.current.percent) == (1, 2, Decimal("50.0"))
+    assert ev.status == targets.ABOVE and ev.status_label
+    assert [(p.numerator, p.denominator) for p in ev_xa.trend] == [(1, 1)] * 4 + [(0, 0)]
+    assert ev_xa.current.percent is None and ev_xa.status == targets.NO_DATA
+    # the unit's subtree: nothing under so_b
+    assert targets.evaluate([ind], tree.so_b, D(2025, 6, 30))[0].current.denominator == 0
+
+
+def test_any_of_language_or_abroad_training(tree):
+    ind = Indicator.objects.get(code="LDQL-QUOC-TE")
+    lang = make_person(tree.so_a, post_level="GD")
+    Qualification.objects.create(person=lang, type="LANG", level="B2", language="Tiếng Anh", issued_on=D(2022, 5, 1))
+    weak = make_person(tree.so_a, post_level="PGD")
+    Qualification.objects.create(person=weak, type="LANG", level="B1", language="Tiếng Anh")
+    abroad = make_person(tree.so_a, post_level="PGD")
+    cls = make_class("ABR", capacity=5, status=TrainingClass.Status.CLOSED, abroad=True, country="SG",
+                     starts_on=D(2023, 3, 1), ends_on=D(2023, 3, 20))
+    Enrollment.objects.create(training_class=cls, person=abroad, source="NOMINATED", state="COMPLETED",
+                              completed_on=D(2023, 3, 20))
+    make_person(tree.so_a, post_level="TP")  # not in the denominator (TP)
+    ev = targets.evaluate([ind], tree.root, D(2025, 12, 31))[0]
+    assert (ev.current.numerator, ev.current.denominator) == (2, 3)
+    assert ev.status == targets.ABOVE  # 66,7% > 35%
+    by_year = {p.date.year: (p.numerator, p.denominator) for p in ev.trend}
+    assert by_year[2021] == (0, 3) and by_year[2022] == (1, 3) and by_year[2023] == (2, 3)
+
+
+def test_enrolment_register(tree):
+    cls = make_class("E1", capacity=5, status=TrainingClass.Status.CLOSED, starts_on=D(2025, 3, 1), ends_on=D(2025, 3, 5))
+    women = make_person(tree.so_a, gender="NU")
+    men = make_person(tree.so_a)
+    for p in (women, men):
+        Enrollment.objects.create(training_class=cls, person=p, source="NOMINATED", state="COMPLETED", completed_on=D(2025, 3, 5))
+    ind = indicator(code="NU", register=Indicator.Register.ENROLMENT, denominator={"program_category": ["QLNN"]},
+                    numerator={"gender": "NU"}, target_min=Decimal(40), target_max=None)
+    ind.full_clean()
+    ev = targets.evaluate([ind], tree.root, D(2025, 12, 31))[0]
+    assert (ev.current.numerator, ev.current.denominator) == (1, 2) and ev.status == targets.OK
+    assert ev.trend[-1].denominator == 0  # nothing completed in 2024
+
+
+def test_evaluate_is_one_query_for_all_indicators_and_years(tree, django_assert_num_queries):
+    make_person(tree.so_a, post_level="GD")
+    indicators = list(Indicator.objects.all())
+    with django_assert_num_queries(1):
+        result = targets.evaluate(indicators, tree.root, D(2025, 12, 31))
+    assert len(result) == 3 and all(len(e.trend) == 5 for e in result)
+
+
+def test_dashboard_shows_actual_vs_target(client, tree, users):
+    make_person(tree.so_a, post_level="GD", birth_date=D(1990, 1, 1))
+    make_person(tree.so_a, post_level="PGD", birth_date=D(1970, 1, 1))
+    client.force_login(users.province)
+    html = client.get(reverse("dashboard:index"), {"unit": tree.root.pk, "year": 2025}).content.decode()
+    assert "Cán bộ lãnh đạo, quản lý cấp tỉnh dưới 40 tuổi" in html
+    assert "50,0%" in html and "target-above" in html and "Vượt mức tối đa" in html
+
+
+def test_indicator_pages_manager_only(client, tree, users):
+    url = reverse("dashboard:indicator_create")
+    for user in (users.leader, users.officer, users.institution):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"code": "X"}).status_code == 403
+        assert client.get(reverse("dashboard:indicators")).status_code == 200  # read the list
+    client.force_login(users.learner)
+    assert client.get(reverse("dashboard:indicators")).status_code == 403
+    client.force_login(users.province)
+    data = {"code": "NU-LD", "name": "Nữ lãnh đạo", "register": "STAFF", "denominator": '{"post_level": ["ANY"]}',
+            "numerator": '{"gender": "XX"}', "target_min": "30", "target_max": "", "deadline_year": "2030",
+            "active": "on", "order": "5"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "gender" in response.content.decode() and "XX" in response.content.decode()
+    assert not Indicator.objects.filter(code="NU-LD").exists()
+    data["numerator"] = '{"gender": "NU"}'
+    assert client.post(url, data).status_code == 302
+    saved = Indicator.objects.get(code="NU-LD")
+    assert saved.numerator == {"gender": "NU"} and saved.target_min == 30
+    edit = reverse("dashboard:indicator_edit", args=[saved.pk])
+    assert client.post(edit, {**data, "name": "Nữ giữ chức vụ"}).status_code == 302
+    saved.refresh_from_db()
+    assert saved.name == "Nữ giữ chức vụ"
