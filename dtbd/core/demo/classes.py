@@ -155,6 +155,9 @@ class _Builder:
         self.snv_people = sorted(pid for pid in active if dept.get(self.unit_of.get(pid)) == snv)
         self.snv_set = set(self.snv_people)
         self.hocvien = p.special["hocvien"]
+        self.anyone = [pid for pid in sorted(active) if pid != self.hocvien and category.get(pid) != "HD"]
+        self.rng.shuffle(self.anyone)
+        self.any_pos = {}
         pools = {}
         for code, (cats, posts) in AUDIENCE.items():
             cats, posts = set(cats.split(",")) - {""}, set(posts.split(",")) - {""}
@@ -168,8 +171,9 @@ class _Builder:
             pools[code] = pool
         self.pool = pools
 
-    def take(self, program, n):
-        """Up to `n` people of the programme's audience not yet placed in a class."""
+    def take(self, program, n, least=8):
+        """Up to `n` people of the programme's audience not yet in one of its classes. A small province runs out of
+        leaders: at least `least` (or `n`) are then taken among all staff (the nomination page would warn)."""
         pool = self.pool[program]
         chosen = []
         while len(chosen) < n and pool:
@@ -177,6 +181,14 @@ class _Builder:
             if (program, pid) not in self.busy:
                 self.busy.add((program, pid))
                 chosen.append(pid)
+        pos = self.any_pos.get(program, 0)
+        while len(chosen) < min(n, least) and pos < len(self.anyone):
+            pid = self.anyone[pos]
+            pos += 1
+            if (program, pid) not in self.busy:
+                self.busy.add((program, pid))
+                chosen.append(pid)
+        self.any_pos[program] = pos
         return chosen
 
     # ------------------------------------------------------------------ plan
