@@ -13,6 +13,7 @@ urlpatterns = [
     path("bao-cao/", include("dtbd.reports.urls")),
     path("tong-quan/", include("dtbd.reports.urls_dashboard")),
     path("thong-bao/", include("dtbd.notices.urls")),
+    path("api/", include("dtbd.api.urls")),
     path("", include("dtbd.training.urls_public")),
     path("", include("dtbd.core.urls")),
 ]

@@ -1,0 +1,29 @@
+"""/api/: the REST API (v1/), its OpenAPI schema (schema/), the docs (docs/ Swagger UI, redoc/) and the page where a
+user manages their own API tokens (tokens/)."""
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import views, views_tokens
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("units", views.UnitViewSet, basename="unit")
+router.register("staff", views.PersonViewSet, basename="staff")
+router.register("qualifications", views.QualificationViewSet, basename="qualification")
+router.register("requirements", views.RequirementViewSet, basename="requirement")
+router.register("programmes", views.ProgramViewSet, basename="programme")
+router.register("classes", views.TrainingClassViewSet, basename="class")
+router.register("enrolments", views.EnrollmentViewSet, basename="enrolment")
+router.register("certificates", views.CertificateViewSet, basename="certificate")
+router.register("reports", views.ReportViewSet, basename="report")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("tokens/", views_tokens.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
+]

@@ -1,0 +1,385 @@
+"""The /api/v1/ endpoints. Thin: every queryset comes from the same scope and permission functions as the web pages
+(accounts.scope.scope_of, training.permissions), every write goes through the same services (training.services),
+so the API can neither see nor do more than the web UI. Out-of-scope objects answer 404, refused actions 403."""
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from dtbd.accounts.scope import NOTHING, scope_of
+from dtbd.org.models import Unit
+from dtbd.people.models import Person, Qualification
+from dtbd.people.queries import present_columns
+from dtbd.reports import renderers
+from dtbd.reports.registry import all_reports, get_report
+from dtbd.standards.engine import person_status, requirement_counts
+from dtbd.standards.models import Requirement
+from dtbd.training import services
+from dtbd.training.models import Attendance, Certificate, Enrollment, Program, Result, Score
+from dtbd.training.permissions import (
+    can_decide, can_run_class, can_self_register, classes_for, enrollments_for, is_manager, is_unit_officer,
+)
+
+from . import filters
+from . import serializers as s
+from .fostering import fostering_history
+
+ID_REGEX = r"[0-9]{1,18}"
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus Django's ValidationError (raised by the services) as a 400 with its messages."""
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+    return drf_exception_handler(exc, context)
+
+
+class HasScope(permissions.BasePermission):
+    """Any user the web app lets see something (a scope): a user without one is refused everywhere."""
+
+    message = _("Tài khoản của bạn chưa được phân quyền xem dữ liệu.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and scope_of(user) != NOTHING)
+
+
+def _date_param(request, name="date"):
+    raw = request.query_params.get(name)
+    if not raw:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({name: _("Ngày “%(v)s” không hợp lệ (định dạng YYYY-MM-DD).") % {"v": raw}}) from None
+
+
+DATE_PARAM = OpenApiParameter("date", OpenApiTypes.DATE, description="Ngày tính (YYYY-MM-DD); mặc định hôm nay.")
+
+
+class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [permissions.IsAuthenticated, HasScope]
+    lookup_value_regex = ID_REGEX
+
+
+class UnitViewSet(ScopedViewSet):
+    """Đơn vị trong phạm vi của người dùng (cây đơn vị)."""
+
+    serializer_class = s.UnitSerializer
+    filterset_class = filters.UnitFilter
+    ordering_fields = ["path", "code", "name_folded", "id"]
+    ordering = ["path", "id"]
+
+    def get_queryset(self):
+        return scope_of(self.request.user).filter_units(Unit.objects.select_related("parent"))
+
+    @extend_schema(parameters=[DATE_PARAM], responses=s.UnitComplianceSerializer)
+    @action(detail=True, pagination_class=None, filter_backends=[])
+    def compliance(self, request, pk=None):
+        """Rà soát tiêu chuẩn của đơn vị và các đơn vị trực thuộc: số người thuộc diện, đạt, thiếu theo từng tiêu chuẩn."""
+        unit = self.get_object()
+        date = _date_param(request)
+        counts = requirement_counts(unit, date)
+        data = {"unit": unit.pk, "unit_code": unit.code, "date": date,
+                "requirements": [c.__dict__ for c in counts]}
+        return Response(s.UnitComplianceSerializer(data).data)
+
+
+class PersonViewSet(ScopedViewSet):
+    """Cán bộ, công chức, viên chức trong phạm vi (đơn vị hiện tại và người đã nghỉ từ đơn vị)."""
+
+    serializer_class = s.PersonSerializer
+    filterset_class = filters.PersonFilter
+    ordering_fields = ["name_folded", "code", "birth_date", "id"]
+    ordering = ["name_folded", "code"]
+
+    def get_queryset(self):
+        people = scope_of(self.request.user).filter_people(Person.objects.all())
+        return people.select_related("ethnicity").annotate(**present_columns())
+
+    @extend_schema(parameters=[DATE_PARAM], responses=s.PersonComplianceSerializer)
+    @action(detail=True, pagination_class=None, filter_backends=[])
+    def compliance(self, request, pk=None):
+        """Các tiêu chuẩn người này thuộc diện áp dụng tại ngày tính, đã đạt hay còn thiếu (như trang hồ sơ)."""
+        person = self.get_object()
+        date = _date_param(request)
+        data = {"person": person.pk, "date": date, "requirements": person_status(person, date)}
+        return Response(s.PersonComplianceSerializer(data).data)
+
+    @extend_schema(responses=s.FosteringHistorySerializer)
+    @action(detail=True, url_path="fostering-history", pagination_class=None, filter_backends=[])
+    def fostering_history(self, request, pk=None):
+        """Quá trình bồi dưỡng của một người theo nhóm thông tin bồi dưỡng của Cơ sở dữ liệu quốc gia về CBCCVC
+        (LLCT, QPAN, QLNN, CMNV): số định danh cá nhân và các bản ghi (loại, trình độ, chương trình, cơ sở, từ ngày,
+        đến ngày, số tiết, số chứng chỉ, nguồn). Mỗi lần xuất được ghi lại là một lần xuất dữ liệu cá nhân."""
+        person = self.get_object()
+        document = fostering_history(person, show_citizen_id=s.shows_personal_ids(request.user, person.pk))
+        _log_personal_export(request, person, "fostering-history")
+        return Response(document)
+
+
+def _log_personal_export(request, person, what):
+    """Record the export of a person's data (who, what, when). Uses the project's export log when it exists;
+    until then the application log."""
+    import logging
+
+    logging.getLogger("dtbd.exports").info(
+        "personal data export: %s of person %s by user %s", what, person.pk, request.user.pk
+    )
+
+
+class QualificationViewSet(ScopedViewSet):
+    """Văn bằng, chứng chỉ của những người trong phạm vi."""
+
+    serializer_class = s.QualificationSerializer
+    filterset_class = filters.QualificationFilter
+    ordering_fields = ["issued_on", "id", "person_id"]
+    ordering = ["person_id", "type", "-level_order", "id"]
+
+    def get_queryset(self):
+        people = scope_of(self.request.user).filter_people(Person.objects.all())
+        return Qualification.objects.filter(person__in=people.values("pk")).select_related("person")
+
+
+class RequirementViewSet(ScopedViewSet):
+    """Danh mục tiêu chuẩn (mỗi mã có thể gồm nhiều dòng, có thời hạn hiệu lực)."""
+
+    serializer_class = s.RequirementSerializer
+    filterset_class = filters.RequirementFilter
+    ordering_fields = ["code", "id"]
+    ordering = ["code", "id"]
+
+    def get_queryset(self):
+        return Requirement.objects.select_related("rule_set")
+
+
+class ProgramViewSet(ScopedViewSet):
+    """Chương trình đào tạo, bồi dưỡng."""
+
+    serializer_class = s.ProgramSerializer
+    filterset_class = filters.ProgramFilter
+    ordering_fields = ["code", "category", "id"]
+    ordering = ["category", "code"]
+
+    def get_queryset(self):
+        return Program.objects.all()
+
+
+class TrainingClassViewSet(ScopedViewSet):
+    """Lớp đào tạo, bồi dưỡng (mọi người dùng có phạm vi xem được danh sách lớp để đăng ký, cử học viên)."""
+
+    serializer_class = s.TrainingClassSerializer
+    filterset_class = filters.TrainingClassFilter
+    ordering_fields = ["starts_on", "code", "id"]
+    ordering = ["-starts_on", "code"]
+
+    def get_queryset(self):
+        return classes_for(self.request.user).select_related("program", "provider", "provider__unit")
+
+    def _roster_filter(self, cls):
+        """The class's full roster for those who run it (permissions.can_run_class); else only the enrolments the
+        user may see (permissions.enrollments_for: a unit's own people, a learner's own)."""
+        user = self.request.user
+        if can_run_class(user, cls):
+            return None
+        return enrollments_for(user).filter(training_class=cls).values("pk")
+
+    def _page(self, qs, serializer_class):
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(serializer_class(page, many=True, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses=s.AttendanceSerializer(many=True), filters=False)
+    @action(detail=True, filter_backends=[])
+    def attendance(self, request, pk=None):
+        """Điểm danh của lớp theo buổi học."""
+        cls = self.get_object()
+        qs = Attendance.objects.filter(session__training_class=cls).select_related("session", "enrollment__person")
+        visible = self._roster_filter(cls)
+        if visible is not None:
+            qs = qs.filter(enrollment__in=visible)
+        return self._page(qs.order_by("session__date", "session_id", "enrollment_id", "id"), s.AttendanceSerializer)
+
+    @extend_schema(responses=s.ResultSerializer(many=True), filters=False)
+    @action(detail=True, filter_backends=[])
+    def results(self, request, pk=None):
+        """Kết quả học tập hiện hành (đã chốt) của lớp, kèm điểm từng bài."""
+        cls = self.get_object()
+        qs = (
+            Result.objects.filter(enrollment__training_class=cls, is_current=True)
+            .select_related("enrollment__person")
+            .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("assessment").order_by("assessment__order", "assessment_id")))
+        )
+        visible = self._roster_filter(cls)
+        if visible is not None:
+            qs = qs.filter(enrollment__in=visible)
+        return self._page(qs.order_by("enrollment__person__name_folded", "enrollment_id", "id"), s.ResultSerializer)
+
+
+@extend_schema_view(create=extend_schema(request=s.EnrollmentCreateSerializer, responses={201: s.EnrollmentSerializer}))
+class EnrollmentViewSet(ScopedViewSet, viewsets.mixins.CreateModelMixin):
+    """Đăng ký học, cử học viên: danh sách trong phạm vi (permissions.enrollments_for); tạo, duyệt, từ chối, rút qua
+    cùng các nghiệp vụ như giao diện web (training.services)."""
+
+    serializer_class = s.EnrollmentSerializer
+    filterset_class = filters.EnrollmentFilter
+    ordering_fields = ["requested_at", "id"]
+    ordering = ["requested_at", "id"]
+
+    def get_queryset(self):
+        return enrollments_for(self.request.user).select_related("person", "training_class")
+
+    def _out(self, enrollment, code=status.HTTP_200_OK):
+        enrollment = self.get_queryset().get(pk=enrollment.pk) if enrollment.pk else enrollment
+        return Response(s.EnrollmentSerializer(enrollment, context=self.get_serializer_context()).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        data = s.EnrollmentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user
+        cls = classes_for(user).select_related("program", "provider").filter(pk=data.validated_data["training_class"]).first()
+        if cls is None:
+            raise Http404(_("Không tìm thấy lớp."))
+        person_id = data.validated_data.get("person")
+        nominator = is_manager(user) or is_unit_officer(user)
+        if person_id is None or (person_id == user.person_id and not nominator):
+            if not can_self_register(user):
+                raise PermissionDenied(_("Tài khoản của bạn chưa gắn với hồ sơ cán bộ nên không thể tự đăng ký học."))
+            enrollment = services.request_enrollment(cls, user.person, Enrollment.Source.SELF, user)
+            return self._out(enrollment, status.HTTP_201_CREATED)
+        if not nominator:
+            raise PermissionDenied(_("Chỉ cán bộ quản lý cấp tỉnh và cán bộ tổ chức của đơn vị được cử học viên."))
+        person = Person.objects.filter(pk=person_id).first()
+        if person is None:
+            raise PermissionDenied(_("Có người được chọn ngoài phạm vi cán bộ bạn được cử."))
+        source = Enrollment.Source.ASSIGNED if is_manager(user) else Enrollment.Source.NOMINATED
+        created, skipped = services.nominate_many(cls, [person], source, user)
+        if skipped:
+            raise ValidationError({"person": [message for _p, message in skipped]})
+        return self._out(created[0], status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.EnrollmentSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def approve(self, request, pk=None):
+        """Duyệt: xếp lớp nếu còn chỗ, nếu không vào danh sách chờ."""
+        enrollment = self.get_object()
+        if not can_decide(request.user, enrollment):
+            raise PermissionDenied(_("Bạn không có quyền duyệt đăng ký này."))
+        services.approve(enrollment, request.user)
+        return self._out(enrollment)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.EnrollmentSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def reject(self, request, pk=None):
+        """Từ chối (cần lý do)."""
+        enrollment = self.get_object()
+        if not can_decide(request.user, enrollment):
+            raise PermissionDenied(_("Bạn không có quyền từ chối đăng ký này."))
+        body = s.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.reject(enrollment, request.user, body.validated_data["reason"])
+        return self._out(enrollment)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.EnrollmentSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def withdraw(self, request, pk=None):
+        """Rút khỏi lớp: người duyệt, hoặc chính học viên (khi đăng ký chưa được xếp lớp)."""
+        user = request.user
+        enrollment = self.get_object()
+        decide = can_decide(user, enrollment)
+        own = bool(user.person_id) and enrollment.person_id == user.person_id
+        if not (decide or own):
+            raise PermissionDenied(_("Bạn không có quyền rút đăng ký này."))
+        if not decide and enrollment.state not in services.OWN_WITHDRAW_STATES:
+            raise ValidationError({"detail": _("Không thể rút: đăng ký đang ở trạng thái “%(st)s”.")
+                                   % {"st": enrollment.get_state_display()}})
+        body = s.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.withdraw(enrollment, user, body.validated_data["reason"])
+        return self._out(enrollment)
+
+
+class CertificateViewSet(ScopedViewSet):
+    """Chứng chỉ, giấy chứng nhận của các đăng ký học trong phạm vi."""
+
+    serializer_class = s.CertificateSerializer
+    filterset_class = filters.CertificateFilter
+    ordering_fields = ["issued_on", "number", "id"]
+    ordering = ["-issued_on", "number"]
+
+    def get_queryset(self):
+        visible = enrollments_for(self.request.user).values("pk")
+        return Certificate.objects.filter(enrollment__in=visible).select_related(
+            "enrollment__person", "enrollment__training_class", "provider"
+        )
+
+
+REPORT_PARAMS = [
+    OpenApiParameter("unit", OpenApiTypes.STR, required=True, description="Mã đơn vị (trong phạm vi của người dùng)."),
+    OpenApiParameter("date", OpenApiTypes.DATE, description="Ngày báo cáo (YYYY-MM-DD); mặc định hôm nay."),
+    OpenApiParameter("year", OpenApiTypes.INT, description="Năm (báo cáo theo năm); mặc định năm nay."),
+]
+
+
+class ReportViewSet(viewsets.ViewSet):
+    """Báo cáo tổng hợp (cùng các báo cáo của lệnh `dtbd report` và trang /bao-cao/), trả về các dòng dạng JSON."""
+
+    permission_classes = [permissions.IsAuthenticated, HasScope]
+    lookup_field = "name"
+    lookup_value_regex = r"[a-z0-9-]{1,60}"
+    serializer_class = s.ReportInfoSerializer
+
+    def _require_unit_scope(self):
+        scope = scope_of(self.request.user)
+        if not (scope.everything or scope.unit_path):
+            raise PermissionDenied(_("Bạn không có quyền xem báo cáo theo đơn vị."))
+
+    @staticmethod
+    def _info(report):
+        return {
+            "name": report.name, "title": str(report.title), "description": str(report.description),
+            "uses_year": report.uses_year,
+            "columns": [{"key": c.key, "label": str(c.label), "numeric": c.numeric} for c in report.columns],
+        }
+
+    @extend_schema(responses=s.ReportInfoSerializer(many=True))
+    def list(self, request):
+        self._require_unit_scope()
+        return Response(s.ReportInfoSerializer([self._info(r) for r in all_reports()], many=True).data)
+
+    @extend_schema(parameters=REPORT_PARAMS, responses=s.ReportResultSerializer)
+    def retrieve(self, request, name=None):
+        self._require_unit_scope()
+        report = get_report(name)
+        if report is None:
+            raise Http404(_("Không có báo cáo này."))
+        code = request.query_params.get("unit", "").strip()
+        if not code:
+            raise ValidationError({"unit": _("Cần chọn đơn vị (mã đơn vị).")})
+        unit = get_object_or_404(Unit.objects.restrict(request.user), code=code)
+        date = _date_param(request)
+        year = date.year
+        if request.query_params.get("year"):
+            year = serializers.IntegerField(min_value=1900, max_value=2100).run_validation(request.query_params["year"])
+        result = renderers.run(report, unit, date, year)
+        keys = report.keys
+        data = {
+            "report": report.name, "unit": unit.code, "date": date, "year": year if report.uses_year else None,
+            "columns": self._info(report)["columns"],
+            "rows": [dict(zip(keys, _json_cells(row))) for row in result.rows],
+        }
+        return Response(data)
+
+
+def _json_cells(row):
+    return [str(v) if not isinstance(v, (int, float, str, type(None))) else v for v in row]
