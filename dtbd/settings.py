@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "dtbd.api",
 ]
 
@@ -196,6 +197,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc served from our own static files (drf-spectacular-sidecar): the CSP allows no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "QualificationTypeEnum": "dtbd.people.catalog.QualificationType",
+        "FosteringRecordTypeEnum": ["DEGREE", "FOSTERING", "BRIEFING", "QUALIFICATION"],
+    },
 }
 
 LOGGING = {

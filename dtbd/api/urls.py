@@ -1,7 +1,7 @@
 """/api/: the REST API (v1/), its OpenAPI schema (schema/), the docs (docs/ Swagger UI, redoc/) and the page where a
 user manages their own API tokens (tokens/)."""
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from . import views, views_tokens
@@ -22,7 +22,7 @@ router.register("reports", views.ReportViewSet, basename="report")
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("tokens/", views_tokens.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
