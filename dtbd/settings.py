@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "auditlog",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "dtbd.core",
     "dtbd.accounts",
     "dtbd.org",
@@ -65,16 +68,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dtbd.accounts.middleware.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dtbd.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dtbd.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "dtbd.urls"
@@ -118,13 +126,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "dtbd.accounts.backends.LockoutBackend",  # django-axes: refuses a locked-out username+IP before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -213,3 +225,78 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Security (README "Security"). Production = DEBUG off and SECRET_KEY given in the environment (the embedded
+# demo mode keeps a generated key under var/); DTBD_PRODUCTION=1/0 overrides the guess. Production turns on HTTPS-only
+# cookies, HTTPS redirect, HSTS and required two-factor authentication; each can be set on its own by env var.
+PRODUCTION = env_bool("DTBD_PRODUCTION", not DEBUG and bool(os.environ.get("SECRET_KEY")))
+HTTPS = env_bool("DTBD_HTTPS", PRODUCTION)
+DTBD_BEHIND_PROXY = env_bool("DTBD_BEHIND_PROXY", False)  # behind nginx: trust X-Forwarded-Proto / X-Forwarded-For
+if DTBD_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# A session lasts at most 8 working hours and ends when the browser closes; DTBD_IDLE_MINUTES > 0 also ends it
+# after that many minutes without a request (dtbd.accounts.middleware.TwoFactorMiddleware keeps the clock).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 3600))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+DTBD_IDLE_MINUTES = int(os.environ.get("DTBD_IDLE_MINUTES", 0))
+
+# Content Security Policy (django-csp 4). Scripts only from our own static files (no inline code, no eval: htmx 2
+# needs neither); a page that really needs an inline <script> writes <script nonce="{{ request.csp_nonce }}">.
+# Styles allow 'unsafe-inline' for the few style="" attributes (and Django admin's): style attributes cannot run
+# code, and nonces do not cover attributes.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Lockout after repeated failed logins (django-axes): 5 failures for one username from one IP address lock that
+# pair for 30 minutes (a 429 page, registration/lockout.html); a successful login clears the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("DTBD_LOGIN_FAILURES", 5))
+AXES_COOLOFF_TIME = int(os.environ.get("DTBD_LOCKOUT_MINUTES", 30)) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "dtbd.accounts.views.lockout"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "dtbd.accounts.ratelimit.client_ip"
+AXES_VERBOSE = False
+
+# Two-factor authentication (django-otp, TOTP apps such as Google Authenticator): required for system admins and
+# province managers when DTBD_REQUIRE_2FA is on (default: on in production, off in the embedded demo mode and tests).
+# A user who has enrolled a device is always asked for a code, whatever the setting.
+DTBD_REQUIRE_2FA = env_bool("DTBD_REQUIRE_2FA", PRODUCTION)
+OTP_TOTP_ISSUER = "DTBD CBCCVC"
+
+# Rate limits per client IP (dtbd.accounts.ratelimit): (path prefix, methods, requests, seconds). Counters live in
+# the cache: the default local-memory cache counts per process; with several processes or machines set REDIS_URL.
+DTBD_RATE_LIMITS = [
+    ("/accounts/login/", {"POST"}, int(os.environ.get("DTBD_LOGIN_RATE", 20)), 60),
+    ("/verify/", None, int(os.environ.get("DTBD_PUBLIC_RATE", 30)), 60),
+    ("/cong-khai/", None, int(os.environ.get("DTBD_PUBLIC_RATE", 30)), 60),
+]
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dtbd"}}

@@ -1,0 +1,74 @@
+"""TOTP two-factor authentication (django-otp): who needs it, enrolment and verification."""
+import segno
+from django.conf import settings
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import Role
+
+SETUP, VERIFY = "setup", "verify"
+DEVICE_NAME = "TOTP"
+
+
+def required_for(user):
+    """System admins and province managers must use a second factor when settings.DTBD_REQUIRE_2FA is on."""
+    return bool(getattr(settings, "DTBD_REQUIRE_2FA", False)) and (
+        user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE)
+    )
+
+
+def confirmed_device(user):
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+def pending_step(user):
+    """What this logged-in user still owes: VERIFY (has a device, this session not verified), SETUP (must enrol),
+    or None."""
+    if user.is_verified():
+        return None
+    if confirmed_device(user):
+        return VERIFY
+    if required_for(user):
+        return SETUP
+    return None
+
+
+def enrolment_device(user):
+    """The user's unconfirmed device being enrolled (a fresh secret the first time)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return device
+
+
+def secret_base32(device):
+    import base64
+
+    return base64.b32encode(device.bin_key).decode()
+
+
+def qr_svg_data_uri(device):
+    return segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
+
+
+def confirm(request, device, token):
+    """Confirm an enrolment with a code from the app: the device becomes the user's only confirmed device and the
+    session is verified. False when the code is wrong."""
+    if not device.verify_token(token):
+        return False
+    TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    otp_login(request, device)
+    return True
+
+
+def verify(request, user, token):
+    """Check a code against the user's device (django-otp throttles repeated failures); verifies the session."""
+    device = confirmed_device(user)
+    if device is None:
+        return False
+    if device.verify_token(token):
+        otp_login(request, device)
+        return True
+    return False
