@@ -98,3 +98,13 @@ def _catalogues_after_flush(request):
 def _tasks_inline(settings):
     """Jobs (notice e-mails…) run inline in tests; production queues them for `dtbd db_worker`."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The rate limiter counts in the cache (local memory, per process): every test starts with no counts."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -81,7 +81,7 @@ class TwoFactorMiddleware:
         next_url = request.get_full_path()
         if request.method == "GET" and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
             target = f"{target}?{urlencode({'next': next_url})}"
-        if getattr(request, "htmx", False):
+        if request.headers.get("HX-Request") == "true":  # htmx follows HX-Redirect with a full page load
             response = HttpResponseRedirect(target)
             response.status_code = 200
             response["HX-Redirect"] = target

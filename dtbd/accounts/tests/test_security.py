@@ -1,0 +1,352 @@
+"""Issue 6 security: login lockout, password policy, two-factor authentication, sessions, rate limits, headers."""
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from dtbd.accounts import twofactor
+
+LOGIN = "/accounts/login/"
+
+
+def _login(client, username, password="demo12345", ip="10.0.0.1"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def _code(device, steps_ahead=0):
+    """The code an authenticator app shows now (or `steps_ahead` 30-second steps later)."""
+    value = totp(device.bin_key, device.step, device.t0 - steps_ahead * device.step, device.digits, device.drift)
+    return f"{value:0{device.digits}d}"
+
+
+# --- Lockout (django-axes) ------------------------------------------------------------------------------------------
+
+
+def test_five_failures_lock_the_username_from_that_address(client, users):
+    for _ in range(4):
+        response = _login(client, "donvi", "sai-mat-khau")
+        assert response.status_code == 200  # the form again, with its error
+    response = _login(client, "donvi", "sai-mat-khau")
+    assert response.status_code == 429
+    assert "Tạm khoá đăng nhập" in response.content.decode()
+    assert "30 phút" in response.content.decode()
+    # Even the right password is refused while locked.
+    response = _login(client, "donvi")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_is_per_username_and_address(client, users):
+    for _ in range(5):
+        _login(client, "donvi", "sai-mat-khau")
+    assert _login(client, "donvi").status_code == 429
+    assert _login(client, "tinh").status_code == 302  # another account from the same address
+    client.logout()
+    assert _login(client, "donvi", ip="10.0.0.2").status_code == 302  # the same account from another address
+
+
+def test_success_clears_the_failure_count(client, users):
+    for _ in range(4):
+        _login(client, "donvi", "sai-mat-khau")
+    assert _login(client, "donvi").status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert _login(client, "donvi", "sai-mat-khau").status_code == 200
+    assert _login(client, "donvi").status_code == 302
+
+
+def test_lockout_ends_after_the_cool_off(client, users, settings):
+    from axes.models import AccessAttempt
+
+    for _ in range(5):
+        _login(client, "donvi", "sai-mat-khau")
+    assert _login(client, "donvi").status_code == 429
+    # 31 minutes later (the attempts are dated in the database).
+    from datetime import timedelta
+
+    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.first().attempt_time - timedelta(minutes=31))
+    assert _login(client, "donvi").status_code == 302
+
+
+# --- Password policy -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("demo12345", "Mật khẩu quá ngắn: cần ít nhất 10 ký tự."),
+        ("12345678901234", "Mật khẩu này hoàn toàn là số."),
+        ("password1234", "Mật khẩu này quá phổ biến."),
+    ],
+)
+def test_password_policy_speaks_vietnamese(db, password, message):
+    with translation.override("vi"), pytest.raises(ValidationError) as error:
+        validate_password(password)
+    assert message in error.value.messages
+
+
+def test_password_too_similar_to_the_user(users):
+    users.officer.email = "nguyen.vanthanh@example.vn"
+    with translation.override("vi"), pytest.raises(ValidationError) as error:
+        validate_password("nguyen.vanthanh@example", user=users.officer)
+    assert any("quá giống" in m for m in error.value.messages)
+
+
+def test_password_change_form_applies_the_policy(client, users):
+    client.force_login(users.officer)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "demo12345", "new_password1": "ngan123", "new_password2": "ngan123"},
+    )
+    assert response.status_code == 200
+    assert "Mật khẩu quá ngắn" in response.content.decode()
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "demo12345", "new_password1": "Bồi-dưỡng-2026!x", "new_password2": "Bồi-dưỡng-2026!x"},
+    )
+    assert response.status_code == 302
+
+
+# --- Two-factor authentication ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def require_2fa(settings):
+    settings.DTBD_REQUIRE_2FA = True
+
+
+def test_admin_must_enrol_then_verify_each_login(client, users, require_2fa):
+    home = reverse("core:home")
+    response = _login(client, "admin")
+    assert response.status_code == 302
+    # Any page sends the admin to the enrolment page first.
+    response = client.get(home)
+    assert response.status_code == 302 and response.url.startswith(reverse("two_factor_setup"))
+    assert client.get("/can-bo/").url.startswith(reverse("two_factor_setup"))
+    page = client.get(reverse("two_factor_setup"), {"next": "/can-bo/"})
+    html = page.content.decode()
+    assert 'src="data:image/svg+xml' in html  # the QR code
+    device = TOTPDevice.objects.get(user=users.admin, confirmed=False)
+    assert twofactor.secret_base32(device) in html
+    # A wrong code is refused with a Vietnamese message; nothing is confirmed.
+    response = client.post(reverse("two_factor_setup"), {"token": "000000", "next": "/can-bo/"})
+    assert "Mã xác thực không đúng" in response.content.decode()
+    device.refresh_from_db()
+    assert not device.confirmed
+    device.throttle_reset()
+    # The code from the app confirms the device and lets the admin in.
+    response = client.post(reverse("two_factor_setup"), {"token": _code(device), "next": "/can-bo/"})
+    assert response.status_code == 302 and response.url == "/can-bo/"
+    assert client.get(home).status_code == 200
+
+    # The next login asks for a code.
+    client.post(reverse("logout"))
+    _login(client, "admin")
+    response = client.get(home)
+    assert response.url.startswith(reverse("two_factor_verify"))
+    assert client.get(reverse("two_factor_setup")).url.startswith(reverse("two_factor_verify"))  # no re-enrolment
+    response = client.post(reverse("two_factor_verify"), {"token": "123456", "next": home})
+    assert response.status_code == 200 and "Mã xác thực không đúng" in response.content.decode()
+    device = TOTPDevice.objects.get(user=users.admin, confirmed=True)
+    device.throttle_reset()
+    response = client.post(reverse("two_factor_verify"), {"token": _code(device, steps_ahead=1), "next": home})
+    assert response.status_code == 302 and response.url == home
+    assert client.get(home).status_code == 200
+
+
+def test_a_used_code_cannot_be_replayed(client, users, require_2fa):
+    device = TOTPDevice.objects.create(user=users.province, name="TOTP", confirmed=True)
+    code = _code(device)
+    _login(client, "tinh")
+    assert client.post(reverse("two_factor_verify"), {"token": code}).status_code == 302
+    client.post(reverse("logout"))
+    _login(client, "tinh")
+    response = client.post(reverse("two_factor_verify"), {"token": code})
+    assert response.status_code == 200  # refused: the same code again
+
+
+def test_repeated_wrong_codes_are_throttled(client, users, require_2fa):
+    device = TOTPDevice.objects.create(user=users.province, name="TOTP", confirmed=True)
+    _login(client, "tinh")
+    for _ in range(3):
+        client.post(reverse("two_factor_verify"), {"token": "000000"})
+    # Now even the right code waits for the throttle delay.
+    assert client.post(reverse("two_factor_verify"), {"token": _code(device)}).status_code == 200
+
+
+def test_province_manager_is_required_but_learner_and_officer_are_not(client, users, require_2fa):
+    _login(client, "tinh")
+    assert client.get(reverse("core:home")).url.startswith(reverse("two_factor_setup"))
+    for username in ("donvi", "hocvien"):
+        client.post(reverse("logout"))
+        _login(client, username)
+        assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_htmx_requests_are_redirected_by_header(client, users, require_2fa):
+    _login(client, "admin")
+    response = client.get("/can-bo/", HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"].startswith(reverse("two_factor_setup"))
+
+
+def test_off_by_default_outside_production(client, users, settings):
+    assert settings.DTBD_REQUIRE_2FA is False  # tests and the embedded demo run without it
+    _login(client, "admin")
+    assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_a_user_with_a_device_is_always_asked(client, users, settings):
+    settings.DTBD_REQUIRE_2FA = False
+    device = TOTPDevice.objects.create(user=users.officer, name="TOTP", confirmed=True)
+    _login(client, "donvi")
+    assert client.get(reverse("core:home")).url.startswith(reverse("two_factor_verify"))
+    client.post(reverse("two_factor_verify"), {"token": _code(device)})
+    assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_voluntary_enrolment(client, users):
+    client.force_login(users.officer)
+    client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=users.officer)
+    response = client.post(reverse("two_factor_setup"), {"token": _code(device)})
+    assert response.status_code == 302
+    assert TOTPDevice.objects.get(user=users.officer).confirmed
+
+
+def test_two_factor_pages_need_a_login(client, db):
+    assert client.get(reverse("two_factor_setup")).url.startswith(LOGIN)
+    assert client.get(reverse("two_factor_verify")).url.startswith(LOGIN)
+
+
+def test_settings_follow_the_environment():
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 60, "DTBD_VAR_DIR": "/tmp/dtbd-settings-test"}
+    env.pop("DTBD_REQUIRE_2FA", None)
+    code = "from dtbd import settings as s; print(s.DTBD_REQUIRE_2FA, s.SESSION_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "True", "True"]  # production
+    env["DTBD_REQUIRE_2FA"] = "0"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split()[0] == "False"
+    env = {k: v for k, v in env.items() if k not in ("SECRET_KEY", "DTBD_REQUIRE_2FA")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False", "False"]  # embedded mode (make run)
+
+
+# --- Sessions ---------------------------------------------------------------------------------------------------------
+
+
+def test_session_ends_with_the_browser_and_after_eight_hours(client, users, settings):
+    _login(client, "donvi")
+    assert client.session.get_expire_at_browser_close()
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    assert client.cookies["sessionid"]["httponly"]
+
+
+def test_idle_timeout(client, users, settings):
+    settings.DTBD_IDLE_MINUTES = 30
+    _login(client, "donvi")
+    assert client.get(reverse("core:home")).status_code == 200
+    session = client.session
+    session["last_seen"] = int(time.time()) - 31 * 60
+    session.save()
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302 and response.url.startswith(LOGIN)
+    assert "_auth_user_id" not in client.session
+
+
+# --- Rate limits ------------------------------------------------------------------------------------------------------
+
+
+def test_public_verification_page_is_rate_limited_per_address(client, db, settings):
+    settings.DTBD_RATE_LIMITS = [("/verify/", None, 5, 60)]
+    for _ in range(5):
+        assert client.get("/verify/KHONGCO/", REMOTE_ADDR="10.1.1.1").status_code == 404
+    response = client.get("/verify/KHONGCO/", REMOTE_ADDR="10.1.1.1")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) <= 60
+    assert "Quá nhiều yêu cầu" in response.content.decode()
+    assert client.get("/verify/KHONGCO/", REMOTE_ADDR="10.1.1.2").status_code == 404  # another address
+
+
+def test_login_posts_are_rate_limited(client, users, settings):
+    settings.DTBD_RATE_LIMITS = [("/accounts/login/", {"POST"}, 3, 60)]
+    for _ in range(3):
+        _login(client, "khongco", "sai-mat-khau")
+    assert _login(client, "donvi").status_code == 429
+    assert client.get(LOGIN, REMOTE_ADDR="10.0.0.1").status_code == 200  # the form itself is still shown
+
+
+def test_default_limits_cover_login_and_public_pages(settings):
+    prefixes = {rule[0] for rule in settings.DTBD_RATE_LIMITS}
+    assert {"/accounts/login/", "/verify/", "/cong-khai/"} <= prefixes
+
+
+def test_client_address_behind_the_proxy(rf, settings):
+    from dtbd.accounts.ratelimit import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    assert client_ip(request) == "127.0.0.1"
+    settings.DTBD_BEHIND_PROXY = True
+    assert client_ip(request) == "203.0.113.9"  # the address nginx appended, not the one the client wrote
+
+
+# --- Headers and deployment checks -------------------------------------------------------------------------------------
+
+
+def test_security_headers(client, db):
+    response = client.get(LOGIN)
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    script_src = next(part for part in csp.split(";") if part.strip().startswith("script-src"))
+    assert "unsafe-inline" not in script_src
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_templates_have_no_inline_scripts():
+    """The CSP refuses inline code: scripts live in static files (or carry the request's nonce)."""
+    import re
+    from pathlib import Path
+
+    import dtbd
+
+    offenders = []
+    for path in Path(dtbd.__file__).parent.joinpath("templates").rglob("*.html"):
+        text = path.read_text()
+        for match in re.finditer(r"<script(?![^>]*\bsrc=)(?![^>]*\bnonce=)(?![^>]*type=\"application/json\")[^>]*>", text):
+            offenders.append(f"{path.name}: {match.group(0)}")
+        if re.search(r"\son[a-z]+=\"", text) or "javascript:" in text:
+            offenders.append(f"{path.name}: inline handler")
+    assert offenders == []
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "k7#Qm2$vX9pL!wR4zT8nB1cY6hJ3fD0sA5gE-uI@oP^aS&dF*gH(jK)lZ+xC=vB",
+        "ALLOWED_HOSTS": "daotao.example.gov.vn",
+        "CSRF_TRUSTED_ORIGINS": "https://daotao.example.gov.vn",
+        "DTBD_VAR_DIR": str(tmp_path),
+    }
+    for name in ("DTBD_PRODUCTION", "DTBD_HTTPS", "DTBD_REQUIRE_2FA", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+                 "DJANGO_ALLOW_ASYNC_UNSAFE"):  # the test runner sets the last one for Playwright
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-m", "dtbd.manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
