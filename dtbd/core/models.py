@@ -91,3 +91,36 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.file_name}"
+
+
+class ExportLog(models.Model):
+    """One download of personal data (staff list, certificate, class roster, report): who, what, when, how many rows,
+    with which filters. Written by dtbd.core.exportlog.log_export; read by admins in Django admin."""
+
+    class Kind(models.TextChoices):
+        STAFF = "STAFF", _("Danh sách cán bộ")
+        CERTIFICATE = "CERTIFICATE", _("Giấy chứng nhận")
+        ROSTER = "ROSTER", _("Danh sách lớp")
+        REPORT = "REPORT", _("Báo cáo")
+        API = "API", _("Xuất qua API")
+        OTHER = "OTHER", _("Khác")
+
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người xuất"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
+    role = models.CharField(_("vai trò"), max_length=12, blank=True)
+    kind = models.CharField(_("loại dữ liệu"), max_length=12, choices=Kind.choices)
+    description = models.CharField(_("nội dung"), max_length=500)
+    rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    filters = models.JSONField(_("điều kiện lọc"), default=dict, blank=True)
+    ip = models.CharField(_("địa chỉ IP"), max_length=45, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt xuất dữ liệu cá nhân")
+        verbose_name_plural = _("nhật ký xuất dữ liệu cá nhân")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.username} · {self.get_kind_display()} · {self.description}"
