@@ -12,13 +12,14 @@ Filters are a JSON object of allowed keys (validated: `validate_filters`), every
 units, categories, qualifications held, age), so a value computed as of 31/12/2022 uses the posts and units of that
 day. `any_of` takes a list of such objects, one of which must hold (e.g. language ≥ B2 OR overseas training).
 
-Everything is one aggregate query per register for all indicators and all dates (conditional COUNTs)."""
+Everything is ONE query for all indicators and all dates (a UNION ALL of one filtered count per indicator and date: see _count_all)."""
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,7 +30,7 @@ from dtbd.people.catalog import LEVELS, Category, Gender, PostLevel, Qualificati
 from dtbd.people.models import CategoryAssignment, Person, PostAssignment, Qualification, UnitAssignment
 from dtbd.people.queries import years_before
 
-from .queries import staff_placements
+from .queries import STAFF_CATEGORIES
 
 LANG_LEVELS = LEVELS[QualificationType.LANGUAGE]
 
@@ -113,43 +114,46 @@ def _codes(value):
 
 
 def person_q(filters, date, ref="pk"):
-    """The people (a Q on `ref`, the person id) matching the person keys of `filters` on `date`."""
+    """The people (a Q on `ref`, the person id: "pk" on Person, "person_id" on Enrollment) matching the person keys of
+    `filters` on `date`. Selective sets (posts, languages, overseas training) are IN lists the database can start
+    from; broad ones (category, unit level) are correlated EXISTS checked for each candidate; personal attributes
+    are plain column conditions."""
     q = Q()
+    col = "" if ref == "pk" else ref.removesuffix("_id") + "__"  # person columns: direct, or through the join
 
-    def has(model, **kw):
-        return Q(**{f"{ref}__in": model.objects.filter(valid_on_q(date), **kw).values("person_id")})
+    def exists(model, **kw):
+        return Q(Exists(model.objects.filter(valid_on_q(date), person=OuterRef(ref), **kw)))
+
+    def among(qs):
+        return Q(**{f"{ref}__in": qs.values("person_id")})
 
     for key, value in (filters or {}).items():
         if key == "category":
-            q &= has(CategoryAssignment, category__in=_codes(value))
+            q &= exists(CategoryAssignment, category__in=_codes(value))
         elif key == "post_level":
             levels = _codes(value)
-            q &= has(PostAssignment, level__in=PostLevel.values if "ANY" in levels else levels)
+            q &= among(PostAssignment.objects.filter(valid_on_q(date), level__in=PostLevel.values if "ANY" in levels else levels))
         elif key == "unit_level":
-            q &= has(UnitAssignment, unit__admin_level__in=_codes(value))
+            q &= exists(UnitAssignment, unit__admin_level__in=_codes(value))
         elif key == "age_below":  # born after the day `value` years before: under `value` on the date
-            q &= Q(**{f"{ref}__in": Person.objects.filter(birth_date__gt=years_before(date, value)).values("pk")})
+            q &= Q(**{f"{col}birth_date__gt": years_before(date, value)})
         elif key == "age_from":
-            q &= Q(**{f"{ref}__in": Person.objects.filter(birth_date__lte=years_before(date, value)).values("pk")})
+            q &= Q(**{f"{col}birth_date__lte": years_before(date, value)})
         elif key == "gender":
-            q &= Q(**{f"{ref}__in": Person.objects.filter(gender=value).values("pk")})
+            q &= Q(**{f"{col}gender": value})
         elif key == "ethnic_minority":
-            q &= Q(**{f"{ref}__in": Person.objects.filter(ethnicity__is_minority=value).values("pk")})
+            q &= Q(**{f"{col}ethnicity__is_minority": value})
         elif key == "language_min_level":
-            held = Qualification.objects.held_on(date).filter(
-                type=QualificationType.LANGUAGE, level_order__gte=LANG_LEVELS[value][1]
-            )
-            q &= Q(**{f"{ref}__in": held.values("person_id")})
+            q &= among(Qualification.objects.held_on(date).filter(
+                type=QualificationType.LANGUAGE, level_order__gte=LANG_LEVELS[value][1]))
         elif key == "abroad_training":
             from dtbd.training.models import Enrollment
 
-            done = Enrollment.objects.filter(
-                state=Enrollment.State.COMPLETED, training_class__abroad=True, completed_on__lte=date
-            ).values("person_id")
-            cond = Q(**{f"{ref}__in": done})
+            cond = among(Enrollment.objects.filter(
+                state=Enrollment.State.COMPLETED, training_class__abroad=True, completed_on__lte=date))
             q &= cond if value else ~cond
         elif key == "any_of":
-            either = Q(pk__isnull=True) if ref == "pk" else Q(**{f"{ref}__isnull": True})
+            either = Q(**{f"{ref}__isnull": True})  # never true: the neutral element of OR
             for item in value:
                 either |= person_q(item, date, ref)
             q &= either
@@ -170,8 +174,13 @@ def enrolment_q(filters, date):
 
 
 def population_q(unit, date, ref="pk"):
-    """People of category CB/CC/VC working in `unit`'s subtree on `date` (a Q on `ref`)."""
-    return Q(**{f"{ref}__in": staff_placements(unit, date).values("person_id")})
+    """People of category CB/CC/VC working in `unit`'s subtree on `date` and not left before it (a Q on `ref`): the
+    population of queries.staff_placements, written as correlated EXISTS so that a count starts from the (smaller)
+    set its other filters select and checks each of those people through the (person, valid_to) indexes."""
+    left = "left_on" if ref == "pk" else ref.removesuffix("_id") + "__left_on"
+    placed = UnitAssignment.objects.filter(valid_on_q(date), prefix_q("unit__path", unit.path), person=OuterRef(ref))
+    staff = CategoryAssignment.objects.filter(valid_on_q(date), category__in=STAFF_CATEGORIES, person=OuterRef(ref))
+    return Q(Exists(placed)) & Q(Exists(staff)) & (Q(**{f"{left}__isnull": True}) | Q(**{f"{left}__gte": date}))
 
 
 def completed_in_year_q(date):
@@ -236,34 +245,56 @@ def trend_dates(date: datetime.date, years=5):
 def evaluate(indicators, unit, date, years=5) -> list[Evaluation]:
     """Actual value on `date` and the trend (trend_dates) of each indicator in `unit`'s subtree.
 
-    One aggregate query per register used, whatever the number of indicators and dates."""
+    ONE query, whatever the number of indicators and dates."""
     from dtbd.training.models import Enrollment
 
     from .models import Indicator
 
     indicators = list(indicators)
     dates = trend_dates(date, years)
-    staff, enrol = {}, {}
-    for i, ind in enumerate(indicators):
-        for j, d in enumerate(dates):
+    parts = []  # one (denominator, numerator) row per indicator and date
+    for ind in indicators:
+        for d in dates:
             if ind.register == Indicator.Register.ENROLMENT:
                 base = completed_in_year_q(d) & population_q(unit, d, ref="person_id") & enrolment_q(ind.denominator, d)
-                enrol[f"d{i}_{j}"] = Count("pk", filter=base)
-                enrol[f"n{i}_{j}"] = Count("pk", filter=base & enrolment_q(ind.numerator, d))
+                parts.append((Enrollment.objects.filter(base), enrolment_q(ind.numerator, d)))
             else:
                 base = population_q(unit, d) & person_q(ind.denominator, d)
-                staff[f"d{i}_{j}"] = Count("pk", filter=base)
-                staff[f"n{i}_{j}"] = Count("pk", filter=base & person_q(ind.numerator, d))
-    totals = {}
-    if staff:
-        totals.update(Person.objects.aggregate(**staff))
-    if enrol:
-        totals.update(Enrollment.objects.aggregate(**enrol))
-    result = []
-    for i, ind in enumerate(indicators):
-        points = [Point(d, totals[f"n{i}_{j}"], totals[f"d{i}_{j}"]) for j, d in enumerate(dates)]
+                parts.append((Person.objects.filter(base), person_q(ind.numerator, d)))
+    values = _count_all(parts)
+    result, k = [], 0
+    for ind in indicators:
+        points = []
+        for d in dates:
+            points.append(Point(d, *values[k][::-1]))
+            k += 1
         result.append(Evaluation(ind, points[-1], points[:-1]))
     return result
+
+
+def _count_all(parts):
+    """[(rows, rows matching `condition`)] for each (queryset, condition) of `parts`, in ONE query: a UNION ALL of
+    one filtered aggregate per part (SELECT i, COUNT(id), COUNT(CASE WHEN condition THEN 1 END) FROM … WHERE …).
+
+    A filtered count lets the database start from the most selective condition (e.g. the few post holders), which
+    a conditional COUNT over the whole register cannot (it would test every row against every condition)."""
+    if not parts:
+        return []
+    sqls, params = [], []
+    for i, (qs, condition) in enumerate(parts):
+        inner = qs.order_by().annotate(
+            _i=Value(i),
+            _d=Func(F("pk"), function="COUNT", output_field=IntegerField()),
+            _n=Func(Case(When(condition, then=Value(1)), output_field=IntegerField()), function="COUNT",
+                    output_field=IntegerField()),
+        ).values("_i", "_d", "_n")
+        sql, p = inner.query.sql_with_params()
+        sqls.append(f"SELECT * FROM ({sql})")
+        params.extend(p)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(sqls), params)
+        rows = {i: (den, num) for i, den, num in cursor.fetchall()}
+    return [rows[i] for i in range(len(parts))]
 
 
 def active_indicators():

@@ -1,0 +1,433 @@
+"""Benchmark: the dashboard /tong-quan/ of the whole province on 100k staff + 1M enrolments, against hand-written SQL.
+
+    .venv/bin/python bench/dashboard.py [--staff 100000] [--enrolments 1000000] [--runs 5] [--year 2025] [--fresh]
+
+Uses its own SQLite database under bench/out/<name>/ (DTBD_VAR_DIR; DATABASE_URL, when set, wins), migrates it,
+loads `dtbd demo --staff N` once and tops the enrolment register up to --enrolments with bulk rows (classes of the
+seeded programmes spread over the six years before today, ~200 people each, 88 % completed when the class is over);
+later runs reuse it (--fresh rebuilds). Then for the root unit and the calendar --year (as-of date 31/12, or today
+in the current year) it times, as the median of --runs after one warm-up:
+
+- every part of `reports.dashboard.build` (structures, person-times, classes, compliance, annual hours, targets) and
+  the whole of it, next to the same figures computed by hand-written SQL written from their meaning (not from the
+  ORM), checking that both give the same numbers (MISMATCH → exit 1);
+- the full page (django.test.Client, logged in as `tinh`, the province manager): middleware, view, template.
+
+The compliance SQL is bench/compliance.py's (one query per seeded requirement code).
+"""
+import argparse
+import datetime
+import os
+import random
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtbd.settings")
+
+VALID = "({a}.valid_from IS NULL OR {a}.valid_from <= %(d)s) AND ({a}.valid_to IS NULL OR {a}.valid_to >= %(d)s)"
+HELD = "(q.issued_on IS NULL OR q.issued_on <= %(d)s) AND (q.valid_until IS NULL OR q.valid_until >= %(d)s)"
+
+# People of category CB/CC/VC placed in the subtree on :d and not left before it, with the level of the unit.
+POP = """
+SELECT DISTINCT ua.person_id, u.admin_level
+FROM people_unitassignment ua
+JOIN org_unit u ON u.id = ua.unit_id
+JOIN people_person p ON p.id = ua.person_id
+WHERE {in_subtree} AND {valid_ua} AND (p.left_on IS NULL OR p.left_on >= %(d)s)
+  AND EXISTS (SELECT 1 FROM people_categoryassignment c
+              WHERE c.person_id = ua.person_id AND c.category IN ('CB', 'CC', 'VC') AND {valid_c})
+"""
+
+STRUCTURE_SQL = """
+WITH pop AS ({pop}),
+best AS (SELECT q.person_id, q.type, MAX(q.level_order) AS o FROM people_qualification q
+         WHERE q.type IN ('EDU', 'LLCT', 'QLNN') AND {held} GROUP BY q.person_id, q.type),
+types AS (SELECT 'EDU' AS type UNION ALL SELECT 'LLCT' UNION ALL SELECT 'QLNN')
+SELECT pop.admin_level, types.type, b.o, COUNT(*)
+FROM pop CROSS JOIN types LEFT JOIN best b ON b.person_id = pop.person_id AND b.type = types.type
+GROUP BY pop.admin_level, types.type, b.o
+"""
+
+PERSON_TIMES_SQL = """
+WITH pop AS (SELECT DISTINCT person_id FROM ({pop}) x)
+SELECT COUNT(*), {columns}
+FROM training_enrollment e
+JOIN training_trainingclass c ON c.id = e.training_class_id
+JOIN training_program pr ON pr.id = c.program_id
+JOIN people_person p ON p.id = e.person_id
+JOIN people_ethnicity et ON et.id = p.ethnicity_id
+WHERE e.state = 'COMPLETED' AND e.completed_on >= %(date_from)s AND e.completed_on <= %(date_to)s
+  AND e.person_id IN (SELECT person_id FROM pop)
+"""
+
+CLASSES_SQL = """
+SELECT status, COUNT(*), COALESCE(SUM(cost_estimate), 0) FROM training_trainingclass
+WHERE starts_on <= %(date_to)s AND ends_on >= %(date_from)s GROUP BY status
+"""
+
+# The three seeded targets on one date: (denominator, numerator) of each, in one query.
+TARGETS_SQL = """
+WITH pop AS (SELECT DISTINCT person_id FROM ({pop}) x),
+lead_tinh AS (SELECT pop.person_id FROM pop
+  WHERE EXISTS (SELECT 1 FROM people_postassignment r WHERE r.person_id = pop.person_id AND r.level IN ('TINH', 'GD', 'PGD') AND {valid_r})
+    AND EXISTS (SELECT 1 FROM people_unitassignment a JOIN org_unit w ON w.id = a.unit_id
+                WHERE a.person_id = pop.person_id AND w.admin_level = 'TINH' AND {valid_a})),
+lead_xa AS (SELECT pop.person_id FROM pop
+  WHERE EXISTS (SELECT 1 FROM people_postassignment r WHERE r.person_id = pop.person_id AND r.level IN ('TINH', 'GD', 'PGD', 'TP', 'PTP') AND {valid_r})
+    AND EXISTS (SELECT 1 FROM people_unitassignment a JOIN org_unit w ON w.id = a.unit_id
+                WHERE a.person_id = pop.person_id AND w.admin_level = 'XA' AND {valid_a}))
+SELECT
+  (SELECT COUNT(*) FROM lead_tinh),
+  (SELECT COUNT(*) FROM lead_tinh l JOIN people_person p ON p.id = l.person_id WHERE p.birth_date > %(d40)s),
+  (SELECT COUNT(*) FROM lead_tinh l WHERE
+      EXISTS (SELECT 1 FROM people_qualification q WHERE q.person_id = l.person_id AND q.type = 'LANG' AND q.level_order >= 4 AND {held})
+      OR EXISTS (SELECT 1 FROM training_enrollment e JOIN training_trainingclass c ON c.id = e.training_class_id
+                 WHERE e.person_id = l.person_id AND e.state = 'COMPLETED' AND c.abroad AND e.completed_on <= %(d)s)),
+  (SELECT COUNT(*) FROM lead_xa),
+  (SELECT COUNT(*) FROM lead_xa l JOIN people_person p ON p.id = l.person_id WHERE p.birth_date > %(d40)s)
+"""
+
+GROUPS_SQL = {
+    "women": "p.gender = 'NU'",
+    "minority": "et.is_minority",
+    "under35": "p.birth_date > %(d35)s",
+    "leader": "EXISTS (SELECT 1 FROM people_postassignment r WHERE r.person_id = e.person_id "
+              "AND r.level IN ('TINH', 'GD', 'PGD', 'TP', 'PTP') AND {valid_r})",
+    "commune": "EXISTS (SELECT 1 FROM people_unitassignment a JOIN org_unit u ON u.id = a.unit_id "
+               "WHERE a.person_id = e.person_id AND u.admin_level = 'XA' AND {in_subtree} AND {valid_a})",
+}
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--staff", type=int, default=100_000)
+    parser.add_argument("--enrolments", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--name", default="dashboard", help="folder under bench/out/ holding the database")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the database even if it exists")
+    parser.add_argument("--year", type=int, default=datetime.date.today().year - 1)
+    parser.add_argument("--unit", default=None, help="unit code (default: the root of the province)")
+    return parser.parse_args()
+
+
+def timed(fn, runs):
+    result = fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return result, statistics.median(times), min(times), max(times)
+
+
+def top_up_enrolments(target, seed):
+    """Bulk classes and enrolments (raw executemany in one transaction) until the register holds `target` rows."""
+    from django.db import connection, transaction
+
+    from dtbd.people.models import Person
+    from dtbd.training.models import Enrollment, Program, Provider
+
+    have = Enrollment.objects.count()
+    if have >= target:
+        return 0
+    rng = random.Random(seed)
+    people = list(Person.objects.filter(left_on__isnull=True).values_list("pk", flat=True))
+    programs = list(Program.objects.values_list("pk", flat=True))
+    providers = list(Provider.objects.values_list("pk", flat=True))
+    today = datetime.date.today()
+    per_class = 200
+    n_classes = (target - have + per_class - 1) // per_class
+    now = datetime.datetime.now(datetime.timezone.utc).isoformat(sep=" ")
+    forms = ["IN_PERSON"] * 6 + ["ONLINE"] * 3 + ["BLENDED"]
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        classes = []
+        for i in range(n_classes):
+            starts = today - datetime.timedelta(days=rng.randrange(6 * 365))
+            ends = starts + datetime.timedelta(days=rng.choice((4, 9, 19, 59)))
+            abroad = rng.random() < 0.03
+            status = "CLOSED" if ends < today else rng.choice(("RUNNING", "OPEN"))
+            if rng.random() < 0.02:
+                status = "CANCELLED"
+            classes.append((rng.choice(programs), rng.choice(providers), f"BENCH{i:06d}", f"Lớp bench {i}",
+                            rng.choice(forms), abroad, "SG" if abroad else "VN", "", 250, None, None, None, starts, ends,
+                            rng.randrange(20, 900) * 1_000_000, "NSTINH", status, 0, 80, 5, None, None, now))
+        cursor.executemany(
+            "INSERT INTO training_trainingclass (program_id, provider_id, code, name, form, abroad, country, place, "
+            "capacity, min_size, registration_opens, registration_closes, starts_on, ends_on, cost_estimate, "
+            "funding_source, status, seats_taken, min_attendance_pct, pass_score, results_submitted_at, "
+            "results_submitted_by_id, created_at) VALUES (" + ", ".join(["%s"] * 23) + ")",
+            classes,
+        )
+        cursor.execute("SELECT id, ends_on, status FROM training_trainingclass WHERE code LIKE 'BENCH%%'")
+        rows = cursor.fetchall()
+        left = target - have
+        batch = []
+        for class_id, ends, status in rows:
+            if left <= 0:
+                break
+            ends = ends if isinstance(ends, datetime.date) else datetime.date.fromisoformat(ends)
+            for pid in rng.sample(people, min(per_class, left)):
+                r = rng.random()
+                if status == "CANCELLED":
+                    state, done = "WITHDRAWN", None
+                elif status != "CLOSED":
+                    state, done = "ENROLLED", None
+                elif r < 0.88:
+                    state, done = "COMPLETED", ends
+                elif r < 0.93:
+                    state, done = "FAILED", None
+                else:
+                    state, done = "WITHDRAWN", None
+                batch.append((class_id, pid, "NOMINATED", state, "", now, None, now, None, done))
+            left -= min(per_class, left)
+            if len(batch) >= 50_000:
+                cursor.executemany(INSERT_ENROLMENT, batch)
+                batch = []
+        if batch:
+            cursor.executemany(INSERT_ENROLMENT, batch)
+    print(f"bulk: {n_classes} classes, {target - have} enrolments in {time.perf_counter() - start:.1f} s")
+    return target - have
+
+
+INSERT_ENROLMENT = (
+    "INSERT INTO training_enrollment (training_class_id, person_id, source, state, reason, requested_at, "
+    "requested_by_id, decided_at, decided_by_id, completed_on) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+def main():
+    args = parse_args()
+    var_dir = OUT / args.name
+    if not os.environ.get("DATABASE_URL"):
+        if args.fresh:
+            shutil.rmtree(var_dir, ignore_errors=True)
+        var_dir.mkdir(parents=True, exist_ok=True)
+        os.environ["DTBD_VAR_DIR"] = str(var_dir)
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ALLOWED_HOSTS = ["*"]
+    import compliance as compliance_bench  # bench/compliance.py: its hand-written SQL per requirement code
+
+    from dtbd.org.models import Unit
+    from dtbd.people.catalog import LEVELS
+    from dtbd.people.models import Person
+    from dtbd.people.queries import years_before
+    from dtbd.reports import dashboard, targets
+    from dtbd.standards import engine
+    from dtbd.training.models import Enrollment, Program, TrainingClass
+
+    call_command("migrate", verbosity=0)
+    if Person.objects.count() == 0:
+        start = time.perf_counter()
+        call_command("demo", seed=args.seed, staff=args.staff)
+        print(f"demo --staff {args.staff} loaded in {time.perf_counter() - start:.1f} s")
+    top_up_enrolments(args.enrolments, args.seed)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    unit = Unit.objects.get(code=args.unit) if args.unit else Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+    period = dashboard.Period.for_year(args.year)
+    d = period.as_of
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        in_subtree, params = "u.path >= %(lo)s AND u.path < %(hi)s", {"lo": unit.path, "hi": unit.path + "~"}
+    else:
+        in_subtree, params = "u.path LIKE %(lo)s", {"lo": unit.path + "%"}
+    params.update(d=d, date_from=period.date_from, date_to=period.date_to, d35=years_before(d, 35),
+                  year_start=datetime.date(d.year, 1, 1), year_end=datetime.date(d.year, 12, 31))
+    pop = POP.format(in_subtree=in_subtree, valid_ua=VALID.format(a="ua"), valid_c=VALID.format(a="c"))
+    classes = TrainingClass.objects.all()
+
+    def sql(query, extra=None):
+        with connection.cursor() as cursor:
+            cursor.execute(query, {**params, **(extra or {})})
+            return cursor.fetchall()
+
+    # -- hand-written figures ------------------------------------------------------------------------------------
+    def sql_structures():
+        result = {}
+        for level, qtype, order, n in sql(STRUCTURE_SQL.format(pop=pop, held=HELD)):
+            if order is None and qtype == "EDU":
+                continue
+            code = "NONE" if order is None else next(c for c, (_l, o) in LEVELS[qtype].items() if o == order)
+            for lv in (level, "ALL"):
+                result[(qtype, lv, code)] = result.get((qtype, lv, code), 0) + n
+        return result
+
+    figures = dashboard.person_times_figures()
+    cat_values = {v for dim, v, _l in figures if dim == "category"}
+
+    def column(dim, value):
+        if dim == "all":
+            return "COUNT(*)"
+        if dim == "category":
+            cond = f"pr.category = '{value}'"
+        elif dim == "form":
+            cond = f"c.form = '{value}'"
+        elif dim == "abroad":
+            cond = "c.abroad" if value == "yes" else "NOT c.abroad"
+        else:
+            cond = GROUPS_SQL[value].format(valid_r=VALID.format(a="r"), valid_a=VALID.format(a="a"), in_subtree=in_subtree)
+        return f"COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0)"
+
+    pt_sql = PERSON_TIMES_SQL.format(pop=pop, columns=", ".join(column(dim, v) for dim, v, _l in figures))
+    assert cat_values
+
+    def sql_person_times():
+        row = sql(pt_sql)[0][1:]
+        return {(dim, v): int(n) for (dim, v, _l), n in zip(figures, row)}
+
+    def sql_classes():
+        return {status: (n, int(cost)) for status, n, cost in sql(CLASSES_SQL)}
+
+    compliance_queries = {}
+    for code, (_meaning, template) in compliance_bench.rules("LIKE" if sqlite else "ILIKE").items():
+        compliance_queries[code] = (
+            template.replace("{population}", compliance_bench.POPULATION.format(
+                in_subtree=in_subtree, valid_ua=VALID.format(a="ua"), valid_c=VALID.format(a="c")))
+            .replace("{valid_r}", VALID.format(a="r")).replace("{valid_c}", VALID.format(a="c")).replace("{held}", HELD)
+        )
+
+    def sql_compliance():
+        result = {}
+        for code, query in compliance_queries.items():
+            applicable, met = sql(query)[0]
+            result[code] = (applicable, int(met))
+        return result
+
+    hours_date = dashboard.annual_hours_date(period)
+
+    def sql_annual_hours():
+        applicable, met = sql(compliance_queries["ANNUAL_HOURS"], {
+            "d": hours_date, "year_start": datetime.date(hours_date.year, 1, 1), "year_end": datetime.date(hours_date.year, 12, 31)})[0]
+        return applicable, int(met), applicable - int(met)
+
+    target_sql = TARGETS_SQL.format(pop=pop, valid_r=VALID.format(a="r"), valid_a=VALID.format(a="a"), held=HELD)
+    seeded = ["LDQL-TINH-DUOI-40", "LDQL-QUOC-TE", "LDCC-XA-DUOI-40"]
+
+    def sql_targets():
+        result = {}
+        for day in targets.trend_dates(d):
+            den_t, u40_t, intl_t, den_x, u40_x = sql(target_sql, {"d": day, "d40": years_before(day, 40)})[0]
+            result[("LDQL-TINH-DUOI-40", day)] = (u40_t, den_t)
+            result[("LDQL-QUOC-TE", day)] = (intl_t, den_t)
+            result[("LDCC-XA-DUOI-40", day)] = (u40_x, den_x)
+        return result
+
+    # -- ORM figures (what the dashboard calls) ------------------------------------------------------------------
+    def orm_structures():
+        board = dashboard.Dashboard(unit, period)
+        board.structures = [dashboard._education_structure(unit, d), *dashboard._other_structures(unit, d)]
+        result = {}
+        for s in board.structures:
+            for level, _label, cells, _total in s.rows:
+                for code, _l, n in cells:
+                    if n:
+                        result[(s.qtype, level, code)] = n
+        return result
+
+    def orm_person_times():
+        return {(dim, v): n for dim, rows in dashboard.person_times(unit, period).items() for v, _l, n in rows}
+
+    def orm_classes():
+        rows, _total = dashboard.classes_summary(classes, period)
+        return {s: (n, int(cost)) for s, _l, n, cost in rows if n}
+
+    def orm_compliance():
+        return {c.code: (c.applicable, c.met) for c in engine.requirement_counts(unit, d)}
+
+    def orm_annual_hours():
+        return engine.annual_hours_summary(unit, period.date_to.year, hours_date)
+
+    indicators = list(targets.active_indicators().filter(code__in=seeded))
+
+    def orm_targets():
+        return {(e.indicator.code, p.date): (p.numerator, p.denominator)
+                for e in targets.evaluate(indicators, unit, d) for p in [*e.trend, e.current]}
+
+    parts = [
+        ("structures (EDU via report, LLCT+QLNN)", orm_structures, sql_structures),
+        ("person-times (lượt) by 4 dimensions", orm_person_times, sql_person_times),
+        ("classes + cost estimates", orm_classes, sql_classes),
+        ("compliance per requirement", orm_compliance, sql_compliance),
+        ("annual hours", orm_annual_hours, sql_annual_hours),
+        ("targets × 6 dates", orm_targets, sql_targets),
+    ]
+    people = Person.objects.filter(left_on__isnull=True).count()
+    enrolled = Enrollment.objects.count()
+    in_period = Enrollment.objects.filter(state="COMPLETED", completed_on__year=args.year).count()
+    print(f"\ndashboard of {unit.code} ({unit.name}), year {args.year} (as of {d:%d/%m/%Y}), {connection.vendor}: "
+          f"{people} active people, {enrolled} enrolments ({in_period} completed in {args.year}), "
+          f"{TrainingClass.objects.count()} classes, {Program.objects.count()} programmes; median of {args.runs} runs")
+    header = f"{'part':<42} {'ORM s':>7} {'(min-max)':>15} {'SQL s':>7} {'ratio':>6}  check"
+    print(header)
+    print("-" * len(header))
+    mismatches = []
+    total_orm = total_sql = 0.0
+    for name, orm_fn, sql_fn in parts:
+        orm_result, o_med, o_lo, o_hi = timed(orm_fn, args.runs)
+        sql_result, s_med, _lo, _hi = timed(sql_fn, args.runs)
+        if isinstance(orm_result, dict):
+            orm_cmp = {k: v for k, v in orm_result.items() if v not in (0, (0, 0))}
+            sql_cmp = {k: v for k, v in sql_result.items() if v not in (0, (0, 0))}
+        else:
+            orm_cmp, sql_cmp = tuple(orm_result), tuple(sql_result)
+        check = "EQUAL" if orm_cmp == sql_cmp else "MISMATCH"
+        if check != "EQUAL":
+            mismatches.append(name)
+            if isinstance(orm_cmp, dict):
+                diff = {k: (orm_cmp.get(k), sql_cmp.get(k)) for k in set(orm_cmp) | set(sql_cmp) if orm_cmp.get(k) != sql_cmp.get(k)}
+                print(f"   {name}: (ORM, SQL) differ on {dict(list(diff.items())[:8])}")
+            else:
+                print(f"   {name}: ORM {orm_cmp} SQL {sql_cmp}")
+        total_orm += o_med
+        total_sql += s_med
+        print(f"{name:<42} {o_med:>7.3f} {f'({o_lo:.3f}-{o_hi:.3f})':>15} {s_med:>7.3f} {o_med / s_med if s_med else float('nan'):>6.2f}  {check}")
+    print("-" * len(header))
+    print(f"{'sum of the parts':<42} {total_orm:>7.3f} {'':>15} {total_sql:>7.3f} {total_orm / total_sql:>6.2f}")
+
+    board, b_med, b_lo, b_hi = timed(lambda: dashboard.build(unit, period, classes), args.runs)
+    print(f"{'dashboard.build (everything)':<42} {b_med:>7.3f} {f'({b_lo:.3f}-{b_hi:.3f})':>15}")
+
+    client = Client()
+    client.force_login(__import__("django.contrib.auth", fromlist=["get_user_model"]).get_user_model().objects.get(username="tinh"))
+    url = f"/tong-quan/?unit={unit.pk}&year={args.year}"
+
+    def page():
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    _r, p_med, p_lo, p_hi = timed(page, args.runs)
+    with CaptureQueriesContext(connection) as queries:
+        page()
+    print(f"{'full page GET /tong-quan/ (tinh)':<42} {p_med:>7.3f} {f'({p_lo:.3f}-{p_hi:.3f})':>15}   "
+          f"{len(queries.captured_queries)} SQL queries; ratio page / hand-written SQL {p_med / total_sql:.2f}")
+    goal = 0.3
+    print(f"goal < {goal * 1000:.0f} ms province dashboard: {'yes' if p_med < goal else 'NO'}")
+    if mismatches:
+        print(f"\nMISMATCH: {', '.join(mismatches)}")
+        sys.exit(1)
+    print("\nall figures EQUAL")
+
+
+if __name__ == "__main__":
+    main()
