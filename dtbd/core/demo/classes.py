@@ -367,7 +367,8 @@ class _Builder:
             decided_at = None
             if decided:
                 decided_at = at + datetime.timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 5))
-                decided_at = max(min(decided_at, _at(self.today, 7)), at + datetime.timedelta(minutes=30))
+                cap = _at(self.today - datetime.timedelta(days=1), 17)  # always in the past
+                decided_at = max(min(decided_at, cap), at + datetime.timedelta(minutes=30))
                 decider = "tinh" if src == "ASSIGNED" else "donvi" if pid in self.snv_set else "tinh"
             c.enrollments.append((self.eid, cid, pid, src, state, reason, at,
                                   "hocvien" if pid == self.hocvien else None, decided_at, decider, completed_on))
