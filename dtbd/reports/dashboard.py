@@ -261,6 +261,7 @@ class Dashboard:
     targets: list = field(default_factory=list)
     computed_at: datetime.datetime | None = None
     seconds: float = 0.0
+    from_cache: bool = False
 
 
 def annual_hours_date(period):
@@ -287,4 +288,34 @@ def build(unit, period, classes, with_targets=True) -> Dashboard:
         board.targets = targets.evaluate(targets.active_indicators(), unit, period.as_of)
     board.seconds = time.perf_counter() - start
     board.computed_at = timezone.now()
+    return board
+
+
+def cache_seconds():
+    """How long a computed dashboard is kept (settings.DTBD_DASHBOARD_CACHE_SECONDS, default 300; 0 = always live)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "DTBD_DASHBOARD_CACHE_SECONDS", 300))
+
+
+def cached_build(unit, period, classes, refresh=False) -> Dashboard:
+    """`build`, kept in the cache for cache_seconds() per (unit, period, classes seen). The page always shows when the
+    figures were computed (`computed_at`, `from_cache`) and offers to recompute them (`refresh`): never stale
+    silently."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return build(unit, period, classes)
+    scope = hashlib.sha1(str(classes.query).encode()).hexdigest()[:12]
+    key = f"dtbd:dashboard:{unit.pk}:{period.date_from}:{period.date_to}:{period.as_of}:{scope}"
+    if not refresh:
+        board = cache.get(key)
+        if board is not None:
+            board.from_cache = True
+            return board
+    board = build(unit, period, classes)
+    cache.set(key, board, seconds)
     return board

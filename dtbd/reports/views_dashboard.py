@@ -116,7 +116,8 @@ def dashboard_view(request):
     compliance = []
     if valid:
         period = form.period()
-        board = dashboard.build(form.cleaned_data["unit"], period, classes_for(request.user))
+        board = dashboard.cached_build(form.cleaned_data["unit"], period, classes_for(request.user),
+                                       refresh=request.GET.get("refresh") == "1")
         query = _query(board.unit, period)
         review_query = urlencode({"unit": board.unit.pk, "date": period.as_of.strftime("%d/%m/%Y")})
         hours_query = urlencode({"unit": board.unit.pk, "date": board.annual_hours_date.strftime("%d/%m/%Y")})
@@ -128,7 +129,7 @@ def dashboard_view(request):
     dimensions = [(d, label) for d, label in dashboard.DIMENSIONS.items() if d != "all"]
     context = {
         "form": form, "board": board, "query": query, "review_query": review_query, "hours_query": hours_query,
-        "compliance": compliance, "dimensions": dimensions,
+        "compliance": compliance, "dimensions": dimensions, "cache_minutes": dashboard.cache_seconds() // 60,
         "can_manage": targets.can_manage(request.user),
     }
     return render(request, "dashboard/dashboard.html", context)

@@ -17,6 +17,12 @@ YEAR = 2025
 PERIOD = Period(datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31), datetime.date(YEAR, 12, 31))
 
 
+@pytest.fixture(autouse=True)
+def _live_figures(settings):
+    """No cached dashboards between tests (the cache outlives a test's database)."""
+    settings.DTBD_DASHBOARD_CACHE_SECONDS = 0
+
+
 def completed(cls, person, on):
     return Enrollment.objects.create(training_class=cls, person=person, source=Enrollment.Source.NOMINATED,
                                      state=Enrollment.State.COMPLETED, completed_on=on)
@@ -186,3 +192,23 @@ def test_unknown_drill_down_figure_is_404(client, tree, users):
     assert client.get(reverse("dashboard:enrolments"), {**params, "dim": "group", "value": "x"}).status_code == 404
     assert client.get(reverse("dashboard:people"), {**params, "qtype": "EDU", "code": "ZZ"}).status_code == 404
     assert client.get(reverse("dashboard:people"), {**params, "qtype": "EDU", "code": "DH", "level": "ZZ"}).status_code == 404
+
+
+def test_cached_figures_say_when_they_were_computed(client, tree, province, users, settings):
+    from django.core.cache import cache
+
+    settings.DTBD_DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    client.force_login(users.province)
+    params = {"unit": tree.root.pk, "year": YEAR}
+    first = client.get(reverse("dashboard:index"), params)
+    assert "bản lưu tạm" not in first.content.decode()
+    completed(province.c2, province.a2, datetime.date(YEAR, 9, 30))  # one more completed enrolment
+    second = client.get(reverse("dashboard:index"), params)
+    html = second.content.decode()
+    assert "bản lưu tạm, tự tính lại sau 5 phút" in html and "Tính lại ngay" in html
+    assert figures(second.context["board"].person_times)["all"][""] == 6  # the kept figures, said to be kept
+    fresh = client.get(reverse("dashboard:index"), {**params, "refresh": "1"})
+    assert figures(fresh.context["board"].person_times)["all"][""] == 7
+    assert "bản lưu tạm" not in fresh.content.decode()
+    cache.clear()

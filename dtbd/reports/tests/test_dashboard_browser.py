@@ -12,6 +12,12 @@ from dtbd.training.testing import make_class, make_program
 YEAR = 2025
 
 
+@pytest.fixture(autouse=True)
+def _live_figures(settings):
+    """No cached dashboards between tests (the cache outlives a test's database)."""
+    settings.DTBD_DASHBOARD_CACHE_SECONDS = 0
+
+
 def _login(browser, live_server, username):
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()

@@ -18,6 +18,12 @@ D = datetime.date
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _live_figures(settings):
+    """No cached dashboards between tests (the cache outlives a test's database)."""
+    settings.DTBD_DASHBOARD_CACHE_SECONDS = 0
+
+
 def indicator(**kw):
     values = dict(code="T", name="Thử", denominator={"post_level": ["GD", "PGD"]}, numerator={"age_below": 40},
                   target_min=Decimal(15), target_max=Decimal(20))
