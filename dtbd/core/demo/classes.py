@@ -316,7 +316,7 @@ class _Builder:
             self.aid += 1
             self.c.assessments.append((self.aid, cid, aname, kind, order))
             assessment_ids.append(self.aid)
-        class_tiet = sum(s[5] for s in self.c.sessions if s[1] == cid) or tiet
+        class_tiet = sum(s[5] for s in self.c.sessions[len(self.c.sessions) - len(session_ids):]) or tiet
         self.enrol(cid, index, code, program, provider, status, capacity, min_pct, reg_opens, starts, ends,
                    session_ids, assessment_ids, class_tiet, submitted)
 
@@ -376,6 +376,7 @@ class _Builder:
 
         seats = 0
         learners = []
+        first_row, first_eid = len(c.enrollments), self.eid + 1
         for pid in people:
             learners.append((pid, add(pid, "ENROLLED")))  # the state is fixed below for finished classes
             seats += 1
@@ -433,7 +434,7 @@ class _Builder:
             return
         submitted_at, by = submitted
         issued = ends
-        rows = {e[0]: i for i, e in enumerate(c.enrollments) if e[1] == cid}
+        rows = {eid: first_row + eid - first_eid for _pid, eid in learners}
         for pid, eid in learners:
             pid, pct, values, mode = outcomes[eid]
             ok = (pct is None or pct >= min_pct) and all(v >= Decimal(5) for _a, v in values)
