@@ -16,11 +16,7 @@ from .catalog import Category, Gender, PostLevel, QualificationType, level_label
 CHUNK = 2000
 
 
-def mask_citizen_id(value):
-    """'001085012345' -> '********2345'."""
-    if not value:
-        return ""
-    return "*" * (len(value) - 4) + value[-4:]
+from .masking import mask_citizen_id, mask_phone  # noqa: E402,F401  (one masking rule: dtbd.people.masking)
 
 
 def columns():
@@ -108,7 +104,7 @@ def write_staff_xlsx(people, path, *, show_citizen_id, today=None):
                 person.ethnicity.name,
                 (person.citizen_id or "") if show_citizen_id else mask_citizen_id(person.citizen_id),
                 person.email,
-                person.phone,
+                (person.phone or "") if show_citizen_id else mask_phone(person.phone),
                 person.unit_name or "",
                 categories.get(person.category_code, person.category_code or ""),
                 person.rank_code or "",

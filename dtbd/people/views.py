@@ -16,8 +16,10 @@ from django.views.decorators.http import require_http_methods
 
 from dtbd.accounts.models import Role
 from dtbd.accounts.scope import CHANGE, scope_of
+from dtbd.core.exportlog import Kind as ExportKind
+from dtbd.core.exportlog import log_export
 
-from . import exports, queries, services
+from . import exports, masking, queries, services
 from .filters import PersonFilterSet
 from .forms import LeaveForm, PersonForm, QualificationForm
 from .models import Person
@@ -52,7 +54,10 @@ def person_export(request):
     scope = scope_of(request.user)
     filterset = _filterset(request)
     people = filterset.qs.order_by("name_folded", "code")
-    handle = exports.staff_xlsx_file(people, show_citizen_id=scope.can_write)
+    show = masking.sees_identifiers(request.user)
+    handle = exports.staff_xlsx_file(people, show_citizen_id=show)
+    description = _("Danh sách cán bộ (.xlsx)") + ("" if show else " · " + _("CCCD, điện thoại đã che"))
+    log_export(request.user, ExportKind.STAFF, description, people.count(), request=request)
     name = f"danh-sach-can-bo-{datetime.date.today():%Y%m%d}.xlsx"
     return FileResponse(
         handle,
@@ -77,10 +82,11 @@ def person_detail(request, pk):
     h = queries.histories(person)
     groups = queries.qualifications_by_type(person)
     today = datetime.date.today()
-    own = request.user.person_id == person.pk
     entries = queries.audit_entries(person)
-    if not (scope.can_write or own):
-        entries = queries.mask_audit_field(entries, "citizen_id", exports.mask_citizen_id)
+    if not masking.sees_identifiers(request.user, person):
+        entries = queries.mask_audit_field(entries, "citizen_id", masking.mask_citizen_id)
+        entries = queries.mask_audit_field(entries, "phone", masking.mask_phone)
+    citizen_id, phone = masking.identifiers(request.user, person)
     compliance_date = person.left_on or today
     compliance = _compliance(person, compliance_date, groups)
     context = {
@@ -100,7 +106,8 @@ def person_detail(request, pk):
         "entries": entries,
         "today": today,
         "age": person.age_on(person.left_on or today),
-        "citizen_id": person.citizen_id if scope.can_write or own else exports.mask_citizen_id(person.citizen_id),
+        "citizen_id": citizen_id,
+        "phone": phone,
     }
     return render(request, "people/person_detail.html", context)
 

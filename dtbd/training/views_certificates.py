@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from dtbd.core.exportlog import Kind as ExportKind
+from dtbd.core.exportlog import log_export
+
 from . import certificates
 from .models import Certificate, Provider, TrainingClass
 from .permissions import can_run_class
@@ -70,6 +73,7 @@ def certificate_pdf(request, pk):
     if cert.revoked_at:
         return render(request, "training/certificate_revoked.html", {"cert": cert}, status=404)
     response = HttpResponse(certificates.document_pdf(cert), content_type="application/pdf")
+    log_export(request.user, ExportKind.CERTIFICATE, f"{cert.number} · {cert.enrollment.training_class.code}", 1, request=request)
     response["Content-Disposition"] = f'inline; filename="chung-chi-{cert.number}.pdf"'
     return response
 

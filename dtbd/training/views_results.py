@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dtbd.core.exportlog import Kind as ExportKind
+from dtbd.core.exportlog import log_export
 from dtbd.core.importing import ImportFailed
 
 from . import results, roster
@@ -80,6 +82,8 @@ def attendance(request, pk):
 def roster_download(request, pk):
     cls = _class_to_run(request.user, pk)
     response = HttpResponse(roster.write_roster(cls), content_type=XLSX)
+    states = results.LEARNER_STATES if cls.results_locked else (results.State.ENROLLED,)
+    log_export(request.user, ExportKind.ROSTER, cls.code, cls.enrollments.filter(state__in=states).count(), request=request)
     response["Content-Disposition"] = f'attachment; filename="{roster.filename(cls)}"'
     return response
 

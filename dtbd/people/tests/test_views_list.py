@@ -238,7 +238,7 @@ def _sheet(response):
 
 def test_export_all_filtered_rows_with_dates_and_masked_citizen_id(client, users, staff):
     Person.objects.filter(code="A001").update(citizen_id="001085012345", email="an@example.vn", phone="0912345678")
-    client.force_login(users.leader)  # read-only: citizen ID masked
+    client.force_login(users.leader)  # read-only: citizen ID and phone masked (dtbd.people.masking)
     response = client.get(reverse("people:person_export"), {"q": "nguyen"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -250,7 +250,7 @@ def test_export_all_filtered_rows_with_dates_and_masked_citizen_id(client, users
     assert set(body) == {"A001", "A002"}
     an = body["A001"]
     assert an["Số CCCD"] == "********2345"
-    assert an["Email"] == "an@example.vn" and an["Điện thoại"] == "0912345678"
+    assert an["Email"] == "an@example.vn" and an["Điện thoại"] == "******5678"
     assert an["Ngày sinh"] == years_ago(40)  # a real Excel date
     assert an["Lý luận chính trị"] == "Trung cấp" and an["Quản lý nhà nước"] == "Chuyên viên"
     assert an["Đơn vị"] == "Sở Nội vụ" and an["Mã ngạch"] == "01.003"
