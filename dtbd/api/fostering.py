@@ -119,7 +119,7 @@ def _qualification_records(person, skip_ids):
 def fostering_history(person, *, show_citizen_id, today=None):
     """The export document of `person` (a dict, JSON-ready). `show_citizen_id` False masks the identifier as the
     web export does for read-only roles."""
-    from dtbd.people.exports import mask_citizen_id
+    from dtbd.people.masking import mask_citizen_id
 
     class_records, used = _class_records(person)
     records = class_records + _qualification_records(person, used)

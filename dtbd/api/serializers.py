@@ -3,23 +3,17 @@ shown in a row comes from select_related / annotations of the view's queryset: n
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dtbd.accounts.scope import scope_of
 from dtbd.org.models import Unit
-from dtbd.people.exports import mask_citizen_id
+from dtbd.people.masking import mask_citizen_id, mask_phone, sees_identifiers
 from dtbd.people.models import Person, Qualification
 from dtbd.standards.models import Requirement
 from dtbd.training.models import Attendance, Certificate, Enrollment, Program, Result, TrainingClass
 
 
-def mask_phone(value):
-    """'0912345678' -> '******5678' (as the citizen ID)."""
-    return mask_citizen_id(value)
-
-
-def shows_personal_ids(user, person_id):
-    """The web rule (people.views.person_detail): full citizen ID for the roles that write the register and for the
-    person themself; masked for read-only roles (leaders, institutions)."""
-    return scope_of(user).can_write or (user.person_id is not None and user.person_id == person_id)
+def shows_personal_ids(user, person):
+    """The one masking rule of the project (people.masking.sees_identifiers): full citizen ID and phone for the
+    roles that write the register and for the person themself; masked for read-only roles."""
+    return sees_identifiers(user, person)
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -56,7 +50,7 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
 
     def _shows(self, person):
-        return shows_personal_ids(self.context["request"].user, person.pk)
+        return shows_personal_ids(self.context["request"].user, person)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_citizen_id(self, person):

@@ -124,19 +124,17 @@ class PersonViewSet(ScopedViewSet):
         (LLCT, QPAN, QLNN, CMNV): số định danh cá nhân và các bản ghi (loại, trình độ, chương trình, cơ sở, từ ngày,
         đến ngày, số tiết, số chứng chỉ, nguồn). Mỗi lần xuất được ghi lại là một lần xuất dữ liệu cá nhân."""
         person = self.get_object()
-        document = fostering_history(person, show_citizen_id=s.shows_personal_ids(request.user, person.pk))
+        document = fostering_history(person, show_citizen_id=s.shows_personal_ids(request.user, person))
         _log_personal_export(request, person, "fostering-history")
         return Response(document)
 
 
 def _log_personal_export(request, person, what):
-    """Record the export of a person's data (who, what, when). Uses the project's export log when it exists;
-    until then the application log."""
-    import logging
+    """Every export of personal data is logged (who, what, when): dtbd.core.exportlog."""
+    from dtbd.core.exportlog import Kind, log_export
 
-    logging.getLogger("dtbd.exports").info(
-        "personal data export: %s of person %s by user %s", what, person.pk, request.user.pk
-    )
+    log_export(request.user, Kind.API, f"{what}: {person.full_name} ({person.code})", 1,
+               filters={"person": person.code}, request=request)
 
 
 class QualificationViewSet(ScopedViewSet):

@@ -63,3 +63,14 @@ def test_documented_in_the_schema(client):
     assert set(component["properties"]) == {"format", "generated_on", "person", "groups"}
     record = schema["components"]["schemas"]["FosteringRecord"]["properties"]
     assert {"type", "level", "programme", "issuer", "from_date", "to_date", "tiet", "certificate_no", "source"} <= set(record)
+
+
+def test_export_is_logged(world, users):
+    from dtbd.core.models import ExportLog
+
+    _export(users.officer, world.a)
+    log = ExportLog.objects.get()
+    assert (log.user, log.kind, log.rows, log.filters) == (users.officer, "API", 1, {"person": "A001"})
+    assert "fostering-history" in log.description and "A001" in log.description
+    token_client(users.officer).get(f"/api/v1/staff/{world.b.pk}/fostering-history/")  # 404: nothing exported
+    assert ExportLog.objects.count() == 1
