@@ -1,5 +1,6 @@
 """Filters of the list endpoints (django-filter). Every filter narrows a queryset that is already scoped."""
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from dtbd.core.db import prefix_q
@@ -9,6 +10,21 @@ from dtbd.people.catalog import Category, QualificationType
 from dtbd.people.models import Person, Qualification, UnitAssignment
 from dtbd.standards.models import Requirement
 from dtbd.training.models import Certificate, Enrollment, Program, TrainingClass
+
+
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An id (or other whole number): integers only and within the database's range — a float or a 30-digit
+    number is a 400, never a query that overflows."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 def _subtree_people(unit_id):
@@ -22,7 +38,7 @@ class UnitFilter(django_filters.FilterSet):
     code = django_filters.CharFilter()
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
     admin_level = django_filters.ChoiceFilter(choices=AdminLevel.choices)
-    parent = django_filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
     q = django_filters.CharFilter(method="search", label="Tìm theo mã hoặc tên")
 
     class Meta:
@@ -35,7 +51,7 @@ class UnitFilter(django_filters.FilterSet):
 
 class PersonFilter(django_filters.FilterSet):
     code = django_filters.CharFilter()
-    unit = django_filters.NumberFilter(method="in_unit", label="Đơn vị (gồm các đơn vị trực thuộc)")
+    unit = IdFilter(method="in_unit", label="Đơn vị (gồm các đơn vị trực thuộc)")
     category = django_filters.ChoiceFilter(method="in_category", choices=Category.choices)
     active = django_filters.BooleanFilter(field_name="left_on", lookup_expr="isnull", label="Đang công tác")
     q = django_filters.CharFilter(method="search", label="Tìm theo mã hoặc họ tên")
@@ -57,7 +73,7 @@ class PersonFilter(django_filters.FilterSet):
 
 
 class QualificationFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id")
+    person = IdFilter(field_name="person_id")
     type = django_filters.ChoiceFilter(choices=QualificationType.choices)
     level = django_filters.CharFilter()
     issued_from = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte")
@@ -83,8 +99,8 @@ class ProgramFilter(django_filters.FilterSet):
 class TrainingClassFilter(django_filters.FilterSet):
     starts_from = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte")
     starts_to = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte")
-    program = django_filters.NumberFilter(field_name="program_id")
-    provider = django_filters.NumberFilter(field_name="provider_id")
+    program = IdFilter(field_name="program_id")
+    provider = IdFilter(field_name="provider_id")
 
     class Meta:
         model = TrainingClass
@@ -92,8 +108,8 @@ class TrainingClassFilter(django_filters.FilterSet):
 
 
 class EnrollmentFilter(django_filters.FilterSet):
-    training_class = django_filters.NumberFilter(field_name="training_class_id")
-    person = django_filters.NumberFilter(field_name="person_id")
+    training_class = IdFilter(field_name="training_class_id")
+    person = IdFilter(field_name="person_id")
 
     class Meta:
         model = Enrollment
@@ -101,8 +117,9 @@ class EnrollmentFilter(django_filters.FilterSet):
 
 
 class CertificateFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="enrollment__person_id")
-    training_class = django_filters.NumberFilter(field_name="enrollment__training_class_id")
+    year = IdFilter(max_value=9999)
+    person = IdFilter(field_name="enrollment__person_id")
+    training_class = IdFilter(field_name="enrollment__training_class_id")
     revoked = django_filters.BooleanFilter(field_name="revoked_at", lookup_expr="isnull", exclude=True)
 
     class Meta:

@@ -1,0 +1,36 @@
+"""Schemathesis against /api/schema/, in-process (the Django WSGI app, the test's database): every GET operation,
+with an authenticated token of a province manager, answers without a server error and with a body that conforms
+to the schema. Bounded: a few examples per operation, so the whole run stays well under a minute."""
+import hypothesis
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, given
+from schemathesis.checks import not_a_server_error, response_schema_conformance
+
+MAX_EXAMPLES = 8
+
+
+@pytest.fixture
+def api_schema(db):
+    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+
+def test_get_operations_conform_to_the_schema(world, users, api_schema):
+    from dtbd.api.tokens import create_token
+
+    _token, key = create_token(users.province, "schemathesis", 1)
+    headers = {"Authorization": f"Bearer {key}"}
+    operations = [r.ok() for r in api_schema.get_all_operations()]
+    gets = [op for op in operations if op.method.upper() == "GET"]
+    assert len(gets) >= 20
+    checks = [not_a_server_error, response_schema_conformance]
+    for operation in gets:
+
+        @given(case=operation.as_strategy())
+        @hypothesis.settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
+                             suppress_health_check=list(HealthCheck))
+        def run(case):
+            case.call_and_validate(headers=headers, checks=checks)
+
+        run()
