@@ -51,7 +51,7 @@ class TwoFactorMiddleware:
             if self._idle_expired(request):
                 logout(request)
                 return HttpResponseRedirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
-            step = twofactor.pending_step(user)
+            step = twofactor.pending_step_cached(request)
             if step and not self._exempt(request):
                 return self._redirect(request, step)
         return self.get_response(request)

@@ -33,6 +33,22 @@ def pending_step(user):
     return None
 
 
+NO_DEVICE = "2fa_no_device"
+
+
+def pending_step_cached(request):
+    """pending_step for the request's user, without a query on every request for the users who neither need nor
+    have a device: that answer is kept in the session (a device is only ever confirmed through this session's
+    enrolment page, which verifies the session and clears the mark)."""
+    user = request.user
+    if request.session.get(NO_DEVICE) == user.pk and not required_for(user):
+        return None
+    step = pending_step(user)
+    if step is None and not user.is_verified() and not required_for(user):
+        request.session[NO_DEVICE] = user.pk
+    return step
+
+
 def enrolment_device(user):
     """The user's unconfirmed device being enrolled (a fresh secret the first time)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -59,6 +75,7 @@ def confirm(request, device, token):
     TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    request.session.pop(NO_DEVICE, None)
     otp_login(request, device)
     return True
 

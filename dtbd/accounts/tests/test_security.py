@@ -350,3 +350,14 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_users_without_a_device_cost_no_query_per_request(client, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _login(client, "donvi")
+    client.get(reverse("core:home"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("core:home")).status_code == 200
+    assert not any("otp_totp" in q["sql"] for q in queries.captured_queries)
