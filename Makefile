@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 DEMO_STAFF ?= 3000
 
-.PHONY: run test install install-test chromium pdf-libs demo-logins clean
+.PHONY: run test install install-test chromium libreoffice pdf-libs demo-logins clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,19 @@ chromium:
 		fi; \
 	fi
 
+# LibreOffice Calc (headless) to check that every report's .xlsx opens, and the Liberation fonts (metric-compatible
+# with Times New Roman, full Vietnamese glyphs) of the report PDFs; installed only when missing and running as root.
+libreoffice:
+	@if ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Liberation Serif"; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installing Debian's libreoffice-calc-nogui and fonts-liberation for the report tests..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+				libreoffice-calc-nogui fonts-liberation >/dev/null; \
+		else \
+			echo "LibreOffice or the Liberation fonts missing and not root: install Debian's 'libreoffice-calc-nogui' and 'fonts-liberation' packages to run the report tests." >&2; exit 1; \
+		fi; \
+	fi
+
 # Pango and a font with Vietnamese diacritics for WeasyPrint (certificate PDFs); installed only when missing and root.
 pdf-libs: install
 	@if ! $(BIN)/python -c "import weasyprint" >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi dejavu; then \
@@ -66,7 +79,7 @@ pdf-libs: install
 		fi; \
 	fi
 
-test: install-test chromium pdf-libs
+test: install-test chromium libreoffice pdf-libs
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 clean:

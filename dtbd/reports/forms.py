@@ -41,3 +41,9 @@ class ReportForm(forms.Form):
             del self.fields["year"]
             self.fields["date"].initial = today
             self.fields["date"].help_text = _("dd/mm/yyyy")
+
+
+class AsOfForm(forms.Form):
+    """The as-of date of a person report (empty: today)."""
+
+    date = forms.DateField(label=_("Ngày báo cáo"), widget=DATE_WIDGET, required=False, help_text=_("dd/mm/yyyy"))

@@ -35,31 +35,143 @@ def staff_placements(unit, date: datetime.date):
     )
 
 
-def qualification_structure(unit, date: datetime.date):
-    """People of category CB, CC, VC by their highest education level held on `date` and by the administrative
-    level of the unit they work in on that date.
+def highest_level_counts(unit, date: datetime.date, qtype):
+    """People of category CB, CC, VC in `unit`'s subtree on `date`, grouped by the administrative level of their unit
+    on that date and their highest `qtype` level held on the date (code None: no record held).
 
     A qualification is held on `date` when issued on or before it (or with no issue date) and not expired
     (`valid_until` NULL or on/after the date); the highest is the one with the greatest `level_order`.
-    People with no education record held on the date are counted nowhere (no column means "unknown").
     A person placed in two units of the same level on the date (overlapping records) counts once in that level.
 
-    Returns (levels, counts): the levels to show — those present in the subtree on `date`, plus any level someone is
-    placed at (a record inconsistent with the unit's dates is shown, not hidden) — and {(admin_level, edu_code): n}.
-    One SQL query groups by (level, education order); a second lists the levels present."""
-    order_to_code = {order: code for code, (_label, order) in LEVELS[QualificationType.EDUCATION].items()}
+    Returns {(admin_level, code): n} from ONE SQL query grouped by (level, order)."""
+    order_to_code = {order: code for code, (_label, order) in LEVELS[qtype].items()}
     grouped = (
         staff_placements(unit, date)
-        .annotate(edu=highest_level(QualificationType.EDUCATION, date, field="level_order", person_ref="person_id"))
-        .values("unit__admin_level", "edu")
+        .annotate(top=highest_level(qtype, date, field="level_order", person_ref="person_id"))
+        .values("unit__admin_level", "top")
         .annotate(n=Count("person_id", distinct=True))
         .order_by()
     )
     counts = {}
     for row in grouped:
-        if row["edu"] is None:
-            continue
-        key = (row["unit__admin_level"], order_to_code[row["edu"]])
+        key = (row["unit__admin_level"], None if row["top"] is None else order_to_code[row["top"]])
         counts[key] = counts.get(key, 0) + row["n"]
-    levels = levels_present(unit, date) | {level for level, _code in counts}
-    return levels, counts
+    return counts
+
+
+def qualification_structure(unit, date: datetime.date):
+    """People of category CB, CC, VC by their highest education level held on `date` and by the administrative
+    level of the unit they work in on that date (see `highest_level_counts`). People with no education record held
+    on the date are counted nowhere (no column means "unknown")."""
+    counts = {k: n for k, n in highest_level_counts(unit, date, QualificationType.EDUCATION).items() if k[1] is not None}
+    return _levels_to_show(unit, date, counts), counts
+
+
+def _levels_to_show(unit, date, counts):
+    """The levels present in the subtree on `date` (one query), plus any level someone is placed at (a record
+    inconsistent with the unit's dates is shown, not hidden)."""
+    return levels_present(unit, date) | {level for level, _code in counts}
+
+
+def political_theory(unit, date: datetime.date):
+    """As `qualification_structure` for political theory (LLCT): {(admin_level, code): n} where code None = no LLCT
+    held on the date (counted: "chưa có" is a fact here, unlike an unknown education level). Returns (levels, counts)."""
+    counts = highest_level_counts(unit, date, QualificationType.POLITICAL)
+    return _levels_to_show(unit, date, counts), counts
+
+
+def placed_on_class_end(unit):
+    """Exists(): the enrolment's person is placed in `unit`'s subtree on the end date of the enrolment's class."""
+    end = OuterRef("training_class__ends_on")
+    return Exists(
+        UnitAssignment.objects.filter(person=OuterRef("person_id"))
+        .filter(prefix_q("unit__path", unit.path))
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end), Q(valid_to__isnull=True) | Q(valid_to__gte=end))
+    )
+
+
+def training_volume(unit, year: int):
+    """Person-times (lượt) of COMPLETED enrolments in classes that ended in `year`, of people placed in `unit`'s
+    subtree on the class's end date (the unit they belonged to when they finished, not today's).
+
+    Returns {(content category, form, abroad): n} — ONE grouped query over the enrolments (read-only use of the
+    training models)."""
+    from dtbd.training.models import Enrollment
+
+    grouped = (
+        Enrollment.objects.filter(
+            state=Enrollment.State.COMPLETED,
+            training_class__ends_on__gte=datetime.date(year, 1, 1),
+            training_class__ends_on__lte=datetime.date(year, 12, 31),
+        )
+        .filter(placed_on_class_end(unit))
+        .values("training_class__program__category", "training_class__form", "training_class__abroad")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        (r["training_class__program__category"], r["training_class__form"], r["training_class__abroad"]): r["n"]
+        for r in grouped
+    }
+
+
+def person_heading(person, date: datetime.date):
+    """(unit, post title, category) of a person on `date`: one query."""
+    from django.db.models import Subquery
+
+    from dtbd.people.models import Person, PostAssignment
+
+    posts = PostAssignment.objects.filter(valid_on_q(date), person=OuterRef("pk")).exclude(title="").order_by("-valid_from")
+    row = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(
+            unit_id_on=Subquery(UnitAssignment.objects.filter(valid_on_q(date), person=OuterRef("pk"))
+                                .order_by("-valid_from").values("unit_id")[:1]),
+            post_on=Subquery(posts.values("title")[:1]),
+            category_on=Subquery(CategoryAssignment.objects.filter(valid_on_q(date), person=OuterRef("pk"))
+                                 .order_by("-valid_from").values("category")[:1]),
+        )
+        .values("unit_id_on", "post_on", "category_on")
+        .first()
+    ) or {}
+    unit = Unit.objects.filter(pk=row.get("unit_id_on")).first() if row.get("unit_id_on") else None
+    return unit, row.get("post_on") or "", row.get("category_on") or ""
+
+
+def person_qualifications(person, date: datetime.date):
+    """The person's diplomas and certificates issued on or before `date` (or undated), oldest first: one query."""
+    from dtbd.people.models import Qualification
+
+    return list(
+        Qualification.objects.filter(person=person)
+        .filter(Q(issued_on__isnull=True) | Q(issued_on__lte=date))
+        .order_by("issued_on", "type", "-level_order", "pk")
+    )
+
+
+def person_enrolments(person, date: datetime.date):
+    """The person's COMPLETED and FAILED enrolments finished on or before `date` (completion date, else the class end
+    date), with class, programme, provider, the class's tiết (sum of its sessions, else the programme's duration) and
+    the current submitted final score: one query."""
+    from django.db.models import DecimalField, IntegerField, Subquery, Sum
+    from django.db.models.functions import Coalesce
+
+    from dtbd.training.models import ClassSession, Enrollment, Result
+
+    tiet = (
+        ClassSession.objects.filter(training_class=OuterRef("training_class_id"))
+        .order_by().values("training_class").annotate(t=Sum("tiet")).values("t")[:1]
+    )
+    score = Result.objects.filter(enrollment=OuterRef("pk"), is_current=True, submitted_at__isnull=False).values(
+        "final_score"
+    )[:1]
+    return list(
+        Enrollment.objects.filter(person=person, state__in=[Enrollment.State.COMPLETED, Enrollment.State.FAILED])
+        .filter(Q(completed_on__lte=date) | Q(completed_on__isnull=True, training_class__ends_on__lte=date))
+        .select_related("training_class__program", "training_class__provider")
+        .annotate(
+            tiet=Coalesce(Subquery(tiet), "training_class__program__duration_tiet", output_field=IntegerField()),
+            score=Subquery(score, output_field=DecimalField(max_digits=4, decimal_places=2)),
+        )
+        .order_by("training_class__starts_on", "training_class__code")
+    )

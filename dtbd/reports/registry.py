@@ -1,7 +1,8 @@
 """The reports machinery: a report is a query (`rows`) plus a layout (`columns`, row labels).
 
 Every report is registered here once and then served by the same code everywhere: the `dtbd report` command, the
-pages under /bao-cao/ and the downloads (CSV, .xlsx; PDF later), rendered by `renderers`.
+pages under /bao-cao/ and the downloads (CSV, .xlsx, PDF in the Decree 30/2020 document format), rendered by
+`renderers`.
 
     @register
     class MyReport(Report):
@@ -9,6 +10,10 @@ pages under /bao-cao/ and the downloads (CSV, .xlsx; PDF later), rendered by `re
         title = _("Tên báo cáo")
         columns = [Column("level", _("Cấp")), Column("total", _("Tổng số"))]
         def rows(self, unit, date, year): ...    # list of tuples, one value per column, computed in the database
+
+A report is about a unit's subtree (`subject = "unit"`, the default) or about one person (`subject = "person"`,
+e.g. the training history): a person report gets the Person instead of the unit and may return several tables
+(`sections`). Either way the renderers get a list of `Section`s.
 """
 import datetime
 from dataclasses import dataclass
@@ -20,13 +25,44 @@ from dtbd.org.models import AdminLevel
 from . import queries
 
 ALL = "ALL"
+UNIT, PERSON = "unit", "person"
 
 
 @dataclass(frozen=True)
 class Column:
     key: str  # CSV header, stable: other tools read it
-    label: str  # Vietnamese heading for the screen and .xlsx
+    label: str  # Vietnamese heading for the screen, .xlsx and PDF
     numeric: bool = True
+    choices: dict | None = None  # code -> label shown on screen/.xlsx/PDF (the CSV keeps the code)
+
+    def display(self, value):
+        if self.choices is not None and value in self.choices:
+            return str(self.choices[value])
+        return value
+
+
+@dataclass
+class Section:
+    """One table of a report. Unit reports have one, untitled; the first cell of a row is shown through
+    `row_label` (the CSV keeps the code) and a row whose first cell is ALL is the total row."""
+
+    title: str
+    columns: list
+    rows: list
+    row_label: object = str
+    empty: str = ""  # shown when there is no row
+    display: object = None  # optional (row, cells) -> cells: extra display rules of the section
+
+
+    @property
+    def keys(self):
+        return [c.key for c in self.columns]
+
+    def display_row(self, row):
+        cells = [column.display(value) for column, value in zip(self.columns, row)]
+        if self.columns and self.columns[0].choices is None:
+            cells[0] = self.row_label(row[0])
+        return self.display(row, cells) if self.display else cells
 
 
 class Report:
@@ -35,9 +71,18 @@ class Report:
     description = ""
     columns: list[Column] = []
     uses_year = False  # the report reads --year (else --date)
+    subject = UNIT
 
     def rows(self, unit, date: datetime.date, year: int) -> list[tuple]:
         raise NotImplementedError
+
+    def sections(self, subject, date: datetime.date, year: int) -> list[Section]:
+        return [Section("", self.columns, self.rows(subject, date, year), self.row_label)]
+
+    def heading(self, subject, date: datetime.date):
+        """(unit, lines): the unit that issues the document (its header, place, file name) and (label, value) lines
+        printed under the title (person reports: who it is about, on the date)."""
+        return subject, []
 
     def row_label(self, value) -> str:
         """How the first cell of a row reads on screen and in .xlsx (the CSV keeps the code)."""
@@ -63,8 +108,8 @@ def get_report(name) -> Report | None:
     return REPORTS.get(name)
 
 
-def all_reports() -> list[Report]:
-    return list(REPORTS.values())
+def all_reports(subject=None) -> list[Report]:
+    return [r for r in REPORTS.values() if subject is None or r.subject == subject]
 
 
 LEVEL_ORDER = [AdminLevel.TINH, AdminLevel.HUYEN, AdminLevel.XA]
@@ -166,3 +211,183 @@ class AnnualHours(Report):
 
         on = date if date.year == year else datetime.date(year, 12, 31)
         return [(year, *annual_hours_summary(unit, year, on))]
+
+
+def _levels_in_order(levels):
+    return [lv for lv in LEVEL_ORDER if lv in levels] + sorted(set(levels) - set(LEVEL_ORDER))
+
+
+NONE = "NONE"
+
+
+@register
+class PoliticalTheory(Report):
+    """Trình độ lý luận chính trị theo cấp hành chính (DOMAIN §5, seed 001): the rows of qualification-structure,
+    people by the highest LLCT held on the date; NONE = no LLCT held (so `total` = everyone counted)."""
+
+    name = "political-theory"
+    title = _("Trình độ lý luận chính trị theo cấp hành chính")
+    description = _(
+        "Số cán bộ, công chức, viên chức theo trình độ lý luận chính trị cao nhất tại ngày báo cáo, "
+        "chia theo cấp hành chính của đơn vị công tác."
+    )
+    LLCT = ["CN", "CC", "TC", "SC", NONE]
+    columns = [
+        Column("level", _("Cấp hành chính"), numeric=False),
+        Column("CN", _("Cử nhân")),
+        Column("CC", _("Cao cấp")),
+        Column("TC", _("Trung cấp")),
+        Column("SC", _("Sơ cấp")),
+        Column(NONE, _("Chưa có")),
+        Column("total", _("Tổng số")),
+    ]
+
+    def rows(self, unit, date, year=None):
+        levels, counts = queries.political_theory(unit, date)
+        rows, totals = [], [0] * len(self.LLCT)
+        for level in _levels_in_order(levels):
+            cells = [counts.get((level, None if code == NONE else code), 0) for code in self.LLCT]
+            totals = [a + b for a, b in zip(totals, cells)]
+            rows.append((str(level), *cells, sum(cells)))
+        rows.append((ALL, *totals, sum(totals)))
+        return rows
+
+    def row_label(self, value):
+        return level_label(value)
+
+
+def _program_categories():
+    from dtbd.training.models import Program
+
+    return Program.Category
+
+
+@register
+class TrainingVolume(Report):
+    """Số lượt cán bộ được đào tạo, bồi dưỡng (DOMAIN §5, seed 004): person-times of COMPLETED enrolments in classes
+    that ended in --year, by content (programme category) × form and home/abroad; people counted in the subtree by
+    their unit on the class's end date. `total` = in_person + online + blended = domestic + abroad."""
+
+    name = "training-volume"
+    title = _("Số lượt cán bộ, công chức, viên chức được đào tạo, bồi dưỡng")
+    description = _(
+        "Số lượt hoàn thành các lớp kết thúc trong năm, theo nội dung, hình thức tổ chức, trong nước và nước ngoài."
+    )
+    uses_year = True
+    FORMS = ["IN_PERSON", "ONLINE", "BLENDED"]
+    columns = [
+        Column("content", _("Nội dung đào tạo, bồi dưỡng"), numeric=False),
+        Column("in_person", _("Tập trung")),
+        Column("online", _("Trực tuyến")),
+        Column("blended", _("Kết hợp")),
+        Column("domestic", _("Trong nước")),
+        Column("abroad", _("Nước ngoài")),
+        Column("total", _("Tổng số lượt")),
+    ]
+
+    def rows(self, unit, date, year):
+        counts = queries.training_volume(unit, year)
+        rows, totals = [], [0] * 6
+        for category in _program_categories().values:
+            forms = [sum(n for (c, f, _a), n in counts.items() if c == category and f == form) for form in self.FORMS]
+            home = sum(n for (c, _f, a), n in counts.items() if c == category and not a)
+            abroad = sum(n for (c, _f, a), n in counts.items() if c == category and a)
+            cells = [*forms, home, abroad]
+            totals = [a + b for a, b in zip(totals, cells)]
+            rows.append((category, *cells, sum(forms)))
+        rows.append((ALL, *totals, sum(totals[:3])))
+        return rows
+
+    def row_label(self, value):
+        if value == ALL:
+            return str(_("Tổng cộng"))
+        return str(dict(_program_categories().choices).get(value, value))
+
+
+@register
+class TrainingHistory(Report):
+    """Sơ yếu quá trình đào tạo, bồi dưỡng of ONE person as it stood on the date: I. diplomas and certificates issued
+    by then (type, level, field, issuer, dates, tiết, source); II. classes finished by then, completed or failed
+    (class, programme, content, provider, dates, tiết, final score, result). Three queries, whatever the length."""
+
+    name = "training-history"
+    title = _("Sơ yếu quá trình đào tạo, bồi dưỡng")
+    description = _("Văn bằng, chứng chỉ và các lớp đào tạo, bồi dưỡng của một cán bộ, công chức, viên chức.")
+    subject = PERSON
+
+    def _columns(self):
+        from dtbd.core.models import Source
+        from dtbd.people.catalog import QualificationType
+        from dtbd.training.models import Enrollment
+
+        quals = [
+            Column("type", _("Loại"), numeric=False, choices=dict(QualificationType.choices)),
+            Column("level", _("Trình độ"), numeric=False),
+            Column("major", _("Chuyên ngành"), numeric=False),
+            Column("issuer", _("Nơi cấp"), numeric=False),
+            Column("issued_on", _("Ngày cấp"), numeric=False),
+            Column("valid_until", _("Hiệu lực đến"), numeric=False),
+            Column("tiet", _("Số tiết")),
+            Column("source", _("Nguồn"), numeric=False, choices=dict(Source.choices)),
+        ]
+        classes = [
+            Column("class", _("Lớp"), numeric=False),
+            Column("program", _("Chương trình"), numeric=False),
+            Column("category", _("Nội dung"), numeric=False, choices=dict(_program_categories().choices)),
+            Column("provider", _("Cơ sở đào tạo"), numeric=False),
+            Column("starts_on", _("Từ ngày"), numeric=False),
+            Column("ends_on", _("Đến ngày"), numeric=False),
+            Column("tiet", _("Số tiết")),
+            Column("score", _("Điểm")),
+            Column("result", _("Kết quả"), numeric=False, choices=dict(Enrollment.State.choices)),
+        ]
+        return quals, classes
+
+    @property
+    def columns(self):
+        quals, classes = self._columns()
+        return quals
+
+    def sections(self, person, date, year=None):
+        from dtbd.people.catalog import level_label as qualification_level_label
+
+        quals_cols, class_cols = self._columns()
+        quals = [
+            (q.type, q.level, q.major, q.issuer, q.issued_on, q.valid_until, q.hours, q.source)
+            for q in queries.person_qualifications(person, date)
+        ]
+        classes = [
+            (f"{e.training_class.code} — {e.training_class.name}", e.training_class.program.name,
+             e.training_class.program.category, e.training_class.provider.name, e.training_class.starts_on,
+             e.training_class.ends_on, e.tiet, e.score, e.state)
+            for e in queries.person_enrolments(person, date)
+        ]
+        def level_of_type(row, cells):
+            # the level code read through the catalogue of its type (B2 of LANG is "Bậc 4 (B2)")
+            cells[1] = str(qualification_level_label(row[0], row[1]))
+            return cells
+
+
+        return [
+            Section(str(_("I. Văn bằng, chứng chỉ")), quals_cols, quals, empty=str(_("Chưa có văn bằng, chứng chỉ nào.")),
+                    display=level_of_type),
+            Section(str(_("II. Các lớp đào tạo, bồi dưỡng đã tham gia")), class_cols, classes,
+                    empty=str(_("Chưa tham gia lớp nào."))),
+        ]
+
+    def heading(self, person, date):
+        from dtbd.people.catalog import Category
+
+        unit, post, category = queries.person_heading(person, date)
+        lines = [
+            (str(_("Họ và tên")), person.full_name),
+            (str(_("Mã cán bộ")), person.code),
+            (str(_("Ngày sinh")), person.birth_date),
+        ]
+        if category:
+            lines.append((str(_("Loại")), str(dict(Category.choices).get(category, category))))
+        lines.append((str(_("Đơn vị công tác")), unit.name if unit else str(_("(không rõ)"))))
+        if post:
+            lines.append((str(_("Chức vụ")), post))
+        return unit, lines
+

@@ -1,22 +1,26 @@
-"""Render any registered report to CSV or .xlsx (PDF: a later version). Shared by the command and the web pages.
+"""Render any registered report to CSV, .xlsx or PDF. Shared by the command and the web pages.
 
 CSV is for machines: the header is the column keys and the first cell of each row its code (`TINH`, `ALL`), exactly as
-in spec/interfaces.md. The .xlsx is for people: a title, the unit and date, Vietnamese headings and row labels."""
+in spec/interfaces.md (a report of several tables, e.g. a person's training history, writes each table with its own
+header, separated by an empty line). The .xlsx is for people: a title, the unit and date, Vietnamese headings and row
+labels. The PDF is the administrative document of Decree 30/2020/NĐ-CP (`document.py`)."""
 import csv
 import datetime
+import decimal
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from dtbd.core.spreadsheet import safe_text
 
-from .registry import ALL, Report
+from .registry import ALL, PERSON, Report
 
 FORMATS = ("csv", "xlsx", "pdf")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
 }
 
 
@@ -26,21 +30,39 @@ class FormatNotAvailable(Exception):
 
 @dataclass
 class ReportResult:
-    """A computed report: what was asked and the rows."""
+    """A computed report: what was asked, the issuing unit, the heading lines and the tables."""
 
     report: Report
-    unit: object
+    subject: object  # the Unit (unit reports) or the Person (person reports)
+    unit: object  # the unit issuing the document: the subject, or the person's unit on the date (may be None)
     date: datetime.date
     year: int
-    rows: list[tuple]
+    sections: list
+    heading: list = field(default_factory=list)
+
+    @property
+    def person(self):
+        return self.subject if self.report.subject == PERSON else None
+
+    @property
+    def rows(self):
+        """The rows of the (first) table, codes as in the CSV."""
+        return self.sections[0].rows if self.sections else []
 
     @property
     def file_stem(self):
         when = str(self.year) if self.report.uses_year else self.date.isoformat()
-        return f"{self.report.name}_{self.unit.code}_{when}"
+        return f"{self.report.name}_{self.subject.code}_{when}"
+
+    @property
+    def when_label(self):
+        if self.report.uses_year:
+            return _("Năm %(year)s") % {"year": self.year}
+        return _("Tại ngày %(date)s") % {"date": self.date.strftime("%d/%m/%Y")}
 
     def _display(self, total):
-        return [(self.report.row_label(r[0]), *r[1:]) for r in self.rows if (r[0] == ALL) == total]
+        section = self.sections[0]
+        return [section.display_row(r) for r in section.rows if (r[0] == ALL) == total]
 
     @property
     def body_rows(self):
@@ -52,20 +74,63 @@ class ReportResult:
         return self._display(total=True)
 
 
-def run(report: Report, unit, date: datetime.date, year: int | None = None) -> ReportResult:
+def run(report: Report, subject, date: datetime.date, year: int | None = None) -> ReportResult:
+    """Compute `report` for `subject` (a Unit, or a Person for person reports) on `date` / in `year`."""
     year = year or date.year
-    return ReportResult(report, unit, date, year, report.rows(unit, date, year))
+    unit, heading = report.heading(subject, date)
+    return ReportResult(report, subject, unit, date, year, report.sections(subject, date, year), heading)
 
 
+# -- cell values ------------------------------------------------------------------------------------------------
+def vn_number(value) -> str:
+    """40500 -> "40.500"; 8.5 -> "8,50" (Vietnamese separators)."""
+    if isinstance(value, decimal.Decimal | float):
+        text = f"{value:,.2f}"
+    else:
+        text = f"{value:,}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def text_cell(value) -> str:
+    """A cell as people read it: dd/mm/yyyy dates, 40.500 numbers, nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, int | float | decimal.Decimal):
+        return vn_number(value)
+    return str(value)
+
+
+def display_cells(section, row):
+    """[(column, text)] of one row as people read it (labels for codes, dd/mm/yyyy, 40.500)."""
+    return list(zip(section.columns, [text_cell(v) for v in section.display_row(row)]))
+
+
+def csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return safe_text(value)
+
+
+# -- CSV --------------------------------------------------------------------------------------------------------
 def to_csv(result: ReportResult) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(result.report.keys)
-    for row in result.rows:
-        writer.writerow([safe_text(v) for v in row])
+    for i, section in enumerate(result.sections):
+        if i:
+            out.write("\n")
+        writer.writerow(section.keys)
+        for row in section.rows:
+            writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()
 
 
+# -- .xlsx ------------------------------------------------------------------------------------------------------
 def to_xlsx(result: ReportResult) -> bytes:
     import xlsxwriter
 
@@ -74,43 +139,69 @@ def to_xlsx(result: ReportResult) -> bytes:
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet(_("Báo cáo")[:31])
     title = book.add_format({"bold": True, "font_size": 13})
+    bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#E8EEF5", "border": 1, "text_wrap": True, "valign": "vcenter"})
-    text = book.add_format({"border": 1})
-    number = book.add_format({"border": 1, "num_format": "#,##0"})
+    text = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    number = book.add_format({"border": 1, "num_format": "#,##0", "valign": "top"})
+    decimal_fmt = book.add_format({"border": 1, "num_format": "0.00", "valign": "top"})
     total_text = book.add_format({"border": 1, "bold": True})
     total_number = book.add_format({"border": 1, "bold": True, "num_format": "#,##0"})
 
-    sheet.write(0, 0, str(report.title), title)
-    if report.uses_year:
-        when = _("Năm %(year)s") % {"year": result.year}
-    else:
-        when = _("Tại ngày %(date)s") % {"date": result.date.strftime("%d/%m/%Y")}
-    sheet.write(1, 0, _("Đơn vị: %(name)s (%(code)s)") % {"name": result.unit.name, "code": result.unit.code})
-    sheet.write(2, 0, when)
-    header_row = 4
-    for col, column in enumerate(report.columns):
-        sheet.write(header_row, col, str(column.label), head)
-        sheet.set_column(col, col, 28 if col == 0 else 12)
-    for i, row in enumerate(result.rows):
-        is_total = row[0] == ALL
-        for col, (column, value) in enumerate(zip(report.columns, row)):
-            if col == 0:
-                sheet.write_string(header_row + 1 + i, col, str(report.row_label(value)), total_text if is_total else text)
-            elif column.numeric:
-                sheet.write_number(header_row + 1 + i, col, value, total_number if is_total else number)
-            else:
-                sheet.write_string(header_row + 1 + i, col, str(value), total_text if is_total else text)
-    sheet.freeze_panes(header_row + 1, 1)
+    sheet.write_string(0, 0, str(report.title), title)
+    r = 1
+    if result.person is None:
+        sheet.write_string(r, 0, _("Đơn vị: %(name)s (%(code)s)") % {"name": result.unit.name, "code": result.unit.code})
+        r += 1
+    for label, value in result.heading:
+        sheet.write_string(r, 0, f"{label}: {safe_text(text_cell(value))}")
+        r += 1
+    sheet.write_string(r, 0, result.when_label)
+    r += 2
+    widths = {}
+    first_header = None
+    for section in result.sections:
+        if section.title:
+            sheet.write_string(r, 0, section.title, bold)
+            r += 1
+        if first_header is None:
+            first_header = r
+        for col, column in enumerate(section.columns):
+            sheet.write_string(r, col, str(column.label), head)
+            widths[col] = max(widths.get(col, 0), 28 if col == 0 else (12 if column.numeric else 20))
+        r += 1
+        if not section.rows and section.empty:
+            sheet.write_string(r, 0, section.empty)
+            r += 1
+        for row in section.rows:
+            is_total = row[0] == ALL
+            cells = section.display_row(row)
+            for col, (column, value, shown) in enumerate(zip(section.columns, row, cells)):
+                if column.numeric and isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool):
+                    fmt = decimal_fmt if isinstance(value, decimal.Decimal | float) else number
+                    sheet.write_number(r, col, value, total_number if is_total else fmt)
+                elif column.numeric and value is None:
+                    sheet.write_blank(r, col, None, text)
+                else:
+                    sheet.write_string(r, col, safe_text(text_cell(shown)), total_text if is_total else text)
+            r += 1
+        r += 1
+    for col, width in widths.items():
+        sheet.set_column(col, col, width)
+    if len(result.sections) == 1 and first_header is not None:
+        sheet.freeze_panes(first_header + 1, 1)
     book.close()
     return buffer.getvalue()
 
 
-def render(result: ReportResult, fmt: str) -> bytes:
-    """The report as bytes in `fmt` (csv in UTF-8)."""
+def render(result: ReportResult, fmt: str, **options) -> bytes:
+    """The report as bytes in `fmt` (csv in UTF-8). PDF options: issued_on (date of the document), prepared_by
+    (name under NGƯỜI LẬP BIỂU)."""
     if fmt == "csv":
         return to_csv(result).encode("utf-8")
     if fmt == "xlsx":
         return to_xlsx(result)
     if fmt == "pdf":
-        raise FormatNotAvailable(_("Định dạng PDF sẽ có trong phiên bản sau"))
+        from . import document
+
+        return document.to_pdf(result, **options)
     raise FormatNotAvailable(_("Định dạng không hỗ trợ: %(fmt)s (chọn csv, xlsx hoặc pdf)") % {"fmt": fmt})

@@ -5,6 +5,8 @@ from . import views
 app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("qua-trinh-boi-duong/<int:pk>/", views.training_history, name="training_history"),
+    path("qua-trinh-boi-duong/<int:pk>/tai-ve.<str:fmt>", views.training_history_download, name="training_history_download"),
     path("<slug:name>/", views.report_view, name="report"),
     path("<slug:name>/tai-ve.<str:fmt>", views.download, name="download"),
 ]

@@ -1,5 +1,6 @@
-"""Report pages: the list, one page per report (form + table on screen) and its downloads. Every unit is read
-through the user's scope: a unit outside it answers 404."""
+"""Report pages: the list, one page per report (form + table on screen) and its downloads (.xlsx, CSV, PDF). Every
+unit is read through the user's scope: a unit outside it answers 404. Person reports (training history) have their
+own page per person, /bao-cao/qua-trinh-boi-duong/<pk>/, scoped like the staff register (out of scope: 404)."""
 import datetime
 
 from django.contrib.auth.decorators import login_required
@@ -11,13 +12,16 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import scope_of
+from dtbd.core.templatetags.dtbd import display_name
 from dtbd.org.queries import default_unit, unit_for
+from dtbd.people.queries import person_for
 
 from . import renderers
-from .forms import ReportForm
-from .registry import all_reports, get_report
+from .forms import AsOfForm, ReportForm
+from .registry import PERSON, UNIT, all_reports, get_report
 
-DOWNLOAD_FORMATS = ("xlsx", "csv")
+DOWNLOAD_FORMATS = ("xlsx", "pdf", "csv")
+TRAINING_HISTORY = "training-history"
 
 
 def _require_unit_scope(user):
@@ -26,13 +30,18 @@ def _require_unit_scope(user):
         raise PermissionDenied(_("Bạn không có quyền xem báo cáo theo đơn vị."))
 
 
-def _report_or_404(name):
+def _report_or_404(name, subject=UNIT):
     report = get_report(name)
-    if report is None:
+    if report is None or report.subject != subject:
         raise Http404(_("Không có báo cáo này."))
     return report
 
 
+def _file_response(request, result, fmt):
+    options = {"prepared_by": display_name(request.user)} if fmt == "pdf" else {}
+    response = HttpResponse(renderers.render(result, fmt, **options), content_type=renderers.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, f"{result.file_stem}.{fmt}")
+    return response
 
 
 def _bound_form(request, report):
@@ -55,7 +64,7 @@ def _result(report, form):
 @login_required
 def index(request):
     _require_unit_scope(request.user)
-    return render(request, "reports/index.html", {"reports": all_reports()})
+    return render(request, "reports/index.html", {"reports": all_reports(UNIT), "person_reports": all_reports(PERSON)})
 
 
 @login_required
@@ -97,7 +106,42 @@ def download(request, name, fmt):
     if not form.is_valid():
         errors = "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items() if k in form.fields)
         return HttpResponseBadRequest(errors or _("Tham số không hợp lệ."), content_type="text/plain; charset=utf-8")
-    result = _result(report, form)
-    response = HttpResponse(renderers.render(result, fmt), content_type=renderers.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(True, f"{result.file_stem}.{fmt}")
-    return response
+    return _file_response(request, _result(report, form), fmt)
+
+
+def _history(request, pk):
+    """The person (404 outside the user's scope), the as-of form and the computed history (None on a bad date)."""
+    report = _report_or_404(TRAINING_HISTORY, PERSON)
+    person = person_for(request.user, pk)
+    form = AsOfForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return report, person, form, None
+    date = (form.cleaned_data.get("date") if form.is_bound else None) or datetime.date.today()
+    return report, person, form, renderers.run(report, person, date)
+
+
+@login_required
+def training_history(request, pk):
+    report, person, form, result = _history(request, pk)
+    context = {
+        "report": report,
+        "person": person,
+        "form": form,
+        "result": result,
+        "heading": [(label, renderers.text_cell(value)) for label, value in result.heading] if result else [],
+        "tables": [(s, [renderers.display_cells(s, row) for row in s.rows]) for s in result.sections] if result else [],
+        "query": request.GET.urlencode(),
+        "formats": DOWNLOAD_FORMATS,
+    }
+    return render(request, "reports/training_history.html", context)
+
+
+@login_required
+def training_history_download(request, pk, fmt):
+    if fmt not in DOWNLOAD_FORMATS:
+        raise Http404(_("Định dạng không hỗ trợ."))
+    _report, _person, form, result = _history(request, pk)
+    if result is None:
+        errors = "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items() if k in form.fields)
+        return HttpResponseBadRequest(errors or _("Tham số không hợp lệ."), content_type="text/plain; charset=utf-8")
+    return _file_response(request, result, fmt)

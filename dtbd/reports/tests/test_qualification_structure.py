@@ -166,7 +166,10 @@ def test_csv_output_file(province, tmp_path):
         (["qualification-structure", "--unit", "KHONG_CO"], "không tìm thấy đơn vị có mã «KHONG_CO»"),
         (["qualification-structure", "--unit", "BT", "--date", "31/12/2025"], "ngày không hợp lệ «31/12/2025»"),
         (["khong-co-bao-cao", "--unit", "BT"], "Không có báo cáo «khong-co-bao-cao»"),
-        (["qualification-structure", "--unit", "BT", "--format", "pdf"], "Định dạng PDF sẽ có trong phiên bản sau"),
+        (["qualification-structure", "--unit", "BT", "--format", "pdf"], "dùng --output"),
+        (["qualification-structure", "--person", "P_TS"], "báo cáo theo đơn vị: dùng --unit"),
+        (["training-history", "--unit", "BT"], "báo cáo theo từng người: dùng --person"),
+        (["training-history", "--person", "KHONG_CO"], "không tìm thấy cán bộ có mã «KHONG_CO»"),
         (["qualification-structure", "--unit", "BT", "--format", "xlsx"], "dùng --output"),
     ],
 )

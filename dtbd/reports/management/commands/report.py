@@ -1,6 +1,8 @@
 """dtbd report <name> --unit CODE [--date YYYY-MM-DD] [--year YYYY] [--format csv|xlsx|pdf] [--output FILE]
+dtbd report training-history --person CODE [--date YYYY-MM-DD] [--format …] [--output FILE]
 
-Prints the report (CSV to stdout by default) or writes it to FILE. Exactly as in spec/interfaces.md."""
+Prints the report (CSV to stdout by default) or writes it to FILE. Exactly as in spec/interfaces.md; a person report
+(training-history) takes --person instead of --unit."""
 import datetime
 import sys
 
@@ -8,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dtbd.org.models import Unit
 from dtbd.reports import renderers
-from dtbd.reports.registry import all_reports, get_report
+from dtbd.people.models import Person
+from dtbd.reports.registry import PERSON, all_reports, get_report
 
 
 def _date(value):
@@ -19,28 +22,38 @@ def _date(value):
 
 
 class Command(BaseCommand):
-    help = "In hoặc ghi một báo cáo (CSV, xlsx) cho một đơn vị và các đơn vị trực thuộc."
+    help = "In hoặc ghi một báo cáo (CSV, xlsx, PDF) cho một đơn vị và các đơn vị trực thuộc, hoặc cho một cán bộ."
 
     def add_arguments(self, parser):
         parser.add_argument("name", help="tên báo cáo: " + ", ".join(r.name for r in all_reports()))
-        parser.add_argument("--unit", required=True, help="mã đơn vị (báo cáo gồm cả các đơn vị trực thuộc)")
+        parser.add_argument("--unit", help="mã đơn vị (báo cáo gồm cả các đơn vị trực thuộc)")
+        parser.add_argument("--person", help="mã cán bộ (báo cáo theo từng người: training-history)")
         parser.add_argument("--date", help="ngày báo cáo YYYY-MM-DD (mặc định: hôm nay)")
         parser.add_argument("--year", type=int, help="năm báo cáo (mặc định: năm của ngày báo cáo)")
         parser.add_argument("--format", default="csv", choices=renderers.FORMATS, help="csv (mặc định), xlsx, pdf")
         parser.add_argument("--output", help="ghi vào tệp này thay vì in ra màn hình")
 
-    def handle(self, *args, name, unit, date, year, format, output, **options):
+    def handle(self, *args, name, unit, person, date, year, format, output, **options):
         report = get_report(name)
         if report is None:
             known = ", ".join(r.name for r in all_reports())
             raise CommandError(f"Không có báo cáo «{name}». Các báo cáo: {known}.")
-        unit_obj = Unit.objects.filter(code=unit).first()
-        if unit_obj is None:
-            raise CommandError(f"--unit: không tìm thấy đơn vị có mã «{unit}».")
+        if report.subject == PERSON:
+            if not person or unit:
+                raise CommandError(f"Báo cáo «{name}» là báo cáo theo từng người: dùng --person MÃ_CÁN_BỘ (không dùng --unit).")
+            subject = Person.objects.filter(code=person).first()
+            if subject is None:
+                raise CommandError(f"--person: không tìm thấy cán bộ có mã «{person}».")
+        else:
+            if not unit or person:
+                raise CommandError(f"Báo cáo «{name}» là báo cáo theo đơn vị: dùng --unit MÃ_ĐƠN_VỊ (không dùng --person).")
+            subject = Unit.objects.filter(code=unit).first()
+            if subject is None:
+                raise CommandError(f"--unit: không tìm thấy đơn vị có mã «{unit}».")
         on = _date(date) if date else datetime.date.today()
         if year is not None and not 1900 <= year <= 2100:
             raise CommandError(f"--year: năm không hợp lệ «{year}».")
-        result = renderers.run(report, unit_obj, on, year)
+        result = renderers.run(report, subject, on, year)
         try:
             content = renderers.render(result, format)
         except renderers.FormatNotAvailable as exc:
