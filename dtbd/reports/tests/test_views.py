@@ -48,7 +48,7 @@ def test_learner_has_no_unit_reports(client, staff):
 def test_unknown_report_or_format_is_404(client, staff, tree):
     client.force_login(staff.province)
     assert client.get(reverse("reports:report", args=["khong-co"])).status_code == 404
-    assert client.get(download_url("pdf"), {"unit": tree.root.pk, "date": "01/07/2026"}).status_code == 404
+    assert client.get(download_url("docx"), {"unit": tree.root.pk, "date": "01/07/2026"}).status_code == 404
 
 
 def test_officer_picks_only_units_of_their_subtree(client, staff, tree):
@@ -68,6 +68,7 @@ def test_officer_is_refused_another_units_report_by_url(client, staff, tree):
         assert client.get(PAGE, query).status_code == 404
         assert client.get(download_url("csv"), query).status_code == 404
         assert client.get(download_url("xlsx"), query).status_code == 404
+        assert client.get(download_url("pdf"), query).status_code == 404
     for bad in ("SO_B", "999999", ""):
         assert client.get(PAGE, {"unit": bad}).status_code == 404
     assert client.get(download_url("csv")).status_code == 404
@@ -90,6 +91,7 @@ def test_table_on_screen_and_download_links(client, staff, tree):
     assert "Cấp tỉnh" in html and "Tổng cộng" in html and "01/07/2026" in html
     assert f'href="{download_url("xlsx")}?unit={tree.so_a.pk}&amp;date=01%2F07%2F2026"' in html
     assert f'href="{download_url("csv")}?unit={tree.so_a.pk}&amp;date=01%2F07%2F2026"' in html
+    assert f'href="{download_url("pdf")}?unit={tree.so_a.pk}&amp;date=01%2F07%2F2026"' in html
 
 
 def test_csv_download_is_the_command_output(client, staff, tree):
