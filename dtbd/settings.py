@@ -216,6 +216,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "QualificationTypeEnum": "dtbd.people.catalog.QualificationType",
         "FosteringRecordTypeEnum": ["DEGREE", "FOSTERING", "BRIEFING", "QUALIFICATION"],
+        "ClassStatusEnum": "dtbd.training.models.TrainingClass.Status",
+        "AttendanceStatusEnum": "dtbd.training.models.Attendance.Status",
     },
 }
 
