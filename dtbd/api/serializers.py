@@ -181,6 +181,27 @@ class AttendanceSerializer(serializers.ModelSerializer):
         fields = ["id", "session", "session_date", "enrollment", "person", "person_code", "status", "note"]
 
 
+class ClassStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=TrainingClass.Status.choices)
+
+
+class AttendanceMarkSerializer(serializers.Serializer):
+    session = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    enrollment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    status = serializers.ChoiceField(
+        choices=Attendance.Status.choices, allow_blank=True, help_text="Để trống: xoá điểm danh của buổi này."
+    )
+
+
+class AttendanceInputSerializer(serializers.Serializer):
+    marks = AttendanceMarkSerializer(many=True, allow_empty=False, max_length=10000)
+
+
+class AttendanceWrittenSerializer(serializers.Serializer):
+    written = serializers.IntegerField()
+    removed = serializers.IntegerField()
+
+
 class ScoreSerializer(serializers.Serializer):
     assessment = serializers.IntegerField(source="assessment_id")
     name = serializers.CharField(source="assessment.name")

@@ -197,10 +197,39 @@ class TrainingClassViewSet(ScopedViewSet):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(serializer_class(page, many=True, context=self.get_serializer_context()).data)
 
-    @extend_schema(responses=s.AttendanceSerializer(many=True), filters=False)
-    @action(detail=True, filter_backends=[])
+    def _class_to_run(self):
+        cls = self.get_object()
+        if not can_run_class(self.request.user, cls):
+            raise PermissionDenied(_("Chỉ cơ sở tổ chức lớp và cán bộ quản lý được thay đổi lớp này."))
+        return cls
+
+    @extend_schema(request=s.ClassStatusSerializer, responses=s.TrainingClassSerializer)
+    @action(detail=True, methods=["post"], url_path="status", filter_backends=[], pagination_class=None)
+    def change_status(self, request, pk=None):
+        """Chuyển trạng thái lớp (như nút trên trang lớp: class_services.set_status kiểm tra bước chuyển)."""
+        from dtbd.training.class_services import set_status
+
+        cls = self._class_to_run()
+        body = s.ClassStatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        set_status(cls, body.validated_data["status"], request.user)
+        return Response(s.TrainingClassSerializer(self.get_object(), context=self.get_serializer_context()).data)
+
+    @extend_schema(methods=["GET"], responses=s.AttendanceSerializer(many=True), filters=False)
+    @extend_schema(methods=["POST"], request=s.AttendanceInputSerializer, responses=s.AttendanceWrittenSerializer)
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def attendance(self, request, pk=None):
-        """Điểm danh của lớp theo buổi học."""
+        """Điểm danh của lớp theo buổi học (GET); ghi điểm danh (POST, người tổ chức lớp, trước khi chốt kết quả:
+        results.record_attendance)."""
+        if request.method == "POST":
+            from dtbd.training.results import record_attendance
+
+            cls = self._class_to_run()
+            body = s.AttendanceInputSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            marks = {(m["session"], m["enrollment"]): m["status"] for m in body.validated_data["marks"]}
+            written, removed = record_attendance(cls, marks, request.user)
+            return Response({"written": written, "removed": removed})
         cls = self.get_object()
         qs = Attendance.objects.filter(session__training_class=cls).select_related("session", "enrollment__person")
         visible = self._roster_filter(cls)

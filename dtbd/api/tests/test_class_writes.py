@@ -1,0 +1,47 @@
+"""Class status and attendance written through the API: only who runs the class (permissions.can_run_class), through
+class_services.set_status and results.record_attendance."""
+from dtbd.training.models import Attendance, TrainingClass
+from dtbd.training.testing import make_class
+
+from .conftest import token_client
+
+
+def test_status_change_by_who_runs_the_class(world, users):
+    url = f"/api/v1/classes/{world.cls.pk}/status/"
+    for user in (users.officer, users.leader, users.learner):
+        assert token_client(user).post(url, {"status": "FINISHED"}, format="json").status_code == 403
+    response = token_client(users.institution).post(url, {"status": "FINISHED"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "FINISHED"
+    refused = token_client(users.institution).post(url, {"status": "OPEN"}, format="json")
+    assert refused.status_code == 400 and "không thể chuyển" in str(refused.json())
+    assert token_client(users.institution).post(url, {"status": "NOPE"}, format="json").status_code == 400
+
+
+def test_class_of_another_provider_not_run_by_the_institution(users):
+    cls = make_class("OTHER1", capacity=2, status=TrainingClass.Status.PLANNED)  # provider without unit
+    assert token_client(users.institution).post(f"/api/v1/classes/{cls.pk}/status/", {"status": "OPEN"},
+                                                format="json").status_code == 403
+    assert token_client(users.province).post(f"/api/v1/classes/{cls.pk}/status/", {"status": "OPEN"},
+                                             format="json").json()["status"] == "OPEN"
+
+
+def test_attendance_recorded_through_the_service(world, users):
+    url = f"/api/v1/classes/{world.cls.pk}/attendance/"
+    session = world.cls.sessions.order_by("date").first()
+    # The fixture's learners are COMPLETED: enrol a fresh learner to mark.
+    from dtbd.core.testing import make_person
+    from dtbd.training.models import Enrollment
+
+    enr = Enrollment.objects.create(training_class=world.cls, person=make_person(world.a.unit_assignments.first().unit),
+                                    source=Enrollment.Source.NOMINATED, state=Enrollment.State.ENROLLED)
+    body = {"marks": [{"session": session.pk, "enrollment": enr.pk, "status": "EXCUSED"}]}
+    assert token_client(users.officer).post(url, body, format="json").status_code == 403
+    response = token_client(users.institution).post(url, body, format="json")
+    assert response.status_code == 200 and response.json() == {"written": 1, "removed": 0}
+    assert Attendance.objects.get(session=session, enrollment=enr).status == "EXCUSED"
+    bad = {"marks": [{"session": session.pk, "enrollment": world.enr_b.pk + 1000, "status": "PRESENT"}]}
+    response = token_client(users.institution).post(url, bad, format="json")
+    assert response.status_code == 400 and "không có trong danh sách lớp" in str(response.json())
+    cleared = token_client(users.institution).post(
+        url, {"marks": [{"session": session.pk, "enrollment": enr.pk, "status": ""}]}, format="json")
+    assert cleared.json() == {"written": 0, "removed": 1}
