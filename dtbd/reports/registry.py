@@ -104,11 +104,15 @@ def register(cls):
     return cls
 
 
-def get_report(name) -> Report | None:
-    return REPORTS.get(name)
+def get_report(name, subject=UNIT) -> Report | None:
+    """The report `name` about `subject` ("unit" by default, "person", or None for either): callers written for unit
+    reports never receive a person report."""
+    report = REPORTS.get(name)
+    return report if report is not None and (subject is None or report.subject == subject) else None
 
 
-def all_reports(subject=None) -> list[Report]:
+def all_reports(subject=UNIT) -> list[Report]:
+    """Registered reports about `subject` ("unit" by default, "person", or None for all)."""
     return [r for r in REPORTS.values() if subject is None or r.subject == subject]
 
 

@@ -31,8 +31,8 @@ def _require_unit_scope(user):
 
 
 def _report_or_404(name, subject=UNIT):
-    report = get_report(name)
-    if report is None or report.subject != subject:
+    report = get_report(name, subject)
+    if report is None:
         raise Http404(_("Không có báo cáo này."))
     return report
 

@@ -42,9 +42,9 @@ def subject_of(report, province):
     return province.training.an if report.subject == "person" else province.root
 
 
-@pytest.mark.parametrize("name", [r.name for r in all_reports()])
+@pytest.mark.parametrize("name", [r.name for r in all_reports(None)])
 def test_every_report_is_a_pdf_with_the_motto_and_title_in_vietnamese(province, name):
-    report = get_report(name)
+    report = get_report(name, None)
     result = renderers.run(report, subject_of(report, province), D(2026, 12, 31), 2026)
     content = renderers.render(result, "pdf", issued_on=ISSUED, prepared_by="Hoàng Thị Lập")
     assert content.startswith(b"%PDF")
@@ -110,7 +110,7 @@ def test_place_from_the_setting(province, settings):
 
 
 def test_orientation_by_width(province):
-    wide = renderers.run(get_report("training-history"), province.training.an, D(2026, 12, 31))
+    wide = renderers.run(get_report("training-history", None), province.training.an, D(2026, 12, 31))
     narrow = renderers.run(get_report("training-volume"), province.root, D(2026, 12, 31), 2026)
     assert document.orientation(wide) == "landscape" and document.orientation(narrow) == "portrait"
     assert "size: A4 landscape" in document.document_html(wide)
@@ -125,7 +125,7 @@ def test_write_samples(province, tmp_path_factory):
     folder = os.environ.get("DTBD_PDF_SAMPLES")
     if not folder:
         return
-    for report in all_reports():
+    for report in all_reports(None):
         result = renderers.run(report, subject_of(report, province), D(2026, 12, 31), 2026)
         with open(os.path.join(folder, f"{report.name}.pdf"), "wb") as fh:
             fh.write(renderers.render(result, "pdf", issued_on=ISSUED, prepared_by="Hoàng Thị Lập"))

@@ -29,7 +29,7 @@ def test_every_report_xlsx_opens_in_libreoffice(tmp_path):
     sources = tmp_path / "xlsx"
     sources.mkdir()
     titles = {}
-    for report in all_reports():
+    for report in all_reports(None):
         subject = training.an if report.subject == "person" else units.root
         result = renderers.run(report, subject, datetime.date(2026, 12, 31), 2026)
         (sources / f"{report.name}.xlsx").write_bytes(renderers.render(result, "xlsx"))

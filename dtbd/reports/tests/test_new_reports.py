@@ -42,7 +42,7 @@ def units(db):
 def test_csv_columns_are_the_spec(units, name, header):
     out = report(name, "--unit", "TQ", "--date", "2026-06-30", "--year", "2026")
     assert out.splitlines()[0] == header
-    assert get_report(name).keys == header.split(",")
+    assert get_report(name, None).keys == header.split(",")
 
 
 def test_political_theory_by_level_on_the_date(units):
@@ -134,10 +134,18 @@ def test_training_history_shows_the_current_score_and_three_queries(units, djang
     Result.objects.create(enrollment=enrolment, version=2, final_score="8.50", completed=True, is_current=True,
                           submitted_at="2026-09-03T08:00:00Z")
     with django_assert_num_queries(4):  # heading (person on the date + unit), qualifications, enrolments
-        result = renderers.run(get_report("training-history"), t.an, D(2026, 12, 31))
+        result = renderers.run(get_report("training-history", None), t.an, D(2026, 12, 31))
     row = next(r for r in result.sections[1].rows if r[0].startswith("TQ-QLNN-26"))
     assert row[7] == decimal.Decimal("8.50")
     assert result.unit == units.so
     assert ("Đơn vị công tác", "Sở Nội vụ") in result.heading
     # chi's unit on 30/06/2026 was Hà Giang's: the document is issued there.
-    assert renderers.run(get_report("training-history"), t.chi, D(2026, 6, 30)).unit == units.other
+    assert renderers.run(get_report("training-history", None), t.chi, D(2026, 6, 30)).unit == units.other
+
+
+def test_callers_of_unit_reports_never_get_the_person_report():
+    from dtbd.reports.registry import all_reports
+
+    assert get_report("training-history") is None and get_report("training-history", "person") is not None
+    assert "training-history" not in [r.name for r in all_reports()]
+    assert [r.name for r in all_reports("person")] == ["training-history"]

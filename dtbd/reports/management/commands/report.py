@@ -25,7 +25,7 @@ class Command(BaseCommand):
     help = "In hoặc ghi một báo cáo (CSV, xlsx, PDF) cho một đơn vị và các đơn vị trực thuộc, hoặc cho một cán bộ."
 
     def add_arguments(self, parser):
-        parser.add_argument("name", help="tên báo cáo: " + ", ".join(r.name for r in all_reports()))
+        parser.add_argument("name", help="tên báo cáo: " + ", ".join(r.name for r in all_reports(None)))
         parser.add_argument("--unit", help="mã đơn vị (báo cáo gồm cả các đơn vị trực thuộc)")
         parser.add_argument("--person", help="mã cán bộ (báo cáo theo từng người: training-history)")
         parser.add_argument("--date", help="ngày báo cáo YYYY-MM-DD (mặc định: hôm nay)")
@@ -34,9 +34,9 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="ghi vào tệp này thay vì in ra màn hình")
 
     def handle(self, *args, name, unit, person, date, year, format, output, **options):
-        report = get_report(name)
+        report = get_report(name, subject=None)
         if report is None:
-            known = ", ".join(r.name for r in all_reports())
+            known = ", ".join(r.name for r in all_reports(None))
             raise CommandError(f"Không có báo cáo «{name}». Các báo cáo: {known}.")
         if report.subject == PERSON:
             if not person or unit:
