@@ -142,3 +142,14 @@ def test_command_writes_the_pdf(province, tmp_path):
     target = tmp_path / "so-yeu.pdf"
     call_command("report", "training-history", "--person", "TV_BINH", "--format", "pdf", "--output", str(target))
     assert "Lê Thị Bình" in squash(pdf_text(target.read_bytes()))
+
+
+def test_thousands_in_the_pdf_are_written_vietnamese_style(db):
+    from .builders import bulk_people
+
+    units = make_units()
+    bulk_people(units.xa, 1234, category="CB", education=("DH",))
+    result = renderers.run(get_report("qualification-structure"), units.root, D(2026, 6, 30))
+    text = squash(pdf_text(renderers.render(result, "pdf", issued_on=ISSUED)))
+    assert "Cấp xã 0 0 1.234 0 0 0 0 1.234" in text
+    assert "Tổng cộng 0 0 1.234 0 0 0 0 1.234" in text
