@@ -202,6 +202,28 @@ class AttendanceWrittenSerializer(serializers.Serializer):
     removed = serializers.IntegerField()
 
 
+class ScoreInputSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    assessment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    value = serializers.CharField(
+        allow_null=True, allow_blank=True, max_length=10,
+        help_text="Điểm 0–10 (dấu phẩy hoặc dấu chấm thập phân: 8,5 hoặc 8.5); để trống hoặc null: xoá điểm.",
+    )
+
+
+class ScoresInputSerializer(serializers.Serializer):
+    scores = ScoreInputSerializer(many=True, allow_empty=False, max_length=10000)
+
+
+class ScoresWrittenSerializer(serializers.Serializer):
+    changed = serializers.IntegerField()
+
+
+class SubmittedSerializer(serializers.Serializer):
+    completed = serializers.IntegerField(help_text="Số học viên hoàn thành (đã cấp chứng chỉ).")
+    failed = serializers.IntegerField()
+
+
 class ScoreSerializer(serializers.Serializer):
     assessment = serializers.IntegerField(source="assessment_id")
     name = serializers.CharField(source="assessment.name")

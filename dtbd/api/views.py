@@ -237,6 +237,29 @@ class TrainingClassViewSet(ScopedViewSet):
             qs = qs.filter(enrollment__in=visible)
         return self._page(qs.order_by("session__date", "session_id", "enrollment_id", "id"), s.AttendanceSerializer)
 
+    @extend_schema(request=s.ScoresInputSerializer, responses=s.ScoresWrittenSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def scores(self, request, pk=None):
+        """Ghi điểm nháp của các bài (người tổ chức lớp, trước khi chốt: results.save_draft_scores)."""
+        from dtbd.training.results import save_draft_scores
+
+        cls = self._class_to_run()
+        body = s.ScoresInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = {(r["enrollment"], r["assessment"]): (r["value"] or None) for r in body.validated_data["scores"]}
+        return Response({"changed": save_draft_scores(cls, values, request.user)})
+
+    @extend_schema(request=None, responses=s.SubmittedSerializer)
+    @action(detail=True, methods=["post"], url_path="submit-results", filter_backends=[], pagination_class=None)
+    def submit_results(self, request, pk=None):
+        """Chốt kết quả của lớp (như nút “Chốt kết quả”: results.submit — hoàn thành thì cấp chứng chỉ)."""
+        from dtbd.training.results import submit
+
+        cls = self._class_to_run()
+        outcomes = submit(cls, request.user)
+        done = sum(1 for o in outcomes if o.completed)
+        return Response({"completed": done, "failed": len(outcomes) - done})
+
     @extend_schema(responses=s.ResultSerializer(many=True), filters=False)
     @action(detail=True, filter_backends=[])
     def results(self, request, pk=None):

@@ -45,3 +45,41 @@ def test_attendance_recorded_through_the_service(world, users):
     cleared = token_client(users.institution).post(
         url, {"marks": [{"session": session.pk, "enrollment": enr.pk, "status": ""}]}, format="json")
     assert cleared.json() == {"written": 0, "removed": 1}
+
+
+def test_scores_then_submit_issue_certificates(tree, users):
+    import datetime
+
+    from django.utils import timezone
+
+    from dtbd.core.testing import make_person
+    from dtbd.training.models import Assessment, Certificate, Enrollment
+    from dtbd.training.testing import school_provider
+
+    start = timezone.localdate() - datetime.timedelta(days=3)
+    cls = make_class("RES1", capacity=5, provider=school_provider(tree), sessions=1, starts_on=start,
+                     ends_on=start + datetime.timedelta(days=1), status=TrainingClass.Status.RUNNING)
+    test = Assessment.objects.create(training_class=cls, name="Bài 1")
+    good, bad = (Enrollment.objects.create(training_class=cls, person=make_person(tree.phong_a, code=c),
+                                           source=Enrollment.Source.NOMINATED, state=Enrollment.State.ENROLLED)
+                 for c in ("R1", "R2"))
+    session = cls.sessions.get()
+    run = token_client(users.institution)
+    marks = {"marks": [{"session": session.pk, "enrollment": e.pk, "status": "PRESENT"} for e in (good, bad)]}
+    assert run.post(f"/api/v1/classes/{cls.pk}/attendance/", marks, format="json").status_code == 200
+    url = f"/api/v1/classes/{cls.pk}/scores/"
+    wrong = run.post(url, {"scores": [{"enrollment": good.pk, "assessment": test.pk, "value": "11"}]}, format="json")
+    assert wrong.status_code == 400
+    scores = {"scores": [{"enrollment": good.pk, "assessment": test.pk, "value": "8,5"},
+                         {"enrollment": bad.pk, "assessment": test.pk, "value": "3"}]}
+    assert token_client(users.officer).post(url, scores, format="json").status_code == 403
+    assert run.post(url, scores, format="json").json() == {"changed": 2}
+    assert token_client(users.officer).post(f"/api/v1/classes/{cls.pk}/submit-results/").status_code == 403
+    submitted = run.post(f"/api/v1/classes/{cls.pk}/submit-results/")
+    assert submitted.status_code == 200 and submitted.json() == {"completed": 1, "failed": 1}
+    assert Certificate.objects.filter(enrollment=good).count() == 1 and not Certificate.objects.filter(enrollment=bad).exists()
+    results = {r["enrollment"]: r for r in run.get(f"/api/v1/classes/{cls.pk}/results/").json()["results"]}
+    assert results[good.pk]["completed"] and results[good.pk]["scores"] == [{"assessment": test.pk, "name": "Bài 1", "value": "8.50"}]
+    again = run.post(f"/api/v1/classes/{cls.pk}/submit-results/")
+    assert again.status_code == 400 and "đã được chốt" in str(again.json())
+    assert run.post(url, scores, format="json").status_code == 400  # locked
