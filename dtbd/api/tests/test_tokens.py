@@ -140,3 +140,13 @@ def test_api_token_command(users):
         call_command("api-token", "create", "no-such-user", stdout=io.StringIO(), stderr=io.StringIO())
     with pytest.raises(CommandError):
         call_command("api-token", "create", "donvi", "--days", "0", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_admin_lists_and_revokes_tokens(client, users):
+    token, key = create_token(users.officer, "x")
+    client.force_login(users.admin)
+    page = client.get("/admin/api/apitoken/")
+    assert page.status_code == 200 and token.prefix in page.content.decode() and key not in page.content.decode()
+    client.post("/admin/api/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
