@@ -36,17 +36,22 @@ def pending_step(user):
 NO_DEVICE = "2fa_no_device"
 
 
+def note_devices_at_login(sender, request, user, **kwargs):
+    """user_logged_in: remember in the new session that the user has no confirmed device, so that the middleware
+    asks the database once per login, not on every request (a device is only ever confirmed through the enrolment
+    page, which verifies the session and clears the mark)."""
+    session = getattr(request, "session", None)
+    if session is not None and confirmed_device(user) is None:
+        session[NO_DEVICE] = user.pk
+
+
 def pending_step_cached(request):
-    """pending_step for the request's user, without a query on every request for the users who neither need nor
-    have a device: that answer is kept in the session (a device is only ever confirmed through this session's
-    enrolment page, which verifies the session and clears the mark)."""
+    """pending_step for the request's user; no query for a user who has no device (noted at login) and does not
+    need one."""
     user = request.user
     if request.session.get(NO_DEVICE) == user.pk and not required_for(user):
         return None
-    step = pending_step(user)
-    if step is None and not user.is_verified() and not required_for(user):
-        request.session[NO_DEVICE] = user.pk
-    return step
+    return pending_step(user)
 
 
 def enrolment_device(user):
