@@ -108,6 +108,17 @@ class PersonViewSet(ScopedViewSet):
         people = scope_of(self.request.user).filter_people(Person.objects.all())
         return people.select_related("ethnicity").annotate(**present_columns())
 
+    def list(self, request, *args, **kwargs):
+        """Staff records carry personal data (citizen ID, phone, birth date): each page read is logged."""
+        response = super().list(request, *args, **kwargs)
+        _log_staff_read(request, _("Danh sách cán bộ (API)"), len(response.data.get("results", [])))
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        _log_staff_read(request, _("Hồ sơ cán bộ %(code)s (API)") % {"code": response.data["code"]}, 1)
+        return response
+
     @extend_schema(parameters=[DATE_PARAM], responses=s.PersonComplianceSerializer)
     @action(detail=True, pagination_class=None, filter_backends=[])
     def compliance(self, request, pk=None):
@@ -127,6 +138,12 @@ class PersonViewSet(ScopedViewSet):
         document = fostering_history(person, show_citizen_id=s.shows_personal_ids(request.user, person))
         _log_personal_export(request, person, "fostering-history")
         return Response(document)
+
+
+def _log_staff_read(request, description, rows):
+    from dtbd.core.exportlog import Kind, log_export
+
+    log_export(request.user, Kind.API, description, rows, request=request)
 
 
 def _log_personal_export(request, person, what):

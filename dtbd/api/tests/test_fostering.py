@@ -69,8 +69,19 @@ def test_export_is_logged(world, users):
     from dtbd.core.models import ExportLog
 
     _export(users.officer, world.a)
-    log = ExportLog.objects.get()
+    log = ExportLog.objects.get(description__contains="fostering-history")
     assert (log.user, log.kind, log.rows, log.filters) == (users.officer, "API", 1, {"person": "A001"})
     assert "fostering-history" in log.description and "A001" in log.description
     token_client(users.officer).get(f"/api/v1/staff/{world.b.pk}/fostering-history/")  # 404: nothing exported
-    assert ExportLog.objects.count() == 1
+    assert ExportLog.objects.filter(description__contains="fostering-history").count() == 1
+
+
+def test_staff_reads_logged(world, users):
+    from dtbd.core.models import ExportLog
+
+    client = token_client(users.leader)
+    client.get("/api/v1/staff/", {"q": "A001"})
+    client.get(f"/api/v1/staff/{world.a.pk}/")
+    client.get(f"/api/v1/staff/{world.b.pk}/")  # out of scope: 404, nothing logged
+    logs = list(ExportLog.objects.order_by("at", "id").values_list("user", "kind", "rows", "filters"))
+    assert logs == [(users.leader.pk, "API", 1, {"q": "A001"}), (users.leader.pk, "API", 1, {})]
