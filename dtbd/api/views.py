@@ -122,9 +122,11 @@ class PersonViewSet(ScopedViewSet):
     @extend_schema(parameters=[DATE_PARAM], responses=s.PersonComplianceSerializer)
     @action(detail=True, pagination_class=None, filter_backends=[])
     def compliance(self, request, pk=None):
-        """Các tiêu chuẩn người này thuộc diện áp dụng tại ngày tính, đã đạt hay còn thiếu (như trang hồ sơ)."""
+        """Các tiêu chuẩn người này thuộc diện áp dụng tại ngày tính, đã đạt hay còn thiếu (như trang hồ sơ; người đã
+        thôi công tác: mặc định tại ngày thôi công tác)."""
         person = self.get_object()
-        date = _date_param(request)
+        # As the record page: someone who left is reviewed on their leaving day unless a date is asked.
+        date = _date_param(request) if request.query_params.get("date") else (person.left_on or datetime.date.today())
         data = {"person": person.pk, "date": date, "requirements": person_status(person, date)}
         return Response(s.PersonComplianceSerializer(data).data)
 
