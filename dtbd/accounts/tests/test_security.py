@@ -361,3 +361,8 @@ def test_users_without_a_device_cost_no_query_per_request(client, users):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("core:home")).status_code == 200
     assert not any("otp_totp" in q["sql"] for q in queries.captured_queries)
+
+
+def test_password_page_offers_two_factor_setup(client, users):
+    client.force_login(users.officer)
+    assert reverse("two_factor_setup") in client.get(reverse("password_change")).content.decode()
