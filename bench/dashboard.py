@@ -11,7 +11,8 @@ in the current year) it times, as the median of --runs after one warm-up:
 - every part of `reports.dashboard.build` (structures, person-times, classes, compliance, annual hours, targets) and
   the whole of it, next to the same figures computed by hand-written SQL written from their meaning (not from the
   ORM), checking that both give the same numbers (MISMATCH → exit 1);
-- the full page (django.test.Client, logged in as `tinh`, the province manager): middleware, view, template.
+- the full page (django.test.Client, logged in as `tinh`, the province manager): middleware, view, template — live
+  (`?refresh=1`, every figure recomputed) and with the figures kept in the cache (DTBD_DASHBOARD_CACHE_SECONDS).
 
 The compliance SQL is bench/compliance.py's (one query per seeded requirement code).
 """
@@ -64,7 +65,7 @@ JOIN training_program pr ON pr.id = c.program_id
 JOIN people_person p ON p.id = e.person_id
 JOIN people_ethnicity et ON et.id = p.ethnicity_id
 WHERE e.state = 'COMPLETED' AND e.completed_on >= %(date_from)s AND e.completed_on <= %(date_to)s
-  AND e.person_id IN (SELECT person_id FROM pop)
+  AND +e.person_id IN (SELECT person_id FROM pop)  -- "+": range of the completed_on index, not the person index
 """
 
 CLASSES_SQL = """
@@ -416,13 +417,26 @@ def main():
         assert response.status_code == 200, response.status_code
         return response
 
-    _r, p_med, p_lo, p_hi = timed(page, args.runs)
+    live_url = url + "&refresh=1"  # recomputed on every request (what a first visit costs)
+
+    def live_page():
+        response = client.get(live_url)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    _r, p_med, p_lo, p_hi = timed(live_page, args.runs)
+    with CaptureQueriesContext(connection) as queries:
+        live_page()
+    print(f"{'full page, live (?refresh=1)':<42} {p_med:>7.3f} {f'({p_lo:.3f}-{p_hi:.3f})':>15}   "
+          f"{len(queries.captured_queries)} SQL queries; ratio page / hand-written SQL {p_med / total_sql:.2f}")
+    _r, c_med, c_lo, c_hi = timed(page, args.runs)  # the figures kept by the previous request
     with CaptureQueriesContext(connection) as queries:
         page()
-    print(f"{'full page GET /tong-quan/ (tinh)':<42} {p_med:>7.3f} {f'({p_lo:.3f}-{p_hi:.3f})':>15}   "
-          f"{len(queries.captured_queries)} SQL queries; ratio page / hand-written SQL {p_med / total_sql:.2f}")
+    print(f"{'full page, figures kept in the cache':<42} {c_med:>7.3f} {f'({c_lo:.3f}-{c_hi:.3f})':>15}   "
+          f"{len(queries.captured_queries)} SQL queries (the page says when they were computed)")
     goal = 0.3
-    print(f"goal < {goal * 1000:.0f} ms province dashboard: {'yes' if p_med < goal else 'NO'}")
+    print(f"goal < {goal * 1000:.0f} ms province dashboard: live {'yes' if p_med < goal else 'NO'}, "
+          f"kept figures {'yes' if c_med < goal else 'NO'}")
     if mismatches:
         print(f"\nMISMATCH: {', '.join(mismatches)}")
         sys.exit(1)
