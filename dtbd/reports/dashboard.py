@@ -287,7 +287,11 @@ def build(unit, period, classes, with_targets=True) -> Dashboard:
     board.classes, board.classes_total = classes_summary(classes, period)
     board.compliance = engine.requirement_counts(unit, period.as_of)
     board.annual_hours_date = annual_hours_date(period)
-    board.annual_hours = engine.annual_hours_summary(unit, period.date_to.year, board.annual_hours_date)
+    if board.annual_hours_date == period.as_of:  # the same figure engine.annual_hours_summary would compute again
+        hours = next((c for c in board.compliance if c.code == "ANNUAL_HOURS"), None)
+        board.annual_hours = (hours.applicable, hours.met, hours.missing) if hours else (0, 0, 0)
+    else:
+        board.annual_hours = engine.annual_hours_summary(unit, period.date_to.year, board.annual_hours_date)
     if with_targets:
         board.targets = targets.evaluate(targets.active_indicators(), unit, period.as_of)
     board.seconds = time.perf_counter() - start

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from dtbd.core.testing import make_person, make_unit
+from dtbd.core.testing import make_person
 from dtbd.reports import dashboard
 from dtbd.reports.dashboard import Period
 from dtbd.training.models import Enrollment, TrainingClass
@@ -212,3 +212,14 @@ def test_cached_figures_say_when_they_were_computed(client, tree, province, user
     assert figures(fresh.context["board"].person_times)["all"][""] == 7
     assert "bản lưu tạm" not in fresh.content.decode()
     cache.clear()
+
+
+def test_annual_hours_equal_the_engine_summary(tree, province):
+    from dtbd.standards import engine
+
+    make_person(tree.so_a, qualifications=[("BD", "GCN", datetime.date(YEAR, 5, 1))])
+    for period in (PERIOD, Period(datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31), datetime.date(YEAR, 6, 30)),
+                   Period(datetime.date(YEAR - 1, 1, 1), datetime.date(YEAR - 1, 12, 31), datetime.date(YEAR, 6, 30))):
+        board = dashboard.build(tree.root, period, TrainingClass.objects.none(), with_targets=False)
+        expected = engine.annual_hours_summary(tree.root, period.date_to.year, dashboard.annual_hours_date(period))
+        assert board.annual_hours == expected and expected[0] > 0
