@@ -128,6 +128,13 @@ def document_html(result, **options) -> str:
 
 
 def to_pdf(result, **options) -> bytes:
-    import weasyprint  # heavy: imported only when a PDF is made
+    from .renderers import FormatNotAvailable
 
+    try:
+        import weasyprint  # heavy: imported only when a PDF is made
+    except (ImportError, OSError) as exc:  # OSError: Pango missing
+        raise FormatNotAvailable(
+            _("Không tạo được tệp PDF: thiếu WeasyPrint hoặc thư viện Pango trên máy chủ (chạy `make pdf-libs`): %(error)s")
+            % {"error": exc}
+        ) from None
     return weasyprint.HTML(string=document_html(result, **options)).write_pdf()

@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import scope_of
+from dtbd.core.exportlog import log_export
 from dtbd.core.templatetags.dtbd import display_name
 from dtbd.org.queries import default_unit, unit_for
 from dtbd.people.queries import person_for
@@ -39,8 +40,13 @@ def _report_or_404(name, subject=UNIT):
 
 def _file_response(request, result, fmt):
     options = {"prepared_by": display_name(request.user)} if fmt == "pdf" else {}
-    response = HttpResponse(renderers.render(result, fmt, **options), content_type=renderers.CONTENT_TYPES[fmt])
+    try:
+        content = renderers.render(result, fmt, **options)
+    except renderers.FormatNotAvailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type=renderers.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(True, f"{result.file_stem}.{fmt}")
+    log_export(request.user, "REPORT", f"{result.file_stem}.{fmt}", sum(len(s.rows) for s in result.sections), request=request)
     return response
 
 

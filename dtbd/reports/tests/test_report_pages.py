@@ -137,3 +137,21 @@ def test_unit_report_pages_run_a_fixed_number_of_queries(client, users, tree, dj
             counts.setdefault(report.name, []).append(len(ctx.captured_queries))
     for name, (small, large) in counts.items():
         assert small == large, name
+
+
+def test_pdf_without_weasyprint_is_explained(client, users, tree, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_weasyprint(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_weasyprint)
+    client.force_login(users.province)
+    response = client.get(reverse("reports:download", args=["qualification-structure", "pdf"]),
+                          {"unit": tree.so_a.pk, "date": "01/07/2026"})
+    assert response.status_code == 503
+    assert "make pdf-libs" in response.content.decode()
