@@ -126,3 +126,15 @@ def test_history_of_changes_is_masked_too(client, users, an):
     html = client.get(reverse("people:person_detail", args=[an.pk])).content.decode()
     assert "0987654321" not in html and PHONE not in html
     assert "******4321" in html and "******5678" in html
+
+
+def test_report_downloads_are_logged(client, users, an, tree):
+    client.force_login(users.province)
+    url = reverse("reports:download", args=["qualification-structure", "csv"])
+    assert client.get(url, {"unit": tree.so_a.pk, "date": "01/07/2026"}).status_code == 200
+    entry = ExportLog.objects.get()
+    assert entry.kind == "REPORT" and entry.user == users.province
+    assert entry.description.startswith("qualification-structure_SO_A") and entry.description.endswith(".csv")
+    assert entry.filters == {"unit": str(tree.so_a.pk), "date": "01/07/2026"} and entry.rows > 0
+    client.get(reverse("reports:training_history_download", args=[an.pk, "csv"]))
+    assert ExportLog.objects.filter(kind="REPORT", description__startswith="training-history").count() == 1
