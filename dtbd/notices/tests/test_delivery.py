@@ -84,8 +84,8 @@ def test_duplicates_and_inactive_users_are_skipped(users, django_capture_on_comm
     assert [n.user_id for n in created] == [users.learner.pk]
 
 
-@pytest.mark.django_db(transaction=True)  # the worker closes DB connections: no wrapping test transaction
-def test_database_backend_queues_a_task_and_the_worker_sends_it(person_with_user, settings,
+# transactional_db: the worker closes its DB connections, which a wrapping test transaction cannot survive (PostgreSQL).
+def test_database_backend_queues_a_task_and_the_worker_sends_it(transactional_db, person_with_user, settings,
                                                                 django_capture_on_commit_callbacks):
     from django_tasks_db.models import DBTaskResult
 
