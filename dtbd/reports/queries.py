@@ -1,7 +1,7 @@
 """Report figures, computed in the database (one grouped query per figure, never a loop over people)."""
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from dtbd.core.db import prefix_q
 from dtbd.core.models import valid_on_q
@@ -121,15 +121,15 @@ def person_heading(person, date: datetime.date):
 
     from dtbd.people.models import Person, PostAssignment
 
-    posts = PostAssignment.objects.filter(valid_on_q(date), person=OuterRef("pk")).exclude(title="").order_by("-valid_from")
+    posts = PostAssignment.objects.filter(valid_on_q(date), person=OuterRef("pk")).exclude(title="").order_by(F("valid_from").desc(nulls_last=True))
     row = (
         Person.objects.filter(pk=person.pk)
         .annotate(
             unit_id_on=Subquery(UnitAssignment.objects.filter(valid_on_q(date), person=OuterRef("pk"))
-                                .order_by("-valid_from").values("unit_id")[:1]),
+                                .order_by(F("valid_from").desc(nulls_last=True)).values("unit_id")[:1]),
             post_on=Subquery(posts.values("title")[:1]),
             category_on=Subquery(CategoryAssignment.objects.filter(valid_on_q(date), person=OuterRef("pk"))
-                                 .order_by("-valid_from").values("category")[:1]),
+                                 .order_by(F("valid_from").desc(nulls_last=True)).values("category")[:1]),
         )
         .values("unit_id_on", "post_on", "category_on")
         .first()
@@ -145,7 +145,7 @@ def person_qualifications(person, date: datetime.date):
     return list(
         Qualification.objects.filter(person=person)
         .filter(Q(issued_on__isnull=True) | Q(issued_on__lte=date))
-        .order_by("issued_on", "type", "-level_order", "pk")
+        .order_by(F("issued_on").asc(nulls_first=True), "type", "-level_order", "pk")  # same NULL order on every database
     )
 
 

@@ -289,7 +289,7 @@ def _count_all(parts):
                     output_field=IntegerField()),
         ).values("_i", "_d", "_n")
         sql, p = inner.query.sql_with_params()
-        sqls.append(f"SELECT * FROM ({sql})")
+        sqls.append(f"SELECT * FROM ({sql}) AS part{i}")  # PostgreSQL needs the alias
         params.extend(p)
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(sqls), params)
