@@ -13,7 +13,18 @@ MAX_EXAMPLES = 8
 
 @pytest.fixture
 def api_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    # Requests through the WSGI handler end with close_old_connections(), which would close the test's
+    # connection (and its wrapping transaction) on PostgreSQL: keep it open for the test, as Django's test client does.
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def test_get_operations_conform_to_the_schema(world, users, api_schema):
