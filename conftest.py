@@ -27,6 +27,24 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def browser_login(browser, live_server):
+    """Log a demo user in through the login form in a new browser context: `context, page = browser_login("donvi")`."""
+    import re
+
+    def login(username, password="demo12345"):
+        context = browser.new_context(base_url=live_server.url)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click(".login-card button[type=submit]")
+        page.wait_for_url(re.compile(r"^(?!.*/accounts/login/).*$"))
+        return context, page
+
+    return login
+
+
+@pytest.fixture
 def tree(db):
     """A small province: root UBND tỉnh, two departments each with an office, and a commune.
 

@@ -18,19 +18,8 @@ def _live_figures(settings):
     settings.DTBD_DASHBOARD_CACHE_SECONDS = 0
 
 
-def _login(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo12345")
-    page.click(".login-card button[type=submit]")
-    page.wait_for_url(re.compile(r"^(?!.*/accounts/login/).*$"))
-    return context, page
-
-
 @pytest.mark.browser
-def test_leader_changes_period_and_drills_down(live_server, browser, users, tree):
+def test_leader_changes_period_and_drills_down(browser_login, users, tree):
     cls = make_class("DB01", capacity=10, status=TrainingClass.Status.CLOSED, program=make_program(),
                      starts_on=datetime.date(YEAR, 5, 4), ends_on=datetime.date(YEAR, 5, 8), cost_estimate=12_500_000)
     women = [make_person(tree.so_a, code=f"NU{i}", full_name=f"Lê Thị Nữ {i}", gender="NU") for i in range(3)]
@@ -40,7 +29,7 @@ def test_leader_changes_period_and_drills_down(live_server, browser, users, tree
         Enrollment.objects.create(training_class=cls, person=person, source="NOMINATED", state="COMPLETED",
                                   completed_on=datetime.date(YEAR, 5, 8))
 
-    context, page = _login(browser, live_server, "lanhdao")
+    context, page = browser_login("lanhdao")
     page.goto("/tong-quan/")
     assert page.locator("#dashboard-meta").inner_text().startswith("Sở Nội vụ")
     # this year: nothing yet

@@ -1,7 +1,6 @@
 """Issue 4 acceptance in a real browser (Debian's Chromium through Playwright): a learner registers for an open class;
 the unit officer approves; the institution starts the class, records attendance and results; the learner downloads
 the certificate; the public verification page confirms it to an anonymous visitor."""
-import re
 
 import pytest
 from django.urls import reverse
@@ -10,19 +9,8 @@ from dtbd.training.models import Assessment, Certificate, Enrollment, TrainingCl
 from dtbd.training.testing import make_class, make_program, school_provider
 
 
-def _login(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo12345")
-    page.click(".login-card button[type=submit]")
-    page.wait_for_url(re.compile(r"^(?!.*/accounts/login/).*$"))
-    return context, page
-
-
 @pytest.mark.browser
-def test_register_approve_attend_certify_verify(live_server, browser, users, tree):
+def test_register_approve_attend_certify_verify(browser_login, browser, live_server, users, tree):
     provider = school_provider(tree)
     cls = make_class(
         "E2E01", capacity=5, status=TrainingClass.Status.OPEN, provider=provider, program=make_program(), sessions=2,
@@ -31,7 +19,7 @@ def test_register_approve_attend_certify_verify(live_server, browser, users, tre
     detail = reverse("training:class_detail", args=[cls.pk])
 
     # 1. The learner registers for the open class.
-    context, page = _login(browser, live_server, "hocvien")
+    context, page = browser_login("hocvien")
     page.goto(detail)
     page.get_by_role("button", name="Đăng ký học lớp này").click()
     page.wait_for_load_state()
@@ -40,7 +28,7 @@ def test_register_approve_attend_certify_verify(live_server, browser, users, tre
     context.close()
 
     # 2. The unit officer of the learner's department approves it from the approval queue (htmx swaps the row).
-    context, page = _login(browser, live_server, "donvi")
+    context, page = browser_login("donvi")
     page.goto(reverse("training:enrolment_queue"))
     row = page.locator(f"#enr-{enrolment.pk}")
     row.get_by_role("button", name="Duyệt").click()
@@ -48,7 +36,7 @@ def test_register_approve_attend_certify_verify(live_server, browser, users, tre
     context.close()
 
     # 3. The institution running the class starts it, records attendance and the essay score, and submits.
-    context, page = _login(browser, live_server, "truong")
+    context, page = browser_login("truong")
     page.goto(detail)
     page.get_by_role("button", name="Khai giảng").click()
     page.wait_for_load_state()
@@ -72,7 +60,7 @@ def test_register_approve_attend_certify_verify(live_server, browser, users, tre
     context.close()
 
     # 4. The learner downloads the certificate from their portal.
-    context, page = _login(browser, live_server, "hocvien")
+    context, page = browser_login("hocvien")
     page.goto(reverse("training:portal"))
     link = page.get_by_role("link", name="Tải PDF").first
     response = page.request.get(link.get_attribute("href"))  # with the learner's session cookie
