@@ -53,7 +53,7 @@ class ClassForm(forms.ModelForm):
         fields = [
             "code", "name", "program", "provider", "form", "abroad", "country", "place",
             "starts_on", "ends_on", "registration_opens", "registration_closes",
-            "capacity", "min_size", "cost_estimate", "funding_source", "min_attendance_pct", "pass_score",
+            "first_come_first_served", "capacity", "min_size", "cost_estimate", "funding_source", "min_attendance_pct", "pass_score",
         ]
         help_texts = {
             "country": _("Mã quốc gia 2 chữ cái (ISO), ví dụ VN, SG, JP."),

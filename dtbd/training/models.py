@@ -155,6 +155,13 @@ class TrainingClass(models.Model):
     min_size = models.PositiveIntegerField(_("số học viên tối thiểu"), null=True, blank=True)
     registration_opens = models.DateField(_("mở đăng ký từ"), null=True, blank=True)
     registration_closes = models.DateField(_("hạn đăng ký"), null=True, blank=True)
+    # Registration on demand: a learner's own registration takes a seat at once (the same atomic conditional UPDATE
+    # as approval) while seats are left, then goes to the waitlist in request order; no unit approval.
+    first_come_first_served = models.BooleanField(
+        _("đăng ký theo nhu cầu (tự động ghi danh khi còn chỗ)"), default=False,
+        help_text=_("Học viên tự đăng ký được xếp lớp ngay khi lớp còn chỗ, không cần đơn vị duyệt; hết chỗ thì vào "
+                    "danh sách chờ theo thứ tự đăng ký."),
+    )
     starts_on = models.DateField(_("ngày khai giảng"))
     ends_on = models.DateField(_("ngày kết thúc"))
     cost_estimate = models.DecimalField(_("dự toán kinh phí (đồng)"), max_digits=15, decimal_places=0, null=True, blank=True)

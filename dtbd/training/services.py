@@ -92,7 +92,9 @@ def change_status(training_class, new_status, user=None):
 
 def request_enrollment(training_class, person, source, by_user=None):
     """Create a REQUESTED enrolment. Self-registration needs a class open for registration and inside its window;
-    nomination and assignment may also be made while the class is planned. One enrolment per person and class."""
+    nomination and assignment may also be made while the class is planned. One enrolment per person and class.
+    A self-registration to a first-come-first-served class is decided at once: ENROLLED while a seat is free, else
+    WAITLISTED (the person is told either way; the unit officers are not asked to approve)."""
     if source not in Enrollment.Source.values:
         raise ValidationError(_("Hình thức đăng ký “%(s)s” không hợp lệ.") % {"s": source})
     status = training_class.status
@@ -118,8 +120,21 @@ def request_enrollment(training_class, person, source, by_user=None):
             _("Lớp %(code)s đang “%(st)s”, không thể cử thêm học viên.")
             % {"code": training_class.code, "st": _status_label(status)}
         )
+    direct = source == Enrollment.Source.SELF and training_class.first_come_first_served
     try:
         with transaction.atomic():
+            if direct:
+                # Registration on demand: the seat is taken by the atomic conditional UPDATE right away; over
+                # capacity → waitlist. The request time is read after the UPDATE: while seats are left the class
+                # row lock orders the requests, so every enrolled request is dated before every waitlisted one.
+                state = State.ENROLLED if _take_seat(training_class.pk) else State.WAITLISTED
+                now = timezone.now()
+                enrollment = Enrollment.objects.create(
+                    training_class=training_class, person=person, source=source, state=state,
+                    requested_at=now, requested_by=by_user, decided_at=now,
+                )
+                _notice_decision(enrollment)
+                return enrollment
             enrollment = Enrollment.objects.create(
                 training_class=training_class, person=person, source=source, state=State.REQUESTED,
                 requested_at=timezone.now(), requested_by=by_user,

@@ -407,11 +407,17 @@ def self_register(request, pk):
     if not can_self_register(user):
         raise PermissionDenied(_("Tài khoản của bạn chưa gắn với hồ sơ cán bộ nên không thể tự đăng ký học."))
     try:
-        services.request_enrollment(cls, user.person, Enrollment.Source.SELF, user)
+        enrollment = services.request_enrollment(cls, user.person, Enrollment.Source.SELF, user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Đã gửi đăng ký học lớp %(code)s; chờ đơn vị duyệt.") % {"code": cls.code})
+        if enrollment.state == State.ENROLLED:
+            messages.success(request, _("Bạn đã được xếp vào lớp %(code)s.") % {"code": cls.code})
+        elif enrollment.state == State.WAITLISTED:
+            messages.warning(request, _("Lớp %(code)s đã đủ chỗ: bạn ở danh sách chờ và sẽ được xếp lớp khi có chỗ "
+                                        "trống.") % {"code": cls.code})
+        else:
+            messages.success(request, _("Đã gửi đăng ký học lớp %(code)s; chờ đơn vị duyệt.") % {"code": cls.code})
     return _back(request, cls)
 
 

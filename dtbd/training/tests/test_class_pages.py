@@ -277,6 +277,15 @@ def test_create_class_with_vietnamese_dates(client, users):
     assert response.status_code == 302 and response.url == reverse("training:class_detail", args=[cls.pk])
     assert cls.status == Status.PLANNED and cls.min_attendance_pct == 80 and cls.capacity == 30
     assert cls.starts_on == TODAY + datetime.timedelta(days=40)
+    assert cls.first_come_first_served is False  # an unticked checkbox: requests wait for the unit's approval
+
+
+def test_create_class_first_come_first_served(client, users):
+    program, provider = make_program(), make_provider()
+    client.force_login(users.province)
+    assert 'name="first_come_first_served"' in client.get(reverse("training:class_create")).content.decode()
+    client.post(reverse("training:class_create"), _form_data(program, provider, code="FCFS1", first_come_first_served="on"))
+    assert TrainingClass.objects.get(code="FCFS1").first_come_first_served is True
 
 
 @pytest.mark.parametrize("over, field, message", [

@@ -310,6 +310,70 @@ def test_concurrent_registrations_never_exceed_capacity(transactional_db):
     assert cls.seats_taken == capacity == Enrollment.objects.filter(training_class=cls, state=State.ENROLLED).count()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_come_first_served_registrations(transactional_db):
+    """Registration on demand (first_come_first_served): concurrent self-registrations take seats at once with the
+    atomic conditional UPDATE → exactly `capacity` enrolled, the rest waitlisted, and every enrolled request is dated
+    before every waitlisted one. PostgreSQL: 200 requests from 40 threads for 50 seats; SQLite: 20 threads, 5 seats."""
+    if connection.vendor == "postgresql":
+        registrations, capacity, workers = 200, 50, 40
+    else:
+        registrations, capacity, workers = 20, 5, 20
+    unit = make_unit("S_FCFS", "Sở đăng ký theo nhu cầu")
+    cls = make_class("L_FCFS", capacity=capacity, first_come_first_served=True)
+    people = [make_person(unit, education=None) for _ in range(registrations)]
+    barrier = threading.Barrier(workers)
+    errors, states = [], []
+
+    def register(batch):
+        try:
+            barrier.wait(timeout=30)
+            for person in batch:
+                try:
+                    states.append(_shared_cache_retry(lambda: services.request_enrollment(cls, person, SELF)).state)
+                except Exception as exc:  # noqa: BLE001 — every error is a failure of the test
+                    errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register, args=(people[i::workers],)) for i in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert sorted(states).count(State.ENROLLED) == capacity and len(states) == registrations
+    cls.refresh_from_db()
+    assert cls.seats_taken == capacity
+    enrolled = Enrollment.objects.filter(training_class=cls, state=State.ENROLLED)
+    assert enrolled.count() == capacity
+    assert not Enrollment.objects.filter(training_class=cls, state=State.REQUESTED).exists()
+    waiting = list(services.waitlist(cls))
+    assert len(waiting) == registrations - capacity
+    assert max(e.requested_at for e in enrolled) <= waiting[0].requested_at
+    # a withdrawal promotes the first on the waitlist; the class stays full, not over
+    promoted = services.withdraw(enrolled.first())
+    assert [p.pk for p in promoted] == [waiting[0].pk]
+    cls.refresh_from_db()
+    assert cls.seats_taken == capacity == Enrollment.objects.filter(training_class=cls, state=State.ENROLLED).count()
+
+
+@pytest.mark.django_db
+def test_first_come_first_served_only_for_self_registration(unit):
+    """Nominations to a first-come-first-served class still go through approve(); a self-registration outside the
+    registration window is refused before any seat is taken."""
+    cls = make_class("L_FCFS2", capacity=1, first_come_first_served=True)
+    nominated = services.request_enrollment(cls, make_person(unit), NOMINATED)
+    assert nominated.state == State.REQUESTED
+    cls.refresh_from_db()
+    assert cls.seats_taken == 0
+    closed = make_class("L_FCFS3", capacity=1, first_come_first_served=True, registration_closes=datetime.date(2020, 1, 1))
+    with pytest.raises(ValidationError, match="hết hạn đăng ký"):
+        services.request_enrollment(closed, make_person(unit), SELF)
+    closed.refresh_from_db()
+    assert closed.seats_taken == 0 and not Enrollment.objects.filter(training_class=closed).exists()
+
+
 @pytest.mark.django_db
 def test_state_changes_are_audited(unit):
     from auditlog.models import LogEntry

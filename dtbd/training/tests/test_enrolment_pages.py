@@ -422,6 +422,41 @@ def test_self_register_and_withdraw(client, tree, users):
     assert Enrollment.objects.get().state == State.WITHDRAWN
 
 
+def test_self_register_first_come_first_served(client, tree, users):
+    """Registration on demand: the learner is enrolled at once while a seat is left (no approval, no request to the
+    unit officers), then waitlisted; a withdrawal promotes the waitlisted learner."""
+    cls = make_class("L_FCFS", capacity=1, first_come_first_served=True)
+    other = _person_with_account(tree.phong_a, "hv_fcfs")
+    client.force_login(users.learner)
+    r = client.post(reverse("training:self_register", args=[cls.pk]), follow=True)
+    enr = Enrollment.objects.get(person=users.learner.person)
+    assert (enr.source, enr.state, enr.decided_at is not None) == (SELF, State.ENROLLED, True)
+    assert "Bạn đã được xếp vào lớp L_FCFS" in r.content.decode()
+    assert len(_notices(Kind.APPROVED, user=users.learner)) == 1
+    assert _notices(Kind.REQUESTED) == []
+    client.force_login(_user_of(other))
+    r = client.post(reverse("training:self_register", args=[cls.pk]), follow=True)
+    assert Enrollment.objects.get(person=other).state == State.WAITLISTED
+    assert "đã đủ chỗ: bạn ở danh sách chờ" in r.content.decode()
+    assert len(_notices(Kind.WAITLISTED, person=other)) == 1
+    cls.refresh_from_db()
+    assert cls.seats_taken == 1
+    # a second registration is refused and takes no seat
+    r = client.post(reverse("training:self_register", args=[cls.pk]), follow=True)
+    assert "đã có trong danh sách lớp" in r.content.decode()
+    client.force_login(users.learner)
+    client.post(reverse("training:self_withdraw", args=[cls.pk]))
+    assert Enrollment.objects.get(person=other).state == State.ENROLLED
+    cls.refresh_from_db()
+    assert cls.seats_taken == 1
+
+
+def _user_of(person):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(person=person)
+
+
 def test_self_register_refusals(client, tree, users):
     planned = make_class("L_PLAN", status=Status.PLANNED)
     client.force_login(users.learner)
