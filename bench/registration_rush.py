@@ -1,0 +1,313 @@
+"""Benchmark: a registration rush — 1,000 learners registering at once for a class of 100 seats, against the
+running server (gunicorn) on PostgreSQL, over loopback only.
+
+    .venv/bin/python bench/registration_rush.py [--db dtbd_h3_rush] [--learners 1000] [--seats 100] [--runs 3]
+        [--bounded 50] [--workers 4] [--threads 8]
+
+What it does (issue 6 §5, the registration-rush acceptance point):
+
+1. drops and re-creates its own PostgreSQL database (--db on 127.0.0.1:5432, trust auth; never a shared one) and
+   migrates it; creates one unit with --learners people, each with a learner account (no password: their sessions
+   are written directly with Django's SessionStore) and a unit officer;
+2. counts the SQL queries of one registration request in process (django.test.Client), listing them;
+3. starts `gunicorn dtbd.wsgi` bound to 127.0.0.1 on a free port (--workers processes × --threads threads, gthread);
+4. for each of --runs runs, opens a new first-come-first-served class of --seats seats (status OPEN) and fires one
+   registration POST per learner (/dao-tao/lop/<id>/dang-ky/, session cookie + a known csrftoken cookie and its
+   X-CSRFToken header) all at once (asyncio + httpx, one connection per request), then the same with at most
+   --bounded requests in flight; every request is bounded by a timeout;
+5. checks in the database after each run: exactly --seats enrolled, seats_taken = --seats, the rest waitlisted,
+   one enrolment per learner, every enrolled request dated before every waitlisted one, and no response >= 500 (or
+   transport error). Prints p50/p95/p99/max latency and throughput per run and the median over the runs;
+6. stops the server. Exit status 1 if any check failed.
+
+The figures of record go to docs/benchmarks.md ("Registration rush"). The machine has 2 cores shared by the client,
+gunicorn and PostgreSQL: the client's own work is part of every latency.
+"""
+import argparse
+import asyncio
+import datetime
+import http.cookiejar
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out" / "registration-rush"
+PG = "postgres://postgres@127.0.0.1:5432/"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default="dtbd_h3_rush", help="scratch PostgreSQL database (dropped and re-created)")
+    parser.add_argument("--learners", type=int, default=1000)
+    parser.add_argument("--seats", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--bounded", type=int, default=50, help="requests in flight in the bounded variant (0: skip)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="per-request timeout, seconds")
+    return parser.parse_args()
+
+
+ARGS = parse_args()
+if not ARGS.db.replace("_", "").isalnum():
+    sys.exit("--db: letters, digits and _ only")
+DATABASE_URL = PG + ARGS.db
+OUT.mkdir(parents=True, exist_ok=True)
+os.environ.update(
+    DATABASE_URL=DATABASE_URL, DTBD_VAR_DIR=str(OUT), DJANGO_SETTINGS_MODULE="dtbd.settings",
+    EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+)
+os.environ.pop("REDIS_URL", None)
+sys.path.insert(0, str(ROOT))
+
+
+def recreate_database():
+    import psycopg
+
+    with psycopg.connect(PG + "postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{ARGS.db}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{ARGS.db}"')
+
+
+recreate_database()
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from dtbd.accounts.models import Role  # noqa: E402
+from dtbd.core.testing import make_person, make_unit  # noqa: E402
+from dtbd.training.models import Enrollment, Program, Provider, TrainingClass  # noqa: E402
+
+State = Enrollment.State
+CSRF = secrets.token_hex(16)  # a 32-character secret: Django accepts it unmasked in the cookie and in the header
+
+
+def setup_data():
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    unit = make_unit("RUSH", "Sở thử tải đăng ký")
+    User = get_user_model()
+    people = [make_person(unit, full_name=f"Học viên {i:04d}", education=None) for i in range(ARGS.learners)]
+    User.objects.bulk_create(
+        User(username=f"hv{i:04d}", email=f"hv{i:04d}@example.org", role=Role.LEARNER, person=p, password="!")
+        for i, p in enumerate(people)
+    )
+    officer = User(username="canbo_rush", email="canbo@example.org", role=Role.UNIT_OFFICER, scope_unit=unit)
+    officer.set_unusable_password()
+    officer.save()
+    cookies = []
+    for user in User.objects.filter(role=Role.LEARNER).order_by("username"):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={CSRF}")
+    print(f"data: {ARGS.learners} learners with sessions, PostgreSQL {ARGS.db} ({time.perf_counter() - t0:.1f} s)")
+    return cookies
+
+
+_class_seq = iter(range(1, 1000))
+
+
+def open_class(capacity):
+    provider, _ = Provider.objects.get_or_create(code="P_RUSH", defaults={"name": "Trường thử tải", "kind": "KHAC"})
+    program, _ = Program.objects.get_or_create(
+        code="RUSH", defaults=dict(name="Bồi dưỡng thử tải", category="QLNN", kind="FOSTERING", duration_tiet=40),
+    )
+    start = timezone.localdate() + datetime.timedelta(days=30)
+    n = next(_class_seq)
+    return TrainingClass.objects.create(
+        program=program, provider=provider, code=f"RUSH{n:02d}", name=f"Lớp thử tải {n}", capacity=capacity,
+        status=TrainingClass.Status.OPEN, first_come_first_served=True, starts_on=start,
+        ends_on=start + datetime.timedelta(days=5),
+    )
+
+
+def count_queries(cookie):
+    """SQL queries of one registration request, in process (the learner of `cookie`, a class of its own)."""
+    from django.test import Client
+
+    cls = open_class(1)
+    client = Client(HTTP_COOKIE=cookie, HTTP_X_CSRFTOKEN=CSRF, enforce_csrf_checks=True)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(reverse("training:self_register", args=[cls.pk]))
+    assert response.status_code == 302, response.status_code
+    Enrollment.objects.filter(training_class=cls).delete()
+    cls.delete()
+    print(f"\none registration request: {len(ctx.captured_queries)} SQL queries")
+    for q in ctx.captured_queries:
+        print("   ", q["sql"][:150])
+    return len(ctx.captured_queries)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port):
+    env = dict(os.environ, LOG_LEVEL="WARNING", DEBUG="0", PYTHONPATH=str(ROOT))
+    cmd = [
+        str(Path(sys.executable).parent / "gunicorn"), "dtbd.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(ARGS.workers), "--threads", str(ARGS.threads), "--worker-class", "gthread",
+        "--backlog", "2048", "--timeout", "120", "--log-level", "warning",
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit("gunicorn exited")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        stop_server(proc)
+        sys.exit("gunicorn did not start")
+    return proc
+
+
+def stop_server(proc):
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+class NoCookies(http.cookiejar.DefaultCookiePolicy):
+    """Keep no cookie from the responses: every request carries its own learner's session."""
+
+    def set_ok(self, cookie, request):
+        return False
+
+
+async def fire(base, path, cookies, in_flight):
+    import httpx
+
+    limits = httpx.Limits(max_connections=len(cookies), max_keepalive_connections=0)
+    gate = asyncio.Semaphore(in_flight)
+    results = []
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=ARGS.timeout,
+                                 cookies=http.cookiejar.CookieJar(policy=NoCookies())) as client:
+        async def one(cookie):
+            async with gate:
+                t0 = time.perf_counter()
+                try:
+                    r = await client.post(path, headers={"Cookie": cookie, "X-CSRFToken": CSRF},
+                                          data={"next": "/dao-tao/hoc-vien/"})
+                    status, location = r.status_code, r.headers.get("location", "")
+                except Exception as exc:  # noqa: BLE001 — a transport error counts as a failure
+                    status, location = f"error {type(exc).__name__}", ""
+                results.append((status, time.perf_counter() - t0, location))
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(one(c) for c in cookies))
+        wall = time.perf_counter() - t0
+    return results, wall
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))]
+
+
+def run_once(base, cookies, in_flight, label, check=True):
+    cls = open_class(ARGS.seats)
+    path = reverse("training:self_register", args=[cls.pk])
+    connections.close_all()
+    results, wall = asyncio.run(fire(base, path, cookies, in_flight))
+    times = [t * 1000 for _, t, _ in results]
+    statuses = {}
+    for status, _, _ in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    server_errors = sum(n for s, n in statuses.items() if not isinstance(s, int) or s >= 500)
+    cls.refresh_from_db()
+    rows = Enrollment.objects.filter(training_class=cls)
+    enrolled = rows.filter(state=State.ENROLLED).count()
+    waitlisted = rows.filter(state=State.WAITLISTED).count()
+    total = rows.count()
+    last_enrolled = max(rows.filter(state=State.ENROLLED).values_list("requested_at", flat=True), default=None)
+    first_waiting = min(rows.filter(state=State.WAITLISTED).values_list("requested_at", flat=True), default=None)
+    ordered = last_enrolled is None or first_waiting is None or last_enrolled <= first_waiting
+    problems = []
+    if enrolled != ARGS.seats or cls.seats_taken != ARGS.seats:
+        problems.append(f"enrolled {enrolled}, seats_taken {cls.seats_taken} (expected {ARGS.seats})")
+    if waitlisted != len(cookies) - ARGS.seats or total != len(cookies):
+        problems.append(f"waitlisted {waitlisted}, enrolments {total} (expected {len(cookies) - ARGS.seats}, {len(cookies)})")
+    if server_errors:
+        problems.append(f"{server_errors} responses >= 500 or transport errors: {statuses}")
+    if statuses.get(302, 0) != len(cookies):
+        problems.append(f"statuses {statuses} (expected {len(cookies)} × 302)")
+    if not ordered:
+        problems.append("an enrolled request is dated after a waitlisted one")
+    if not check:  # the warm-up: only server errors count
+        problems = [p for p in problems if ">= 500" in p]
+    figures = {
+        "label": label, "p50": pct(times, 50), "p95": pct(times, 95), "p99": pct(times, 99), "max": max(times),
+        "throughput": len(results) / wall, "wall": wall, "enrolled": enrolled, "waitlisted": waitlisted,
+        "errors": server_errors, "problems": problems,
+    }
+    print(
+        f"  {label:<22} {figures['p50']:8.0f} {figures['p95']:8.0f} {figures['p99']:8.0f} {figures['max']:8.0f}"
+        f" {figures['throughput']:9.1f} {wall:7.2f}  {enrolled:>4}/{waitlisted:<4} {server_errors:>3}"
+        + ("  FAILED: " + "; ".join(problems) if problems else "  ok")
+    )
+    return figures
+
+
+def main():
+    cookies = setup_data()
+    queries = count_queries(cookies[0])
+    port = free_port()
+    workers = f"{ARGS.workers} workers × {ARGS.threads} threads (gthread)"
+    print(f"\ngunicorn on 127.0.0.1:{port}, {workers}; {len(cookies)} registrations for {ARGS.seats} seats per run")
+    print(f"  {'run':<22} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>9} {'wall s':>7}  enr/wait 5xx")
+    proc = start_server(port)
+    all_figures, warm = {}, {"problems": []}
+    try:
+        base = f"http://127.0.0.1:{port}"
+        warm = run_once(base, cookies[:200], 50, "warm-up (not counted)", check=False)
+        variants = [("all at once", len(cookies))]
+        if ARGS.bounded:
+            variants.append((f"{ARGS.bounded} in flight", ARGS.bounded))
+        for name, in_flight in variants:
+            all_figures[name] = [run_once(base, cookies, in_flight, f"{name} #{i + 1}") for i in range(ARGS.runs)]
+    finally:
+        stop_server(proc)
+    print(f"\nmedian of {ARGS.runs} runs ({queries} SQL queries per request, {workers}):")
+    failed = bool(warm["problems"])
+    for name, runs in all_figures.items():
+        med = {k: statistics.median(r[k] for r in runs) for k in ("p50", "p95", "p99", "max", "throughput")}
+        failed |= any(r["problems"] for r in runs)
+        print(f"  {name:<22} p50 {med['p50']:.0f} ms, p95 {med['p95']:.0f} ms, p99 {med['p99']:.0f} ms, "
+              f"max {med['max']:.0f} ms, {med['throughput']:.0f} req/s; "
+              f"errors {sum(r['errors'] for r in runs)}, enrolled {[r['enrolled'] for r in runs]}")
+    print("RESULT:", "FAILED" if failed else "ok (exactly the seats enrolled, the rest waitlisted, no server error)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
