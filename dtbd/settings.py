@@ -123,6 +123,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DTBD_TEST_SQLITE", "")} if os.environ.get("DTBD_TEST_SQLITE") else {}
+# Read replica (docs/deploy.md): with DATABASE_REPLICA_URL (a PostgreSQL streaming replica of DATABASE_URL) the
+# reads of reports, the dashboard and `dtbd report` go to it (dtbd.core.dbrouter.reading_from_replica); every write
+# and every other read stays on "default". In tests the replica is a mirror of the test database (no replication).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["dtbd.core.dbrouter.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -300,5 +308,8 @@ DTBD_RATE_LIMITS = [
 ]
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    # Sessions read from Redis (no session query per request on any app server), written through to the database
+    # so a Redis restart logs nobody out (docs/deploy.md).
+    SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dtbd"}}

@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import scope_of
+from dtbd.core.dbrouter import reading_from_replica
 from dtbd.core.exportlog import log_export
 from dtbd.core.templatetags.dtbd import display_name
 from dtbd.org.queries import default_unit, unit_for
@@ -74,6 +75,7 @@ def index(request):
 
 
 @login_required
+@reading_from_replica()
 def report_view(request, name):
     _require_unit_scope(request.user)
     report = _report_or_404(name)
@@ -101,6 +103,7 @@ def report_view(request, name):
 
 
 @login_required
+@reading_from_replica()
 def download(request, name, fmt):
     _require_unit_scope(request.user)
     report = _report_or_404(name)
@@ -127,6 +130,7 @@ def _history(request, pk):
 
 
 @login_required
+@reading_from_replica()
 def training_history(request, pk):
     report, person, form, result = _history(request, pk)
     context = {
@@ -143,6 +147,7 @@ def training_history(request, pk):
 
 
 @login_required
+@reading_from_replica()
 def training_history_download(request, pk, fmt):
     if fmt not in DOWNLOAD_FORMATS:
         raise Http404(_("Định dạng không hỗ trợ."))

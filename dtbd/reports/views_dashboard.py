@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dtbd.accounts.scope import scope_of
+from dtbd.core.dbrouter import reading_from_replica
 from dtbd.org.forms import DATE_WIDGET
 from dtbd.org.models import Unit
 from dtbd.org.queries import default_unit, unit_for
@@ -107,6 +108,7 @@ def _query(unit, period):
 
 
 @login_required
+@reading_from_replica()
 def dashboard_view(request):
     from dtbd.training.permissions import classes_for
 
@@ -144,6 +146,7 @@ def _drill_params(request):
 
 
 @login_required
+@reading_from_replica()
 def enrolments(request):
     """The completed enrolments behind one person-times figure (dimension `dim`, value `value`)."""
     _require_unit_scope(request.user)
@@ -170,6 +173,7 @@ def enrolments(request):
 
 
 @login_required
+@reading_from_replica()
 def people(request):
     """The people behind one cell of a structure table (type `qtype`, level `code`, administrative `level`)."""
     _require_unit_scope(request.user)

@@ -8,6 +8,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dtbd.core.dbrouter import reading_from_replica
 from dtbd.org.models import Unit
 from dtbd.reports import renderers
 from dtbd.people.models import Person
@@ -53,7 +54,8 @@ class Command(BaseCommand):
         on = _date(date) if date else datetime.date.today()
         if year is not None and not 1900 <= year <= 2100:
             raise CommandError(f"--year: năm không hợp lệ «{year}».")
-        result = renderers.run(report, subject, on, year)
+        with reading_from_replica():  # a read-only command: the replica when one is configured
+            result = renderers.run(report, subject, on, year)
         try:
             content = renderers.render(result, format)
         except renderers.FormatNotAvailable as exc:
