@@ -1,4 +1,5 @@
 """Issue 6 security: login lockout, password policy, two-factor authentication, sessions, rate limits, headers."""
+import json
 import os
 import subprocess
 import sys
@@ -330,7 +331,18 @@ def test_templates_have_no_inline_scripts():
     assert offenders == []
 
 
-def test_check_deploy_is_clean_with_production_settings(tmp_path):
+# The deployments of docs/deploy.md: one machine (SQLite or a local PostgreSQL, no other service) and the scaled one
+# (PostgreSQL primary + read replica, Redis for the cache, sessions and Celery, behind nginx).
+SCALED = {
+    "DATABASE_URL": "postgres://dtbd@db-primary.internal:5432/dtbd",
+    "DATABASE_REPLICA_URL": "postgres://dtbd_ro@db-replica.internal:5432/dtbd",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+    "DTBD_BEHIND_PROXY": "1",
+}
+
+
+@pytest.mark.parametrize("deployment", [{}, SCALED], ids=["one-machine", "scaled"])
+def test_check_deploy_is_clean_with_production_settings(tmp_path, deployment):
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -338,9 +350,11 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "ALLOWED_HOSTS": "daotao.example.gov.vn",
         "CSRF_TRUSTED_ORIGINS": "https://daotao.example.gov.vn",
         "DTBD_VAR_DIR": str(tmp_path),
+        **deployment,
     }
     for name in ("DTBD_PRODUCTION", "DTBD_HTTPS", "DTBD_REQUIRE_2FA", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-                 "DJANGO_ALLOW_ASYNC_UNSAFE"):  # the test runner sets the last one for Playwright
+                 "DJANGO_ALLOW_ASYNC_UNSAFE", "SESSION_ENGINE", *({"DATABASE_URL", "DATABASE_REPLICA_URL",
+                 "REDIS_URL", "DTBD_BEHIND_PROXY"} - set(deployment))):  # the runner sets ASYNC_UNSAFE for Playwright
         env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "-m", "dtbd.manage", "check", "--deploy", "--fail-level", "WARNING"],
@@ -350,6 +364,34 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+    # …and the settings are the ones docs/deploy.md describes
+    show = (
+        "import json, django; django.setup(); from django.conf import settings as s; print(json.dumps({"
+        "'debug': s.DEBUG, 'hsts': s.SECURE_HSTS_SECONDS, 'ssl_redirect': s.SECURE_SSL_REDIRECT, "
+        "'require_2fa': s.DTBD_REQUIRE_2FA, 'secure_cookies': s.SESSION_COOKIE_SECURE and s.CSRF_COOKIE_SECURE, "
+        "'proxy_header': s.SECURE_PROXY_SSL_HEADER, 'hosts': s.ALLOWED_HOSTS, "
+        "'databases': {a: [d['ENGINE'], d['HOST']] for a, d in s.DATABASES.items()}, "
+        "'cache': s.CACHES['default']['BACKEND'], 'sessions': s.SESSION_ENGINE}))"
+    )
+    shown = subprocess.run([sys.executable, "-c", show], env={**env, "DJANGO_SETTINGS_MODULE": "dtbd.settings"},
+                           capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr
+    loaded = json.loads(shown.stdout)
+    assert (loaded["debug"], loaded["hsts"], loaded["ssl_redirect"]) == (False, 31536000, True)
+    assert loaded["require_2fa"] is True and loaded["secure_cookies"] is True
+    assert loaded["hosts"] == ["daotao.example.gov.vn"]
+    if deployment:
+        assert loaded["databases"] == {
+            "default": ["django.db.backends.postgresql", "db-primary.internal"],
+            "replica": ["django.db.backends.postgresql", "db-replica.internal"],
+        }
+        assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
+        assert loaded["sessions"] == "django.contrib.sessions.backends.cached_db"
+        assert loaded["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    else:
+        assert list(loaded["databases"]) == ["default"] and loaded["databases"]["default"][0].endswith("sqlite3")
+        assert loaded["cache"].endswith("LocMemCache") and loaded["sessions"] == "django.contrib.sessions.backends.db"
+        assert loaded["proxy_header"] is None
 
 
 def test_users_without_a_device_cost_no_query_per_request(client, users):
