@@ -1,20 +1,31 @@
-"""Benchmark: the dashboard /tong-quan/ of the whole province on 100k staff + 1M enrolments, against hand-written SQL.
+"""Benchmark: the dashboard /tong-quan/ (summary tables and live), its summary refresh and the registered reports, on
+100k staff + 1M enrolments (SQLite) or on an existing database (PostgreSQL, DATABASE_URL), against hand-written SQL.
 
-    .venv/bin/python bench/dashboard.py [--staff 100000] [--enrolments 1000000] [--runs 5] [--year 2025] [--fresh]
+    .venv/bin/python bench/dashboard.py [--staff 100000] [--enrolments 1000000] [--runs 3] [--year 2025] [--fresh]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dtbd_national .venv/bin/python bench/dashboard.py --existing \
+        [--unit VN] [--department TQ] [--runs 1] [--skip-sql] [--skip-reports] [--skip-live]
 
-Uses its own SQLite database under bench/out/<name>/ (DTBD_VAR_DIR; DATABASE_URL, when set, wins), migrates it,
-loads `dtbd demo --staff N` once and tops the enrolment register up to --enrolments with bulk rows (classes of the
-seeded programmes spread over the six years before today, ~200 people each, 88 % completed when the class is over);
-later runs reuse it (--fresh rebuilds). Then for the root unit and the calendar --year (as-of date 31/12, or today
-in the current year) it times, as the median of --runs after one warm-up:
+Database: its own SQLite database under bench/out/<name>/ (DTBD_VAR_DIR), or DATABASE_URL when set. Without
+--existing it migrates, loads `dtbd demo --staff N` once and tops the enrolment register up to --enrolments with
+bulk rows (classes of the seeded programmes over the six years before today, ~200 people each, 88 % completed when
+the class is over); later runs reuse it (--fresh rebuilds). With --existing it only migrates (the summary tables) and
+uses the data as it is (exit 2 when there is none). Logged in as `tinh` (the province manager) for the pages.
 
-- every part of `reports.dashboard.build` (structures, person-times, classes, compliance, annual hours, targets) and
-  the whole of it, next to the same figures computed by hand-written SQL written from their meaning (not from the
-  ORM), checking that both give the same numbers (MISMATCH → exit 1);
-- the full page (django.test.Client, logged in as `tinh`, the province manager): middleware, view, template — live
-  (`?refresh=1`, every figure recomputed) and with the figures kept in the cache (DTBD_DASHBOARD_CACHE_SECONDS).
+For --unit (default: the root unit) and the calendar --year (as of 31/12, or today in the current year) it prints,
+as the median of --runs after one warm-up:
 
-The compliance SQL is bench/compliance.py's (one query per seeded requirement code).
+1. the summary tables (reports.summaries): full refresh of the period (every unit, one transaction), incremental
+   refresh after one person changes (a qualification added: its units marked dirty by the signals, then
+   `refresh_row` recomputes those units), the page /tong-quan/ read from them for the unit and for --department
+   (default: the unit's first child), with its number of SQL queries; and whether every figure of the summary-based
+   dashboard (unit and department) EQUALS the live `dashboard.build` (unless --skip-live);
+2. live: every part of `reports.dashboard.build` next to the same figures by hand-written SQL written from their
+   meaning (not from the ORM) with an EQUAL check (--skip-sql: no SQL), the whole build and the live page
+   (DTBD_DASHBOARD_SUMMARIES off, no cache);
+3. each registered unit report (dtbd/reports/registry.py) for the unit: the screen page and the .xlsx download
+   (--skip-reports: none).
+
+Any MISMATCH → exit 1. The compliance SQL is bench/compliance.py's (one query per seeded requirement code).
 """
 import argparse
 import datetime
@@ -116,6 +127,11 @@ def parse_args():
     parser.add_argument("--fresh", action="store_true", help="rebuild the database even if it exists")
     parser.add_argument("--year", type=int, default=datetime.date.today().year - 1)
     parser.add_argument("--unit", default=None, help="unit code (default: the root of the province)")
+    parser.add_argument("--department", default=None, help="unit code of the second page (default: the unit's first child)")
+    parser.add_argument("--existing", action="store_true", help="use the data already in the database: no generation")
+    parser.add_argument("--skip-sql", action="store_true", help="no hand-written SQL comparison")
+    parser.add_argument("--skip-live", action="store_true", help="no live build, live page or summary=live check")
+    parser.add_argument("--skip-reports", action="store_true", help="no registered reports")
     return parser.parse_args()
 
 
@@ -160,12 +176,12 @@ def top_up_enrolments(target, seed):
                 status = "CANCELLED"
             classes.append((rng.choice(programs), rng.choice(providers), f"BENCH{i:06d}", f"Lớp bench {i}",
                             rng.choice(forms), abroad, "SG" if abroad else "VN", "", 250, None, None, None, starts, ends,
-                            rng.randrange(20, 900) * 1_000_000, "NSTINH", status, 0, 80, 5, None, None, now))
+                            rng.randrange(20, 900) * 1_000_000, "NSTINH", status, 0, 80, 5, None, None, now, False))
         cursor.executemany(
             "INSERT INTO training_trainingclass (program_id, provider_id, code, name, form, abroad, country, place, "
             "capacity, min_size, registration_opens, registration_closes, starts_on, ends_on, cost_estimate, "
             "funding_source, status, seats_taken, min_attendance_pct, pass_score, results_submitted_at, "
-            "results_submitted_by_id, created_at) VALUES (" + ", ".join(["%s"] * 23) + ")",
+            "results_submitted_by_id, created_at, first_come_first_served) VALUES (" + ", ".join(["%s"] * 24) + ")",
             classes,
         )
         cursor.execute("SELECT id, ends_on, status FROM training_trainingclass WHERE code LIKE 'BENCH%%'")
@@ -235,11 +251,16 @@ def main():
     from dtbd.training.models import Enrollment, Program, TrainingClass
 
     call_command("migrate", verbosity=0)
-    if Person.objects.count() == 0:
-        start = time.perf_counter()
-        call_command("demo", seed=args.seed, staff=args.staff)
-        print(f"demo --staff {args.staff} loaded in {time.perf_counter() - start:.1f} s")
-    top_up_enrolments(args.enrolments, args.seed)
+    if args.existing:
+        if not Person.objects.exists():
+            print("--existing: the database holds no people", file=sys.stderr)
+            sys.exit(2)
+    else:
+        if Person.objects.count() == 0:
+            start = time.perf_counter()
+            call_command("demo", seed=args.seed, staff=args.staff)
+            print(f"demo --staff {args.staff} loaded in {time.perf_counter() - start:.1f} s")
+        top_up_enrolments(args.enrolments, args.seed)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -374,69 +395,161 @@ def main():
     ]
     people = Person.objects.filter(left_on__isnull=True).count()
     enrolled = Enrollment.objects.count()
-    in_period = Enrollment.objects.filter(state="COMPLETED", completed_on__year=args.year).count()
+    in_period = Enrollment.objects.filter(state="COMPLETED", completed_on__gte=period.date_from,
+                                          completed_on__lte=period.date_to).count()
+    department = (Unit.objects.get(code=args.department) if args.department
+                  else Unit.objects.filter(parent=unit).order_by("path").first() or unit)
     print(f"\ndashboard of {unit.code} ({unit.name}), year {args.year} (as of {d:%d/%m/%Y}), {connection.vendor}: "
           f"{people} active people, {enrolled} enrolments ({in_period} completed in {args.year}), "
-          f"{TrainingClass.objects.count()} classes, {Program.objects.count()} programmes; median of {args.runs} runs")
-    header = f"{'part':<42} {'ORM s':>7} {'(min-max)':>15} {'SQL s':>7} {'ratio':>6}  check"
+          f"{TrainingClass.objects.count()} classes, {Program.objects.count()} programmes, "
+          f"{Unit.objects.count()} units; median of {args.runs} runs")
+    mismatches = []
+    header = f"{'what':<46} {'s':>8} {'(min-max)':>17}  note"
+
+    def line(name, med, lo, hi, note=""):
+        print(f"{name:<46} {med:>8.3f} {f'({lo:.3f}-{hi:.3f})':>17}  {note}")
+
+    # -- 1. summary tables --------------------------------------------------------------------------------------
+    from django.contrib.auth import get_user_model
+
+    from dtbd.core.db import prefix_q
+    from dtbd.people.models import Qualification
+    from dtbd.reports import summaries
+    from dtbd.reports.models import SummaryDirty, SummaryFigure
+
+    settings.DTBD_DASHBOARD_CACHE_SECONDS = 0
+    settings.DTBD_DASHBOARD_SUMMARIES = True
+    print("\n1. summary tables (reports.summaries)")
     print(header)
     print("-" * len(header))
-    mismatches = []
-    total_orm = total_sql = 0.0
-    for name, orm_fn, sql_fn in parts:
-        orm_result, o_med, o_lo, o_hi = timed(orm_fn, args.runs)
-        sql_result, s_med, _lo, _hi = timed(sql_fn, args.runs)
-        if isinstance(orm_result, dict):
-            orm_cmp = {k: v for k, v in orm_result.items() if v not in (0, (0, 0))}
-            sql_cmp = {k: v for k, v in sql_result.items() if v not in (0, (0, 0))}
-        else:
-            orm_cmp, sql_cmp = tuple(orm_result), tuple(sql_result)
-        check = "EQUAL" if orm_cmp == sql_cmp else "MISMATCH"
-        if check != "EQUAL":
-            mismatches.append(name)
-            if isinstance(orm_cmp, dict):
-                diff = {k: (orm_cmp.get(k), sql_cmp.get(k)) for k in set(orm_cmp) | set(sql_cmp) if orm_cmp.get(k) != sql_cmp.get(k)}
-                print(f"   {name}: (ORM, SQL) differ on {dict(list(diff.items())[:8])}")
-            else:
-                print(f"   {name}: ORM {orm_cmp} SQL {sql_cmp}")
-        total_orm += o_med
-        total_sql += s_med
-        print(f"{name:<42} {o_med:>7.3f} {f'({o_lo:.3f}-{o_hi:.3f})':>15} {s_med:>7.3f} {o_med / s_med if s_med else float('nan'):>6.2f}  {check}")
-    print("-" * len(header))
-    print(f"{'sum of the parts':<42} {total_orm:>7.3f} {'':>15} {total_sql:>7.3f} {total_orm / total_sql:>6.2f}")
+    row = summaries.period_row(period)  # computed and stored when missing
+    _r, f_med, f_lo, f_hi = timed(lambda: summaries.store(row), args.runs)
+    line("full refresh of the period (every unit)", f_med, f_lo, f_hi,
+         f"{SummaryFigure.objects.filter(period=row).count()} rows for "
+         f"{SummaryFigure.objects.filter(period=row).values('unit').distinct().count()} units")
+    from dtbd.people.models import UnitAssignment
 
-    board, b_med, b_lo, b_hi = timed(lambda: dashboard.build(unit, period, classes), args.runs)
-    print(f"{'dashboard.build (everything)':<42} {b_med:>7.3f} {f'({b_lo:.3f}-{b_hi:.3f})':>15}")
+    changed = Person.objects.get(pk=UnitAssignment.objects.filter(
+        prefix_q("unit__path", department.path), valid_to__isnull=True, person__left_on__isnull=True,
+    ).order_by("person_id").values_list("person_id", flat=True)[:1].get())
+    incremental = []
+
+    def one_change():
+        qual = Qualification.objects.create(person=changed, type="LLCT", level="CC", issued_on=d, source="IMPORTED")
+        dirty = SummaryDirty.objects.filter(period=row).count()
+        start = time.perf_counter()
+        units = summaries.refresh_row(row)
+        incremental.append((time.perf_counter() - start, dirty, units))
+        qual.delete()
+        summaries.refresh_row(row)  # back to the data as it was (not timed)
+
+    for _i in range(args.runs):
+        one_change()
+    times = [t for t, _d, _u in incremental]
+    line("incremental refresh after one person changed", statistics.median(times), min(times), max(times),
+         f"person {changed.code}: {incremental[-1][1]} dirty mark(s), {incremental[-1][2]} unit(s) recomputed")
 
     client = Client()
-    client.force_login(__import__("django.contrib.auth", fromlist=["get_user_model"]).get_user_model().objects.get(username="tinh"))
-    url = f"/tong-quan/?unit={unit.pk}&year={args.year}"
+    client.force_login(get_user_model().objects.get(username="tinh"))
 
-    def page():
-        response = client.get(url)
-        assert response.status_code == 200, response.status_code
-        return response
+    def page_of(u, extra=""):
+        def page():
+            response = client.get(f"/tong-quan/?unit={u.pk}&year={args.year}{extra}")
+            assert response.status_code == 200, response.status_code
+            return response
+        return page
 
-    live_url = url + "&refresh=1"  # recomputed on every request (what a first visit costs)
+    summary_boards = {}
+    for label, u in (("unit", unit), ("department", department)):
+        response, s_med, s_lo, s_hi = timed(page_of(u), args.runs)
+        assert 'id="computed-at">Số liệu tính lúc' in response.content.decode(), "the page did not read the summaries"
+        # the figures the page shows: the same call on the same summary rows
+        summary_boards[label] = summaries.board(u, period, dashboard.unit_classes(classes, u, d), row)
+        with CaptureQueriesContext(connection) as queries:
+            page_of(u)()
+        line(f"page from the summaries: {u.code}"[:46], s_med, s_lo, s_hi, f"{len(queries.captured_queries)} SQL queries")
+        page_goal = s_med
 
-    def live_page():
-        response = client.get(live_url)
-        assert response.status_code == 200, response.status_code
-        return response
+    # -- 2. live ------------------------------------------------------------------------------------------------
+    total_sql = 0.0
+    if not args.skip_live:
+        print("\n2. live (every figure recomputed)")
+        header2 = f"{'part':<42} {'ORM s':>7} {'(min-max)':>15} {'SQL s':>7} {'ratio':>6}  check"
+        print(header2)
+        print("-" * len(header2))
+        total_orm = 0.0
+        for name, orm_fn, sql_fn in parts:
+            orm_result, o_med, o_lo, o_hi = timed(orm_fn, args.runs)
+            if args.skip_sql:
+                total_orm += o_med
+                print(f"{name:<42} {o_med:>7.3f} {f'({o_lo:.3f}-{o_hi:.3f})':>15}")
+                continue
+            sql_result, s_med, _lo, _hi = timed(sql_fn, args.runs)
+            if isinstance(orm_result, dict):
+                orm_cmp = {k: v for k, v in orm_result.items() if v not in (0, (0, 0))}
+                sql_cmp = {k: v for k, v in sql_result.items() if v not in (0, (0, 0))}
+            else:
+                orm_cmp, sql_cmp = tuple(orm_result), tuple(sql_result)
+            check = "EQUAL" if orm_cmp == sql_cmp else "MISMATCH"
+            if check != "EQUAL":
+                mismatches.append(name)
+                if isinstance(orm_cmp, dict):
+                    diff = {k: (orm_cmp.get(k), sql_cmp.get(k)) for k in set(orm_cmp) | set(sql_cmp) if orm_cmp.get(k) != sql_cmp.get(k)}
+                    print(f"   {name}: (ORM, SQL) differ on {dict(list(diff.items())[:8])}")
+                else:
+                    print(f"   {name}: ORM {orm_cmp} SQL {sql_cmp}")
+            total_orm += o_med
+            total_sql += s_med
+            print(f"{name:<42} {o_med:>7.3f} {f'({o_lo:.3f}-{o_hi:.3f})':>15} {s_med:>7.3f} {o_med / s_med if s_med else float('nan'):>6.2f}  {check}")
+        print("-" * len(header2))
+        print(f"{'sum of the parts':<42} {total_orm:>7.3f} {'':>15} {total_sql:>7.3f} {total_orm / total_sql if total_sql else float('nan'):>6.2f}")
+        unit_classes = dashboard.unit_classes(classes, unit, d)
+        board, b_med, b_lo, b_hi = timed(lambda: dashboard.build(unit, period, unit_classes), args.runs)
+        print(f"{'dashboard.build (everything)':<42} {b_med:>7.3f} {f'({b_lo:.3f}-{b_hi:.3f})':>15}")
+        settings.DTBD_DASHBOARD_SUMMARIES = False
+        _r, p_med, p_lo, p_hi = timed(page_of(unit), args.runs)
+        with CaptureQueriesContext(connection) as queries:
+            page_of(unit)()
+        settings.DTBD_DASHBOARD_SUMMARIES = True
+        print(f"{'full page, live (no summaries, no cache)':<42} {p_med:>7.3f} {f'({p_lo:.3f}-{p_hi:.3f})':>15}   "
+              f"{len(queries.captured_queries)} SQL queries")
+        # every figure read from the summaries equals the live one (unit and department)
+        for label, u in (("unit", unit), ("department", department)):
+            live = board if u == unit else dashboard.build(u, period, dashboard.unit_classes(classes, u, d))
+            summed = summaries.figures_of(summary_boards[label])
+            live_figures = summaries.figures_of(live)
+            if summed == live_figures:
+                print(f"summary-based figures of {u.code} = live figures: EQUAL")
+            else:
+                mismatches.append(f"summary {u.code}")
+                diff = [k for k in summed if summed[k] != live_figures[k]]
+                print(f"summary-based figures of {u.code} differ from the live ones in {diff}: MISMATCH")
+                for k in diff:
+                    print(f"   {k}: summary {summed[k]}\n   {k}: live    {live_figures[k]}")
 
-    _r, p_med, p_lo, p_hi = timed(live_page, args.runs)
-    with CaptureQueriesContext(connection) as queries:
-        live_page()
-    print(f"{'full page, live (?refresh=1)':<42} {p_med:>7.3f} {f'({p_lo:.3f}-{p_hi:.3f})':>15}   "
-          f"{len(queries.captured_queries)} SQL queries; ratio page / hand-written SQL {p_med / total_sql:.2f}")
-    _r, c_med, c_lo, c_hi = timed(page, args.runs)  # the figures kept by the previous request
-    with CaptureQueriesContext(connection) as queries:
-        page()
-    print(f"{'full page, figures kept in the cache':<42} {c_med:>7.3f} {f'({c_lo:.3f}-{c_hi:.3f})':>15}   "
-          f"{len(queries.captured_queries)} SQL queries (the page says when they were computed)")
-    goal = 0.3
-    print(f"goal < {goal * 1000:.0f} ms province dashboard: live {'yes' if p_med < goal else 'NO'}, "
-          f"kept figures {'yes' if c_med < goal else 'NO'}")
+    # -- 3. reports ---------------------------------------------------------------------------------------------
+    if not args.skip_reports:
+        from dtbd.reports.registry import all_reports
+
+        print(f"\n3. registered reports of {unit.code} (screen page and .xlsx download)")
+        print(f"{'report':<30} {'screen s':>9} {'(min-max)':>17} {'xlsx s':>9} {'(min-max)':>17}")
+        for report in all_reports():
+            query = f"unit={unit.pk}&year={args.year}&date={d:%d/%m/%Y}"
+
+            def get(url):
+                def fn():
+                    response = client.get(url)
+                    assert response.status_code == 200, (url, response.status_code)
+                    return response
+                return fn
+
+            _r, r_med, r_lo, r_hi = timed(get(f"/bao-cao/{report.name}/?{query}"), args.runs)
+            _r, x_med, x_lo, x_hi = timed(get(f"/bao-cao/{report.name}/tai-ve.xlsx?{query}"), args.runs)
+            print(f"{report.name:<30} {r_med:>9.3f} {f'({r_lo:.3f}-{r_hi:.3f})':>17} {x_med:>9.3f} {f'({x_lo:.3f}-{x_hi:.3f})':>17}")
+
+    goal = 0.3 if connection.vendor == "sqlite" else 3.0
+    print(f"\ngoal < {goal:g} s ({'province, SQLite' if goal < 1 else 'national, PostgreSQL'}): "
+          f"page from the summaries {'yes' if page_goal < goal else 'NO'}")
     if mismatches:
         print(f"\nMISMATCH: {', '.join(mismatches)}")
         sys.exit(1)

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "dtbd.reports"
     verbose_name = "Báo cáo, thống kê"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

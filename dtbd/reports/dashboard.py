@@ -236,6 +236,27 @@ def classes_in_period(classes, period):
     return classes.filter(starts_on__lte=period.date_to, ends_on__gte=period.date_from)
 
 
+LEARNER_STATES = ("APPROVED", "ENROLLED", "WAITLISTED", "COMPLETED", "FAILED")  # a learner of the class
+
+
+def unit_classes(classes, unit, date):
+    """The classes of `unit`'s subtree among `classes` (those the viewer sees). A class has no owning unit of the
+    tree (its provider may be linked to a training institution's unit), so: for the root of the tree, every class (the
+    province's offer); for any other unit, the classes run by a provider linked to a unit of the subtree, or with at
+    least one learner (an enrolment approved, enrolled, waitlisted, completed or failed) placed in the subtree on
+    `date`. A class counts whole, with its whole cost estimate (not a share per learner)."""
+    from dtbd.training.models import Enrollment
+
+    if not unit.parent_id:
+        return classes
+    from dtbd.core.db import prefix_q
+
+    learners = Enrollment.objects.filter(
+        state__in=LEARNER_STATES, person_id__in=queries.staff_placements(unit, date).values("person_id")
+    ).values("training_class_id")
+    return classes.filter(Q(pk__in=learners) | prefix_q("provider__unit__path", unit.path))
+
+
 def classes_summary(classes, period):
     """[(status, label, classes, sum of cost estimates)] of the classes held in the period (overlapping it), and the
     totals without cancelled classes: ONE grouped query."""
@@ -266,6 +287,8 @@ class Dashboard:
     computed_at: datetime.datetime | None = None
     seconds: float = 0.0
     from_cache: bool = False
+    from_summary: bool = False  # read from the summary tables (reports.summaries)
+    stale_since: datetime.datetime | None = None  # the data changed after the summary was computed
 
 
 def annual_hours_date(period):
@@ -327,3 +350,19 @@ def cached_build(unit, period, classes, refresh=False) -> Dashboard:
     board = build(unit, period, classes)
     cache.set(key, board, seconds)
     return board
+
+
+def board_for(unit, period, classes, refresh=False) -> Dashboard:
+    """The page's dashboard: from the summary tables when they hold the period (reports.summaries; a period without a
+    summary yet is computed and stored first; `refresh` recomputes its dirty units at once), else `cached_build`.
+    `stale_since` says when the data of the subtree changed after the summary was computed."""
+    from . import summaries
+
+    if summaries.enabled() and summaries.summarised(period):
+        row = summaries.period_row(period)
+        if refresh:
+            summaries.refresh_row(row)
+        board = summaries.board(unit, period, classes, row)
+        board.stale_since = summaries.stale_since(row, unit)
+        return board
+    return cached_build(unit, period, classes, refresh=refresh)

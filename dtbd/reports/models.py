@@ -62,3 +62,58 @@ class Indicator(models.Model):
             errors.setdefault("target_max", []).append(_("Chỉ tiêu tối đa phải lớn hơn hoặc bằng chỉ tiêu tối thiểu."))
         if errors:
             raise ValidationError(errors)
+
+
+class SummaryPeriod(models.Model):
+    """One period of the dashboard's summary tables (reports.summaries): a date range and its as-of date (the end
+    of the period, or today for the current one), when its figures were last computed, and how long it took."""
+
+    date_from = models.DateField(_("từ ngày"))
+    date_to = models.DateField(_("đến ngày"))
+    as_of = models.DateField(_("tại ngày"))
+    refreshed_at = models.DateTimeField(_("tính lúc"), null=True, blank=True)
+    seconds = models.FloatField(_("thời gian tính (giây)"), default=0)
+
+    class Meta:
+        verbose_name = _("kỳ số liệu tổng hợp")
+        verbose_name_plural = _("kỳ số liệu tổng hợp")
+        constraints = [
+            models.UniqueConstraint(fields=["date_from", "date_to", "as_of"], name="reports_summary_period_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.date_from:%d/%m/%Y}–{self.date_to:%d/%m/%Y} ({self.as_of:%d/%m/%Y})"
+
+
+class SummaryFigure(models.Model):
+    """One additive figure of one unit (its own people, not its subtree) in one period: `key` names the figure
+    (see reports.summaries for the keys), `value` is a count. A subtree's figure is the SUM over its units."""
+
+    period = models.ForeignKey(SummaryPeriod, on_delete=models.CASCADE, related_name="figures")
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=80)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp")
+        verbose_name_plural = _("số liệu tổng hợp")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit", "key"], name="reports_summary_figure_unique"),
+        ]
+
+
+class SummaryDirty(models.Model):
+    """A unit whose figures of a period changed since they were computed (unit_id 0: every unit, e.g. after an
+    import or a change of the requirement catalogue). A refresh deletes the marks it has seen, in the transaction
+    that stores the new figures; a mark written meanwhile keeps its newer `marked_at` and survives."""
+
+    period = models.ForeignKey(SummaryPeriod, on_delete=models.CASCADE, related_name="dirty")
+    unit_id = models.IntegerField()
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("đơn vị có số liệu thay đổi")
+        verbose_name_plural = _("đơn vị có số liệu thay đổi")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit_id"], name="reports_summary_dirty_unique"),
+        ]

@@ -272,6 +272,48 @@ def evaluate(indicators, unit, date, years=5) -> list[Evaluation]:
     return result
 
 
+def unit_counts(indicators, date, years=5, unit_ids=None):
+    """{(indicator id, date, "n"|"d"): {unit id: count}}: the numerator and denominator of each indicator on each of
+    `trend_dates(date)`, per unit — the unit the person works in on that date (the first of their placements) — for
+    the dashboard's summary tables (reports.summaries). The same conditions as `evaluate` (the population of every
+    unit, `population_q` with an empty path), grouped by the unit; `unit_ids` restricts it to those units. One grouped
+    query per indicator and date."""
+    from types import SimpleNamespace
+
+    from django.db.models import Count, Subquery
+
+    from dtbd.training.models import Enrollment
+
+    from .models import Indicator
+
+    everywhere = SimpleNamespace(path="")
+    result = {}
+    for ind in indicators:
+        for d in trend_dates(date, years):
+            if ind.register == Indicator.Register.ENROLMENT:
+                ref = "person_id"
+                qs = Enrollment.objects.filter(completed_in_year_q(d) & population_q(everywhere, d, ref=ref)
+                                               & enrolment_q(ind.denominator, d))
+                numerator = enrolment_q(ind.numerator, d)
+            else:
+                ref = "pk"
+                qs = Person.objects.filter(population_q(everywhere, d) & person_q(ind.denominator, d))
+                numerator = person_q(ind.numerator, d)
+            unit = Subquery(UnitAssignment.objects.filter(valid_on_q(d), person=OuterRef(ref))
+                            .order_by("unit_id").values("unit_id")[:1])
+            qs = qs.order_by().annotate(_u=unit)
+            if unit_ids is not None:
+                qs = qs.filter(_u__in=list(unit_ids))
+            rows = qs.values("_u").annotate(
+                _d=Count("pk"), _n=Count(Case(When(numerator, then=Value(1)), output_field=IntegerField()))
+            )
+            dens, nums = result.setdefault((ind.pk, d, "d"), {}), result.setdefault((ind.pk, d, "n"), {})
+            for row in rows:
+                dens[row["_u"]] = row["_d"]
+                nums[row["_u"]] = row["_n"]
+    return result
+
+
 def _count_all(parts):
     """[(rows, rows matching `condition`)] for each (queryset, condition) of `parts`, in ONE query: a UNION ALL of
     one filtered aggregate per part (SELECT i, COUNT(id), COUNT(CASE WHEN condition THEN 1 END) FROM … WHERE …).

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.dashboard_view, name="index"),
     path("luot-hoc/", views.enrolments, name="enrolments"),
     path("can-bo/", views.people, name="people"),
+    path("lop/", views.classes, name="classes"),
     path("chi-tieu/", views.indicator_list, name="indicators"),
     path("chi-tieu/them/", views.indicator_edit, name="indicator_create"),
     path("chi-tieu/<int:pk>/sua/", views.indicator_edit, name="indicator_edit"),

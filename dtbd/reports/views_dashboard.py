@@ -118,8 +118,9 @@ def dashboard_view(request):
     compliance = []
     if valid:
         period = form.period()
-        board = dashboard.cached_build(form.cleaned_data["unit"], period, classes_for(request.user),
-                                       refresh=request.GET.get("refresh") == "1")
+        unit = form.cleaned_data["unit"]
+        board = dashboard.board_for(unit, period, dashboard.unit_classes(classes_for(request.user), unit, period.as_of),
+                                    refresh=request.GET.get("refresh") == "1")
         query = _query(board.unit, period)
         review_query = urlencode({"unit": board.unit.pk, "date": period.as_of.strftime("%d/%m/%Y")})
         hours_query = urlencode({"unit": board.unit.pk, "date": board.annual_hours_date.strftime("%d/%m/%Y")})
@@ -170,6 +171,30 @@ def enrolments(request):
         "label": label, "back_query": _query(unit, period),
     }
     return render(request, "dashboard/enrolments.html", context)
+
+
+@login_required
+@reading_from_replica()
+def classes(request):
+    """The classes behind the class figures: the unit's classes (dashboard.unit_classes) among those the viewer sees,
+    held in the period (overlapping it), of one status (`status`; none: all but cancelled)."""
+    from dtbd.training.models import TrainingClass
+    from dtbd.training.permissions import classes_for
+
+    _require_unit_scope(request.user)
+    unit, period = _drill_params(request)
+    status = request.GET.get("status", "")
+    if status and status not in TrainingClass.Status.values:
+        raise Http404(_("Không có trạng thái lớp này."))
+    qs = dashboard.classes_in_period(dashboard.unit_classes(classes_for(request.user), unit, period.as_of), period)
+    qs = qs.filter(status=status) if status else qs.exclude(status=TrainingClass.Status.CANCELLED)
+    qs = qs.select_related("program", "provider").order_by("starts_on", "code")
+    page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "unit": unit, "period": period, "page_obj": page_obj, "back_query": _query(unit, period),
+        "status_label": TrainingClass.Status(status).label if status else _("Tất cả (trừ lớp đã huỷ)"),
+    }
+    return render(request, "dashboard/classes.html", context)
 
 
 @login_required

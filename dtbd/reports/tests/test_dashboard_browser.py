@@ -16,6 +16,7 @@ YEAR = 2025
 def _live_figures(settings):
     """No cached dashboards between tests (the cache outlives a test's database)."""
     settings.DTBD_DASHBOARD_CACHE_SECONDS = 0
+    settings.DTBD_DASHBOARD_SUMMARIES = False  # the summary tables are tested in test_summaries.py
 
 
 @pytest.mark.browser

@@ -1,0 +1,74 @@
+"""Saves and deletes of the data behind the dashboard's summary tables mark the units concerned dirty
+(reports.summaries.mark_dirty); bulk writes of the imports (core.importing.insert_rows sends `rows_inserted`) mark
+every unit. Connected in ReportsConfig.ready."""
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from . import summaries
+
+_OLD_UNIT = "_dtbd_summary_old_unit_id"
+
+
+def _person_units(instance, person_id):
+    if not summaries.periods_stored():
+        return
+    units = summaries.person_units([person_id]) if person_id else set()
+    units.add(getattr(instance, "unit_id", None))
+    units.add(getattr(instance, _OLD_UNIT, None))
+    summaries.mark_dirty(units)
+
+
+def person_changed(sender, instance, **kwargs):
+    _person_units(instance, instance.pk)
+
+
+def record_changed(sender, instance, **kwargs):
+    """A dated record of a person (placement, category, rank, post, job, planned post), a qualification or an
+    enrolment: the units the person was ever placed in."""
+    _person_units(instance, instance.person_id)
+
+
+def remember_old_unit(sender, instance, **kwargs):
+    """A placement moved to another unit: the old unit is dirty too."""
+    if instance.pk and summaries.periods_stored():
+        old = sender.objects.filter(pk=instance.pk).values_list("unit_id", flat=True).first()
+        setattr(instance, _OLD_UNIT, old)
+
+
+def class_changed(sender, instance, **kwargs):
+    """A class (its form, home/abroad, programme): the units of its learners."""
+    from dtbd.people.models import UnitAssignment
+    from dtbd.training.models import Enrollment
+
+    if not summaries.periods_stored():
+        return
+    learners = Enrollment.objects.filter(training_class_id=instance.pk).values("person_id")
+    summaries.mark_dirty(set(UnitAssignment.objects.filter(person_id__in=learners).values_list("unit_id", flat=True)))
+
+
+def everything_changed(sender, **kwargs):
+    """The tree, the requirement catalogue, the indicators, programmes, ethnicities, or a bulk import."""
+    if summaries.periods_stored():
+        summaries.mark_dirty({summaries.ALL_UNITS})
+
+
+def connect():
+    from dtbd.core import importing
+    from dtbd.org.models import Unit
+    from dtbd.people import models as people
+    from dtbd.standards.models import Equivalence, Requirement, RuleSet
+    from dtbd.training.models import Enrollment, Program, TrainingClass
+
+    from .models import Indicator
+
+    uid = "dtbd.reports.summaries"
+    for signal in (post_save, post_delete):
+        signal.connect(person_changed, sender=people.Person, dispatch_uid=f"{uid}.person")
+        for model in (people.UnitAssignment, people.CategoryAssignment, people.RankAssignment, people.PostAssignment,
+                      people.JobAssignment, people.PlannedPost, people.Qualification, Enrollment):
+            signal.connect(record_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}")
+        signal.connect(class_changed, sender=TrainingClass, dispatch_uid=f"{uid}.class")
+        for model in (Unit, Requirement, RuleSet, Equivalence, Indicator, Program, people.Ethnicity):
+            signal.connect(everything_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}")
+    pre_save.connect(remember_old_unit, sender=people.UnitAssignment, dispatch_uid=f"{uid}.old_unit")
+    if hasattr(importing, "rows_inserted"):
+        importing.rows_inserted.connect(everything_changed, dispatch_uid=f"{uid}.import")

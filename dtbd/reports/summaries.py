@@ -1,0 +1,386 @@
+"""Summary tables of the dashboard (models SummaryPeriod, SummaryFigure, SummaryDirty): the dashboard's additive
+figures stored per unit — the unit's own people, not its subtree — and per period (date range + as-of date), so that
+the dashboard of any subtree is a SUM over the rows of its units (the units' materialised path): one grouped query.
+
+Figures (SummaryFigure.key), each a count for one unit:
+
+- ``s:<type>:<code>`` qualification structure on the as-of date: people (CB/CC/VC placed in the unit) by their
+  highest EDU / LLCT / QLNN level held (``NONE``: no LLCT / QLNN held; no EDU held is counted nowhere, as the
+  registered report does); the administrative level is the unit's, read when summing;
+- ``p:<dimension>:<value>`` person-times: enrolments completed in the period of the people placed in the unit on the
+  as-of date, by content, form, home/abroad and group (the "commune" group is the ``p:all:`` of the units at level
+  XA, read when summing);
+- ``c:<code>:a`` / ``c:<code>:m`` people subject to / missing a requirement on the as-of date, from the standards
+  engine's grouped counts (``engine.unit_counts``: its rules, not a copy);
+- ``h:a`` / ``h:m`` the same for ANNUAL_HOURS on `dashboard.annual_hours_date` when that is not the as-of date;
+- ``t:<indicator id>:<date>:d`` / ``:n`` denominator / numerator of each target indicator on each trend date
+  (``targets.unit_counts``).
+
+A person counts in one unit on a date (the unit they are placed in), so the figures add up along the tree; a person
+with two overlapping placements on the same date would count in both units (the live figures count them once in a
+subtree holding both).
+
+Freshness: every save of the data behind the figures (people and their histories, qualifications, enrolments,
+classes, the requirement catalogue, indicators, units, imports — see reports.signals) marks the units concerned
+dirty in every stored period (SummaryDirty) and enqueues `refresh` on commit (reports.tasks). `refresh` recomputes
+the dirty units of each period (the whole period after an import or a catalogue change) and stores them, with the
+refresh time, in one transaction. The page shows the refresh time and, while marks remain for the subtree, says that
+the data changed since ("đang cập nhật") and offers to recompute at once. A period without a summary is computed
+(for every unit) when first asked and stored. `dtbd refresh-summaries` runs the same refresh (e.g. nightly: it also
+moves the current period's as-of date to today)."""
+import datetime
+import time
+from collections import defaultdict
+from types import SimpleNamespace
+
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+
+from dtbd.core.db import prefix_q
+from dtbd.org.models import AdminLevel
+from dtbd.people.catalog import LEVELS, QualificationType
+from dtbd.people.models import UnitAssignment
+from dtbd.people.queries import highest_level
+
+from . import dashboard, queries, registry, targets
+from .models import SummaryDirty, SummaryFigure, SummaryPeriod
+
+EVERYWHERE = SimpleNamespace(path="")  # a "unit" whose subtree is every unit
+ALL_UNITS = 0  # SummaryDirty.unit_id: every unit
+STRUCTURE_KEYS = {QualificationType.EDUCATION: "edu", QualificationType.POLITICAL: "llct",
+                  QualificationType.STATE_MGMT: "qlnn"}
+
+
+def enabled():
+    """settings.DTBD_DASHBOARD_SUMMARIES (default True): the dashboard reads the summary tables."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "DTBD_DASHBOARD_SUMMARIES", True))
+
+
+def default_as_of(date_from, date_to, today=None):
+    return min(date_to, today or datetime.date.today())
+
+
+def summarised(period, today=None):
+    """Whether `period` is one the summary tables hold: its as-of date is the default one (end of the period, or
+    today for the current period). Other as-of dates are computed live."""
+    return period.as_of == default_as_of(period.date_from, period.date_to, today)
+
+
+# -- computing ---------------------------------------------------------------------------------------------------
+def _placements(date, unit_ids=None):
+    qs = queries.staff_placements(EVERYWHERE, date)
+    return qs.filter(unit_id__in=list(unit_ids)) if unit_ids is not None else qs
+
+
+def _code(qtype, order):
+    if order is None:
+        return dashboard.NONE_CODE
+    return next(c for c, (_l, o) in LEVELS[qtype].items() if o == order)
+
+
+def _structures(out, date, unit_ids):
+    rows = (
+        _placements(date, unit_ids)
+        .annotate(**{key: highest_level(qtype, date, field="level_order", person_ref="person_id")
+                     for qtype, key in STRUCTURE_KEYS.items()})
+        .values("unit_id", *STRUCTURE_KEYS.values())
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    )
+    for row in rows:
+        for qtype, key in STRUCTURE_KEYS.items():
+            if qtype == QualificationType.EDUCATION and row[key] is None:
+                continue  # no education record: counted nowhere (the registered report)
+            out[row["unit_id"]][f"s:{qtype}:{_code(qtype, row[key])}"] += row["n"]
+
+
+def _person_times(out, period, unit_ids):
+    from dtbd.training.models import Enrollment
+
+    unit = Subquery(_placements(period.as_of, unit_ids).filter(person_id=OuterRef("person_id"))
+                    .order_by("unit_id").values("unit_id")[:1], output_field=IntegerField())
+    figures = [(d, v) for d, v, _l in dashboard.person_times_figures() if (d, v) != ("group", "commune")]
+    aggregates = {f"f{i}": Count("pk", filter=dashboard.enrolment_group_q(d, v, EVERYWHERE, period))
+                  for i, (d, v) in enumerate(figures)}
+    rows = (
+        Enrollment.objects.filter(state=Enrollment.State.COMPLETED, completed_on__gte=period.date_from,
+                                  completed_on__lte=period.date_to)
+        .annotate(_unit=unit).filter(_unit__isnull=False)
+        .values("_unit").annotate(**aggregates).order_by()
+    )
+    for row in rows:
+        for i, (d, v) in enumerate(figures):
+            if row[f"f{i}"]:
+                out[row["_unit"]][f"p:{d}:{v}"] += row[f"f{i}"]
+
+
+def _compliance(out, date, unit_ids, prefix="c", codes=None):
+    from dtbd.standards import engine
+
+    people_q = None
+    if unit_ids is not None:
+        people_q = Q(pk__in=UnitAssignment.objects.filter(unit_id__in=list(unit_ids)).values("person_id"))
+    for unit_id, counts in engine.unit_counts(EVERYWHERE, date, people_q=people_q, codes=codes).items():
+        if unit_ids is not None and unit_id not in unit_ids:
+            continue
+        for c in counts:
+            key = prefix if codes else f"{prefix}:{c.code}"
+            out[unit_id][f"{key}:a"] += c.applicable
+            out[unit_id][f"{key}:m"] += c.missing
+
+
+def _targets(out, date, unit_ids):
+    counted = targets.unit_counts(targets.active_indicators(), date, unit_ids=unit_ids)
+    for (ind_id, day, part), by_unit in counted.items():
+        for unit_id, n in by_unit.items():
+            if n and unit_id is not None:
+                out[unit_id][f"t:{ind_id}:{day.isoformat()}:{part}"] += n
+
+
+def compute(period, unit_ids=None):
+    """{unit id: {key: value}} of every figure of `period` (a dashboard.Period), for every unit or `unit_ids`."""
+    out = defaultdict(lambda: defaultdict(int))
+    _structures(out, period.as_of, unit_ids)
+    _person_times(out, period, unit_ids)
+    _compliance(out, period.as_of, unit_ids)
+    hours_date = dashboard.annual_hours_date(period)
+    if hours_date != period.as_of:
+        _compliance(out, hours_date, unit_ids, prefix="h", codes=["ANNUAL_HOURS"])
+    _targets(out, period.as_of, unit_ids)
+    if unit_ids is not None:
+        out = {u: figures for u, figures in out.items() if u in unit_ids}
+    return out
+
+
+def _period_of(row):
+    return dashboard.Period(row.date_from, row.date_to, row.as_of)
+
+
+def store(row, unit_ids=None, marks=()):
+    """Compute the figures of SummaryPeriod `row` (every unit, or `unit_ids`) and store them with the refresh time,
+    deleting the dirty marks seen (`marks`: (id, marked_at)) — one transaction."""
+    start = time.perf_counter()
+    figures = compute(_period_of(row), unit_ids)
+    objs = [SummaryFigure(period_id=row.pk, unit_id=unit_id, key=key, value=value)
+            for unit_id, values in figures.items() for key, value in values.items() if value]
+    seconds = time.perf_counter() - start
+    with transaction.atomic():
+        existing = SummaryFigure.objects.filter(period_id=row.pk)
+        if unit_ids is not None:
+            existing = existing.filter(unit_id__in=list(unit_ids))
+        existing.delete()
+        SummaryFigure.objects.bulk_create(objs, batch_size=2000)
+        row.refreshed_at = timezone.now()
+        row.seconds = seconds
+        row.save(update_fields=["refreshed_at", "seconds", "as_of"])
+        marks = list(marks)
+        for start_at in range(0, len(marks), 200):
+            seen = Q(pk__in=[])
+            for pk, marked_at in marks[start_at:start_at + 200]:
+                seen |= Q(pk=pk, marked_at=marked_at)
+            SummaryDirty.objects.filter(seen).delete()
+    return row
+
+
+def period_row(period, create=True):
+    """The SummaryPeriod of `period`, computed and stored first when there is none yet (and `create`)."""
+    row = SummaryPeriod.objects.filter(date_from=period.date_from, date_to=period.date_to, as_of=period.as_of).first()
+    if row is None and create:
+        row, _created = SummaryPeriod.objects.get_or_create(date_from=period.date_from, date_to=period.date_to,
+                                                            as_of=period.as_of)
+        store(row)
+    return row
+
+
+def refresh_row(row, full=False):
+    """Recompute the dirty units of one stored period (all of it when `full` or a mark says every unit). Returns
+    the number of units recomputed (None: all), or False when nothing was dirty."""
+    marks = list(row.dirty.values_list("pk", "unit_id", "marked_at"))
+    if not marks and not full:
+        return False
+    units = {u for _pk, u, _t in marks}
+    unit_ids = None if full or ALL_UNITS in units else units
+    store(row, unit_ids, [(pk, t) for pk, _u, t in marks])
+    return None if unit_ids is None else len(unit_ids)
+
+
+def refresh(full=False, today=None):
+    """Refresh every stored period: move a current period's as-of date to today (recomputed whole), then recompute
+    the dirty units of each. Returns [(period, units recomputed or None for all)] of the periods recomputed."""
+    today = today or datetime.date.today()
+    done = []
+    for row in SummaryPeriod.objects.order_by("date_from", "date_to", "as_of"):
+        wanted = default_as_of(row.date_from, row.date_to, today)
+        if row.as_of != wanted:
+            if wanted < row.as_of or SummaryPeriod.objects.filter(
+                    date_from=row.date_from, date_to=row.date_to, as_of=wanted).exists():
+                continue  # a period asked with its own as-of date, or already rolled over: leave it
+            row.as_of = wanted
+            marks = list(row.dirty.values_list("pk", "marked_at"))
+            store(row, None, marks)
+            done.append((row, None))
+            continue
+        result = refresh_row(row, full=full)
+        if result is not False:
+            done.append((row, result))
+    return done
+
+
+# -- marking -----------------------------------------------------------------------------------------------------
+def periods_stored():
+    """The ids of the stored summary periods (one small query): nothing to mark when there is none."""
+    return list(SummaryPeriod.objects.values_list("pk", flat=True))
+
+
+def mark_dirty(unit_ids):
+    """Mark `unit_ids` (ALL_UNITS: every unit) dirty in every stored period, and enqueue a refresh when the
+    transaction commits. Two queries."""
+    unit_ids = {u for u in unit_ids if u is not None}
+    if not unit_ids:
+        return
+    periods = periods_stored()
+    if not periods:
+        return
+    now = timezone.now()
+    SummaryDirty.objects.bulk_create(
+        [SummaryDirty(period_id=p, unit_id=u, marked_at=now) for p in periods for u in sorted(unit_ids)],
+        update_conflicts=True, unique_fields=["period", "unit_id"], update_fields=["marked_at"],
+    )
+    _enqueue_refresh()
+
+
+def _enqueue_refresh():
+    from django.db import connection
+
+    if getattr(connection, "_dtbd_summary_refresh_queued", False):
+        return
+    connection._dtbd_summary_refresh_queued = True
+
+    def enqueue():
+        connection._dtbd_summary_refresh_queued = False
+        from .tasks import refresh_summaries
+
+        try:
+            refresh_summaries.enqueue()
+        except Exception:  # noqa: BLE001 — the marks stay; the page says the figures are being updated
+            import logging
+
+            logging.getLogger(__name__).exception("could not enqueue the summary refresh")
+
+    transaction.on_commit(enqueue)
+
+
+def person_units(person_ids):
+    """Every unit `person_ids` were ever placed in (their figures may be in any of them on some date)."""
+    return set(UnitAssignment.objects.filter(person_id__in=list(person_ids)).values_list("unit_id", flat=True).distinct())
+
+
+# -- reading -----------------------------------------------------------------------------------------------------
+def stale_since(row, unit):
+    """When the data of `unit`'s subtree first changed after the period's refresh (None: not changed)."""
+    from dtbd.org.models import Unit
+
+    subtree = Unit.objects.filter(prefix_q("path", unit.path)).values("pk")
+    marks = SummaryDirty.objects.filter(period=row).filter(Q(unit_id=ALL_UNITS) | Q(unit_id__in=subtree))
+    return marks.order_by("marked_at").values_list("marked_at", flat=True).first()
+
+
+def sums(row, unit):
+    """{(key, admin level of the unit): SUM(value)} over the units of `unit`'s subtree: ONE grouped query."""
+    rows = (
+        SummaryFigure.objects.filter(period=row).filter(prefix_q("unit__path", unit.path))
+        .values("key", "unit__admin_level").annotate(total=Sum("value")).order_by()
+    )
+    return {(r["key"], r["unit__admin_level"]): r["total"] for r in rows}
+
+
+def board(unit, period, classes, row):
+    """The Dashboard of `unit`'s subtree from the summary row `row` (figures), plus the live class figures."""
+    from dtbd.standards.engine import Counts
+
+    by_level = sums(row, unit)
+    totals = defaultdict(int)
+    for (key, _level), n in by_level.items():
+        totals[key] += n
+    b = dashboard.Dashboard(unit, period)
+    b.structures = _structures_from(unit, period.as_of, by_level)
+    b.person_times = {}
+    for dim, value, label in dashboard.person_times_figures():
+        if (dim, value) == ("group", "commune"):
+            n = by_level.get(("p:all:", AdminLevel.XA), 0)
+        else:
+            n = totals.get(f"p:{dim}:{value}", 0)
+        b.person_times.setdefault(dim, []).append((value, label, n))
+    b.classes, b.classes_total = dashboard.classes_summary(classes, period)
+    codes = sorted({key.split(":")[1] for key in totals if key.startswith("c:")})
+    b.compliance = [Counts(code, totals[f"c:{code}:a"], totals[f"c:{code}:a"] - totals[f"c:{code}:m"],
+                           totals[f"c:{code}:m"]) for code in codes if totals.get(f"c:{code}:a")]
+    b.annual_hours_date = dashboard.annual_hours_date(period)
+    if b.annual_hours_date == period.as_of:
+        hours = next((c for c in b.compliance if c.code == "ANNUAL_HOURS"), None)
+        b.annual_hours = (hours.applicable, hours.met, hours.missing) if hours else (0, 0, 0)
+    else:
+        a, m = totals.get("h:a", 0), totals.get("h:m", 0)
+        b.annual_hours = (a, a - m, m)
+    b.targets = []
+    for ind in targets.active_indicators():
+        points = [targets.Point(d, totals.get(f"t:{ind.pk}:{d.isoformat()}:n", 0),
+                                totals.get(f"t:{ind.pk}:{d.isoformat()}:d", 0))
+                  for d in targets.trend_dates(period.as_of)]
+        b.targets.append(targets.Evaluation(ind, points[-1], points[:-1]))
+    b.computed_at = row.refreshed_at
+    b.seconds = row.seconds
+    b.from_summary = True
+    return b
+
+
+def _structures_from(unit, date, by_level):
+    """The three structure tables (dashboard.Structure) from the summed figures, laid out as the live ones."""
+    counts = defaultdict(int)  # (qtype, level, code) -> n
+    for (key, level), n in by_level.items():
+        if key.startswith("s:"):
+            _s, qtype, code = key.split(":")
+            counts[(qtype, level, code)] += n
+    result = []
+    report = registry.get_report("qualification-structure")
+    edu_codes = [(c.key, c.label) for c in report.columns if c.key in report.EDU]
+    edu_levels = queries.levels_present(unit, date) | {lv for q, lv, _c in counts if q == QualificationType.EDUCATION}
+    rows, totals = [], [0] * len(edu_codes)
+    for level in registry.LEVEL_ORDER:
+        if level not in edu_levels:
+            continue
+        cells = [counts.get((QualificationType.EDUCATION, level, c), 0) for c, _l in edu_codes]
+        totals = [a + b for a, b in zip(totals, cells)]
+        rows.append((str(level), registry.level_label(level), dashboard._cells(edu_codes, cells), sum(cells)))
+    rows.append((registry.ALL, registry.level_label(registry.ALL), dashboard._cells(edu_codes, totals), sum(totals)))
+    result.append(dashboard.Structure(QualificationType.EDUCATION,
+                                      dashboard.STRUCTURE_TYPES[QualificationType.EDUCATION], edu_codes, rows))
+    levels = {lv for q, lv, _c in counts if q == QualificationType.POLITICAL}
+    for qtype in (QualificationType.POLITICAL, QualificationType.STATE_MGMT):
+        codes = [(c, label) for c, (label, _o) in LEVELS[qtype].items()] + [(dashboard.NONE_CODE, dashboard._("Chưa có"))]
+        rows, totals = [], [0] * len(codes)
+        for level in dashboard._levels_in_order(levels):
+            cells = [counts.get((qtype, level, c), 0) for c, _l in codes]
+            totals = [a + b for a, b in zip(totals, cells)]
+            rows.append((level, registry.level_label(level), dashboard._cells(codes, cells), sum(cells)))
+        rows.append((registry.ALL, registry.level_label(registry.ALL), dashboard._cells(codes, totals), sum(totals)))
+        result.append(dashboard.Structure(qtype, dashboard.STRUCTURE_TYPES[qtype], codes, rows))
+    return result
+
+
+def figures_of(board):
+    """Every figure of a Dashboard as plain data, to compare the summary-based and the live dashboards (tests,
+    bench/dashboard.py)."""
+    return {
+        "structures": [(s.qtype, [(lv, [(c, n) for c, _l, n in cells], total) for lv, _lab, cells, total in s.rows])
+                       for s in board.structures],
+        "person_times": {d: {v: n for v, _l, n in rows} for d, rows in board.person_times.items()},
+        "classes": [(s, n, int(cost)) for s, _l, n, cost in board.classes],
+        "compliance": [(c.code, c.applicable, c.met, c.missing) for c in board.compliance],
+        "annual_hours": tuple(board.annual_hours),
+        "targets": [(e.indicator.code, [(p.date, p.numerator, p.denominator) for p in [*e.trend, e.current]])
+                    for e in board.targets],
+    }

@@ -1,0 +1,211 @@
+"""Summary tables of the dashboard (reports.summaries): the SUM over a subtree's units equals the live figures for a
+unit and its parent; a change marks the units dirty and the page says so; a refresh (incremental, the command, the
+task) clears it; the page runs a fixed number of queries; class figures are scoped to the viewer's unit."""
+import datetime
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from dtbd.core.testing import make_person
+from dtbd.reports import dashboard, summaries
+from dtbd.reports.dashboard import Period
+from dtbd.reports.models import SummaryDirty, SummaryFigure, SummaryPeriod
+from dtbd.training.models import TrainingClass
+from dtbd.training.testing import make_class, make_program
+
+from .test_dashboard import PERIOD, YEAR, completed, figures, province  # noqa: F401 — the fixture
+
+
+@pytest.fixture(autouse=True)
+def _summaries(settings):
+    settings.DTBD_DASHBOARD_CACHE_SECONDS = 0
+    settings.DTBD_DASHBOARD_SUMMARIES = True
+
+
+def _comparable(board):
+    return summaries.figures_of(board)
+
+
+def _summary(unit, period, classes=None):
+    classes = TrainingClass.objects.all() if classes is None else classes
+    return summaries.board(unit, period, classes, summaries.period_row(period))
+
+
+@pytest.mark.parametrize("period", [
+    PERIOD,
+    Period(datetime.date(YEAR, 1, 1), datetime.date(YEAR, 6, 30), datetime.date(YEAR, 6, 30)),
+    # as-of date today, annual hours on 31/12 of a later year: the separately stored h:… figures
+    Period(datetime.date.today().replace(month=1, day=1), datetime.date(datetime.date.today().year + 1, 12, 31),
+           datetime.date.today()),
+])
+def test_summary_sums_equal_the_live_figures_for_a_unit_and_its_parent(tree, province, period):
+    make_person(tree.so_a, post_level="PGD", birth_date=datetime.date(1990, 1, 1),
+                qualifications=[("BD", "GCN", datetime.date(YEAR, 5, 1)), ("LANG", "B2")])
+    make_person(tree.phong_a, post_level="TP", qualifications=[("LLCT", "CC")])
+    assert summaries.summarised(period)
+    for unit in (tree.phong_a, tree.so_a, tree.root, tree.xa, tree.so_b):
+        live = dashboard.build(unit, period, TrainingClass.objects.all())
+        summed = _summary(unit, period)
+        assert _comparable(summed) == _comparable(live), unit.code
+    root = _comparable(_summary(tree.root, PERIOD))
+    assert root["person_times"]["all"][""] == 6 and root["person_times"]["group"]["commune"] == 2
+    assert any(n for _code, _l, n in [c for s in _summary(tree.root, PERIOD).structures for c in s.rows[-1][2]])
+    assert any(p[2] for _code, points in root["targets"] for p in points)  # a denominator that is not 0
+
+
+def test_one_pass_for_every_unit_stored_per_unit(tree, province):
+    row = summaries.period_row(PERIOD)
+    units = set(SummaryFigure.objects.filter(period=row).values_list("unit_id", flat=True))
+    assert units == {tree.so_a.pk, tree.phong_a.pk, tree.xa.pk}  # the units people work in, not their parents
+    assert row.refreshed_at is not None
+    # a period asked again is read, not recomputed
+    assert summaries.period_row(PERIOD).refreshed_at == row.refreshed_at
+
+
+def _page(client, user, **params):
+    client.force_login(user)
+    return client.get(reverse("dashboard:index"), {"unit": params.pop("unit"), "year": YEAR, **params})
+
+
+def test_a_change_marks_dirty_the_page_says_so_and_refresh_clears_it(client, tree, province, users):
+    first = _page(client, users.province, unit=tree.root.pk)
+    assert first.context["board"].from_summary and first.context["board"].stale_since is None
+    assert "dữ liệu đã thay đổi sau đó" not in first.content.decode()
+    row = SummaryPeriod.objects.get()
+
+    completed(province.c2, province.a2, datetime.date(YEAR, 9, 30))  # one more completed enrolment, in so_a
+    assert set(SummaryDirty.objects.values_list("unit_id", flat=True)) == {tree.so_a.pk}
+    second = _page(client, users.province, unit=tree.root.pk)
+    html = second.content.decode()
+    assert "dữ liệu đã thay đổi sau đó" in html and "đang cập nhật" in html and "Tính lại ngay" in html
+    assert figures(second.context["board"].person_times)["all"][""] == 6  # the stored figures, said to be old
+    # so_b's subtree did not change: its figures are not said to be old
+    assert summaries.stale_since(row, tree.so_b) is None and summaries.stale_since(row, tree.so_a) is not None
+
+    fresh = _page(client, users.province, unit=tree.root.pk, refresh="1")
+    assert figures(fresh.context["board"].person_times)["all"][""] == 7
+    assert "dữ liệu đã thay đổi sau đó" not in fresh.content.decode()
+    assert not SummaryDirty.objects.exists()
+    assert SummaryPeriod.objects.get().refreshed_at > row.refreshed_at
+
+
+def test_incremental_refresh_recomputes_only_the_dirty_units(tree, province):
+    row = summaries.period_row(PERIOD)
+    xa_before = dict(SummaryFigure.objects.filter(period=row, unit=tree.xa).values_list("key", "value"))
+    make_person(tree.phong_a, education="TS")
+    assert summaries.refresh_row(SummaryPeriod.objects.get()) == 1  # phong_a only
+    assert dict(SummaryFigure.objects.filter(period=row, unit=tree.xa).values_list("key", "value")) == xa_before
+    summed = _comparable(_summary(tree.so_a, PERIOD))
+    assert summed == _comparable(dashboard.build(tree.so_a, PERIOD, TrainingClass.objects.all()))
+    assert not SummaryDirty.objects.exists()
+
+
+def test_command_and_task_refresh_every_dirty_period(tree, province):
+    from dtbd.reports.tasks import refresh_summaries
+
+    call_command("refresh-summaries", "--year", str(YEAR))
+    row = SummaryPeriod.objects.get()
+    completed(province.c1, province.a3, datetime.date(YEAR, 4, 1))
+    assert SummaryDirty.objects.filter(period=row).exists()
+    call_command("refresh-summaries")
+    assert not SummaryDirty.objects.exists()
+    assert figures(_summary(tree.root, PERIOD).person_times)["all"][""] == 7
+    # a change of the catalogue (an indicator) marks every unit; the task recomputes the whole period
+    from dtbd.reports.models import Indicator
+
+    Indicator.objects.filter(active=True).first().save()
+    assert list(SummaryDirty.objects.values_list("unit_id", flat=True)) == [summaries.ALL_UNITS]
+    assert refresh_summaries.call() == 1
+    assert not SummaryDirty.objects.exists()
+
+
+def test_the_summary_page_runs_a_fixed_number_of_queries(client, tree, users, django_assert_max_num_queries):
+    program = make_program()
+    cls = make_class("Q1", capacity=100, status=TrainingClass.Status.CLOSED, program=program,
+                     starts_on=datetime.date(YEAR, 3, 1), ends_on=datetime.date(YEAR, 3, 9))
+
+    def add(n):
+        for _i in range(n):
+            completed(cls, make_person(tree.so_a, post_level="TP", qualifications=[("LLCT", "TC")]), datetime.date(YEAR, 3, 9))
+
+    add(3)
+    _page(client, users.province, unit=tree.root.pk)  # computes and stores the period
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        _page(client, users.province, unit=tree.root.pk)
+    add(27)
+    call_command("refresh-summaries")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = _page(client, users.province, unit=tree.root.pk)
+    assert figures(response.context["board"].person_times)["all"][""] == 30
+    assert response.context["board"].from_summary
+
+
+# -- classes of the viewer's unit ---------------------------------------------------------------------------------
+@pytest.fixture
+def classes(tree, province):
+    """C1 has learners of so_a, phong_a and the commune; a class of so_b's people only; a class run by a provider
+    linked to a unit of so_a with no learner yet."""
+    from dtbd.training.models import Provider
+
+    b1 = make_person(tree.so_b, code="B1")
+    only_b = make_class("CB", capacity=5, status=TrainingClass.Status.CLOSED, starts_on=datetime.date(YEAR, 5, 1),
+                        ends_on=datetime.date(YEAR, 5, 9), cost_estimate=9_000_000)
+    completed(only_b, b1, datetime.date(YEAR, 5, 9))
+    school = tree.phong_a  # a provider linked to a unit of so_a's subtree
+    own = Provider.objects.create(code="TRUONG_SO", name="Trường của Sở", kind="KHAC")
+    Provider.objects.filter(pk=own.pk).update(unit=school)
+    make_class("CA", capacity=5, status=TrainingClass.Status.PLANNED, provider=Provider.objects.get(pk=own.pk),
+               starts_on=datetime.date(YEAR, 11, 1), ends_on=datetime.date(YEAR, 11, 9), cost_estimate=3_000_000)
+    return type("C", (), dict(only_b=only_b))
+
+
+def test_class_figures_are_scoped_to_the_viewers_unit(client, tree, users, classes):
+    response = _page(client, users.officer, unit=tree.so_a.pk)
+    board = response.context["board"]
+    by_status = {s: (n, cost) for s, _l, n, cost in board.classes}
+    # C1 (so_a learners, CLOSED) and C2 (A1, FINISHED) and CA (run by so_a's school); not CB (so_b only), not C3
+    # (cancelled, no learner), not C_OLD (2024)
+    assert by_status["CLOSED"] == (1, 100_000_000) and by_status["FINISHED"] == (1, 40_500_000)
+    assert by_status["PLANNED"] == (1, 3_000_000) and by_status["CANCELLED"] == (0, 0)
+    assert board.classes_total == (3, 143_500_000)
+    html = response.content.decode()
+    assert "Dự toán là dự toán của cả lớp" in html
+    match = re.search(r'href="(/tong-quan/lop/\?[^"]+status=CLOSED)"', html)
+    assert match, "a unit's class figure links to its own list"
+    drill = client.get(match.group(1).replace("&amp;", "&")).content.decode()
+    assert "C1" in drill and ">CB<" not in drill
+    everything = client.get(reverse("dashboard:classes"), {"unit": tree.so_a.pk, "year": YEAR}).content.decode()
+    assert sorted(re.findall(r">(C1|C2|C3|CA|CB|C_OLD)</a>", everything)) == ["C1", "C2", "CA"]
+    # the province sees every class of the year at the root
+    root = _page(client, users.province, unit=tree.root.pk).context["board"]
+    assert root.classes_total == (4, 152_500_000)
+
+
+def test_class_list_refuses_units_out_of_scope(client, tree, users, classes):
+    client.force_login(users.officer)
+    url = reverse("dashboard:classes")
+    assert client.get(url, {"unit": tree.so_b.pk, "year": YEAR}).status_code == 404
+    assert client.get(url, {"unit": tree.root.pk, "year": YEAR}).status_code == 404
+    assert client.get(url, {"unit": tree.so_a.pk, "year": YEAR, "status": "ZZ"}).status_code == 404
+    client.force_login(users.learner)
+    assert client.get(url, {"unit": tree.so_a.pk, "year": YEAR}).status_code == 403
+    client.force_login(users.province)
+    so_b = client.get(url, {"unit": tree.so_b.pk, "year": YEAR}).content.decode()
+    assert re.findall(r">(C1|C2|CA|CB)</a>", so_b) == ["CB"]
+
+
+def test_date_range_period_drills_down_to_its_classes(client, tree, users, classes):
+    response = _page(client, users.province, unit=tree.so_a.pk, year="", date_from="01/03/2025", date_to="30/06/2025")
+    html = response.content.decode()
+    match = re.search(r'href="(/tong-quan/lop/\?[^"]+date_from=[^"]+status=CLOSED)"', html)
+    assert match, "a date-range period links its class figures"
+    drill = client.get(match.group(1).replace("&amp;", "&")).content.decode()
+    assert re.findall(r">(C1|C2|CA|CB)</a>", drill) == ["C1"]  # C2 (September) and CA (November) outside
+    total = client.get(reverse("dashboard:classes"), {"unit": tree.root.pk, "date_from": "01/03/2025",
+                                                      "date_to": "30/06/2025"}).content.decode()
+    assert sorted(re.findall(r">(C1|C2|CA|CB)</a>", total)) == ["C1", "CB"]
