@@ -108,6 +108,7 @@ def _person_times(out, period, unit_ids):
     rows = (
         Enrollment.objects.filter(state=Enrollment.State.COMPLETED, completed_on__gte=period.date_from,
                                   completed_on__lte=period.date_to)
+        .filter(**({} if unit_ids is None else {"person_id__in": _placements(period.as_of, unit_ids).values("person_id")}))
         .annotate(_unit=unit).filter(_unit__isnull=False)
         .values("_unit").annotate(**aggregates).order_by()
     )

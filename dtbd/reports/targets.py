@@ -302,8 +302,9 @@ def unit_counts(indicators, date, years=5, unit_ids=None):
             unit = Subquery(UnitAssignment.objects.filter(valid_on_q(d), person=OuterRef(ref))
                             .order_by("unit_id").values("unit_id")[:1])
             qs = qs.order_by().annotate(_u=unit)
-            if unit_ids is not None:
-                qs = qs.filter(_u__in=list(unit_ids))
+            if unit_ids is not None:  # the people placed in those units on the date, then their first unit
+                placed = UnitAssignment.objects.filter(valid_on_q(d), unit_id__in=list(unit_ids)).values("person_id")
+                qs = qs.filter(**{f"{ref}__in": placed}).filter(_u__in=list(unit_ids))
             rows = qs.values("_u").annotate(
                 _d=Count("pk"), _n=Count(Case(When(numerator, then=Value(1)), output_field=IntegerField()))
             )

@@ -209,3 +209,18 @@ def test_date_range_period_drills_down_to_its_classes(client, tree, users, class
     total = client.get(reverse("dashboard:classes"), {"unit": tree.root.pk, "date_from": "01/03/2025",
                                                       "date_to": "30/06/2025"}).content.decode()
     assert sorted(re.findall(r">(C1|C2|CA|CB)</a>", total)) == ["C1", "CB"]
+
+
+def test_bulk_writes_of_the_imports_mark_every_unit(tree, province):
+    """Imports write with core.importing.insert_rows (no model signals): every unit is marked, the next refresh
+    recomputes the whole period."""
+    from dtbd.core.importing import db_now, insert_rows
+    from dtbd.people.models import Qualification
+
+    row = summaries.period_row(PERIOD)
+    insert_rows(Qualification, ("person", "type", "level", "level_order", "issued_on", "source", "created_at"),
+                [(province.a3.pk, "LLCT", "CC", 4, datetime.date(YEAR, 2, 1), "IMPORTED", db_now())])
+    assert list(SummaryDirty.objects.values_list("unit_id", flat=True)) == [summaries.ALL_UNITS]
+    assert summaries.stale_since(row, tree.so_b) is not None  # every subtree is said to be changed
+    assert summaries.refresh_row(SummaryPeriod.objects.get()) is None  # whole period
+    assert _comparable(_summary(tree.so_a, PERIOD)) == _comparable(dashboard.build(tree.so_a, PERIOD, TrainingClass.objects.all()))
