@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.dispatch import Signal
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -226,12 +227,19 @@ class Codes:
 # ---------------------------------------------------------------- bulk writes
 
 
+# Sent by insert_rows before it writes rows (bulk writes send no model signals), sender = the model: the dashboard's
+# summary tables (reports.signals) mark their figures out of date in the same transaction.
+rows_inserted = Signal()
+
+
 def insert_rows(model, fields, rows, batch_size=5000):
     """INSERT many rows of `model` (field names, tuples of values already in Python form) with executemany, or COPY
     on PostgreSQL:
-    no model instances, no signals. Dates and datetimes go through the driver's adapters."""
+    no model instances, no model signals (`rows_inserted` is sent). Dates and datetimes go through the driver's
+    adapters."""
     if not rows:
         return
+    rows_inserted.send(sender=model)
     opts = model._meta
     given = {opts.get_field(name).attname for name in fields}
     defaults = [
