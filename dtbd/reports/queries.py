@@ -20,15 +20,16 @@ def levels_present(unit, date: datetime.date) -> set[str]:
 
 def staff_placements(unit, date: datetime.date):
     """Unit assignments valid on `date` in `unit`'s subtree of people who are CB, CC or VC on that date and had not
-    left before it.
+    left before it (`unit` None: in every unit).
 
     valid_from NULL (unknown start) counts as valid on every earlier date; valid_to is the last valid day. A person
     who left (`left_on`, their last working day) is not counted after it, even if a record was left open."""
     category = CategoryAssignment.objects.filter(
         valid_on_q(date), person=OuterRef("person_id"), category__in=STAFF_CATEGORIES
     )
+    placements = UnitAssignment.objects.all() if unit is None else UnitAssignment.objects.filter(prefix_q("unit__path", unit.path))
     return (
-        UnitAssignment.objects.filter(prefix_q("unit__path", unit.path))
+        placements
         .filter(valid_on_q(date))
         .filter(Q(person__left_on__isnull=True) | Q(person__left_on__gte=date))
         .filter(Exists(category))
