@@ -26,8 +26,9 @@ run: install pdf-libs
 	$(BIN)/dtbd migrate --noinput -v0
 	$(BIN)/dtbd demo --if-empty --staff $(DEMO_STAFF)
 	@$(MAKE) --no-print-directory demo-logins
-	@# The job worker (notice e-mails, …) runs beside the web server and stops with it.
-	@$(BIN)/dtbd db_worker --no-startup-delay -v0 & worker=$$!; \
+	@# The job worker (imports, report files, exports, notice e-mails…) runs beside the web server and stops with it:
+	@# it re-queues jobs a killed worker left unfinished, then serves the queue (Celery when REDIS_URL is set).
+	@$(BIN)/dtbd worker -v0 & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/dtbd runserver 127.0.0.1:$(PORT)
 

@@ -181,6 +181,24 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:" + os.environ.get("PORT
 # TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs jobs inline (the test suite does).
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
+# Jobs of the pages (imports, report files, staff export; dtbd.core.jobs, "Công việc của tôi"): dispatched to the
+# django-tasks backend above and run by `dtbd worker`; with REDIS_URL set, to Celery workers on that Redis
+# (dtbd.celery; `dtbd worker` then runs a Celery worker). DTBD_JOBS_CELERY=0/1 overrides the choice. A RUNNING job
+# whose worker process is gone, or whose heartbeat is older than DTBD_JOB_STALE_SECONDS, is re-queued by the sweep;
+# finished jobs and their files are deleted after DTBD_JOB_KEEP_DAYS.
+DTBD_JOBS_CELERY = env_bool("DTBD_JOBS_CELERY", bool(os.environ.get("REDIS_URL")))
+DTBD_JOB_STALE_SECONDS = int(os.environ.get("DTBD_JOB_STALE_SECONDS", 900))
+DTBD_JOB_KEEP_DAYS = int(os.environ.get("DTBD_JOB_KEEP_DAYS", 7))
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", os.environ.get("REDIS_URL", ""))
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "dtbd")
+CELERY_TASK_ACKS_LATE = True  # acknowledged after the job ran…
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # …and given back to the broker when the worker process dies
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600))}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 

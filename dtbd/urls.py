@@ -8,6 +8,7 @@ urlpatterns = [
     path("don-vi/", include("dtbd.org.urls")),
     path("can-bo/", include("dtbd.people.urls")),
     path("nhap-lieu/", include("dtbd.core.import_urls")),
+    path("cong-viec/", include("dtbd.core.job_urls")),
     path("tieu-chuan/", include("dtbd.standards.urls")),
     path("dao-tao/", include("dtbd.training.urls")),
     path("bao-cao/", include("dtbd.reports.urls")),

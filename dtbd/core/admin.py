@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ExportLog
+from .models import ExportLog, Job
 
 
 @admin.register(ExportLog)
@@ -20,4 +20,23 @@ class ExportLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Background jobs of every user, read-only (admins watch failures and restarts; the sweep deletes old ones)."""
+
+    list_display = ("created_at", "title", "kind", "created_by", "status", "progress_done", "progress_total",
+                    "attempts", "worker", "heartbeat")
+    list_filter = ("status", "kind", "created_at")
+    search_fields = ("title", "created_by__username", "error")
+    date_hierarchy = "created_at"
+    list_select_related = ("created_by",)
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -15,10 +15,11 @@ def request_filters(request):
     }
 
 
-def log_export(user, kind, description, rows, filters=None, request=None):
+def log_export(user, kind, description, rows, filters=None, request=None, ip=""):
     """Record that `user` exported `rows` rows of `kind` (ExportLog.Kind or its value). `filters` (a dict) defaults
-    to the request's query parameters when the request is given; the client address comes from the request."""
-    ip = ""
+    to the request's query parameters when the request is given; the client address comes from the request (or `ip`:
+    a background job records the address of the request that started it)."""
+    ip = (ip or "")[:45]
     if request is not None:
         from dtbd.accounts.ratelimit import client_ip
 

@@ -5,15 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from dtbd.accounts.scope import scope_of
 
+from . import jobs
 from .import_templates import build_template
 from .importing import ImportFailed, ImportReport, importer_for
-from .models import ImportBatch
+from .models import ImportBatch, Job
 
 SLUGS = {"don-vi": ImportBatch.Kind.UNITS, "can-bo": ImportBatch.Kind.STAFF}
 FILE_NAMES = {ImportBatch.Kind.UNITS: "don-vi.xlsx", ImportBatch.Kind.STAFF: "can-bo.xlsx"}
@@ -93,7 +95,7 @@ def upload(request, slug):
     upload_file = form.cleaned_data["file"]
     batch = ImportBatch(user=request.user, kind=kind, file_name=upload_file.name[:255], status=ImportBatch.Status.INVALID)
     batch.file.save(upload_file.name, upload_file, save=False)
-    _check(batch, request.user, dry_run=True)
+    check_batch(batch, request.user, dry_run=True)
     return redirect("imports:batch", pk=batch.pk)
 
 
@@ -101,8 +103,13 @@ def upload(request, slug):
 def batch_detail(request, pk):
     batch = _batch_for(request, pk)
     report = batch.report or {}
+    job = Job.objects.filter(
+        kind=Job.Kind.IMPORT, created_by=request.user, parameters__batch=batch.pk,
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+    ).first() if batch.status == ImportBatch.Status.VALID else None
     return render(request, "imports/batch.html", {
         "batch": batch,
+        "job": job,
         "errors": report.get("errors", []),
         "preview": report.get("preview", []),
     })
@@ -114,11 +121,21 @@ def confirm(request, pk):
     batch = _batch_for(request, pk)
     if batch.status != ImportBatch.Status.VALID:
         return redirect("imports:batch", pk=batch.pk)
-    _check(batch, request.user, dry_run=False)
-    return redirect("imports:batch", pk=batch.pk)
+    # The import is applied by a background job (dtbd.core.jobs.runners.apply_import); a second click while it
+    # waits or runs leads to the same job.
+    pending = Job.objects.filter(
+        kind=Job.Kind.IMPORT, created_by=request.user, parameters__batch=batch.pk,
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+    ).first()
+    job = pending or jobs.start(
+        Job.Kind.IMPORT, request.user, {"batch": batch.pk},
+        title=_("Nhập %(kind)s: %(file)s") % {"kind": batch.get_kind_display().lower(), "file": batch.file_name},
+        link=reverse("imports:batch", args=[batch.pk]),
+    )
+    return redirect("jobs:detail", pk=job.pk)
 
 
-def _check(batch, user, dry_run):
+def check_batch(batch, user, dry_run):
     """Run the importer on the stored file (a dry run for the preview, for real on confirm) and record the outcome."""
     try:
         report = importer_for(batch.kind)(batch.file.path, user=user, dry_run=dry_run)

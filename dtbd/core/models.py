@@ -124,3 +124,67 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.username} · {self.get_kind_display()} · {self.description}"
+
+
+def _job_result_path(job, filename):
+    # One folder per job: the file keeps its readable name and two jobs never overwrite each other.
+    return f"jobs/{job.created_at:%Y/%m}/{job.pk}/{filename}"
+
+
+class Job(models.Model):
+    """A background job (import apply, report file, staff export) run by `dtbd worker` (django-tasks, database
+    backend) or by Celery workers when REDIS_URL is set; see dtbd.core.jobs. The result file is stored through
+    Django's default storage under MEDIA_ROOT and served only to the job's owner."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", _("Nhập dữ liệu từ tệp")
+        REPORT = "report", _("Xuất báo cáo")
+        STAFF_EXPORT = "staff_export", _("Xuất danh sách cán bộ")
+
+    class Status(models.TextChoices):
+        QUEUED = "QUEUED", _("Đang chờ")
+        RUNNING = "RUNNING", _("Đang chạy")
+        DONE = "DONE", _("Hoàn thành")
+        FAILED = "FAILED", _("Lỗi")
+
+    kind = models.CharField(_("loại công việc"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("tên công việc"), max_length=255, blank=True)
+    parameters = models.JSONField(_("tham số"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), on_delete=models.CASCADE, related_name="jobs"
+    )
+    status = models.CharField(_("trạng thái"), max_length=7, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    progress_done = models.PositiveIntegerField(_("đã xong"), default=0)
+    progress_total = models.PositiveIntegerField(_("tổng số"), default=0)
+    progress_message = models.CharField(_("đang làm"), max_length=255, blank=True)
+    result_file = models.FileField(_("tệp kết quả"), upload_to=_job_result_path, max_length=255, blank=True)
+    result_name = models.CharField(_("tên tệp kết quả"), max_length=255, blank=True)
+    link = models.CharField(_("trang liên quan"), max_length=255, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
+    worker = models.CharField(_("máy chạy"), max_length=120, blank=True)
+    heartbeat = models.DateTimeField(_("tín hiệu gần nhất"), null=True, blank=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("công việc nền")
+        verbose_name_plural = _("công việc nền")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="core_job_user_created")]
+
+    def __str__(self):
+        return self.title or self.get_kind_display()
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)

@@ -62,9 +62,9 @@ def _chunks(iterator, size):
         yield chunk
 
 
-def write_staff_xlsx(people, path, *, show_citizen_id, today=None):
+def write_staff_xlsx(people, path, *, show_citizen_id, today=None, progress=None):
     """Write the people of the queryset `people` (already scoped and filtered, ordered) to an .xlsx file at `path`.
-    Returns the number of rows written."""
+    Returns the number of rows written. `progress(rows_written)` is called after each chunk (background job)."""
     from .models import Person
 
     today = today or datetime.date.today()
@@ -125,6 +125,8 @@ def write_staff_xlsx(people, path, *, show_citizen_id, today=None):
             ]
             for col, value in enumerate(values):
                 write_cell(sheet, row_no, col, value, date_fmt)
+        if progress is not None:
+            progress(row_no)
     sheet.autofilter(0, 0, max(row_no, 1), len(cols) - 1)
     workbook.close()
     return row_no

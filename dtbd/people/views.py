@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dtbd.accounts.models import Role
 from dtbd.accounts.scope import CHANGE, scope_of
@@ -65,6 +65,21 @@ def person_export(request):
         filename=name,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+@login_required
+@require_POST
+def person_export_job(request):
+    """The list's "Xuất Excel" button: the export is written by a background job (dtbd.people.jobs) and the user
+    follows its progress on the job page. The GET export above stays for direct links."""
+    from dtbd.accounts.ratelimit import client_ip
+    from dtbd.core import jobs
+    from dtbd.core.exportlog import request_filters
+    from dtbd.core.models import Job
+
+    parameters = {"query": request.GET.urlencode(), "filters": request_filters(request), "ip": client_ip(request)}
+    job = jobs.start(Job.Kind.STAFF_EXPORT, request.user, parameters, title=_("Xuất danh sách cán bộ (.xlsx)"))
+    return redirect("jobs:detail", pk=job.pk)
 
 
 def _compliance(person, date, groups):

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("qua-trinh-boi-duong/<int:pk>/", views.training_history, name="training_history"),
     path("qua-trinh-boi-duong/<int:pk>/tai-ve.<str:fmt>", views.training_history_download, name="training_history_download"),
+    path("qua-trinh-boi-duong/<int:pk>/tao-tep.<str:fmt>", views.training_history_job, name="training_history_job"),
     path("<slug:name>/", views.report_view, name="report"),
     path("<slug:name>/tai-ve.<str:fmt>", views.download, name="download"),
+    path("<slug:name>/tao-tep.<str:fmt>", views.download_job, name="download_job"),
 ]

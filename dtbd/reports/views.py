@@ -6,14 +6,18 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from dtbd.accounts.ratelimit import client_ip
 from dtbd.accounts.scope import scope_of
+from dtbd.core import jobs
 from dtbd.core.dbrouter import reading_from_replica
-from dtbd.core.exportlog import log_export
+from dtbd.core.exportlog import log_export, request_filters
+from dtbd.core.models import Job
 from dtbd.core.templatetags.dtbd import display_name
 from dtbd.org.queries import default_unit, unit_for
 from dtbd.people.queries import person_for
@@ -23,6 +27,7 @@ from .forms import AsOfForm, ReportForm
 from .registry import PERSON, UNIT, all_reports, get_report
 
 DOWNLOAD_FORMATS = ("xlsx", "pdf", "csv")
+JOB_FORMATS = ("xlsx", "pdf")  # built by a background job from the pages (CSV, small and for machines, stays direct)
 TRAINING_HISTORY = "training-history"
 
 
@@ -53,13 +58,27 @@ def _file_response(request, result, fmt):
 
 def _bound_form(request, report):
     """The form bound to the query string. An out-of-scope or unknown unit id is a 404, not a form error."""
-    raw = request.GET.get("unit")
+    return bound_form(request.user, report, request.GET)
+
+
+def bound_form(user, report, data):
+    """The report form of `user` bound to `data` (a QueryDict), None without a unit; an out-of-scope or unknown unit
+    id is a 404. Shared with the background job (dtbd.reports.jobs)."""
+    raw = data.get("unit")
     if raw is None:
         return None
     if not raw.isdigit():
         raise Http404(_("Không tìm thấy đơn vị trong phạm vi của bạn."))
-    unit_for(request.user, int(raw))
-    return ReportForm(request.GET, user=request.user, report=report)
+    unit_for(user, int(raw))
+    return ReportForm(data, user=user, report=report)
+
+
+def form_errors(form):
+    return "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items() if k in form.fields)
+
+
+def result_for(report, form):
+    return _result(report, form)
 
 
 def _result(report, form):
@@ -118,6 +137,32 @@ def download(request, name, fmt):
     return _file_response(request, _result(report, form), fmt)
 
 
+def _start_job(request, parameters, title):
+    parameters = {**parameters, "query": request.GET.urlencode(), "filters": request_filters(request),
+                  "ip": client_ip(request)}
+    job = jobs.start(Job.Kind.REPORT, request.user, parameters, title=title)
+    return redirect("jobs:detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def download_job(request, name, fmt):
+    """The page's .xlsx / .pdf buttons: check the parameters now (errors answer at once), build the file in a
+    background job and go to its progress page."""
+    _require_unit_scope(request.user)
+    report = _report_or_404(name)
+    if fmt not in JOB_FORMATS:
+        raise Http404(_("Định dạng không hỗ trợ."))
+    form = _bound_form(request, report)
+    if form is None:
+        raise Http404(_("Chưa chọn đơn vị."))
+    if not form.is_valid():
+        return HttpResponseBadRequest(form_errors(form) or _("Tham số không hợp lệ."), content_type="text/plain; charset=utf-8")
+    unit = form.cleaned_data["unit"]
+    title = _("Báo cáo “%(title)s” – %(unit)s (.%(fmt)s)") % {"title": report.title, "unit": unit.name, "fmt": fmt}
+    return _start_job(request, {"report": report.name, "subject": UNIT, "fmt": fmt}, title)
+
+
 def _history(request, pk):
     """The person (404 outside the user's scope), the as-of form and the computed history (None on a bad date)."""
     report = _report_or_404(TRAINING_HISTORY, PERSON)
@@ -156,3 +201,15 @@ def training_history_download(request, pk, fmt):
         errors = "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items() if k in form.fields)
         return HttpResponseBadRequest(errors or _("Tham số không hợp lệ."), content_type="text/plain; charset=utf-8")
     return _file_response(request, result, fmt)
+
+
+@login_required
+@require_POST
+def training_history_job(request, pk, fmt):
+    if fmt not in JOB_FORMATS:
+        raise Http404(_("Định dạng không hỗ trợ."))
+    report, person, form, result = _history(request, pk)
+    if result is None:
+        return HttpResponseBadRequest(form_errors(form) or _("Tham số không hợp lệ."), content_type="text/plain; charset=utf-8")
+    title = _("Quá trình bồi dưỡng của %(name)s (.%(fmt)s)") % {"name": person.full_name, "fmt": fmt}
+    return _start_job(request, {"report": report.name, "subject": PERSON, "person": person.pk, "fmt": fmt}, title)
