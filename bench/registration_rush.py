@@ -198,6 +198,19 @@ def stop_server(proc):
             proc.wait()
 
 
+def server_cpu(proc):
+    """CPU seconds (user + system) used so far by gunicorn's worker processes (children of the master)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == proc.pid:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 class NoCookies(http.cookiejar.DefaultCookiePolicy):
     """Keep no cookie from the responses: every request carries its own learner's session."""
 
@@ -236,13 +249,14 @@ def pct(values, p):
     return values[min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))]
 
 
-def run_once(base, cookies, in_flight, label, check=True):
+def run_once(base, proc, cookies, in_flight, label, check=True):
     cls = open_class(ARGS.seats)
     path = reverse("training:self_register", args=[cls.pk])
     connections.close_all()
-    cpu0 = time.process_time()
+    cpu0, server0 = time.process_time(), server_cpu(proc)
     results, wall = asyncio.run(fire(base, path, cookies, in_flight))
     client_cpu = time.process_time() - cpu0  # the load generator's own share of the 2 cores
+    server_ms = (server_cpu(proc) - server0) * 1000 / len(cookies)  # gunicorn workers' CPU per request
     times = [t * 1000 for _, t, _ in results]
     statuses = {}
     for status, _, _ in results:
@@ -272,11 +286,12 @@ def run_once(base, cookies, in_flight, label, check=True):
     figures = {
         "label": label, "p50": pct(times, 50), "p95": pct(times, 95), "p99": pct(times, 99), "max": max(times),
         "throughput": len(results) / wall, "wall": wall, "enrolled": enrolled, "waitlisted": waitlisted,
-        "errors": server_errors, "problems": problems, "client_cpu": client_cpu,
+        "errors": server_errors, "problems": problems, "client_cpu": client_cpu, "server_ms": server_ms,
     }
     print(
         f"  {label:<22} {figures['p50']:8.0f} {figures['p95']:8.0f} {figures['p99']:8.0f} {figures['max']:8.0f}"
-        f" {figures['throughput']:9.1f} {wall:7.2f} {client_cpu:6.2f}  {enrolled:>4}/{waitlisted:<4} {server_errors:>3}"
+        f" {figures['throughput']:9.1f} {wall:7.2f} {client_cpu:6.2f} {server_ms:6.1f}  {enrolled:>4}/{waitlisted:<4}"
+        f" {server_errors:>3}"
         + ("  FAILED: " + "; ".join(problems) if problems else "  ok")
     )
     return figures
@@ -288,26 +303,28 @@ def main():
     port = free_port()
     workers = f"{ARGS.workers} workers × {ARGS.threads} threads (gthread)"
     print(f"\ngunicorn on 127.0.0.1:{port}, {workers}; {len(cookies)} registrations for {ARGS.seats} seats per run")
-    print(f"  {'run':<22} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>9} {'wall s':>7} {'cli s':>6}  enr/wait 5xx")
+    print(f"  {'run':<22} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>9} {'wall s':>7} {'cli s':>6} {'srv ms':>6}  enr/wait 5xx")
     proc = start_server(port)
     all_figures, warm = {}, {"problems": []}
     try:
         base = f"http://127.0.0.1:{port}"
-        warm = run_once(base, cookies[:200], 50, "warm-up (not counted)", check=False)
+        warm = run_once(base, proc, cookies[:200], 50, "warm-up (not counted)", check=False)
         variants = [("all at once", len(cookies))]
         if ARGS.bounded:
             variants.append((f"{ARGS.bounded} in flight", ARGS.bounded))
         for name, in_flight in variants:
-            all_figures[name] = [run_once(base, cookies, in_flight, f"{name} #{i + 1}") for i in range(ARGS.runs)]
+            all_figures[name] = [run_once(base, proc, cookies, in_flight, f"{name} #{i + 1}") for i in range(ARGS.runs)]
     finally:
         stop_server(proc)
     print(f"\nmedian of {ARGS.runs} runs ({queries} SQL queries per request, {workers}):")
     failed = bool(warm["problems"])
     for name, runs in all_figures.items():
-        med = {k: statistics.median(r[k] for r in runs) for k in ("p50", "p95", "p99", "max", "throughput", "client_cpu")}
+        med = {k: statistics.median(r[k] for r in runs) for k in ("p50", "p95", "p99", "max", "throughput", "client_cpu",
+                                                          "server_ms")}
         failed |= any(r["problems"] for r in runs)
         print(f"  {name:<22} p50 {med['p50']:.0f} ms, p95 {med['p95']:.0f} ms, p99 {med['p99']:.0f} ms, "
-              f"max {med['max']:.0f} ms, {med['throughput']:.0f} req/s, client CPU {med['client_cpu']:.1f} s; "
+              f"max {med['max']:.0f} ms, {med['throughput']:.0f} req/s, client CPU {med['client_cpu']:.1f} s, "
+              f"server CPU {med['server_ms']:.1f} ms/request; "
               f"errors {sum(r['errors'] for r in runs)}, enrolled {[r['enrolled'] for r in runs]}")
     print(f"load average at the end: {os.getloadavg()[0]:.2f} (other work on the machine inflates every figure)")
     print("RESULT:", "FAILED" if failed else "ok (exactly the seats enrolled, the rest waitlisted, no server error)")
