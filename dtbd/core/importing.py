@@ -4,9 +4,11 @@ parse cells, collect every error as (row, column, value, message) and write rows
 An importer validates the whole file before anything is written; `ImportFailed` carries the full error list.
 """
 import datetime
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import connection
 from django.dispatch import Signal
@@ -107,14 +109,42 @@ def read_first_sheet(source):
             workbook = CalamineWorkbook.from_filelike(source)
         else:
             workbook = CalamineWorkbook.from_path(str(source))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises its own error types for every kind of unreadable file
+        sheet = workbook.get_sheet_by_index(0)
+        height, width = sheet.total_height + 1, sheet.total_width + 1
+        if height * width > MAX_CELLS:
+            # A stray cell far away (e.g. XFD1048576) would make the sheet a grid of billions of empty cells.
+            message = _("Trang tính đầu tiên quá lớn (%(rows)s dòng × %(columns)s cột): xoá các ô thừa ngoài vùng dữ "
+                        "liệu rồi nhập lại.") % {"rows": height, "columns": width}
+            raise ImportFailed([RowError(0, "", "", message)])
+        return sheet.to_python(skip_empty_area=False)
+    except ImportFailed:
+        raise
+    except BaseException as exc:
+        # calamine raises its own error types for every kind of unreadable file; a panic inside it (Rust) arrives as
+        # pyo3's PanicException, a BaseException: an unreadable file too. Interrupts and exits pass through.
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
         message = _("Không đọc được tệp Excel (.xlsx): %(error)s") % {"error": exc}
         raise ImportFailed([RowError(0, "", "", message)]) from exc
 
 
+MAX_CELLS = 30_000_000  # rows × columns of the first sheet: 1 million staff rows of the 25-column template fit
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BREAKS = re.compile(r"[\t\n\r]")
+
+
+def clean_text(text) -> str:
+    """Text of a cell without control characters (they are invisible in Excel and cannot be stored in PostgreSQL
+    text, NUL in particular): tabs and line breaks (Alt+Enter) become spaces, the others are dropped; NFC, trimmed."""
+    if not text.isprintable():
+        text = _CONTROL.sub("", _BREAKS.sub(" ", text))
+    return unicodedata.normalize("NFC", text).strip()
+
+
 def cell_text(value) -> str:
-    """A cell as trimmed text; whole numbers lose their '.0'."""
+    """A cell as trimmed text without control characters; whole numbers lose their '.0'."""
     if value is None or value == "":
         return ""
     if isinstance(value, float):
@@ -123,7 +153,7 @@ def cell_text(value) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.strftime("%d/%m/%Y")
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return clean_text(str(value))
 
 
 def check_headers(header_row, expected) -> list:
@@ -162,7 +192,8 @@ def data_rows(rows, width):
     """(excel_row_number, cells padded to width) for every non-empty row after the header."""
     for index in range(1, len(rows)):
         cells = rows[index]
-        if not any(cells):  # empty cells are "" (falsy)
+        # Empty cells are "" (falsy); a row of only 0 / FALSE cells is not empty.
+        if not any(cells) and all(cell is None or cell == "" for cell in cells):
             continue
         if len(cells) < width:
             cells = list(cells) + [""] * (width - len(cells))
@@ -260,10 +291,31 @@ def insert_rows(model, fields, rows, batch_size=5000):
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
+            _pause_for_crash_test(len(rows))
             return
         sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
         for start in range(0, len(rows), batch_size):
             cursor.executemany(sql, rows[start : start + batch_size])
+            _pause_for_crash_test(len(rows[start : start + batch_size]))
+
+
+_rows_written = 0
+
+
+def _pause_for_crash_test(count):
+    """Test hook of the crash-safety test (dtbd/people/tests/test_import_crash.py): with DTBD_IMPORT_PAUSE_AFTER_ROWS=N
+    in the environment, once N rows have been written by this process the import creates the file
+    DTBD_IMPORT_PAUSE_FILE and waits there, inside its open transaction, to be killed. Unset: does nothing."""
+    global _rows_written
+    limit = os.environ.get("DTBD_IMPORT_PAUSE_AFTER_ROWS")
+    if not limit:
+        return
+    _rows_written += count
+    if _rows_written >= int(limit):
+        import time
+
+        Path(os.environ["DTBD_IMPORT_PAUSE_FILE"]).write_text(str(_rows_written))
+        time.sleep(120)
 
 
 def db_now():

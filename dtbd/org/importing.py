@@ -18,6 +18,7 @@ from dtbd.core.importing import (
     parse_date,
     read_first_sheet,
 )
+from dtbd.core.text import fold
 from dtbd.people.validators import code_error
 
 from .models import AdminLevel, Unit, UnitKind
@@ -79,6 +80,9 @@ def import_units(source, user=None, dry_run=False, scope: Scope | None = None) -
             err(NAME, REQUIRED)
         elif len(name) > 255:
             err(NAME, _("Tên đơn vị dài quá 255 ký tự."))
+        elif len(fold(name)) > 255:  # the folded copy (search) may be longer: 'ß' -> 'ss', 'ﬃ' -> 'ffi'
+            err(NAME, _("Tên đơn vị quá dài: khi bỏ dấu để tìm kiếm thành %(length)s ký tự, tối đa 255.")
+                % {"length": len(fold(name))})
         if parent_code:
             if parent_code == code:
                 err(PARENT, _("Đơn vị không thể là cấp trên của chính nó."))

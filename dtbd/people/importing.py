@@ -39,6 +39,7 @@ from dtbd.core.importing import (
     RowError,
     cell_text,
     check_headers,
+    clean_text,
     chunks,
     data_rows,
     db_now,
@@ -123,6 +124,8 @@ QUAL_COLUMNS = (
     (18, QualificationType.IT),
 )
 LANGUAGE_RE = re.compile(r"^(?P<lang>.+?)\s+(?:(?:bậc|bac)\s*)?(?P<level>[1-6]|[ABCabc][12])$", re.IGNORECASE)
+LANGUAGE_NAME_MAX = 60  # Qualification.language
+EMAIL_MAX = 254  # Person.email
 LANGUAGE_STEPS = {"1": "A1", "2": "A2", "3": "B1", "4": "B2", "5": "C1", "6": "C2"}
 LANGUAGE_MESSAGE = gettext_lazy(
     "Ngoại ngữ ghi dạng '<ngôn ngữ> <bậc>', bậc 1–6 hoặc A1–C2 (ví dụ 'Tiếng Anh B1', 'Anh 3')."
@@ -254,7 +257,8 @@ class StaffImport:
             return result
 
         for row_no, cells in data_rows(rows, len(HEADERS)):
-            t = [(c.strip() if c else "") if c.__class__ is str else cell_text(c) for c in cells[:25]]
+            t = [(c.strip() if c.isprintable() else clean_text(c)) if c.__class__ is str else cell_text(c)
+                 for c in cells[:25]]
             for i in TEXT_COLUMNS:
                 if t[i] and not t[i].isascii():
                     t[i] = normalize("NFC", t[i])
@@ -299,6 +303,9 @@ class StaffImport:
                 err(1, REQUIRED)
             elif len(full_name) > 120:
                 err(1, _("Họ và tên dài quá 120 ký tự."))
+            elif len(fold_(full_name)) > 120:  # the folded copy (search) may be longer: 'ß' -> 'ss', 'ﬃ' -> 'ffi'
+                err(1, _("Họ và tên quá dài: khi bỏ dấu để tìm kiếm thành %(length)s ký tự, tối đa 120.")
+                    % {"length": len(fold_(full_name))})
             birth_date = dated(2, required=True)
             if birth_date and (message := v.birth_date_error(birth_date, today)):
                 err(2, message)
@@ -345,6 +352,9 @@ class StaffImport:
             job = t[11]
             if len(job) > 255:
                 err(11, _("Vị trí việc làm dài quá 255 ký tự."))
+            elif job and len(fold_(job)) > 255:
+                err(11, _("Vị trí việc làm quá dài: khi bỏ dấu để tìm kiếm thành %(length)s ký tự, tối đa 255.")
+                    % {"length": len(fold_(job))})
             quals = []
             for i, qtype in QUAL_COLUMNS:
                 level = coded(i, qual_codes[qtype], required=(i == 12))
@@ -355,7 +365,11 @@ class StaffImport:
                 if parsed_lang is None:
                     try:
                         parsed_lang = lang_memo[t[17]] = parse_language(t[17])
+                        if len(parsed_lang[0]) > LANGUAGE_NAME_MAX:
+                            del lang_memo[t[17]]
+                            raise CellError(_("Tên ngoại ngữ dài quá %(max)s ký tự.") % {"max": LANGUAGE_NAME_MAX})
                     except CellError as exc:
+                        parsed_lang = None
                         err(17, str(exc))
                 if parsed_lang:
                     quals.append((QualificationType.LANGUAGE, parsed_lang[1], "", parsed_lang[0]))
@@ -380,7 +394,9 @@ class StaffImport:
                             err(22, _("Cấp quy hoạch '%(value)s' không hợp lệ; chọn trong: %(codes)s, cách nhau "
                                       "bằng dấu ';'.") % {"value": part.strip(), "codes": ", ".join(post_codes.codes)})
             email = t[23]
-            if email and (message := v.email_error(email)):
+            if email and len(email) > EMAIL_MAX:
+                err(23, _("Email dài quá %(max)s ký tự.") % {"max": EMAIL_MAX})
+            elif email and (message := v.email_error(email)):
                 err(23, message)
             phone = t[24]
             if phone and isinstance(cells[24], float) and len(phone) == 9:
