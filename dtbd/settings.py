@@ -218,8 +218,14 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "dtbd.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "dtbd.api.views.exception_handler",
+    # Rate limits (dtbd.api.throttling): per API token / user, per IP when anonymous; 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["dtbd.api.throttling.TokenRateThrottle", "dtbd.api.throttling.AnonIpRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("DTBD_API_RATE", "600/min"),
+        "anon": os.environ.get("DTBD_API_ANON_RATE", "60/min"),
+    },
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

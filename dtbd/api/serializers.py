@@ -1,5 +1,6 @@
-"""Serializers of /api/v1/: read shapes of the registers, plus the few write inputs (enrolment). Every related name
-shown in a row comes from select_related / annotations of the view's queryset: no per-row query."""
+"""Serializers of /api/v1/: read shapes of the registers, plus the write inputs of training (the staff register's
+are in dtbd.api.staff). Every related name shown in a row comes from select_related / annotations of the view's
+queryset: no per-row query."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -8,6 +9,8 @@ from dtbd.people.masking import mask_citizen_id, mask_phone, sees_identifiers
 from dtbd.people.models import Person, Qualification
 from dtbd.standards.models import Requirement
 from dtbd.training.models import Attendance, Certificate, Enrollment, Program, Result, TrainingClass
+
+from .messages import VietnameseMessages
 
 
 def shows_personal_ids(user, person):
@@ -63,16 +66,20 @@ class PersonSerializer(serializers.ModelSerializer):
         return person.phone if self._shows(person) else mask_phone(person.phone)
 
 
+# The fields of a qualification one enters (the read shape adds id, person_code, level_label, source; the write
+# input of dtbd.api.staff adds person).
+QUALIFICATION_FIELDS = (
+    "type", "level", "major", "language", "issuer", "issued_on", "valid_until", "certificate_no", "hours",
+)
+
+
 class QualificationSerializer(serializers.ModelSerializer):
     person_code = serializers.CharField(source="person.code", read_only=True)
     level_label = serializers.CharField(read_only=True)
 
     class Meta:
         model = Qualification
-        fields = [
-            "id", "person", "person_code", "type", "level", "level_label", "major", "language", "issuer", "issued_on",
-            "valid_until", "certificate_no", "hours", "source",
-        ]
+        fields = ["id", "person", "person_code", *QUALIFICATION_FIELDS, "level_label", "source"]
 
 
 class RequirementSerializer(serializers.ModelSerializer):
@@ -158,7 +165,7 @@ class EnrollmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EnrollmentCreateSerializer(serializers.Serializer):
+class EnrollmentCreateSerializer(VietnameseMessages, serializers.Serializer):
     """Register for a class. Without `person` (or with one's own person) a learner registers themself (source SELF,
     state REQUESTED); a unit officer nominates, a province manager assigns (the request is approved at once: ENROLLED,
     or WAITLISTED when the class is full) — services.request_enrollment / services.nominate_many."""
@@ -167,25 +174,30 @@ class EnrollmentCreateSerializer(serializers.Serializer):
     person = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False, allow_null=True)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(VietnameseMessages, serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
-    session_date = serializers.DateField(source="session.date", read_only=True)
+# `person` and `person_code` of a row that hangs on an enrolment (attendance, result, certificate). A comment, not a
+# docstring: drf-spectacular would give it as the description of those serializers.
+class EnrolledPersonFields(serializers.Serializer):
     person = serializers.IntegerField(source="enrollment.person_id", read_only=True)
     person_code = serializers.CharField(source="enrollment.person.code", read_only=True)
+
+
+class AttendanceSerializer(EnrolledPersonFields, serializers.ModelSerializer):
+    session_date = serializers.DateField(source="session.date", read_only=True)
 
     class Meta:
         model = Attendance
         fields = ["id", "session", "session_date", "enrollment", "person", "person_code", "status", "note"]
 
 
-class ClassStatusSerializer(serializers.Serializer):
+class ClassStatusSerializer(VietnameseMessages, serializers.Serializer):
     status = serializers.ChoiceField(choices=TrainingClass.Status.choices)
 
 
-class AttendanceMarkSerializer(serializers.Serializer):
+class AttendanceMarkSerializer(VietnameseMessages, serializers.Serializer):
     session = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     enrollment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     status = serializers.ChoiceField(
@@ -193,7 +205,7 @@ class AttendanceMarkSerializer(serializers.Serializer):
     )
 
 
-class AttendanceInputSerializer(serializers.Serializer):
+class AttendanceInputSerializer(VietnameseMessages, serializers.Serializer):
     marks = AttendanceMarkSerializer(many=True, allow_empty=False, max_length=10000)
 
 
@@ -202,7 +214,7 @@ class AttendanceWrittenSerializer(serializers.Serializer):
     removed = serializers.IntegerField()
 
 
-class ScoreInputSerializer(serializers.Serializer):
+class ScoreInputSerializer(VietnameseMessages, serializers.Serializer):
     enrollment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     assessment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     value = serializers.CharField(
@@ -211,7 +223,7 @@ class ScoreInputSerializer(serializers.Serializer):
     )
 
 
-class ScoresInputSerializer(serializers.Serializer):
+class ScoresInputSerializer(VietnameseMessages, serializers.Serializer):
     scores = ScoreInputSerializer(many=True, allow_empty=False, max_length=10000)
 
 
@@ -230,9 +242,7 @@ class ScoreSerializer(serializers.Serializer):
     value = serializers.DecimalField(max_digits=4, decimal_places=2)
 
 
-class ResultSerializer(serializers.ModelSerializer):
-    person = serializers.IntegerField(source="enrollment.person_id", read_only=True)
-    person_code = serializers.CharField(source="enrollment.person.code", read_only=True)
+class ResultSerializer(EnrolledPersonFields, serializers.ModelSerializer):
     scores = ScoreSerializer(many=True, read_only=True)
 
     class Meta:
@@ -243,9 +253,7 @@ class ResultSerializer(serializers.ModelSerializer):
         ]
 
 
-class CertificateSerializer(serializers.ModelSerializer):
-    person = serializers.IntegerField(source="enrollment.person_id", read_only=True)
-    person_code = serializers.CharField(source="enrollment.person.code", read_only=True)
+class CertificateSerializer(EnrolledPersonFields, serializers.ModelSerializer):
     training_class = serializers.IntegerField(source="enrollment.training_class_id", read_only=True)
     class_code = serializers.CharField(source="enrollment.training_class.code", read_only=True)
     provider_name = serializers.CharField(source="provider.name", read_only=True)

@@ -2,6 +2,7 @@
 (accounts.scope.scope_of, training.permissions), every write goes through the same services (training.services),
 so the API can neither see nor do more than the web UI. Out-of-scope objects answer 404, refused actions 403."""
 import datetime
+import math
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,12 +14,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from dtbd.accounts.scope import NOTHING, scope_of
 from dtbd.org.models import Unit
+from dtbd.people import services as people_services
 from dtbd.people.models import Person, Qualification
 from dtbd.people.queries import present_columns
 from dtbd.reports import renderers
@@ -31,7 +33,7 @@ from dtbd.training.permissions import (
     can_decide, can_run_class, can_self_register, classes_for, enrollments_for, is_manager, is_unit_officer,
 )
 
-from . import filters
+from . import filters, staff
 from . import serializers as s
 from .fostering import fostering_history
 
@@ -39,9 +41,13 @@ ID_REGEX = r"[0-9]{1,18}"
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus Django's ValidationError (raised by the services) as a 400 with its messages."""
+    """DRF's handler, plus Django's ValidationError (raised by the services) as a 400 with its messages, and the rate
+    limit's 429 (with Retry-After) said in Vietnamese."""
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+    elif isinstance(exc, Throttled):
+        exc.detail = ErrorDetail(_("Vượt giới hạn số yêu cầu tới API: thử lại sau %(s)s giây.")
+                                 % {"s": math.ceil(exc.wait or 1)}, code=exc.default_code)
     return drf_exception_handler(exc, context)
 
 
@@ -68,9 +74,27 @@ def _date_param(request, name="date"):
 DATE_PARAM = OpenApiParameter("date", OpenApiTypes.DATE, description="Ngày tính (YYYY-MM-DD); mặc định hôm nay.")
 
 
+def audit_as(user):
+    """Name `user` as the actor of this request's django-auditlog entries. Its middleware takes the actor from the
+    session before DRF authenticates an API token (it would log token writes without an actor): once DRF knows the
+    user, fill in the actor of the request's audit context."""
+    from auditlog.context import auditlog_value
+
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        return
+    if context.get("actor") is None and user is not None and user.is_authenticated:
+        context["actor"] = user
+
+
 class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated, HasScope]
     lookup_value_regex = ID_REGEX
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        audit_as(request.user)
 
 
 class UnitViewSet(ScopedViewSet):
@@ -96,10 +120,51 @@ class UnitViewSet(ScopedViewSet):
         return Response(s.UnitComplianceSerializer(data).data)
 
 
-class PersonViewSet(ScopedViewSet):
-    """Cán bộ, công chức, viên chức trong phạm vi (đơn vị hiện tại và người đã nghỉ từ đơn vị)."""
+class WriteMethods:
+    """A scoped register that also takes writes (POST, PATCH, DELETE: no PUT): reads answer from the view scope,
+    writes need the write scope (people.services / accounts.scope CHANGE, as the record pages): a read-only role
+    gets 403, an object outside the scope 404."""
 
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    write_serializer_class = None  # the input (dtbd.api.staff); the answer is the read shape (serializer_class)
+
+    def _require_write_scope(self):
+        if not scope_of(self.request.user).can_write:
+            raise PermissionDenied(_("Tài khoản của bạn chỉ có quyền xem, không được cập nhật hồ sơ cán bộ."))
+
+    def _writable(self):
+        """The object of the URL if the user may change it: 404 outside the view scope, 403 outside the write scope."""
+        raise NotImplementedError
+
+    def _answer(self, obj, code=status.HTTP_200_OK):
+        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data, status=code)
+
+    def _write(self, instance, code):
+        body = self.write_serializer_class(instance, data=self.request.data, partial=instance is not None,
+                                           context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        return self._answer(body.save(), code)
+
+    def create(self, request, *args, **kwargs):
+        self._require_write_scope()
+        return self._write(None, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self._write(self._writable(), status.HTTP_200_OK)
+
+
+@extend_schema_view(
+    create=extend_schema(request=staff.PersonWriteSerializer, responses={201: s.PersonSerializer}),
+    partial_update=extend_schema(request=staff.PersonWriteSerializer, responses=s.PersonSerializer),
+)
+class PersonViewSet(WriteMethods, ScopedViewSet):
+    """Cán bộ, công chức, viên chức trong phạm vi (đơn vị hiện tại và người đã nghỉ từ đơn vị). Thêm mới (POST),
+    sửa (PATCH: đổi đơn vị, chức vụ… được ghi thành quá trình từ ngày áp dụng), thôi công tác (POST …/leave/):
+    cán bộ quản lý cấp tỉnh, cán bộ tổ chức của đơn vị (trong phạm vi đơn vị mình)."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
     serializer_class = s.PersonSerializer
+    write_serializer_class = staff.PersonWriteSerializer
     filterset_class = filters.PersonFilter
     ordering_fields = ["name_folded", "code", "birth_date", "id"]
     ordering = ["name_folded", "code"]
@@ -107,6 +172,20 @@ class PersonViewSet(ScopedViewSet):
     def get_queryset(self):
         people = scope_of(self.request.user).filter_people(Person.objects.all())
         return people.select_related("ethnicity").annotate(**present_columns())
+
+    def _writable(self):
+        return staff.writable_person(self.request.user, self.get_object().pk)
+
+    @extend_schema(request=staff.LeaveSerializer, responses=s.PersonSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def leave(self, request, pk=None):
+        """Ghi nhận thôi công tác (nghỉ hưu, chuyển công tác, thôi việc…): mọi quá trình đang mở kết thúc ở ngày
+        thôi công tác, không xoá gì (people.services.record_leave)."""
+        person = self._writable()
+        body = staff.LeaveSerializer(data=request.data, context={"person": person})
+        body.is_valid(raise_exception=True)
+        people_services.record_leave(person, body.validated_data["on_date"], body.validated_data["reason"])
+        return self._answer(person)
 
     def list(self, request, *args, **kwargs):
         """Staff records carry personal data (citizen ID, phone, birth date): each page read is logged."""
@@ -156,10 +235,16 @@ def _log_personal_export(request, person, what):
                filters={"person": person.code}, request=request)
 
 
-class QualificationViewSet(ScopedViewSet):
-    """Văn bằng, chứng chỉ của những người trong phạm vi."""
+@extend_schema_view(
+    create=extend_schema(request=staff.QualificationWriteSerializer, responses={201: s.QualificationSerializer}),
+    partial_update=extend_schema(request=staff.QualificationWriteSerializer, responses=s.QualificationSerializer),
+)
+class QualificationViewSet(WriteMethods, ScopedViewSet):
+    """Văn bằng, chứng chỉ của những người trong phạm vi. Thêm (POST), sửa (PATCH), xoá (DELETE: văn bằng nhập nhầm;
+    chứng chỉ do lớp học cấp thì thu hồi chứng chỉ): người được cập nhật hồ sơ của cán bộ."""
 
     serializer_class = s.QualificationSerializer
+    write_serializer_class = staff.QualificationWriteSerializer
     filterset_class = filters.QualificationFilter
     ordering_fields = ["issued_on", "id", "person_id"]
     ordering = ["person_id", "type", "-level_order", "id"]
@@ -167,6 +252,15 @@ class QualificationViewSet(ScopedViewSet):
     def get_queryset(self):
         people = scope_of(self.request.user).filter_people(Person.objects.all())
         return Qualification.objects.filter(person__in=people.values("pk")).select_related("person")
+
+    def _writable(self):
+        qualification = self.get_object()
+        staff.writable_person(self.request.user, qualification.person_id)
+        return qualification
+
+    def destroy(self, request, *args, **kwargs):
+        people_services.delete_qualification(self._writable())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class RequirementViewSet(ScopedViewSet):

@@ -1,18 +1,17 @@
-"""Forms of the record pages. Field rules come from dtbd.people.validators (shared with the import); saving goes
-through dtbd.people.services."""
+"""Forms of the record pages. Field rules come from dtbd.people.validators (shared with the import) and the rules
+of services.py (clean_identity_field, person_errors, qualification_errors, leave_error: shared with the API); saving
+goes through dtbd.people.services."""
 import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dtbd.accounts.scope import CHANGE
 from dtbd.org.models import Unit
-from dtbd.org.queries import base_depth, not_dissolved_q
+from dtbd.org.queries import base_depth
 
 from . import services
-from . import validators as v
 from .catalog import LEVELS, Category, LeaveReason, PostLevel, QualificationType
-from .models import JobAssignment, Person, PlannedPost, Qualification, Rank
+from .models import Person, Qualification, Rank
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
@@ -76,14 +75,11 @@ class PersonForm(forms.ModelForm):
         ),
     )
 
-    ASSIGNMENT_FIELDS = ("unit", "category", "rank", "post_title", "post_level", "job_position", "planned_levels")
+    ASSIGNMENT_FIELDS = services.PLACEMENT_FIELDS
 
     class Meta:
         model = Person
-        fields = [
-            "code", "full_name", "birth_date", "gender", "ethnicity", "citizen_id", "email", "phone",
-            "recruited_on", "party_member", "party_joined_on",
-        ]
+        fields = list(services.IDENTITY_FIELDS)
         error_messages = {
             "code": {"unique": _("Mã cán bộ này đã có trong hệ thống.")},
             "citizen_id": {"unique": _("Số CCCD này đã có trong hệ thống (hồ sơ của một cán bộ khác).")},
@@ -94,7 +90,7 @@ class PersonForm(forms.ModelForm):
         self.user = user
         self.today = datetime.date.today()
         super().__init__(*args, **kwargs)
-        units = Unit.objects.restrict(user, CHANGE).filter(not_dissolved_q()).only("pk", "name", "code", "depth").order_by("path")
+        units = services.placement_units(user).only("pk", "name", "code", "depth").order_by("path")
         self.fields["unit"].queryset = units
         self.fields["unit"].top_depth = base_depth(user)
         self.fields["citizen_id"].widget.attrs.update(inputmode="numeric", maxlength=12)
@@ -113,101 +109,43 @@ class PersonForm(forms.ModelForm):
     @staticmethod
     def current_situation(person):
         """Initial values of the assignment fields from the person's open records."""
-        from . import queries
+        return services.current_placement(person)
 
-        row = queries.display_rows([person.pk])[0]
-        job = JobAssignment.objects.filter(person=person, valid_to__isnull=True).select_related("job_position").first()
-        rank = Rank.objects.filter(code=row.rank_code).first() if row.rank_code else None
-        return {
-            "unit": row.unit_pk,
-            "category": row.category_code,
-            "rank": rank,
-            "post_title": row.post_title or "",
-            "post_level": row.post_level or "",
-            "job_position": job.job_position.name if job else "",
-            "planned_levels": list(
-                PlannedPost.objects.filter(person=person, valid_to__isnull=True).values_list("level", flat=True)
-            ),
-        }
+    # -- field rules (services.clean_identity_field / services.person_errors, shared with the API) ---------------
+    def _clean_identity(self, name):
+        return services.clean_identity_field(name, self.cleaned_data.get(name), self.today)
 
-    # -- field rules (validators.py) -------------------------------------------------------------------------
     def clean_code(self):
-        code = self.cleaned_data["code"].strip()
-        error = v.code_error(code)
-        if error:
-            raise forms.ValidationError(error)
-        return code
+        return self._clean_identity("code")
 
     def clean_full_name(self):
-        name = " ".join(self.cleaned_data["full_name"].split())
-        if len(name) < 2:
-            raise forms.ValidationError(_("Nhập họ và tên đầy đủ."))
-        return name
+        return self._clean_identity("full_name")
 
     def clean_birth_date(self):
-        birth_date = self.cleaned_data["birth_date"]
-        error = v.birth_date_error(birth_date, self.today)
-        if error:
-            raise forms.ValidationError(error)
-        return birth_date
+        return self._clean_identity("birth_date")
 
     def clean_citizen_id(self):
-        value = (self.cleaned_data.get("citizen_id") or "").strip()
-        if not value:
-            return None
-        error = v.citizen_id_error(value)
-        if error:
-            raise forms.ValidationError(error)
-        return value
+        return self._clean_identity("citizen_id")
 
     def clean_phone(self):
-        value = (self.cleaned_data.get("phone") or "").strip()
-        if not value:
-            return ""
-        error = v.phone_error(value)
-        if error:
-            raise forms.ValidationError(error)
-        return v.normalize_phone(value)
+        return self._clean_identity("phone")
 
     def clean_email(self):
-        value = (self.cleaned_data.get("email") or "").strip()
-        if value and v.email_error(value):
-            raise forms.ValidationError(v.email_error(value))
-        return value
+        return self._clean_identity("email")
 
     def clean_post_title(self):
-        return " ".join(self.cleaned_data.get("post_title", "").split())
+        return self._clean_identity("post_title")
 
     def clean_job_position(self):
-        return " ".join(self.cleaned_data.get("job_position", "").split())
+        return self._clean_identity("job_position")
 
     def clean(self):
         data = super().clean()
-        birth_date, gender = data.get("birth_date"), data.get("gender")
-        citizen_id = data.get("citizen_id")
-        if citizen_id and birth_date and gender:
-            error = v.citizen_id_error(citizen_id, birth_date, gender)
-            if error:
-                self.add_error("citizen_id", error)
-        recruited_on = data.get("recruited_on")
-        if recruited_on:
-            error = v.recruited_on_error(recruited_on, birth_date)
-            if error:
-                self.add_error("recruited_on", error)
-        joined = data.get("party_joined_on")
-        if joined and not data.get("party_member"):
-            self.add_error("party_joined_on", _("Chỉ nhập ngày vào Đảng khi cán bộ là đảng viên."))
-        elif joined and joined > self.today:
-            self.add_error("party_joined_on", _("Ngày vào Đảng ở tương lai."))
-        elif joined and birth_date and v.age_on(birth_date, joined) < 18:
-            self.add_error("party_joined_on", _("Ngày vào Đảng trước khi đủ 18 tuổi."))
-        effective = data.get("effective_from")
-        if effective and birth_date and effective < birth_date:
-            self.add_error("effective_from", _("Ngày áp dụng trước ngày sinh."))
-        if not self.is_new and not effective and self.assignments_changed():
-            self.add_error(
-                "effective_from", _("Nhập ngày áp dụng: đơn vị, loại, ngạch, chức vụ, vị trí việc làm hoặc quy hoạch đã thay đổi.")
-            )
+        errors = services.person_errors(
+            {**data, "left_on": self.instance.left_on}, is_new=self.is_new, placement_changed=self.assignments_changed(), today=self.today
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
         return data
 
     def assignments_changed(self):
@@ -260,19 +198,16 @@ class QualificationForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         type_level = data.get("type_level")
+        qtype = None
         if type_level:
             qtype, level = type_level.split(":", 1)
             self.instance.type, self.instance.level = qtype, level
-            if qtype == QualificationType.LANGUAGE and not (data.get("language") or "").strip():
-                self.add_error("language", _("Nhập tên ngoại ngữ (ví dụ: Tiếng Anh)."))
-        issued, until = data.get("issued_on"), data.get("valid_until")
-        today = datetime.date.today()
-        if issued and issued > today:
-            self.add_error("issued_on", _("Ngày cấp ở tương lai."))
-        elif issued and issued < self.person.birth_date:
-            self.add_error("issued_on", _("Ngày cấp trước ngày sinh của cán bộ."))
-        if issued and until and until < issued:
-            self.add_error("valid_until", _("Ngày hết hiệu lực phải sau ngày cấp."))
+        errors = services.qualification_errors(
+            self.person, qtype=qtype, language=data.get("language"), issued_on=data.get("issued_on"),
+            valid_until=data.get("valid_until"),
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
         return data
 
     def save(self, commit=True):
@@ -291,25 +226,7 @@ class LeaveForm(forms.Form):
 
     def clean_on_date(self):
         on_date = self.cleaned_data["on_date"]
-        if on_date > datetime.date.today():
-            raise forms.ValidationError(_("Ngày thôi công tác không được ở tương lai."))
-        if v.age_on(self.person.birth_date, on_date) < v.MIN_AGE:
-            raise forms.ValidationError(_("Ngày thôi công tác trước khi cán bộ đủ 16 tuổi."))
-        latest = _latest_open_start(self.person)
-        if latest and on_date < latest:
-            raise forms.ValidationError(
-                _("Ngày thôi công tác trước ngày bắt đầu của quá trình hiện tại (%(date)s).") % {"date": latest.strftime("%d/%m/%Y")}
-            )
+        error = services.leave_error(self.person, on_date)
+        if error:
+            raise forms.ValidationError(error)
         return on_date
-
-
-def _latest_open_start(person):
-    """The latest start among the person's open history records (None when all starts are unknown)."""
-    from django.db.models import Max
-
-    latest = None
-    for model in services.ASSIGNMENT_MODELS:
-        value = model.objects.filter(person=person, valid_to__isnull=True).aggregate(m=Max("valid_from"))["m"]
-        if value and (latest is None or value > latest):
-            latest = value
-    return latest

@@ -179,3 +179,189 @@ def delete_person(person):
     """Delete a person and all their records: for records created by mistake only (people who leave are recorded
     with record_leave). django-auditlog records the deletion of the person and of each record."""
     person.delete()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The rules of a staff record, shared by the web forms (dtbd.people.forms) and the API (dtbd.api): each check returns
+# the messages by field ({field: message}) or one message, in Vietnamese; field formats come from validators.py.
+
+
+# The identity fields of a staff record and the fields of their present situation (placement), as the record page
+# edits them (PersonForm) and the API writes them.
+IDENTITY_FIELDS = (
+    "code", "full_name", "birth_date", "gender", "ethnicity", "citizen_id", "email", "phone", "recruited_on",
+    "party_member", "party_joined_on",
+)
+PLACEMENT_FIELDS = ("unit", "category", "rank", "post_title", "post_level", "job_position", "planned_levels")
+
+
+def current_placement(person):
+    """The person's present situation from their open records, as the keyword arguments of
+    update_person_assignments (unit, category, rank, post_title, post_level, job_position, planned_levels)."""
+    from . import queries
+    from .models import Rank
+
+    row = queries.display_rows([person.pk])[0]
+    job = JobAssignment.objects.filter(person=person, valid_to__isnull=True).select_related("job_position").first()
+    return {
+        "unit": row.unit_pk,
+        "category": row.category_code,
+        "rank": Rank.objects.filter(code=row.rank_code).first() if row.rank_code else None,
+        "post_title": row.post_title or "",
+        "post_level": row.post_level or "",
+        "job_position": job.job_position.name if job else "",
+        "planned_levels": sorted(
+            PlannedPost.objects.filter(person=person, valid_to__isnull=True).values_list("level", flat=True)
+        ),
+    }
+
+
+def placement_units(user):
+    """The units `user` may place staff in: their write scope (a unit officer: their subtree), not dissolved."""
+    from dtbd.accounts.scope import CHANGE
+    from dtbd.org.models import Unit
+    from dtbd.org.queries import not_dissolved_q
+
+    return Unit.objects.restrict(user, CHANGE).filter(not_dissolved_q())
+
+
+def clean_identity_field(name, value, today=None):
+    """One identity field of a staff record, normalised (spaces, phone digits) and checked; raises ValidationError
+    with the message. Fields without a rule come back as they are."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from . import validators as v
+
+    error = None
+    if name == "code":
+        value = (value or "").strip()
+        error = v.code_error(value)
+    elif name == "full_name":
+        value = " ".join((value or "").split())
+        error = _("Nhập họ và tên đầy đủ.") if len(value) < 2 else None
+    elif name == "birth_date":
+        error = v.birth_date_error(value, today or datetime.date.today())
+    elif name == "citizen_id":
+        value = (value or "").strip() or None
+        error = v.citizen_id_error(value) if value else None
+    elif name == "phone":
+        value = (value or "").strip()
+        error = v.phone_error(value) if value else None
+        value = v.normalize_phone(value)
+    elif name == "email":
+        value = (value or "").strip()
+        error = v.email_error(value) if value else None
+    elif name in ("post_title", "job_position"):
+        value = " ".join((value or "").split())
+    if error:
+        raise ValidationError(error)
+    return value
+
+
+def person_errors(data, *, is_new, placement_changed, today=None):
+    """The rules across fields of a staff record. `data`: the values after clean_identity_field (birth_date, gender,
+    citizen_id, recruited_on, party_member, party_joined_on, effective_from). A change of the placement (unit,
+    category, rank, post, job position, planned posts) of an existing person needs the date it takes effect."""
+    from django.utils.translation import gettext as _
+
+    from . import validators as v
+
+    today = today or datetime.date.today()
+    errors = {}
+    birth_date, gender, citizen_id = data.get("birth_date"), data.get("gender"), data.get("citizen_id")
+    if citizen_id and birth_date and gender:
+        error = v.citizen_id_error(citizen_id, birth_date, gender)
+        if error:
+            errors["citizen_id"] = error
+    recruited_on = data.get("recruited_on")
+    if recruited_on:
+        error = v.recruited_on_error(recruited_on, birth_date)
+        if error:
+            errors["recruited_on"] = error
+    joined = data.get("party_joined_on")
+    if joined and not data.get("party_member"):
+        errors["party_joined_on"] = _("Chỉ nhập ngày vào Đảng khi cán bộ là đảng viên.")
+    elif joined and joined > today:
+        errors["party_joined_on"] = _("Ngày vào Đảng ở tương lai.")
+    elif joined and birth_date and v.age_on(birth_date, joined) < 18:
+        errors["party_joined_on"] = _("Ngày vào Đảng trước khi đủ 18 tuổi.")
+    effective = data.get("effective_from")
+    if effective and birth_date and effective < birth_date:
+        errors["effective_from"] = _("Ngày áp dụng trước ngày sinh.")
+    if not is_new and placement_changed and data.get("left_on"):
+        errors["unit"] = _(
+            "Cán bộ đã thôi công tác: không thay đổi đơn vị, loại, ngạch, chức vụ, vị trí việc làm hoặc quy hoạch."
+        )
+    elif not is_new and not effective and placement_changed:
+        errors["effective_from"] = _(
+            "Nhập ngày áp dụng: đơn vị, loại, ngạch, chức vụ, vị trí việc làm hoặc quy hoạch đã thay đổi."
+        )
+    return errors
+
+
+def latest_open_start(person):
+    """The latest start among the person's open history records (None when all starts are unknown)."""
+    from django.db.models import Max
+
+    latest = None
+    for model in ASSIGNMENT_MODELS:
+        value = model.objects.filter(person=person, valid_to__isnull=True).aggregate(m=Max("valid_from"))["m"]
+        if value and (latest is None or value > latest):
+            latest = value
+    return latest
+
+
+def leave_error(person, on_date, today=None):
+    """Why `person` cannot be recorded as leaving on `on_date` (a message), or None."""
+    from django.utils.translation import gettext as _
+
+    from . import validators as v
+
+    if person.left_on:
+        return _("Cán bộ này đã thôi công tác từ %(date)s.") % {"date": person.left_on.strftime("%d/%m/%Y")}
+    if on_date > (today or datetime.date.today()):
+        return _("Ngày thôi công tác không được ở tương lai.")
+    if v.age_on(person.birth_date, on_date) < v.MIN_AGE:
+        return _("Ngày thôi công tác trước khi cán bộ đủ 16 tuổi.")
+    latest = latest_open_start(person)
+    if latest and on_date < latest:
+        return _("Ngày thôi công tác trước ngày bắt đầu của quá trình hiện tại (%(date)s).") % {
+            "date": latest.strftime("%d/%m/%Y")
+        }
+    return None
+
+
+def qualification_errors(person, *, qtype, language="", issued_on=None, valid_until=None, today=None):
+    """The rules of a diploma or certificate of `person` ({field: message}); the level is checked against its type
+    by the caller's choice list (catalog.LEVELS)."""
+    from django.utils.translation import gettext as _
+
+    from .catalog import QualificationType
+
+    today = today or datetime.date.today()
+    errors = {}
+    if qtype == QualificationType.LANGUAGE and not (language or "").strip():
+        errors["language"] = _("Nhập tên ngoại ngữ (ví dụ: Tiếng Anh).")
+    if issued_on and issued_on > today:
+        errors["issued_on"] = _("Ngày cấp ở tương lai.")
+    elif issued_on and issued_on < person.birth_date:
+        errors["issued_on"] = _("Ngày cấp trước ngày sinh của cán bộ.")
+    if issued_on and valid_until and valid_until < issued_on:
+        errors["valid_until"] = _("Ngày hết hiệu lực phải sau ngày cấp.")
+    return errors
+
+
+def delete_qualification(qualification):
+    """Delete a diploma or certificate entered by mistake. One a class issued (source CLASS, behind a certificate)
+    is not deleted here: the certificate is revoked instead. django-auditlog records the deletion."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from dtbd.core.models import Source
+
+    if qualification.source == Source.CLASS:
+        raise ValidationError(
+            _("Văn bằng, chứng chỉ này được cấp khi hoàn thành lớp học: thu hồi chứng chỉ thay vì xoá.")
+        )
+    qualification.delete()

@@ -55,3 +55,13 @@ def world(tree, users):
         a=a, b=b, cls=cls, enr_a=enr_a, enr_b=enr_b, cert_a=cert_a, cert_b=cert_b, provider=provider,
         qual_a=Qualification.objects.get(person=a, type="LLCT"), qual_b=Qualification.objects.get(person=b, type="LLCT"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The rate limit counts in the cache (dtbd.api.throttling), which outlives a test: every test starts at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
