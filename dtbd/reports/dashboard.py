@@ -251,10 +251,14 @@ def unit_classes(classes, unit, date):
         return classes
     from dtbd.core.db import prefix_q
 
-    learners = Enrollment.objects.filter(
-        state__in=LEARNER_STATES, person_id__in=queries.staff_placements(unit, date).values("person_id")
-    ).values("training_class_id")
-    return classes.filter(Q(pk__in=learners) | prefix_q("provider__unit__path", unit.path))
+    from django.db.models import Exists, OuterRef
+
+    # `person_id + 0`: each class's few enrolments checked against the subtree's people (a list), not an index
+    # search per (class, person) pair
+    learners = Enrollment.objects.filter(training_class=OuterRef("pk"), state__in=LEARNER_STATES).alias(
+        _person=ExpressionWrapper(F("person_id") + 0, output_field=IntegerField())
+    ).filter(_person__in=queries.staff_placements(unit, date).values("person_id"))
+    return classes.filter(Q(Exists(learners)) | prefix_q("provider__unit__path", unit.path))
 
 
 def classes_summary(classes, period):
