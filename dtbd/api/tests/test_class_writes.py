@@ -83,3 +83,19 @@ def test_scores_then_submit_issue_certificates(tree, users):
     again = run.post(f"/api/v1/classes/{cls.pk}/submit-results/")
     assert again.status_code == 400 and "đã được chốt" in str(again.json())
     assert run.post(url, scores, format="json").status_code == 400  # locked
+
+
+def test_writes_with_a_token_are_audited_with_its_user(tree, users):
+    """django-auditlog's middleware runs before DRF authenticates the token: the views name the actor (audit_as)."""
+    from auditlog.models import LogEntry
+
+    from dtbd.core.testing import make_person
+    from dtbd.training.models import Enrollment
+
+    cls = make_class("AUD1", capacity=3)
+    person = make_person(tree.phong_a, code="A900")
+    body = {"training_class": cls.pk, "person": person.pk}
+    assert token_client(users.officer).post("/api/v1/enrolments/", body, format="json").status_code == 201
+    enrollment = Enrollment.objects.get(training_class=cls, person=person)
+    actors = {e.actor for e in LogEntry.objects.get_for_object(enrollment)}
+    assert actors == {users.officer}
