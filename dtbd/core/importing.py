@@ -110,15 +110,7 @@ def read_first_sheet(source):
         else:
             workbook = CalamineWorkbook.from_path(str(source))
         sheet = workbook.get_sheet_by_index(0)
-        height, width = sheet.total_height + 1, sheet.total_width + 1
-        if height * width > MAX_CELLS:
-            # A stray cell far away (e.g. XFD1048576) would make the sheet a grid of billions of empty cells.
-            message = _("Trang tính đầu tiên quá lớn (%(rows)s dòng × %(columns)s cột): xoá các ô thừa ngoài vùng dữ "
-                        "liệu rồi nhập lại.") % {"rows": height, "columns": width}
-            raise ImportFailed([RowError(0, "", "", message)])
         return sheet.to_python(skip_empty_area=False)
-    except ImportFailed:
-        raise
     except BaseException as exc:
         # calamine raises its own error types for every kind of unreadable file; a panic inside it (Rust) arrives as
         # pyo3's PanicException, a BaseException: an unreadable file too. Interrupts and exits pass through.
@@ -126,9 +118,6 @@ def read_first_sheet(source):
             raise
         message = _("Không đọc được tệp Excel (.xlsx): %(error)s") % {"error": exc}
         raise ImportFailed([RowError(0, "", "", message)]) from exc
-
-
-MAX_CELLS = 30_000_000  # rows × columns of the first sheet: 1 million staff rows of the 25-column template fit
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
