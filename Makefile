@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 DEMO_STAFF ?= 3000
 
-.PHONY: run test install install-test chromium libreoffice pdf-libs demo-logins clean
+.PHONY: run test install install-test chromium libreoffice pdf-libs redis demo-logins clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,7 +80,23 @@ pdf-libs: install
 		fi; \
 	fi
 
-test: install-test chromium libreoffice pdf-libs
+# A Redis server on 127.0.0.1:6379 for the Celery worker test (the embedded default needs none); installed only when
+# missing and running as root, started (nothing kept on disk) when not answering.
+redis:
+	@if ! (command -v redis-cli >/dev/null 2>&1 && redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG); then \
+		if ! command -v redis-server >/dev/null 2>&1; then \
+			if [ "$$(id -u)" = "0" ]; then \
+				echo "Installing Debian's redis-server for the Celery test..."; \
+				apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+			else \
+				echo "Redis missing and not root: install Debian's 'redis-server' package to run the Celery test." >&2; exit 1; \
+			fi; \
+		fi; \
+		redis-server --bind 127.0.0.1 --port 6379 --save '' --appendonly no --daemonize yes >/dev/null; \
+		for _ in 1 2 3 4 5 6 7 8 9 10; do redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG && break; sleep 1; done; \
+	fi
+
+test: install-test chromium libreoffice pdf-libs redis
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 clean:
