@@ -7,7 +7,30 @@ from dtbd.org.forms import DATE_WIDGET
 from dtbd.org.models import Unit
 
 
+class FastSelect(forms.Select):
+    """A <select> written in Python: a province's hundreds of units render in milliseconds instead of one template
+    per option (the dashboard page: 0,1–0,3 s of its time on 522 units)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.forms.utils import flatatt
+        from django.utils.html import format_html
+        from django.utils.safestring import mark_safe
+
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = {str(v) for v in self.format_value(value)}
+        parts = [format_html("<select{}>", flatatt(final))]
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            parts.append(format_html('<option value="{}"{}>{}</option>', option_value,
+                                     mark_safe(" selected") if option_value in chosen else "", label))
+        parts.append("</select>")
+        return mark_safe("".join(parts))
+
+
 class UnitChoiceField(forms.ModelChoiceField):
+    widget = FastSelect
+
     def __init__(self, *args, base_depth=0, **kwargs):
         self.base_depth = base_depth
         super().__init__(*args, **kwargs)
