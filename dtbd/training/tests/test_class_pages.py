@@ -232,6 +232,10 @@ def test_detail_for_a_learner(client, users):
     assert response.context["transitions"] == [] and response.context["entries"] is None
     assert reverse("training:class_status", args=[cls.pk]) not in response.content.decode()
     assert f'action="{reverse("training:self_register", args=[cls.pk])}"' in response.content.decode()
+    assert "Đăng ký chờ đơn vị duyệt" in response.content.decode()
+    TrainingClass.objects.filter(pk=cls.pk).update(first_come_first_served=True)
+    html = client.get(reverse("training:class_detail", args=[cls.pk])).content.decode()
+    assert "được xếp lớp ngay khi còn chỗ" in html and "Đăng ký chờ đơn vị duyệt" not in html
     # a class outside its registration window offers no registration
     TrainingClass.objects.filter(pk=cls.pk).update(registration_closes=TODAY - datetime.timedelta(days=1))
     response = client.get(reverse("training:class_detail", args=[cls.pk]))
