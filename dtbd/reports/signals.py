@@ -45,8 +45,13 @@ def class_changed(sender, instance, **kwargs):
     summaries.mark_dirty(set(UnitAssignment.objects.filter(person_id__in=learners).values_list("unit_id", flat=True)))
 
 
+DATA_APPS = {"org", "people", "training", "standards"}  # bulk writes to these apps' tables change the figures
+
+
 def everything_changed(sender, **kwargs):
     """The tree, the requirement catalogue, the indicators, programmes, ethnicities, or a bulk import."""
+    if kwargs.get("bulk") and sender._meta.app_label not in DATA_APPS:
+        return  # e.g. an export log or audit entries written with insert_rows
     if summaries.periods_stored():
         summaries.mark_dirty({summaries.ALL_UNITS})
 
@@ -71,4 +76,8 @@ def connect():
             signal.connect(everything_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}")
     pre_save.connect(remember_old_unit, sender=people.UnitAssignment, dispatch_uid=f"{uid}.old_unit")
     if hasattr(importing, "rows_inserted"):
-        importing.rows_inserted.connect(everything_changed, dispatch_uid=f"{uid}.import")
+        importing.rows_inserted.connect(bulk_written, dispatch_uid=f"{uid}.import")
+
+
+def bulk_written(sender, **kwargs):
+    everything_changed(sender, bulk=True)
