@@ -67,11 +67,25 @@ def test_reads_go_to_the_replica_only_inside_the_block(with_replica):
     assert router.db_for_read(Unit) == "default"
     with reading_from_replica():
         assert router.db_for_read(Unit) == "replica"
-        assert router.db_for_write(Unit) == "default"  # writes always go to the primary
         with reading_from_replica():
             assert router.db_for_read(Unit) == "replica"
         assert router.db_for_read(Unit) == "replica"  # the inner block restored the outer state
     assert router.db_for_read(Unit) == "default"
+
+
+def test_reads_after_a_write_in_the_block_stay_on_the_primary(with_replica):
+    """Read-your-writes: a block that stored something (a dashboard summary, an export log) reads it back from the
+    primary, not from a replica that may not have it yet; the next block starts on the replica again."""
+    router = ReplicaRouter()
+    with reading_from_replica():
+        assert router.db_for_read(Unit) == "replica"
+        assert router.db_for_write(Unit) == "default"
+        assert router.db_for_read(Unit) == "default"
+        with reading_from_replica():  # an inner block shares the outer one's state
+            assert router.db_for_read(Unit) == "default"
+    assert router.db_for_write(Unit) == "default"  # a write outside any block pins nothing
+    with reading_from_replica():
+        assert router.db_for_read(Unit) == "replica"
 
 
 def test_the_block_works_as_a_decorator_and_is_undone_by_an_error(with_replica):
