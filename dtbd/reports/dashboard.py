@@ -364,6 +364,8 @@ def board_for(unit, period, classes, refresh=False) -> Dashboard:
 
     if summaries.enabled() and summaries.summarised(period):
         row = summaries.period_row(period)
+        if row.refreshed_at is None:  # being computed by another request (or its computation failed): live
+            return cached_build(unit, period, classes, refresh=refresh)
         if refresh:
             summaries.refresh_row(row)
         board = summaries.board(unit, period, classes, row)

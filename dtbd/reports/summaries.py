@@ -239,7 +239,7 @@ def refresh(full=False, today=None):
             store(row, None, marks)
             done.append((row, None))
             continue
-        result = refresh_row(row, full=full)
+        result = refresh_row(row, full=full or row.refreshed_at is None)  # None: a first computation that failed
         if result is not False:
             done.append((row, result))
     return done

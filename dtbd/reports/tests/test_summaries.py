@@ -224,3 +224,15 @@ def test_bulk_writes_of_the_imports_mark_every_unit(tree, province):
     assert summaries.stale_since(row, tree.so_b) is not None  # every subtree is said to be changed
     assert summaries.refresh_row(SummaryPeriod.objects.get()) is None  # whole period
     assert _comparable(_summary(tree.so_a, PERIOD)) == _comparable(dashboard.build(tree.so_a, PERIOD, TrainingClass.objects.all()))
+
+
+def test_a_period_being_computed_is_shown_live_and_the_refresh_completes_it(client, tree, province, users):
+    """A period row without figures yet (another request computing it, or a failed computation): the page computes
+    live; the refresh computes the period whole."""
+    SummaryPeriod.objects.create(date_from=PERIOD.date_from, date_to=PERIOD.date_to, as_of=PERIOD.as_of)
+    board = _page(client, users.province, unit=tree.root.pk).context["board"]
+    assert not board.from_summary and figures(board.person_times)["all"][""] == 6
+    summaries.refresh()
+    assert SummaryPeriod.objects.get().refreshed_at is not None
+    board = _page(client, users.province, unit=tree.root.pk).context["board"]
+    assert board.from_summary and figures(board.person_times)["all"][""] == 6
