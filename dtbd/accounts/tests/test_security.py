@@ -338,6 +338,10 @@ SCALED = {
     "DATABASE_REPLICA_URL": "postgres://dtbd_ro@db-replica.internal:5432/dtbd",
     "REDIS_URL": "redis://cache.internal:6379/0",
     "DTBD_BEHIND_PROXY": "1",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "EMAIL_HOST": "mail.example.gov.vn",
+    "EMAIL_PORT": "587",
+    "EMAIL_USE_TLS": "true",
 }
 
 
@@ -354,7 +358,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path, deployment):
     }
     for name in ("DTBD_PRODUCTION", "DTBD_HTTPS", "DTBD_REQUIRE_2FA", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
                  "DJANGO_ALLOW_ASYNC_UNSAFE", "SESSION_ENGINE", *({"DATABASE_URL", "DATABASE_REPLICA_URL",
-                 "REDIS_URL", "DTBD_BEHIND_PROXY"} - set(deployment))):  # the runner sets ASYNC_UNSAFE for Playwright
+                 "REDIS_URL", "DTBD_BEHIND_PROXY", "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT",
+                 "EMAIL_USE_TLS"} - set(deployment))):  # the runner sets ASYNC_UNSAFE for Playwright
         env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "-m", "dtbd.manage", "check", "--deploy", "--fail-level", "WARNING"],
@@ -371,7 +376,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path, deployment):
         "'require_2fa': s.DTBD_REQUIRE_2FA, 'secure_cookies': s.SESSION_COOKIE_SECURE and s.CSRF_COOKIE_SECURE, "
         "'proxy_header': s.SECURE_PROXY_SSL_HEADER, 'hosts': s.ALLOWED_HOSTS, "
         "'databases': {a: [d['ENGINE'], d['HOST']] for a, d in s.DATABASES.items()}, "
-        "'cache': s.CACHES['default']['BACKEND'], 'sessions': s.SESSION_ENGINE}))"
+        "'cache': s.CACHES['default']['BACKEND'], 'sessions': s.SESSION_ENGINE, "
+        "'smtp': [s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS]}))"
     )
     shown = subprocess.run([sys.executable, "-c", show], env={**env, "DJANGO_SETTINGS_MODULE": "dtbd.settings"},
                            capture_output=True, text=True)
@@ -388,6 +394,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path, deployment):
         assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
         assert loaded["sessions"] == "django.contrib.sessions.backends.cached_db"
         assert loaded["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+        assert loaded["smtp"] == ["django.core.mail.backends.smtp.EmailBackend", "mail.example.gov.vn", 587, True]
     else:
         assert list(loaded["databases"]) == ["default"] and loaded["databases"]["default"][0].endswith("sqlite3")
         assert loaded["cache"].endswith("LocMemCache") and loaded["sessions"] == "django.contrib.sessions.backends.db"
