@@ -101,9 +101,17 @@ class ImportReport:
 
 
 def read_first_sheet(source):
-    """All rows of the first sheet as lists of Python values ('' for empty cells). `source`: a path or a binary file."""
+    """All rows of the first sheet as lists of Python values ('' for empty cells). `source`: a path or a binary file.
+
+    Before calamine opens it, `guard_workbook` refuses a file whose sheet would not fit in memory (calamine allocates
+    every cell from A1 to the last used one) or whose zip parts inflate past the limit."""
     from python_calamine import CalamineWorkbook
 
+    if hasattr(source, "read") and not (hasattr(source, "seekable") and source.seekable()):
+        import io
+
+        source = io.BytesIO(source.read())
+    guard_workbook(source)
     try:
         if hasattr(source, "read"):
             workbook = CalamineWorkbook.from_filelike(source)
@@ -118,6 +126,58 @@ def read_first_sheet(source):
             raise
         message = _("Không đọc được tệp Excel (.xlsx): %(error)s") % {"error": exc}
         raise ImportFailed([RowError(0, "", "", message)]) from exc
+
+
+def import_limits():
+    """(max cells of the first sheet's grid counted from A1, max decompressed bytes of one zip part): settings
+    DTBD_IMPORT_MAX_CELLS and DTBD_IMPORT_MAX_XML_BYTES (environment variables of the same names)."""
+    from django.conf import settings
+
+    return (int(getattr(settings, "DTBD_IMPORT_MAX_CELLS", 20_000_000)),
+            int(getattr(settings, "DTBD_IMPORT_MAX_XML_BYTES", 1 << 30)))
+
+
+def guard_workbook(source, sheet=None):
+    """Raise ImportFailed (one file-level error, in Vietnamese) when the workbook may not be handed to calamine:
+    first sheet larger than DTBD_IMPORT_MAX_CELLS cells (rows × columns from A1), a zip part inflating past
+    DTBD_IMPORT_MAX_XML_BYTES, or a format other than .xlsx (.xls, .ods, .xlsb). `sheet`: guard that sheet (by
+    name) instead of the first one, when the workbook has it. Returns (rows, columns) for an
+    .xlsx, None for content calamine will refuse by itself. A file-like `source` is left where it was."""
+    from django.utils.formats import number_format
+
+    from .spreadsheet import SheetRefused, check_xlsx
+
+    max_cells, max_bytes = import_limits()
+    try:
+        return check_xlsx(source, max_cells, max_bytes, sheet)
+    except SheetRefused as refused:
+        d = refused.details
+
+        def n(value):
+            return number_format(value, force_grouping=True)
+
+        if refused.reason == "extent" and d.get("cells"):
+            message = _("Tệp có quá nhiều ô: hơn %(cells)s ô trong trang tính (tối đa %(limit)s ô).") % {
+                "cells": n(d["cells"]), "limit": n(d["limit"])}
+        elif refused.reason == "extent":
+            message = _("Tệp có vùng dữ liệu quá lớn: %(rows)s dòng × %(columns)s cột (tối đa %(limit)s ô). "
+                        "Hãy xoá các ô thừa ở xa vùng dữ liệu rồi tải lên lại.") % {
+                "rows": n(d["rows"]), "columns": n(d["columns"]), "limit": n(d["limit"])}
+        elif refused.reason == "bytes":
+            message = _("Tệp có phần “%(part)s” quá lớn khi giải nén (hơn %(limit)s MB).") % {
+                "part": d["part"], "limit": n(d["limit"] // (1 << 20))}
+        elif refused.reason == "format":
+            kinds = {"xls": _("tệp .xls (Excel 97-2003)"), "ods": _("tệp OpenDocument (.ods)"),
+                     "xlsb": _("tệp Excel nhị phân (.xlsb)")}
+            kind = kinds.get(d["kind"])
+            if kind:
+                message = _("Không đọc được tệp Excel (.xlsx): đây là %(kind)s. Hãy mở bằng Excel và lưu lại "
+                            "dưới dạng .xlsx.") % {"kind": kind}
+            else:
+                message = _("Không đọc được tệp Excel (.xlsx): tệp nén không chứa bảng tính .xlsx.")
+        else:
+            message = _("Không đọc được tệp Excel (.xlsx): %(error)s") % {"error": d.get("detail", "")}
+        raise ImportFailed([RowError(0, "", "", message)]) from refused
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -6,8 +6,9 @@ import re
 from django.utils.translation import gettext as _
 
 CODE_RE = re.compile(r"^[A-Za-z0-9._-]{1,30}$")
-CITIZEN_ID_RE = re.compile(r"^\d{12}$")
-PHONE_RE = re.compile(r"^(0\d{9}|\+84\d{9})$")
+# ASCII digits only ([0-9], not \d: '٠١٢' are Unicode digits too); \Z, since '$' also matches before a final '\n'.
+CITIZEN_ID_RE = re.compile(r"^[0-9]{12}\Z")
+PHONE_RE = re.compile(r"^(?:0[0-9]{9}|\+84[0-9]{9})\Z")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_AGE, MAX_AGE = 16, 75
 
@@ -21,7 +22,7 @@ def code_error(value):
 def citizen_id_error(value, birth_date=None, gender=None):
     """12 digits; digit 4 = century+gender (0 male 1900s, 1 female 1900s, 2 male 2000s, 3 female 2000s),
     digits 5-6 = last two digits of the birth year."""
-    if not CITIZEN_ID_RE.match(value or ""):
+    if not CITIZEN_ID_RE.fullmatch(value or ""):
         return _("Số CCCD phải gồm đúng 12 chữ số.")
     if birth_date is not None and gender in ("NAM", "NU"):
         century = 0 if birth_date.year < 2000 else 2
@@ -63,7 +64,7 @@ def recruited_on_error(recruited_on, birth_date):
 
 def phone_error(value):
     compact = re.sub(r"[\s.]", "", value or "")
-    if not PHONE_RE.match(compact):
+    if not PHONE_RE.fullmatch(compact):
         return _("Số điện thoại phải gồm 10 chữ số bắt đầu bằng 0, hoặc +84 và 9 chữ số.")
     return None
 

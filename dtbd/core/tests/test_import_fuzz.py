@@ -301,6 +301,19 @@ def test_csv_text_is_refused_as_not_an_excel_file(existing):
     assert "Không đọc được tệp Excel" in errors[0].message
 
 
+@pytest.mark.parametrize("ref", ["BXX200000", "XFD1048576", "ZZ300000", "XFD2000"])
+def test_valid_file_with_one_cell_far_away_is_refused_before_reading(existing, ref):
+    """One stray cell far from the data would make the reader allocate every cell from A1 to it (GBs): refused
+    from the sheet's XML first (dtbd/core/tests/test_import_limits.py has the memory-bounded checks)."""
+    far = f'<row r="{ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}"><c r="{ref}"><v>1</v></c></row></sheetData>'
+    data = rezip(VALID_FILE, lambda name, content: content.replace(b"</sheetData>", far.encode())
+                 if name.startswith("xl/worksheets/") else content)
+    for kind in ("staff", "units"):
+        errors = refused(io.BytesIO(data), kind)
+        assert [e.row for e in errors] == [0]
+        assert errors[0].message.startswith("Tệp có vùng dữ liệu quá lớn: ")
+
+
 # One column of a valid row replaced by a value close to what the column accepts: the writes are reached often.
 TEXT_LIMIT_COLUMNS = ["Họ và tên", "Vị trí việc làm", "Ngoại ngữ", "Email", "Chức vụ", "Chuyên ngành", "Điện thoại",
                       "Số CCCD", "Ngày sinh", "Ngày tuyển dụng", "Ngày vào Đảng", "Quy hoạch"]
