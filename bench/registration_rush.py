@@ -2,7 +2,7 @@
 running server (gunicorn) on PostgreSQL, over loopback only.
 
     .venv/bin/python bench/registration_rush.py [--db dtbd_h3_rush] [--learners 1000] [--seats 100] [--runs 3]
-        [--bounded 50] [--workers 4] [--threads 8]
+        [--bounded 50,20] [--workers 4] [--threads 8]
 
 What it does (issue 6 §5, the registration-rush acceptance point):
 
@@ -10,14 +10,18 @@ What it does (issue 6 §5, the registration-rush acceptance point):
    migrates it; creates one unit with --learners people, each with a learner account (no password: their sessions
    are written directly with Django's SessionStore) and a unit officer;
 2. counts the SQL queries of one registration request in process (django.test.Client), listing them;
-3. starts `gunicorn dtbd.wsgi` bound to 127.0.0.1 on a free port (--workers processes × --threads threads, gthread);
+3. starts `gunicorn dtbd.wsgi` bound to 127.0.0.1 on a free port (--workers processes × --threads threads, gthread)
+   with an access log of each request's server time (`%(D)s`: from the request parsed to the response written, in
+   the worker — what an operator's monitoring shows; it leaves out the wait in the listen backlog and for a thread);
 4. for each of --runs runs, opens a new first-come-first-served class of --seats seats (status OPEN) and fires one
    registration POST per learner (/dao-tao/lop/<id>/dang-ky/, session cookie + a known csrftoken cookie and its
    X-CSRFToken header) all at once (asyncio + httpx, one connection per request), then the same with at most
-   --bounded requests in flight; every request is bounded by a timeout;
+   N requests in flight for each N of --bounded; every request is bounded by a timeout;
 5. checks in the database after each run: exactly --seats enrolled, seats_taken = --seats, the rest waitlisted,
    one enrolment per learner, every enrolled request dated before every waitlisted one, and no response >= 500 (or
-   transport error). Prints p50/p95/p99/max latency and throughput per run and the median over the runs;
+   transport error). Prints, per run and as the median over the runs, p50/p95/p99 of the client-observed latency
+   (send → end of response: under a burst mostly queueing) and of the server time, the in-flight bound, throughput
+   and the gunicorn workers' CPU per request;
 6. stops the server. Exit status 1 if any check failed.
 
 The figures of record go to docs/benchmarks.md ("Registration rush"). The machine has 2 cores shared by the client,
@@ -40,6 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "registration-rush"
 PG = "postgres://postgres@127.0.0.1:5432/"
+ACCESS_LOG = OUT / "access.log"  # one line per request: server time in microseconds, status
 
 
 def parse_args():
@@ -48,7 +53,8 @@ def parse_args():
     parser.add_argument("--learners", type=int, default=1000)
     parser.add_argument("--seats", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--bounded", type=int, default=50, help="requests in flight in the bounded variant (0: skip)")
+    parser.add_argument("--bounded", default="50,20",
+                        help="requests in flight of the bounded variants, comma-separated (empty or 0: none)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--timeout", type=float, default=60.0, help="per-request timeout, seconds")
@@ -56,6 +62,7 @@ def parse_args():
 
 
 ARGS = parse_args()
+ARGS.bounded = [int(n) for n in str(ARGS.bounded).split(",") if n.strip() and int(n) > 0]
 if not ARGS.db.replace("_", "").isalnum():
     sys.exit("--db: letters, digits and _ only")
 DATABASE_URL = PG + ARGS.db
@@ -171,7 +178,9 @@ def start_server(port):
         str(Path(sys.executable).parent / "gunicorn"), "dtbd.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", str(ARGS.workers), "--threads", str(ARGS.threads), "--worker-class", "gthread",
         "--backlog", "2048", "--timeout", "120", "--log-level", "warning",
+        "--access-logfile", str(ACCESS_LOG), "--access-logformat", "%(D)s %(s)s",
     ]
+    ACCESS_LOG.write_text("")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -249,15 +258,30 @@ def pct(values, p):
     return values[min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))]
 
 
+def server_times(offset, expected):
+    """Server times (ms) of the access-log lines written after `offset`; waits a little for the last lines (a worker
+    logs a request after its response is sent)."""
+    deadline = time.monotonic() + 10
+    while True:
+        with ACCESS_LOG.open("rb") as log:
+            log.seek(offset)
+            lines = log.read().decode().splitlines()
+        if len(lines) >= expected or time.monotonic() > deadline:
+            return [int(line.split()[0]) / 1000 for line in lines if line.strip()]
+        time.sleep(0.1)
+
+
 def run_once(base, proc, cookies, in_flight, label, check=True):
     cls = open_class(ARGS.seats)
     path = reverse("training:self_register", args=[cls.pk])
     connections.close_all()
+    log_offset = ACCESS_LOG.stat().st_size
     cpu0, server0 = time.process_time(), server_cpu(proc)
     results, wall = asyncio.run(fire(base, path, cookies, in_flight))
     client_cpu = time.process_time() - cpu0  # the load generator's own share of the 2 cores
     server_ms = (server_cpu(proc) - server0) * 1000 / len(cookies)  # gunicorn workers' CPU per request
     times = [t * 1000 for _, t, _ in results]
+    srv = server_times(log_offset, len(cookies)) or [float("nan")]
     statuses = {}
     for status, _, _ in results:
         statuses[status] = statuses.get(status, 0) + 1
@@ -283,14 +307,18 @@ def run_once(base, proc, cookies, in_flight, label, check=True):
         problems.append("an enrolled request is dated after a waitlisted one")
     if not check:  # the warm-up: only server errors count
         problems = [p for p in problems if ">= 500" in p]
+    if len(srv) != len(cookies):
+        problems.append(f"{len(srv)} access-log lines for {len(cookies)} requests")
     figures = {
-        "label": label, "p50": pct(times, 50), "p95": pct(times, 95), "p99": pct(times, 99), "max": max(times),
+        "label": label, "in_flight": in_flight, "p50": pct(times, 50), "p95": pct(times, 95), "p99": pct(times, 99),
+        "max": max(times), "s50": pct(srv, 50), "s95": pct(srv, 95), "s99": pct(srv, 99),
         "throughput": len(results) / wall, "wall": wall, "enrolled": enrolled, "waitlisted": waitlisted,
         "errors": server_errors, "problems": problems, "client_cpu": client_cpu, "server_ms": server_ms,
     }
     print(
-        f"  {label:<22} {figures['p50']:8.0f} {figures['p95']:8.0f} {figures['p99']:8.0f} {figures['max']:8.0f}"
-        f" {figures['throughput']:9.1f} {wall:7.2f} {client_cpu:6.2f} {server_ms:6.1f}  {enrolled:>4}/{waitlisted:<4}"
+        f"  {label:<22} {in_flight:>5} {figures['p50']:7.0f} {figures['p95']:7.0f} {figures['p99']:7.0f}"
+        f" {figures['max']:7.0f} {figures['s50']:7.0f} {figures['s95']:7.0f} {figures['s99']:7.0f}"
+        f" {figures['throughput']:7.1f} {wall:6.2f} {client_cpu:6.2f} {server_ms:6.1f}  {enrolled:>4}/{waitlisted:<4}"
         f" {server_errors:>3}"
         + ("  FAILED: " + "; ".join(problems) if problems else "  ok")
     )
@@ -303,15 +331,16 @@ def main():
     port = free_port()
     workers = f"{ARGS.workers} workers × {ARGS.threads} threads (gthread)"
     print(f"\ngunicorn on 127.0.0.1:{port}, {workers}; {len(cookies)} registrations for {ARGS.seats} seats per run")
-    print(f"  {'run':<22} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>9} {'wall s':>7} {'cli s':>6} {'srv ms':>6}  enr/wait 5xx")
+    print("  latency seen by the client (cli, ms) and server time of the request in the worker (srv, ms; access log);"
+          " cpu = gunicorn CPU ms per request")
+    print(f"  {'run':<22} {'inflt':>5} {'cli p50':>7} {'cli p95':>7} {'cli p99':>7} {'cli max':>7} {'srv p50':>7}"
+          f" {'srv p95':>7} {'srv p99':>7} {'req/s':>7} {'wall s':>6} {'load s':>6} {'cpu':>6}  enr/wait 5xx")
     proc = start_server(port)
     all_figures, warm = {}, {"problems": []}
     try:
         base = f"http://127.0.0.1:{port}"
         warm = run_once(base, proc, cookies[:200], 50, "warm-up (not counted)", check=False)
-        variants = [("all at once", len(cookies))]
-        if ARGS.bounded:
-            variants.append((f"{ARGS.bounded} in flight", ARGS.bounded))
+        variants = [("all at once", len(cookies))] + [(f"{n} in flight", n) for n in ARGS.bounded]
         for name, in_flight in variants:
             all_figures[name] = [run_once(base, proc, cookies, in_flight, f"{name} #{i + 1}") for i in range(ARGS.runs)]
     finally:
@@ -319,12 +348,15 @@ def main():
     print(f"\nmedian of {ARGS.runs} runs ({queries} SQL queries per request, {workers}):")
     failed = bool(warm["problems"])
     for name, runs in all_figures.items():
-        med = {k: statistics.median(r[k] for r in runs) for k in ("p50", "p95", "p99", "max", "throughput", "client_cpu",
-                                                          "server_ms")}
+        med = {k: statistics.median(r[k] for r in runs) for k in ("p50", "p95", "p99", "max", "s50", "s95", "s99",
+                                                                  "throughput", "client_cpu", "server_ms")}
         failed |= any(r["problems"] for r in runs)
-        print(f"  {name:<22} p50 {med['p50']:.0f} ms, p95 {med['p95']:.0f} ms, p99 {med['p99']:.0f} ms, "
-              f"max {med['max']:.0f} ms, {med['throughput']:.0f} req/s, client CPU {med['client_cpu']:.1f} s, "
-              f"server CPU {med['server_ms']:.1f} ms/request; "
+        print(f"  {name:<22} (at most {runs[0]['in_flight']} requests in flight)\n"
+              f"      client latency p50 {med['p50']:.0f} ms, p95 {med['p95']:.0f} ms, p99 {med['p99']:.0f} ms, "
+              f"max {med['max']:.0f} ms\n"
+              f"      server time    p50 {med['s50']:.0f} ms, p95 {med['s95']:.0f} ms, p99 {med['s99']:.0f} ms\n"
+              f"      {med['throughput']:.0f} req/s, load generator CPU {med['client_cpu']:.1f} s, "
+              f"gunicorn CPU {med['server_ms']:.1f} ms/request; "
               f"errors {sum(r['errors'] for r in runs)}, enrolled {[r['enrolled'] for r in runs]}")
     print(f"load average at the end: {os.getloadavg()[0]:.2f} (other work on the machine inflates every figure)")
     print("RESULT:", "FAILED" if failed else "ok (exactly the seats enrolled, the rest waitlisted, no server error)")

@@ -36,8 +36,26 @@ def _enqueue(ids):
 
 
 def users_of_person(person):
+    known = getattr(person, "_active_accounts", None)  # read with the person by person_with_accounts()
+    if known is not None:
+        return list(known)
     User = get_user_model()
     return list(User.objects.filter(person=person, is_active=True))
+
+
+def person_with_accounts(person_id):
+    """The person and their active account(s) in ONE query (the recipients of notify_person), or None
+    when the person has no active account. For a request of a logged-in learner: read before the transaction, so the
+    transaction does not wait on it."""
+    User = get_user_model()
+    accounts = list(User.objects.filter(person_id=person_id, is_active=True).select_related("person").order_by("pk"))
+    if not accounts:
+        return None
+    person = accounts[0].person
+    for account in accounts:
+        account.person = person
+    person._active_accounts = accounts
+    return person
 
 
 def unit_officers_for(unit):
