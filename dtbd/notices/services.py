@@ -43,18 +43,12 @@ def users_of_person(person):
     return list(User.objects.filter(person=person, is_active=True))
 
 
-def person_with_accounts(person_id):
-    """The person and their active account(s) in ONE query (the recipients of notify_person), or None
-    when the person has no active account. For a request of a logged-in learner: read before the transaction, so the
-    transaction does not wait on it."""
-    User = get_user_model()
-    accounts = list(User.objects.filter(person_id=person_id, is_active=True).select_related("person").order_by("pk"))
-    if not accounts:
-        return None
-    person = accounts[0].person
-    for account in accounts:
-        account.person = person
-    person._active_accounts = accounts
+def person_of_account(user):
+    """The person of a logged-in account, told to notify_person that this account is their recipient: a person has at
+    most one account (User.person is one-to-one), so the accounts are not read again inside the caller's
+    transaction."""
+    person = user.person
+    person._active_accounts = [user] if user.is_active else []
     return person
 
 

@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dtbd.notices.services import person_with_accounts
+from dtbd.notices.services import person_of_account
 from dtbd.org.queries import default_unit
 from dtbd.people.filters import PersonFilterSet
 from dtbd.people.models import Person
@@ -404,13 +404,13 @@ def _back(request, cls):
 @require_POST
 def self_register(request, pk):
     """The request of a registration rush (bench/registration_rush.py): its SQL queries are counted in
-    test_enrolment_pages.test_self_register_query_count — the class without joins, the person with their accounts
-    (the notice's recipients) in one query before the transaction, so the class row is locked only for the writes."""
+    test_enrolment_pages.test_self_register_query_count — the class without joins; the person read before the
+    transaction, their account (the notice's recipient) not read again."""
     user = request.user
     cls = get_object_or_404(classes_for(user), pk=pk)
     if not can_self_register(user):
         raise PermissionDenied(_("Tài khoản của bạn chưa gắn với hồ sơ cán bộ nên không thể tự đăng ký học."))
-    person = person_with_accounts(user.person_id) or user.person
+    person = person_of_account(user)
     try:
         enrollment = services.request_enrollment(cls, person, Enrollment.Source.SELF, user)
     except ValidationError as exc:
