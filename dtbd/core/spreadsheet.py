@@ -114,12 +114,26 @@ def first_sheet_part(archive, sheet_name=None):
     rel_id = next((v for k, v in sheet.items() if k.rpartition(":")[2] == "id" and ":" in k), None)
     for rel in _REL_TAG.finditer(rels):
         attrs = _attrs(rel.group(1))
-        if attrs.get("Id") == rel_id and attrs.get("Target"):
-            target = attrs["Target"]
-            path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-            path = posixpath.normpath(path)
+        if attrs.get("Id") == rel_id and attrs.get("Target") and attrs.get("Type", "").endswith("/worksheet"):
+            path = _target(attrs["Target"])
             return path if path in names else None
-    return None
+    return None  # missing, or not a worksheet (chartsheet...): which sheet calamine reads is not certain
+
+
+def worksheet_parts(archive):
+    """Every zip member a worksheet relationship of xl/_rels/workbook.xml.rels or the xl/worksheets/ folder holds."""
+    names = set(archive.namelist())
+    parts = {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    if "xl/_rels/workbook.xml.rels" in names:
+        for rel in _REL_TAG.finditer(_read_small(archive, "xl/_rels/workbook.xml.rels", 64 << 20)):
+            attrs = _attrs(rel.group(1))
+            if attrs.get("Target") and attrs.get("Type", "").endswith("/worksheet"):
+                parts.add(_target(attrs["Target"]))
+    return sorted(parts & names)
+
+
+def _target(target):
+    return posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target))
 
 
 def sheet_extent(open_chunks, max_cells):
@@ -284,7 +298,7 @@ def check_xlsx(source, max_cells, max_bytes, sheet_name=None):
                 kind = "ods" if "content.xml" in names else "xlsb" if "xl/workbook.bin" in names else "zip"
                 raise SheetRefused("format", kind=kind)
             part = first_sheet_part(archive, sheet_name)
-            parts = [part] if part else [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            parts = [part] if part else worksheet_parts(archive)  # unsure which one: every worksheet
             # Shared strings (and styles) are loaded whole by calamine: only their size matters.
             for name in ("xl/sharedStrings.xml", "xl/styles.xml"):
                 if name in names:

@@ -206,3 +206,26 @@ def test_cells_out_of_order_and_tiny_chunks_give_the_true_extent():
     assert sheet_extent(lambda: chunks(*(xml[i:i + 5] for i in range(0, len(xml), 5))), 10**9) == (900000, 27)
     with pytest.raises(SheetRefused):
         sheet_extent(lambda: chunks(xml), 900000 * 27 - 1)
+
+
+def test_when_the_first_sheet_is_not_a_worksheet_every_worksheet_is_checked():
+    data = xlsx(f'<row r="1">{cell("A1")}</row>')
+    far = f'<worksheet xmlns="{NS}"><sheetData><row r="1">{cell("A1")}{cell("XFD1048576")}</row></sheetData></worksheet>'
+    def change(name, content):
+        if name == "xl/_rels/workbook.xml.rels":  # the first sheet (rId7) becomes a chartsheet
+            return content.replace(b'/worksheet" Target="/xl', b'/chartsheet" Target="/xl')
+        return far.encode() if name == "xl/worksheets/other.xml" else content
+
+    chart = rezip(data, change)
+    assert b"chartsheet" in zipfile.ZipFile(io.BytesIO(chart)).read("xl/_rels/workbook.xml.rels")
+    assert "1.048.576 dòng × 16.384 cột" in refusal(io.BytesIO(chart))
+
+
+def rezip(data, change):
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, change(info.filename, source.read(info.filename)))
+    buffer.seek(0)
+    return buffer.getvalue()
