@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_col_to_name
 
-from dtbd.core.importing import ImportFailed, RowError, cell_text, read_first_sheet
+from dtbd.core.importing import ImportFailed, RowError, cell_text, guard_workbook, read_first_sheet
 from dtbd.core.spreadsheet import safe_text, write_cell
 from dtbd.core.text import fold_code
 
@@ -170,6 +170,8 @@ def _read_sheet(upload):
     """Rows of the "Danh sách lớp" sheet (the first sheet when the user renamed it)."""
     from python_calamine import CalamineWorkbook
 
+    # calamine builds the whole grid from A1 to the farthest cell: refuse a huge or bomb sheet before it opens one
+    guard_workbook(upload, sheet=SHEET)
     try:
         workbook = CalamineWorkbook.from_filelike(upload)
         if SHEET in workbook.sheet_names:

@@ -227,3 +227,22 @@ def test_roster_sheet_is_found_by_name(setup):
     buffer.name = "ds.xlsx"
     roster.import_roster(cls, buffer)
     assert results.draft_scores(cls) == {(e1.pk, a1.pk): Decimal("9")}
+
+
+def test_a_sheet_reaching_far_beyond_the_roster_is_refused_before_it_is_read(setup, settings):
+    """calamine allocates rows × columns from A1: the roster upload goes through the same size guard as the imports
+    (a small limit here, so that a regression cannot allocate much)."""
+    settings.DTBD_IMPORT_MAX_CELLS = 1_000
+    cls, sessions, _assessments, _enrolments = setup
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Danh sách lớp")
+    sheet.write_row(0, 0, ["Mã lớp", cls.code])
+    sheet.write_row(4, 0, _headers(cls, sessions))
+    sheet.write_string(99, 49, "ô ở rất xa")  # AX100: 100 rows × 50 columns = 5.000 cells
+    book.close()
+    buffer.seek(0)
+    with pytest.raises(ImportFailed) as caught:
+        roster.read_roster(cls, buffer, name="ds.xlsx")
+    assert "quá lớn: 100 dòng × 50 cột" in caught.value.errors[0].message
+    assert not Score.objects.exists() and not Attendance.objects.exists()
