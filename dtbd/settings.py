@@ -197,6 +197,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 DTBD_JOBS_CELERY = env_bool("DTBD_JOBS_CELERY", bool(os.environ.get("REDIS_URL")))
 DTBD_JOB_STALE_SECONDS = int(os.environ.get("DTBD_JOB_STALE_SECONDS", 900))
 DTBD_JOB_KEEP_DAYS = int(os.environ.get("DTBD_JOB_KEEP_DAYS", 7))
+# django-tasks tasks `dtbd worker` enqueues once a day (and at its start): the dashboard's current period moves to today.
+DTBD_DAILY_TASKS = ["dtbd.reports.tasks.refresh_summaries"]
 # Imports: largest first-sheet grid (rows × columns from A1: what python-calamine allocates, ~70 bytes a cell with the
 # Python lists) and largest decompressed zip part (zip bombs) accepted before the reader opens a file.
 DTBD_IMPORT_MAX_CELLS = int(os.environ.get("DTBD_IMPORT_MAX_CELLS", 20_000_000))

@@ -347,3 +347,35 @@ def test_batch_page_links_to_the_pending_import_job_instead_of_the_confirm_butto
     assert reverse("jobs:detail", args=[job.pk]) in page and "Xác nhận nhập dữ liệu" not in page
     detail = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert "Đang chờ" in detail and 'hx-trigger="every 1s"' in detail
+
+
+# --- daily tasks of `dtbd worker` ---------------------------------------------------------------------------------
+from django_tasks import task  # noqa: E402
+
+DAILY_RUNS = []
+
+
+@task()
+def record_daily_run():
+    DAILY_RUNS.append(1)
+
+
+def test_worker_enqueues_the_daily_tasks_once_a_day(settings, db):
+    import datetime
+
+    from dtbd.core.management.commands.worker import enqueue_daily_tasks
+
+    settings.DTBD_DAILY_TASKS = [f"{__name__}.record_daily_run"]
+    DAILY_RUNS.clear()
+    day = enqueue_daily_tasks(None, today=datetime.date(2026, 11, 29))  # the worker starts
+    day = enqueue_daily_tasks(day, today=datetime.date(2026, 11, 29))  # later passes the same day
+    assert (day, len(DAILY_RUNS)) == (datetime.date(2026, 11, 29), 1)
+    day = enqueue_daily_tasks(day, today=datetime.date(2026, 11, 30))  # midnight passed
+    assert (day, len(DAILY_RUNS)) == (datetime.date(2026, 11, 30), 2)
+
+
+def test_the_daily_tasks_move_the_dashboard_period_to_today(settings, db):
+    """The configured daily task exists and is a django-tasks task (a wrong path would only be logged)."""
+    from django.utils.module_loading import import_string
+
+    assert settings.DTBD_DAILY_TASKS and all(hasattr(import_string(p), "enqueue") for p in settings.DTBD_DAILY_TASKS)

@@ -1,9 +1,14 @@
 """`dtbd worker`: the background-job worker that `make run` starts beside the web server.
 
 It first re-queues the jobs a killed worker left RUNNING (dtbd.core.jobs.sweep), keeps sweeping every
---sweep-interval seconds in a thread, then serves the queue: django-tasks' database worker loop (default, no other
-service), or a Celery worker when REDIS_URL is set (settings.DTBD_JOBS_CELERY)."""
+--sweep-interval seconds in a thread, enqueues the daily tasks (settings.DTBD_DAILY_TASKS, e.g. moving the
+dashboard's current period to today) once a day, then serves the queue: django-tasks' database worker loop (default,
+no other service), or a Celery worker when REDIS_URL is set (settings.DTBD_JOBS_CELERY) — with a django-tasks
+database worker beside it in a child process, for the small tasks (notice e-mails, summary refreshes)."""
+import datetime
 import logging
+import subprocess
+import sys
 import threading
 
 from django.conf import settings
@@ -26,6 +31,22 @@ def sweep_once():
         connection.close()  # hold no connection between passes (and none for a forked Celery child to inherit)
 
 
+def enqueue_daily_tasks(last_day, today=None):
+    """Enqueue every task of settings.DTBD_DAILY_TASKS (dotted paths of django-tasks tasks) when the day changed
+    since `last_day`; returns the day to remember."""
+    from django.utils.module_loading import import_string
+
+    today = today or datetime.date.today()
+    if today == last_day:
+        return last_day
+    for path in getattr(settings, "DTBD_DAILY_TASKS", ()):
+        try:
+            import_string(path).enqueue()
+        except Exception:  # noqa: BLE001 — a locked database: the next day (or the next start) tries again
+            logger.exception("Daily task %s could not be enqueued", path)
+    return today
+
+
 class Command(BaseCommand):
     help = "Chạy công việc nền: chạy lại việc bị bỏ dở, rồi phục vụ hàng đợi (django-tasks, hoặc Celery khi có REDIS_URL)."
 
@@ -43,7 +64,12 @@ class Command(BaseCommand):
         stop = threading.Event()
 
         def sweeper():
-            while not stop.wait(sweep_interval):
+            day = None
+            while True:
+                day = enqueue_daily_tasks(day)
+                connection.close()
+                if stop.wait(sweep_interval):
+                    break
                 sweep_once()
 
         threading.Thread(target=sweeper, name="dtbd-job-sweep", daemon=True).start()
@@ -51,6 +77,9 @@ class Command(BaseCommand):
             if getattr(settings, "DTBD_JOBS_CELERY", False):
                 from dtbd.celery import app
 
+                tasks_worker = subprocess.Popen([sys.executable, "-m", "dtbd.manage", "db_worker", "--no-startup-delay",
+                                                 "--no-reload", "--interval", str(interval), "-v", "0"])
+                self._children = [tasks_worker]
                 app.worker_main(["worker", "--loglevel", "WARNING" if verbosity < 2 else "INFO",
                                  "--concurrency", str(concurrency), "--without-gossip", "--without-mingle"])
             else:
@@ -58,3 +87,5 @@ class Command(BaseCommand):
                              verbosity=verbosity)
         finally:
             stop.set()
+            for child in getattr(self, "_children", ()):
+                child.terminate()
