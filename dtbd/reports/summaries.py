@@ -268,22 +268,27 @@ def mark_dirty(unit_ids):
     _enqueue_refresh()
 
 
+REFRESH_QUEUED_SECONDS = 600  # a lost queue entry (worker down) blocks new ones for at most this long
+
+
 def _enqueue_refresh():
-    from django.db import connection
-
-    if getattr(connection, "_dtbd_summary_refresh_queued", False):
-        return
-    connection._dtbd_summary_refresh_queued = True
-
     def enqueue():
-        connection._dtbd_summary_refresh_queued = False
-        from .tasks import refresh_summaries
+        from django.core.cache import cache
 
+        from .tasks import REFRESH_QUEUED, refresh_summaries
+
+        # One refresh waiting in the queue is enough (a transaction marking many units, a registration rush committing
+        # hundreds of changes a second): the task clears the flag when it starts, so changes made after that start
+        # enqueue the next one. (A flag on the connection would stay set forever after a rolled-back transaction,
+        # whose on-commit callbacks never run.)
+        if not cache.add(REFRESH_QUEUED, True, timeout=REFRESH_QUEUED_SECONDS):
+            return
         try:
             refresh_summaries.enqueue()
         except Exception:  # noqa: BLE001 — the marks stay; the page says the figures are being updated
             import logging
 
+            cache.delete(REFRESH_QUEUED)
             logging.getLogger(__name__).exception("could not enqueue the summary refresh")
 
     transaction.on_commit(enqueue)

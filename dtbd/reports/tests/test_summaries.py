@@ -236,3 +236,33 @@ def test_a_period_being_computed_is_shown_live_and_the_refresh_completes_it(clie
     assert SummaryPeriod.objects.get().refreshed_at is not None
     board = _page(client, users.province, unit=tree.root.pk).context["board"]
     assert board.from_summary and figures(board.person_times)["all"][""] == 6
+
+
+def test_many_commits_enqueue_one_waiting_refresh(tree, province, settings, django_capture_on_commit_callbacks):
+    """A burst of changes (a registration rush) leaves one refresh waiting in the queue, not one per commit; once
+    that refresh starts, the next change enqueues another."""
+    from django.core.cache import cache
+    from django_tasks import default_task_backend
+
+    from dtbd.reports.tasks import REFRESH_QUEUED, refresh_summaries
+
+    call_command("refresh-summaries", "--year", str(YEAR))
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # records, never runs
+    cache.delete(REFRESH_QUEUED)
+    default_task_backend.clear()
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():  # a change rolled back: its on-commit callback never runs
+            make_person(tree.so_a, code="HUY")
+            raise RuntimeError
+    assert len(default_task_backend.results) == 0
+    for n in (1, 2, 3):
+        with django_capture_on_commit_callbacks(execute=True):
+            make_person(tree.so_a, code=f"MOI{n}")
+    assert len(default_task_backend.results) == 1
+    refresh_summaries.call()  # the worker starts it: the flag is cleared
+    with django_capture_on_commit_callbacks(execute=True):
+        make_person(tree.so_a, code="MOI4")
+    assert len(default_task_backend.results) == 2
+    cache.delete(REFRESH_QUEUED)
