@@ -131,6 +131,14 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["dtbd.core.dbrouter.ReplicaRouter"]
+# PostgreSQL work_mem per connection (docs/deploy.md): the standards engine's `person_id IN (SELECT …)` lists inside
+# COUNT FILTER are hashed only when they fit; at the server default (4 MB) a national database rescans them per row.
+# DTBD_PG_WORK_MEM (default 64MB; empty = the server's setting) is sent as a connection option.
+DTBD_PG_WORK_MEM = os.environ.get("DTBD_PG_WORK_MEM", "64MB").strip()
+for _alias in ("default", "replica"):
+    if DTBD_PG_WORK_MEM and _alias in DATABASES and DATABASES[_alias]["ENGINE"].startswith("django.db.backends.postg"):
+        _options = DATABASES[_alias].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c work_mem={DTBD_PG_WORK_MEM}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
