@@ -239,28 +239,36 @@ def classes_in_period(classes, period):
 LEARNER_STATES = ("APPROVED", "ENROLLED", "WAITLISTED", "COMPLETED", "FAILED")  # a learner of the class
 
 
+def learner_classes(unit, date):
+    """The ids (a values() query) of the classes with a learner (an enrolment approved, enrolled, waitlisted,
+    completed or failed) placed in `unit`'s subtree on `date`."""
+    from dtbd.training.models import Enrollment
+
+    # Driven by the subtree's people (their enrolments through the person index), not by every class of the country
+    # checked for a learner in the subtree (PostgreSQL, 15M enrolments: 119 s → see docs/benchmarks.md).
+    return Enrollment.objects.filter(
+        state__in=LEARNER_STATES, person_id__in=queries.staff_placements(unit, date).values("person_id")
+    ).values("training_class_id").order_by()
+
+
+def provided_classes(unit):
+    """The ids (a values() query) of the classes run by a provider linked to a unit of `unit`'s subtree."""
+    from dtbd.core.db import prefix_q
+    from dtbd.training.models import TrainingClass
+
+    return TrainingClass.objects.filter(prefix_q("provider__unit__path", unit.path)).values("pk").order_by()
+
+
 def unit_classes(classes, unit, date):
     """The classes of `unit`'s subtree among `classes` (those the viewer sees). A class has no owning unit of the
     tree (its provider may be linked to a training institution's unit), so: for the root of the tree, every class (the
     province's offer); for any other unit, the classes run by a provider linked to a unit of the subtree, or with at
-    least one learner (an enrolment approved, enrolled, waitlisted, completed or failed) placed in the subtree on
-    `date`. A class counts whole, with its whole cost estimate (not a share per learner)."""
-    from dtbd.training.models import Enrollment
-
+    least one learner placed in the subtree on `date` (`learner_classes`). A class counts whole, with its whole cost
+    estimate (not a share per learner). (reports.summaries.unit_classes reads the stored sets of large units.)"""
     if not unit.parent_id:
         return classes
-    from dtbd.core.db import prefix_q
-
-    from dtbd.training.models import TrainingClass
-
-    # Driven by the subtree's people (their enrolments through the person index), not by every class of the country
-    # checked for a learner in the subtree; a UNION, not an OR, so that the planner joins the class ids once instead
-    # of re-running the subquery per class (PostgreSQL, 15M enrolments: 119 s → see docs/benchmarks.md).
-    learners = Enrollment.objects.filter(
-        state__in=LEARNER_STATES, person_id__in=queries.staff_placements(unit, date).values("person_id")
-    ).values("training_class_id").order_by()
-    provided = TrainingClass.objects.filter(prefix_q("provider__unit__path", unit.path)).values("pk").order_by()
-    return classes.filter(pk__in=learners.union(provided))
+    # a UNION, not an OR, so that the planner joins the class ids once instead of re-running the subquery per class
+    return classes.filter(pk__in=learner_classes(unit, date).union(provided_classes(unit)))
 
 
 def classes_summary(classes, period):
@@ -370,6 +378,7 @@ def board_for(unit, period, classes, refresh=False) -> Dashboard:
             return cached_build(unit, period, classes, refresh=refresh)
         if refresh:
             summaries.refresh_row(row)
+        summaries.touch(row)
         board = summaries.board(unit, period, classes, row)
         board.stale_since = summaries.stale_since(row, unit)
         return board

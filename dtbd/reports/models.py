@@ -73,6 +73,7 @@ class SummaryPeriod(models.Model):
     as_of = models.DateField(_("tại ngày"))
     refreshed_at = models.DateTimeField(_("tính lúc"), null=True, blank=True)
     seconds = models.FloatField(_("thời gian tính (giây)"), default=0)
+    last_read_on = models.DateField(_("xem lần cuối"), null=True, blank=True)  # periods unread long are pruned
 
     class Meta:
         verbose_name = _("kỳ số liệu tổng hợp")
@@ -116,4 +117,23 @@ class SummaryDirty(models.Model):
         verbose_name_plural = _("đơn vị có số liệu thay đổi")
         constraints = [
             models.UniqueConstraint(fields=["period", "unit_id"], name="reports_summary_dirty_unique"),
+        ]
+
+
+class SummaryClass(models.Model):
+    """The classes of a large unit's subtree in one period (reports.summaries): the classes held in the period with a
+    learner placed in the subtree on the period's as-of date, stored for the units whose subtree holds at least
+    settings.DTBD_SUMMARY_CLASS_MIN_STAFF people (smaller subtrees are fast to compute live). The row without a class
+    says that the unit's set is stored (it may hold no class)."""
+
+    period = models.ForeignKey(SummaryPeriod, on_delete=models.CASCADE, related_name="classes")
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    training_class = models.ForeignKey("training.TrainingClass", on_delete=models.CASCADE, null=True, blank=True,
+                                       related_name="+")
+
+    class Meta:
+        verbose_name = _("lớp của đơn vị (tổng hợp)")
+        verbose_name_plural = _("lớp của đơn vị (tổng hợp)")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit", "training_class"], name="reports_summary_class_unique"),
         ]

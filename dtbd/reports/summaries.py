@@ -4,6 +4,7 @@ the dashboard of any subtree is a SUM over the rows of its units (the units' mat
 
 Figures (SummaryFigure.key), each a count for one unit:
 
+- ``n`` people (CB/CC/VC) placed in the unit on the as-of date;
 - ``s:<type>:<code>`` qualification structure on the as-of date: people (CB/CC/VC placed in the unit) by their
   highest EDU / LLCT / QLNN level held (``NONE``: no LLCT / QLNN held; no EDU held is counted nowhere, as the
   registered report does); the administrative level is the unit's, read when summing;
@@ -44,7 +45,7 @@ from dtbd.people.models import UnitAssignment
 from dtbd.people.queries import highest_level
 
 from . import dashboard, queries, registry, targets
-from .models import SummaryDirty, SummaryFigure, SummaryPeriod
+from .models import SummaryClass, SummaryDirty, SummaryFigure, SummaryPeriod
 
 EVERYWHERE = SimpleNamespace(path="")  # a "unit" whose subtree is every unit
 ALL_UNITS = 0  # SummaryDirty.unit_id: every unit
@@ -91,6 +92,7 @@ def _structures(out, date, unit_ids):
         .order_by()
     )
     for row in rows:
+        out[row["unit_id"]]["n"] += row["n"]  # people placed in the unit (one group per person and unit)
         for qtype, key in STRUCTURE_KEYS.items():
             if qtype == QualificationType.EDUCATION and row[key] is None:
                 continue  # no education record: counted nowhere (the registered report)
@@ -175,20 +177,71 @@ def _period_of(row):
     return dashboard.Period(row.date_from, row.date_to, row.as_of)
 
 
+def class_min_staff():
+    """settings.DTBD_SUMMARY_CLASS_MIN_STAFF (default 5000): the units whose subtree holds at least this many people
+    get their class set stored (SummaryClass); smaller subtrees are computed live (dashboard.unit_classes)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "DTBD_SUMMARY_CLASS_MIN_STAFF", 5000))
+
+
+def _class_units(row, figures, unit_ids):
+    """The units whose class set to (re)compute: on a whole computation, every unit but a root whose subtree holds
+    class_min_staff() people or more (from the ``n`` figures); on an incremental one, the units already stored that
+    hold a dirty unit in their subtree."""
+    from dtbd.org.models import Unit
+
+    paths = dict(Unit.objects.values_list("pk", "path"))
+    step = len(Unit.segment(0))
+    if unit_ids is None:
+        people = defaultdict(int)
+        for unit_id, values in figures.items():
+            path = paths.get(unit_id, "")
+            for end in range(2 * step, len(path) + 1, step):  # every ancestor but a root (a root sees every class)
+                people[path[:end]] += values.get("n", 0)
+        minimum = class_min_staff()
+        wanted = {path for path, n in people.items() if n >= minimum}
+        return [pk for pk, path in paths.items() if path in wanted]
+    stored = SummaryClass.objects.filter(period=row, training_class__isnull=True).values_list("unit_id", flat=True)
+    dirty = [paths[u] for u in unit_ids if u in paths]
+    return [u for u in stored if any(p.startswith(paths.get(u, "-")) for p in dirty)]
+
+
+def _class_sets(row, unit_ids):
+    """[SummaryClass] of the class sets of `unit_ids` on the period's as-of date (with each unit's marker row): the
+    classes held in the period (overlapping it) only."""
+    from dtbd.org.models import Unit
+
+    objs = []
+    for unit in Unit.objects.filter(pk__in=unit_ids).only("pk", "path", "parent_id"):
+        objs.append(SummaryClass(period_id=row.pk, unit_id=unit.pk, training_class_id=None))
+        ids = (dashboard.learner_classes(unit, row.as_of)
+               .filter(training_class__starts_on__lte=row.date_to, training_class__ends_on__gte=row.date_from)
+               .values_list("training_class_id", flat=True).distinct())
+        objs.extend(SummaryClass(period_id=row.pk, unit_id=unit.pk, training_class_id=pk) for pk in ids)
+    return objs
+
+
 def store(row, unit_ids=None, marks=()):
-    """Compute the figures of SummaryPeriod `row` (every unit, or `unit_ids`) and store them with the refresh time,
-    deleting the dirty marks seen (`marks`: (id, marked_at)) — one transaction."""
+    """Compute the figures of SummaryPeriod `row` (every unit, or `unit_ids`) and the class sets concerned, and store
+    them with the refresh time, deleting the dirty marks seen (`marks`: (id, marked_at)) — one transaction."""
     start = time.perf_counter()
     figures = compute(_period_of(row), unit_ids)
     objs = [SummaryFigure(period_id=row.pk, unit_id=unit_id, key=key, value=value)
             for unit_id, values in figures.items() for key, value in values.items() if value]
+    class_units = _class_units(row, figures, unit_ids)
+    class_objs = _class_sets(row, class_units)
     seconds = time.perf_counter() - start
     with transaction.atomic():
         existing = SummaryFigure.objects.filter(period_id=row.pk)
+        old_classes = SummaryClass.objects.filter(period_id=row.pk)
         if unit_ids is not None:
             existing = existing.filter(unit_id__in=list(unit_ids))
+            old_classes = old_classes.filter(unit_id__in=class_units)
         existing.delete()
+        old_classes.delete()
         SummaryFigure.objects.bulk_create(objs, batch_size=2000)
+        SummaryClass.objects.bulk_create(class_objs, batch_size=2000)
         row.refreshed_at = timezone.now()
         row.seconds = seconds
         row.save(update_fields=["refreshed_at", "seconds", "as_of"])
@@ -227,6 +280,7 @@ def refresh(full=False, today=None):
     """Refresh every stored period: move a current period's as-of date to today (recomputed whole), then recompute
     the dirty units of each. Returns [(period, units recomputed or None for all)] of the periods recomputed."""
     today = today or datetime.date.today()
+    prune(today)
     done = []
     for row in SummaryPeriod.objects.order_by("date_from", "date_to", "as_of"):
         wanted = default_as_of(row.date_from, row.date_to, today)
@@ -243,6 +297,39 @@ def refresh(full=False, today=None):
         if result is not False:
             done.append((row, result))
     return done
+
+
+def keep_days():
+    """settings.DTBD_SUMMARY_KEEP_DAYS (default 30): a stored period nobody read for longer is deleted."""
+    from django.conf import settings
+
+    return int(getattr(settings, "DTBD_SUMMARY_KEEP_DAYS", 30))
+
+
+def prune(today=None):
+    """Delete the stored periods nobody read for keep_days() (their figures, marks and class sets with them), but
+    never the calendar year of `today` nor the one before (the dashboard's default periods). Each stored period costs
+    every refresh: date ranges asked once must not be kept forever. Returns the number of periods deleted."""
+    today = today or datetime.date.today()
+    cutoff = today - datetime.timedelta(days=keep_days())
+    unread = Q(last_read_on__lt=cutoff) | Q(last_read_on__isnull=True, refreshed_at__lt=datetime.datetime.combine(
+        cutoff, datetime.time.min, tzinfo=datetime.timezone.utc))
+    old = SummaryPeriod.objects.filter(unread)
+    for year in (today.year, today.year - 1):
+        old = old.exclude(date_from=datetime.date(year, 1, 1), date_to=datetime.date(year, 12, 31))
+    deleted = 0
+    for row in old:
+        row.delete()
+        deleted += 1
+    return deleted
+
+
+def touch(row, today=None):
+    """Record that `row` was read today (one UPDATE at most a day per period)."""
+    today = today or datetime.date.today()
+    if row.last_read_on != today:
+        SummaryPeriod.objects.filter(pk=row.pk).update(last_read_on=today)
+        row.last_read_on = today
 
 
 # -- marking -----------------------------------------------------------------------------------------------------
@@ -307,6 +394,21 @@ def stale_since(row, unit):
     subtree = Unit.objects.filter(prefix_q("path", unit.path)).values("pk")
     marks = SummaryDirty.objects.filter(period=row).filter(Q(unit_id=ALL_UNITS) | Q(unit_id__in=subtree))
     return marks.order_by("marked_at").values_list("marked_at", flat=True).first()
+
+
+def unit_classes(classes, unit, period):
+    """dashboard.unit_classes for the classes held in `period` (the caller keeps only those: the stored sets hold no
+    other), from the stored class set of `unit` when the summary tables hold `period` and the unit is one whose set
+    is stored (a large subtree); live otherwise."""
+    if unit.parent_id and enabled() and summarised(period):
+        row = SummaryPeriod.objects.filter(date_from=period.date_from, date_to=period.date_to, as_of=period.as_of,
+                                           refreshed_at__isnull=False).first()
+        if row is not None and SummaryClass.objects.filter(period=row, unit=unit,
+                                                           training_class__isnull=True).exists():
+            stored = SummaryClass.objects.filter(period=row, unit=unit, training_class__isnull=False)
+            ids = stored.values("training_class_id").order_by().union(dashboard.provided_classes(unit))
+            return classes.filter(pk__in=ids)
+    return dashboard.unit_classes(classes, unit, period.as_of)
 
 
 def sums(row, unit):

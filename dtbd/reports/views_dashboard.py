@@ -24,7 +24,7 @@ from dtbd.org.queries import default_unit, unit_for
 from dtbd.people.catalog import LEVELS
 from dtbd.people.queries import display_rows
 
-from . import dashboard, registry, targets
+from . import dashboard, registry, summaries, targets
 from .forms import UnitChoiceField
 from .models import Indicator
 
@@ -119,7 +119,8 @@ def dashboard_view(request):
     if valid:
         period = form.period()
         unit = form.cleaned_data["unit"]
-        board = dashboard.board_for(unit, period, dashboard.unit_classes(classes_for(request.user), unit, period.as_of),
+        # the class set is a lazy subquery: read after board_for's refresh when asked
+        board = dashboard.board_for(unit, period, summaries.unit_classes(classes_for(request.user), unit, period),
                                     refresh=request.GET.get("refresh") == "1")
         query = _query(board.unit, period)
         review_query = urlencode({"unit": board.unit.pk, "date": period.as_of.strftime("%d/%m/%Y")})
@@ -186,7 +187,7 @@ def classes(request):
     status = request.GET.get("status", "")
     if status and status not in TrainingClass.Status.values:
         raise Http404(_("Không có trạng thái lớp này."))
-    qs = dashboard.classes_in_period(dashboard.unit_classes(classes_for(request.user), unit, period.as_of), period)
+    qs = dashboard.classes_in_period(summaries.unit_classes(classes_for(request.user), unit, period), period)
     qs = qs.filter(status=status) if status else qs.exclude(status=TrainingClass.Status.CANCELLED)
     qs = qs.select_related("program", "provider").order_by("starts_on", "code")
     page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -266,3 +266,93 @@ def test_many_commits_enqueue_one_waiting_refresh(tree, province, settings, djan
         make_person(tree.so_a, code="MOI4")
     assert len(default_task_backend.results) == 2
     cache.delete(REFRESH_QUEUED)
+
+
+# -- stored class sets of large units -----------------------------------------------------------------------------
+def _ids(qs):
+    return set(qs.values_list("pk", flat=True))
+
+
+def _held(qs, period=PERIOD):
+    return dashboard.classes_in_period(qs, period)
+
+
+def test_class_sets_of_large_units_are_stored_and_equal_the_live_sets(tree, users, classes, settings):
+    from dtbd.reports.models import SummaryClass
+
+    # people: so_a 5 (A1-A3, and P1 and the users' learner in phong_a), phong_a 2, so_b 1, xa 1 (X2 is not CB/CC/VC)
+    settings.DTBD_SUMMARY_CLASS_MIN_STAFF = 2
+    row = summaries.period_row(PERIOD)
+    stored = set(SummaryClass.objects.filter(period=row, training_class__isnull=True).values_list("unit_id", flat=True))
+    assert stored == {tree.so_a.pk, tree.phong_a.pk}  # never the root (every class), not the small subtrees
+    everything = TrainingClass.objects.all()
+    for unit in (tree.so_a, tree.phong_a, tree.so_b, tree.xa, tree.root):
+        assert _ids(_held(summaries.unit_classes(everything, unit, PERIOD))) == _ids(
+            _held(dashboard.unit_classes(everything, unit, PERIOD.as_of))), unit.code
+    so_a = {c.code for c in _held(summaries.unit_classes(everything, tree.so_a, PERIOD))}
+    assert so_a == {"C1", "C2", "CA"}  # C2 through A3's failed enrolment too; CA through the provider (live part)
+    # the stored set is what the page reads: a class added to it shows in the figures and the drill-down
+    c3 = TrainingClass.objects.get(code="C3")
+    SummaryClass.objects.create(period=row, unit=tree.so_a, training_class=c3)
+    assert "C3" in {c.code for c in summaries.unit_classes(everything, tree.so_a, PERIOD)}
+    # other as-of dates than the stored one, and the summaries switched off: live
+    other = Period(PERIOD.date_from, PERIOD.date_to, datetime.date(YEAR, 6, 30))
+    assert "C3" not in {c.code for c in summaries.unit_classes(everything, tree.so_a, other)}
+    settings.DTBD_DASHBOARD_SUMMARIES = False
+    assert "C3" not in {c.code for c in summaries.unit_classes(everything, tree.so_a, PERIOD)}
+
+
+def test_incremental_refresh_recomputes_the_class_sets_holding_a_dirty_unit(tree, users, classes, settings):
+    from dtbd.reports.models import SummaryClass
+    from dtbd.training.models import Enrollment
+
+    settings.DTBD_SUMMARY_CLASS_MIN_STAFF = 1
+    row = summaries.period_row(PERIOD)
+    xa_before = set(SummaryClass.objects.filter(period=row, unit=tree.xa).values_list("pk", flat=True))
+    only_b = classes.only_b
+    newcomer = make_person(tree.phong_a, code="MOI")
+    Enrollment.objects.create(training_class=only_b, person=newcomer, source="SELF", state=Enrollment.State.ENROLLED)
+    assert summaries.refresh_row(SummaryPeriod.objects.get()) == 1  # phong_a
+    everything = TrainingClass.objects.all()
+    assert "CB" in {c.code for c in summaries.unit_classes(everything, tree.so_a, PERIOD)}
+    assert _ids(_held(summaries.unit_classes(everything, tree.so_a, PERIOD))) == _ids(
+        _held(dashboard.unit_classes(everything, tree.so_a, PERIOD.as_of)))
+    # the commune's set (no dirty unit below it) was left as it was: same rows
+    assert set(SummaryClass.objects.filter(period=row, unit=tree.xa).values_list("pk", flat=True)) == xa_before
+
+
+def test_the_page_of_a_large_unit_reads_its_stored_class_set(client, tree, users, classes, settings):
+    settings.DTBD_SUMMARY_CLASS_MIN_STAFF = 2
+    live = _page(client, users.officer, unit=tree.so_a.pk).context["board"]  # first read: computes and stores
+    from dtbd.reports.models import SummaryClass
+
+    assert SummaryClass.objects.filter(unit=tree.so_a, training_class__isnull=True).exists()
+    board = _page(client, users.officer, unit=tree.so_a.pk).context["board"]
+    assert board.classes_total == live.classes_total == (3, 143_500_000)
+    everything = client.get(reverse("dashboard:classes"), {"unit": tree.so_a.pk, "year": YEAR}).content.decode()
+    assert sorted(re.findall(r">(C1|C2|C3|CA|CB|C_OLD)</a>", everything)) == ["C1", "C2", "CA"]
+
+
+# -- pruning ------------------------------------------------------------------------------------------------------
+def test_periods_unread_for_long_are_pruned_but_not_the_recent_years(client, tree, province, users, settings):
+    settings.DTBD_SUMMARY_KEEP_DAYS = 30
+    today = datetime.date.today()
+    _page(client, users.province, unit=tree.root.pk)  # the year YEAR, read today
+    assert SummaryPeriod.objects.get().last_read_on == today
+    summaries.period_row(Period(datetime.date(YEAR, 3, 1), datetime.date(YEAR, 3, 31), datetime.date(YEAR, 3, 31)))
+    this_year = Period(datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31), today)
+    summaries.period_row(this_year)
+    long_ago = today - datetime.timedelta(days=31)
+    SummaryPeriod.objects.update(last_read_on=long_ago)
+    assert summaries.prune(today) == 1 if YEAR >= today.year - 1 else 2  # the year YEAR is kept only when recent
+    kept = set(SummaryPeriod.objects.values_list("date_from", "date_to"))
+    assert (this_year.date_from, this_year.date_to) in kept
+    assert (datetime.date(YEAR, 3, 1), datetime.date(YEAR, 3, 31)) not in kept
+    assert not SummaryFigure.objects.exclude(period__in=SummaryPeriod.objects.all()).exists()
+    # read yesterday: kept; never read and computed long ago: pruned
+    march = summaries.period_row(Period(datetime.date(YEAR, 3, 1), datetime.date(YEAR, 3, 31), datetime.date(YEAR, 3, 31)))
+    SummaryPeriod.objects.filter(pk=march.pk).update(last_read_on=today - datetime.timedelta(days=1))
+    assert summaries.prune(today) == 0
+    SummaryPeriod.objects.filter(pk=march.pk).update(
+        last_read_on=None, refreshed_at=datetime.datetime(long_ago.year, long_ago.month, long_ago.day, tzinfo=datetime.timezone.utc))
+    assert summaries.prune(today) == 1
