@@ -33,7 +33,6 @@ import datetime
 import http.cookiejar
 import os
 import secrets
-import signal
 import socket
 import statistics
 import subprocess
@@ -99,7 +98,7 @@ from django.utils import timezone  # noqa: E402
 
 from dtbd.accounts.models import Role  # noqa: E402
 from dtbd.accounts.twofactor import NO_DEVICE  # noqa: E402
-from dtbd.core.testing import make_person, make_unit  # noqa: E402
+from dtbd.core.testing import make_person, make_unit, stop_process_group  # noqa: E402
 from dtbd.training.models import Enrollment, Program, Provider, TrainingClass  # noqa: E402
 
 State = Enrollment.State
@@ -198,13 +197,7 @@ def start_server(port):
 
 
 def stop_server(proc):
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    stop_process_group(proc, timeout=30)
 
 
 def server_cpu(proc):

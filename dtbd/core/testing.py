@@ -72,3 +72,19 @@ def make_user(username, role, scope_unit=None, person=None, password="demo12345"
         username=username, password=password, role=role, scope_unit=scope_unit, person=person, **extra
     )
     return user
+
+
+def stop_process_group(process, timeout=30):
+    """Stop a subprocess started in its own process group (start_new_session=True) and its children: SIGTERM to the
+    group, SIGKILL when it has not ended after `timeout` seconds."""
+    import os
+    import signal
+    import subprocess
+
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

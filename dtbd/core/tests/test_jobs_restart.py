@@ -17,6 +17,8 @@ from pathlib import Path
 import dj_database_url
 import pytest
 
+from dtbd.core.testing import stop_process_group
+
 DTBD = str(Path(sys.executable).parent / "dtbd")
 WAIT = 300  # seconds: a bound against hangs on a loaded machine, not a timing assertion
 
@@ -131,13 +133,7 @@ def wait_for(condition, what, *logs):
 
 
 def stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    stop_process_group(process, timeout=60)
 
 
 def test_killed_worker_job_is_requeued_and_completes_exactly_once(scratch, tmp_path):

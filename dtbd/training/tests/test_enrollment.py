@@ -259,6 +259,31 @@ def _shared_cache_retry(step):
     return step()
 
 
+def _at_once(action, people, workers):
+    """Run `action(person)` for every person from `workers` threads released together (each thread its own
+    connection); returns the errors (repr), [] when every call succeeded."""
+    barrier = threading.Barrier(workers)
+    errors = []
+
+    def run(batch):
+        try:
+            barrier.wait(timeout=30)
+            for person in batch:
+                try:
+                    action(person)
+                except Exception as exc:  # noqa: BLE001 — every error is a failure of the test
+                    errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(people[i::workers],)) for i in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return errors
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_registrations_never_exceed_capacity(transactional_db):
     """Issue 4 acceptance: on PostgreSQL 200 concurrent request+approve (40 threads, each with its own connection,
@@ -272,27 +297,12 @@ def test_concurrent_registrations_never_exceed_capacity(transactional_db):
     unit = make_unit("S_CONC", "Sở đồng thời")
     cls = make_class("L_CONC", capacity=capacity)
     people = [make_person(unit, education=None) for _ in range(registrations)]
-    barrier = threading.Barrier(workers)
-    errors = []
 
-    def register(batch):
-        try:
-            barrier.wait(timeout=30)
-            for person in batch:
-                try:
-                    enrollment = _shared_cache_retry(lambda: services.request_enrollment(cls, person, SELF))
-                    _shared_cache_retry(lambda: services.approve(enrollment))
-                except Exception as exc:  # noqa: BLE001 — every error is a failure of the test
-                    errors.append(repr(exc))
-        finally:
-            connection.close()
+    def register(person):
+        enrollment = _shared_cache_retry(lambda: services.request_enrollment(cls, person, SELF))
+        _shared_cache_retry(lambda: services.approve(enrollment))
 
-    threads = [threading.Thread(target=register, args=(people[i::workers],)) for i in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert errors == []
+    assert _at_once(register, people, workers) == []
     cls.refresh_from_db()
     assert cls.seats_taken == capacity
     enrolled = Enrollment.objects.filter(training_class=cls, state=State.ENROLLED)
@@ -322,26 +332,12 @@ def test_concurrent_first_come_first_served_registrations(transactional_db):
     unit = make_unit("S_FCFS", "Sở đăng ký theo nhu cầu")
     cls = make_class("L_FCFS", capacity=capacity, first_come_first_served=True)
     people = [make_person(unit, education=None) for _ in range(registrations)]
-    barrier = threading.Barrier(workers)
-    errors, states = [], []
+    states = []
 
-    def register(batch):
-        try:
-            barrier.wait(timeout=30)
-            for person in batch:
-                try:
-                    states.append(_shared_cache_retry(lambda: services.request_enrollment(cls, person, SELF)).state)
-                except Exception as exc:  # noqa: BLE001 — every error is a failure of the test
-                    errors.append(repr(exc))
-        finally:
-            connection.close()
+    def register(person):
+        states.append(_shared_cache_retry(lambda: services.request_enrollment(cls, person, SELF)).state)
 
-    threads = [threading.Thread(target=register, args=(people[i::workers],)) for i in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert errors == []
+    assert _at_once(register, people, workers) == []
     assert sorted(states).count(State.ENROLLED) == capacity and len(states) == registrations
     cls.refresh_from_db()
     assert cls.seats_taken == capacity
