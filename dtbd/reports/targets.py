@@ -113,11 +113,12 @@ def _codes(value):
     return value if isinstance(value, list) else [value]
 
 
-def person_q(filters, date, ref="pk"):
+def person_q(filters, date, ref="pk", people=None):
     """The people (a Q on `ref`, the person id: "pk" on Person, "person_id" on Enrollment) matching the person keys of
     `filters` on `date`. Selective sets (posts, languages, overseas training) are IN lists the database can start
     from; broad ones (category, unit level) are correlated EXISTS checked for each candidate; personal attributes
-    are plain column conditions."""
+    are plain column conditions. `people` (a values("person_id") query, optional): the conditions are only asked of
+    these people, so the IN lists are taken over them only (an incremental refresh of the summary tables)."""
     q = Q()
     col = "" if ref == "pk" else ref.removesuffix("_id") + "__"  # person columns: direct, or through the join
 
@@ -125,6 +126,8 @@ def person_q(filters, date, ref="pk"):
         return Q(Exists(model.objects.filter(valid_on_q(date), person=OuterRef(ref), **kw)))
 
     def among(qs):
+        if people is not None:
+            qs = qs.filter(person_id__in=people)
         return Q(**{f"{ref}__in": qs.values("person_id")})
 
     for key, value in (filters or {}).items():
@@ -155,15 +158,16 @@ def person_q(filters, date, ref="pk"):
         elif key == "any_of":
             either = Q(**{f"{ref}__isnull": True})  # never true: the neutral element of OR
             for item in value:
-                either |= person_q(item, date, ref)
+                either |= person_q(item, date, ref, people)
             q &= either
     return q
 
 
-def enrolment_q(filters, date):
-    """Enrolments (a Q on Enrollment) matching `filters`: enrolment keys on the class, person keys on the person."""
+def enrolment_q(filters, date, people=None):
+    """Enrolments (a Q on Enrollment) matching `filters`: enrolment keys on the class, person keys on the person
+    (`people`: see person_q)."""
     filters = filters or {}
-    q = person_q({k: v for k, v in filters.items() if k in STAFF_KEYS}, date, ref="person_id")
+    q = person_q({k: v for k, v in filters.items() if k in STAFF_KEYS}, date, ref="person_id", people=people)
     if "program_category" in filters:
         q &= Q(training_class__program__category__in=_codes(filters["program_category"]))
     if "form" in filters:
@@ -287,18 +291,20 @@ def unit_counts(indicators, date, years=5, unit_ids=None):
     from .models import Indicator
 
     everywhere = SimpleNamespace(path="")
+    # the people ever placed in `unit_ids`: every list the conditions read is narrowed to them (same answers for them)
+    people = None if unit_ids is None else UnitAssignment.objects.filter(unit_id__in=list(unit_ids)).values("person_id")
     result = {}
     for ind in indicators:
         for d in trend_dates(date, years):
             if ind.register == Indicator.Register.ENROLMENT:
                 ref = "person_id"
                 qs = Enrollment.objects.filter(completed_in_year_q(d) & population_q(everywhere, d, ref=ref)
-                                               & enrolment_q(ind.denominator, d))
-                numerator = enrolment_q(ind.numerator, d)
+                                               & enrolment_q(ind.denominator, d, people=people))
+                numerator = enrolment_q(ind.numerator, d, people=people)
             else:
                 ref = "pk"
-                qs = Person.objects.filter(population_q(everywhere, d) & person_q(ind.denominator, d))
-                numerator = person_q(ind.numerator, d)
+                qs = Person.objects.filter(population_q(everywhere, d) & person_q(ind.denominator, d, people=people))
+                numerator = person_q(ind.numerator, d, people=people)
             unit = Subquery(UnitAssignment.objects.filter(valid_on_q(d), person=OuterRef(ref))
                             .order_by("unit_id").values("unit_id")[:1])
             qs = qs.order_by().annotate(_u=unit)

@@ -69,11 +69,15 @@ def annual_hours(people, year: int):
     return people.annotate(hours=Coalesce(Subquery(total, output_field=IntegerField()), Value(0)))
 
 
-def reached_hours_q(year: int, minimum: int, ref="pk"):
-    """People (a Q on `ref`) with at least `minimum` tiết credited in `year`: one grouped subquery, set-based."""
+def reached_hours_q(year: int, minimum: int, ref="pk", people=None):
+    """People (a Q on `ref`) with at least `minimum` tiết credited in `year`: one grouped subquery, set-based (only
+    over `people`, a values("pk") query of persons, when given)."""
     if not minimum or minimum <= 0:
         return Q(**{f"{ref}__isnull": False})
-    return Q(**{f"{ref}__in": _hours_by_person(year).filter(total__gte=minimum).values("person_id")})
+    hours = _hours_by_person(year)
+    if people is not None:
+        hours = hours.filter(person_id__in=people)
+    return Q(**{f"{ref}__in": hours.filter(total__gte=minimum).values("person_id")})
 
 
 def rule_sets_on(date: datetime.date) -> dict[str, int]:
@@ -89,22 +93,32 @@ def rule_sets_on(date: datetime.date) -> dict[str, int]:
 
 @dataclass
 class Catalogue:
-    """The requirements valid on a date, grouped by code, with the rule set choice and the equivalences."""
+    """The requirements valid on a date, grouped by code, with the rule set choice and the equivalences.
+
+    `people` (a values("pk") query of persons, optional): the conditions will only be asked of these people, so every
+    list a condition reads (categories, ranks, posts, qualifications held, hours…) is taken over them only — the same
+    answers for them, and the cost of a few people instead of the whole register (an incremental refresh of the
+    dashboard's summary tables)."""
 
     date: datetime.date
     rows_by_code: dict = field(default_factory=dict)
     rule_sets: dict = field(default_factory=dict)
     equivalences: list = field(default_factory=list)
+    people: object = None
 
     @classmethod
-    def on(cls, date, codes=None):
+    def on(cls, date, codes=None, people=None):
         qs = Requirement.objects.filter(valid_on_q(date)).order_by("code", "pk")
         if codes:
             qs = qs.filter(code__in=codes)
-        cat = cls(date, rule_sets=rule_sets_on(date), equivalences=list(Equivalence.objects.all()))
+        cat = cls(date, rule_sets=rule_sets_on(date), equivalences=list(Equivalence.objects.all()), people=people)
         for r in qs:
             cat.rows_by_code.setdefault(r.code, []).append(r)
         return cat
+
+    def _only(self, qs):
+        """`qs` (rows with a person_id) over `self.people` only, when set."""
+        return qs if self.people is None else qs.filter(person_id__in=self.people)
 
     # -- who -------------------------------------------------------------------------------------------------------
     def categories_for(self, r):
@@ -125,7 +139,7 @@ class Catalogue:
             return NOTHING
 
         def has(model, **filters):
-            return Q(**{f"{ref}__in": model.objects.filter(valid_on_q(d), **filters).values("person_id")})
+            return Q(**{f"{ref}__in": self._only(model.objects.filter(valid_on_q(d), **filters)).values("person_id")})
 
         if staff_base and set(categories) == set(STAFF_CATEGORIES):
             q = Q(**{f"{ref}__isnull": False})
@@ -142,7 +156,7 @@ class Catalogue:
             if r.planned_not_holding:
                 holding = PostAssignment.objects.filter(valid_on_q(d), person=OuterRef("person_id"), level=OuterRef("level"))
                 planned = planned.filter(~Exists(holding))
-            q &= Q(**{f"{ref}__in": planned.values("person_id")})
+            q &= Q(**{f"{ref}__in": self._only(planned).values("person_id")})
         if r.job_position_id:
             q &= has(JobAssignment, job_position_id=r.job_position_id)
         if r.unit_kinds:
@@ -166,17 +180,17 @@ class Catalogue:
     def met_q(self, r, ref="pk"):
         """People who satisfy row `r` on the date (whether or not subject to it)."""
         if r.kind == Requirement.Kind.QUALIFICATION:
-            held = Qualification.objects.held_on(self.date).filter(self.evidence_q(r))
+            held = self._only(Qualification.objects.held_on(self.date).filter(self.evidence_q(r)))
             return Q(**{f"{ref}__in": held.values("person_id")})
         if r.kind == Requirement.Kind.ANNUAL_HOURS:
-            return reached_hours_q(self.date.year, r.hours or 0, ref)
+            return reached_hours_q(self.date.year, r.hours or 0, ref, people=self.people)
         if r.kind == Requirement.Kind.PROGRAMME and r.programme_code:
             # A COMPLETED enrolment in a class of the programme, completed on or before the date (and within
             # `within_years` years of it when set): dtbd.training.queries.completed_programme_people.
             from dtbd.training.queries import completed_programme_people
 
             done = completed_programme_people(r.programme_code, self.date, r.within_years)
-            return Q(**{f"{ref}__in": done})
+            return Q(**{f"{ref}__in": self._only(done)})
         return NOTHING
 
     def code_qs(self, code, ref="pk", staff_base=False):
@@ -235,8 +249,10 @@ def requirement_counts(unit, date, people_q=None, codes=None) -> list[Counts]:
 
 
 def unit_counts(unit, date, people_q=None, codes=None) -> dict[int, list[Counts]]:
-    """{unit id: [Counts per code]} for the units of the subtree people work in on `date` (one grouped query)."""
-    cat = Catalogue.on(date, codes)
+    """{unit id: [Counts per code]} for the units of the subtree people work in on `date` (one grouped query);
+    `people_q`: only these people (every condition then reads their rows only: see Catalogue.people)."""
+    people = Person.objects.filter(people_q).values("pk") if people_q is not None else None
+    cat = Catalogue.on(date, codes, people=people)
     codes = list(cat.rows_by_code)
     if not codes:
         return {}
@@ -246,8 +262,8 @@ def unit_counts(unit, date, people_q=None, codes=None) -> dict[int, list[Counts]
         aggregates[f"a{i}"] = Count("person_id", filter=subject, distinct=True)
         aggregates[f"m{i}"] = Count("person_id", filter=missing, distinct=True)
     placements = staff_placements(unit, date)
-    if people_q is not None:
-        placements = placements.filter(person_id__in=Person.objects.filter(people_q).values("pk"))
+    if people is not None:
+        placements = placements.filter(person_id__in=people)
     result = {}
     for row in placements.values("unit_id").annotate(**aggregates).order_by("unit_id"):
         result[row["unit_id"]] = [

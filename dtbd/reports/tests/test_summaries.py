@@ -356,3 +356,21 @@ def test_periods_unread_for_long_are_pruned_but_not_the_recent_years(client, tre
     SummaryPeriod.objects.filter(pk=march.pk).update(
         last_read_on=None, refreshed_at=datetime.datetime(long_ago.year, long_ago.month, long_ago.day, tzinfo=datetime.timezone.utc))
     assert summaries.prune(today) == 1
+
+
+def test_target_counts_of_some_units_equal_those_of_everyone(tree, province):
+    """targets.unit_counts(unit_ids=…) narrows the lists its conditions read to the people of those units (the cost of
+    an incremental refresh): the same numerators and denominators for those units as the whole computation."""
+    from dtbd.reports import targets
+
+    make_person(tree.so_a, post_level="PGD", birth_date=datetime.date(1990, 1, 1),
+                qualifications=[("BD", "GCN", datetime.date(YEAR, 5, 1)), ("LANG", "B2")])
+    make_person(tree.phong_a, post_level="TP", qualifications=[("LLCT", "CC"), ("LANG", "C1")])
+    make_person(tree.xa, post_level="TP", birth_date=datetime.date(1992, 1, 1))
+    indicators = targets.active_indicators()
+    everyone = targets.unit_counts(indicators, PERIOD.as_of)
+    assert any(n for (_i, _d, part), by_unit in everyone.items() if part == "n" for n in by_unit.values())
+    for unit in (tree.so_a, tree.phong_a, tree.xa, tree.so_b):
+        some = targets.unit_counts(indicators, PERIOD.as_of, unit_ids={unit.pk})
+        for key, by_unit in everyone.items():
+            assert some.get(key, {}).get(unit.pk, 0) == by_unit.get(unit.pk, 0), (unit.code, key)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from dtbd.core.models import Source
 from dtbd.core.testing import make_person
-from dtbd.people.models import CategoryAssignment, PlannedPost, PostAssignment, Qualification
+from dtbd.people.models import CategoryAssignment, Person, PlannedPost, PostAssignment, Qualification, UnitAssignment
 from dtbd.standards.engine import annual_hours, people_for, requirement_counts, unit_counts
 from dtbd.standards.models import Requirement, RuleSet
 
@@ -216,3 +216,38 @@ def test_annual_hours_count_certificate_tiet_of_the_year_only(tree):
     assert status(tree.root, "ANNUAL_HOURS", D(2025, 12, 31)) == {"FULL": (False, None), "SHORT": (True, None), "NONE": (True, None)}
     assert report("annual-hours", "--unit", "T01", "--year", "2025") == "year,required_people,met,below\n2025,3,1,2\n"
     assert counts(tree.root, D(2024, 12, 31))["ANNUAL_HOURS"] == (3, 1, 2)  # SHORT's 40 tiết of 2024
+
+
+def test_counts_restricted_to_some_people_read_only_their_rows_and_add_up(tree):
+    """unit_counts(people_q=…) narrows every list its conditions read to those people (Catalogue.people: the cost of
+    an incremental summary refresh): the counts of each person alone add up to the counts of everyone, for every
+    kind of rule (qualifications, posts, planned posts, ranks, categories, annual hours)."""
+    from collections import Counter
+
+    from django.db.models import Q
+
+    make_person(tree.so_a, code="GD", post_level="GD", rank="01.002",
+                qualifications=[("LLCT", "CN"), ("LDQL", "CAP_SO"), ("QLNN", "CVC")])
+    make_person(tree.phong_a, code="TP", post_level="TP", rank="01.003", education="CD", qualifications=[("LLCT", "TC")])
+    vc = make_person(tree.phong_b, code="VC", category="VC", rank="01.003", qualifications=[("QLNN", "CV")])
+    PlannedPost.objects.create(person=vc, level="PTP", source=Source.IMPORTED)
+    make_person(tree.phong_b, code="VC2", category="VC", rank="01.003")
+    make_person(tree.xa, code="HD", category="HD", post_level="TP", education="CQDT")
+    everyone = Counter()
+    for unit_id, rows in unit_counts(tree.root, DAY).items():
+        for c in rows:
+            everyone[(unit_id, c.code)] += c.applicable * 1000 + c.missing
+    alone = Counter()
+    for person in Person.objects.all():
+        for unit_id, rows in unit_counts(tree.root, DAY, people_q=Q(pk=person.pk)).items():
+            for c in rows:
+                alone[(unit_id, c.code)] += c.applicable * 1000 + c.missing
+    assert alone == everyone and {code for _u, code in everyone} >= {"PLAN_LLCT", "POST_LLCT", "RANK_QLNN",
+                                                                      "ANNUAL_HOURS", "POST_DEGREE"}
+    # the narrowed query reads the people's rows only: every subquery carries the restriction
+    from dtbd.standards.engine import Catalogue
+
+    cat = Catalogue.on(DAY, people=Person.objects.filter(code="VC").values("pk"))
+    subject, missing = cat.code_qs("PLAN_LLCT", ref="person_id", staff_base=True)
+    sql = str(UnitAssignment.objects.filter(missing).query)
+    assert sql.count('."code" = VC') >= 2  # the planned posts and the qualifications held, each over VC only
