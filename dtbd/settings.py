@@ -207,6 +207,11 @@ DTBD_JOB_STALE_SECONDS = int(os.environ.get("DTBD_JOB_STALE_SECONDS", 900))
 DTBD_JOB_KEEP_DAYS = int(os.environ.get("DTBD_JOB_KEEP_DAYS", 7))
 # django-tasks tasks `dtbd worker` enqueues once a day (and at its start): the dashboard's current period moves to today.
 DTBD_DAILY_TASKS = ["dtbd.reports.tasks.refresh_summaries"]
+# Dashboard summary tables (dtbd.reports.summaries): the class set of a unit is stored when its subtree holds at least
+# DTBD_SUMMARY_CLASS_MIN_STAFF people (smaller ones are computed live, fast); a stored period nobody read for
+# DTBD_SUMMARY_KEEP_DAYS days is deleted (never the current and previous calendar years).
+DTBD_SUMMARY_CLASS_MIN_STAFF = int(os.environ.get("DTBD_SUMMARY_CLASS_MIN_STAFF", 5000))
+DTBD_SUMMARY_KEEP_DAYS = int(os.environ.get("DTBD_SUMMARY_KEEP_DAYS", 30))
 # Imports: largest first-sheet grid (rows × columns from A1: what python-calamine allocates, ~70 bytes a cell with the
 # Python lists) and largest decompressed zip part (zip bombs) accepted before the reader opens a file.
 DTBD_IMPORT_MAX_CELLS = int(os.environ.get("DTBD_IMPORT_MAX_CELLS", 20_000_000))
