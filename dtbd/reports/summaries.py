@@ -251,7 +251,21 @@ def store(row, unit_ids=None, marks=()):
             for pk, marked_at in marks[start_at:start_at + 200]:
                 seen |= Q(pk=pk, marked_at=marked_at)
             SummaryDirty.objects.filter(seen).delete()
+    if unit_ids is None:
+        _analyze()
     return row
+
+
+def _analyze():
+    """After a whole period was rewritten: fresh planner statistics of the summary tables on PostgreSQL. Without them
+    the planner still believes the tables small until autovacuum comes by, and sums a province by scanning every row
+    of the period (national: 178 ms instead of 7 ms for TQ)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (SummaryFigure, SummaryClass):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def period_row(period, create=True):
