@@ -212,6 +212,9 @@ DTBD_DAILY_TASKS = ["dtbd.reports.tasks.refresh_summaries"]
 # DTBD_SUMMARY_KEEP_DAYS days is deleted (never the current and previous calendar years).
 DTBD_SUMMARY_CLASS_MIN_STAFF = int(os.environ.get("DTBD_SUMMARY_CLASS_MIN_STAFF", 5000))
 DTBD_SUMMARY_KEEP_DAYS = int(os.environ.get("DTBD_SUMMARY_KEEP_DAYS", 30))
+# When a stored period took longer than DTBD_SUMMARY_SYNC_SECONDS to compute, a new one is computed by the job worker
+# (the page says so and reloads) instead of in the request.
+DTBD_SUMMARY_SYNC_SECONDS = float(os.environ.get("DTBD_SUMMARY_SYNC_SECONDS", 10))
 # Imports: largest first-sheet grid (rows × columns from A1: what python-calamine allocates, ~70 bytes a cell with the
 # Python lists) and largest decompressed zip part (zip bombs) accepted before the reader opens a file.
 DTBD_IMPORT_MAX_CELLS = int(os.environ.get("DTBD_IMPORT_MAX_CELLS", 20_000_000))

@@ -303,6 +303,7 @@ class Dashboard:
     from_cache: bool = False
     from_summary: bool = False  # read from the summary tables (reports.summaries)
     stale_since: datetime.datetime | None = None  # the data changed after the summary was computed
+    pending: bool = False  # no figure yet: the period's summary is being computed in the background
 
 
 def annual_hours_date(period):
@@ -367,14 +368,23 @@ def cached_build(unit, period, classes, refresh=False) -> Dashboard:
 
 
 def board_for(unit, period, classes, refresh=False) -> Dashboard:
-    """The page's dashboard: from the summary tables when they hold the period (reports.summaries; a period without a
-    summary yet is computed and stored first; `refresh` recomputes its dirty units at once), else `cached_build`.
+    """The page's dashboard: from the summary tables when they hold the period (reports.summaries), else
+    `cached_build`. A period without a summary yet is computed and stored first — in the request on a small
+    installation; in the background where computing a period takes long (summaries.in_background: the page then says
+    the figures are being computed, `pending`, and reloads). `refresh` recomputes the period's dirty units at once.
     `stale_since` says when the data of the subtree changed after the summary was computed."""
     from . import summaries
 
     if summaries.enabled() and summaries.summarised(period):
-        row = summaries.period_row(period)
-        if row.refreshed_at is None:  # being computed by another request (or its computation failed): live
+        row = summaries.period_row(period, create=False)
+        if row is None:
+            if summaries.in_background():
+                summaries.start_period(period)
+                return Dashboard(unit, period, pending=True)
+            row = summaries.period_row(period)  # computed in this request
+        if row.refreshed_at is None:  # being computed (another request, the worker) or its computation failed
+            if summaries.in_background():
+                return Dashboard(unit, period, pending=True)
             return cached_build(unit, period, classes, refresh=refresh)
         if refresh:
             summaries.refresh_row(row)

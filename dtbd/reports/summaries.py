@@ -278,6 +278,32 @@ def period_row(period, create=True):
     return row
 
 
+def sync_seconds():
+    """settings.DTBD_SUMMARY_SYNC_SECONDS (default 10): when computing a stored period took longer than this, a
+    period asked for the first time is computed in the background instead of in the request."""
+    from django.conf import settings
+
+    return float(getattr(settings, "DTBD_SUMMARY_SYNC_SECONDS", 10))
+
+
+def in_background():
+    """Whether a new period is computed in the background: a stored period took longer than sync_seconds() (on a
+    national database a period takes ~2 minutes, beyond a web request's time limit). One query."""
+    from django.db.models import Max
+
+    slowest = SummaryPeriod.objects.filter(refreshed_at__isnull=False).aggregate(s=Max("seconds"))["s"]
+    return slowest is not None and slowest > sync_seconds()
+
+
+def start_period(period):
+    """Create the SummaryPeriod of `period` without figures and have the worker compute it (the refresh computes a
+    period without figures whole)."""
+    row, _created = SummaryPeriod.objects.get_or_create(date_from=period.date_from, date_to=period.date_to,
+                                                        as_of=period.as_of)
+    _enqueue_refresh()
+    return row
+
+
 def refresh_row(row, full=False):
     """Recompute the dirty units of one stored period (all of it when `full` or a mark says every unit). Returns
     the number of units recomputed (None: all), or False when nothing was dirty."""

@@ -124,7 +124,8 @@ def dashboard_view(request):
                                     refresh=request.GET.get("refresh") == "1")
         query = _query(board.unit, period)
         review_query = urlencode({"unit": board.unit.pk, "date": period.as_of.strftime("%d/%m/%Y")})
-        hours_query = urlencode({"unit": board.unit.pk, "date": board.annual_hours_date.strftime("%d/%m/%Y")})
+        hours_date = board.annual_hours_date or dashboard.annual_hours_date(period)  # None while pending
+        hours_query = urlencode({"unit": board.unit.pk, "date": hours_date.strftime("%d/%m/%Y")})
         compliance = [
             {"code": c.code, "applicable": c.applicable, "met": c.met, "missing": c.missing,
              "percent": round(Decimal(100) * c.met / c.applicable, 1) if c.applicable else Decimal(0)}

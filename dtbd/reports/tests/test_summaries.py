@@ -374,3 +374,41 @@ def test_target_counts_of_some_units_equal_those_of_everyone(tree, province):
         some = targets.unit_counts(indicators, PERIOD.as_of, unit_ids={unit.pk})
         for key, by_unit in everyone.items():
             assert some.get(key, {}).get(unit.pk, 0) == by_unit.get(unit.pk, 0), (unit.code, key)
+
+
+def test_where_a_period_takes_long_a_new_one_is_computed_in_the_background(client, tree, province, users, settings,
+                                                                              django_capture_on_commit_callbacks):
+    """Once computing a stored period took longer than DTBD_SUMMARY_SYNC_SECONDS (a national database: minutes), a
+    period asked for the first time is created empty and left to the worker: the page says the figures are being
+    computed and reloads, without computing anything live; once the worker is done, the page reads the figures."""
+    from django_tasks import default_task_backend
+
+    from dtbd.reports.tasks import REFRESH_QUEUED
+
+    from django.core.cache import cache
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.DTBD_SUMMARY_SYNC_SECONDS = 10
+    cache.delete(REFRESH_QUEUED)
+    default_task_backend.clear()
+    first = _page(client, users.province, unit=tree.root.pk).context["board"]  # nothing stored: computed in the request
+    assert first.from_summary and not first.pending
+    SummaryPeriod.objects.update(seconds=95.0)  # as long as a national period takes
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _page(client, users.province, unit=tree.root.pk, year="", date_from="01/03/2025",
+                         date_to="30/06/2025")
+    board = response.context["board"]
+    assert board.pending and not board.from_summary
+    html = response.content.decode()
+    assert "Đang tính số liệu của kỳ này" in html and 'http-equiv="refresh"' in html and 'id="dash-structure"' not in html
+    march = SummaryPeriod.objects.get(date_from=datetime.date(YEAR, 3, 1))
+    assert march.refreshed_at is None and not SummaryFigure.objects.filter(period=march).exists()
+    assert len(default_task_backend.results) == 1  # the refresh is queued for the worker
+    # asked again while the worker has not run: still pending, still nothing computed in the request
+    again = _page(client, users.province, unit=tree.root.pk, year="", date_from="01/03/2025", date_to="30/06/2025")
+    assert again.context["board"].pending
+    summaries.refresh()  # the worker
+    done = _page(client, users.province, unit=tree.root.pk, year="", date_from="01/03/2025", date_to="30/06/2025")
+    assert done.context["board"].from_summary and 'http-equiv="refresh"' not in done.content.decode()
+    assert done.context["board"].person_times["all"][0][2] == 4  # C1's completions on 01/04 (C2 is in September)
+    cache.delete(REFRESH_QUEUED)
