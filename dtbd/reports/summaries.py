@@ -17,9 +17,11 @@ Figures (SummaryFigure.key), each a count for one unit:
 - ``t:<indicator id>:<date>:d`` / ``:n`` denominator / numerator of each target indicator on each trend date
   (``targets.unit_counts``).
 
-A person counts in one unit on a date (the unit they are placed in), so the figures add up along the tree; a person
-with two overlapping placements on the same date would count in both units (the live figures count them once in a
-subtree holding both).
+A person counts in one unit on a date (the unit they are placed in), so the figures add up along the tree. A person
+with two overlapping placements on the same date (a second placement recorded without closing the first: the
+services never do it) counts in both units' structure and compliance figures and in the first unit's person-times and
+targets; the live figures count them in each administrative level they are placed at (structures, as the registered
+report does) and once otherwise — such a person makes a subtree's compliance sums differ from the live ones.
 
 Freshness: every save of the data behind the figures (people and their histories, qualifications, enrolments,
 classes, the requirement catalogue, indicators, units, imports — see reports.signals) marks the units concerned
