@@ -105,8 +105,10 @@ class SummaryFigure(models.Model):
 
 class SummaryDirty(models.Model):
     """A unit whose figures of a period changed since they were computed (unit_id 0: every unit, e.g. after an
-    import or a change of the requirement catalogue). A refresh deletes the marks it has seen, in the transaction
-    that stores the new figures; a mark written meanwhile keeps its newer `marked_at` and survives."""
+    import or a change of the requirement catalogue). Append-only: every change adds its marks (no row is updated,
+    so concurrent transactions — a registration rush — never wait on each other's marks, nor deadlock); a refresh
+    deletes the marks it has seen (by id), in the transaction that stores the new figures; a mark written meanwhile
+    survives for the next refresh."""
 
     period = models.ForeignKey(SummaryPeriod, on_delete=models.CASCADE, related_name="dirty")
     unit_id = models.IntegerField()
@@ -115,9 +117,7 @@ class SummaryDirty(models.Model):
     class Meta:
         verbose_name = _("đơn vị có số liệu thay đổi")
         verbose_name_plural = _("đơn vị có số liệu thay đổi")
-        constraints = [
-            models.UniqueConstraint(fields=["period", "unit_id"], name="reports_summary_dirty_unique"),
-        ]
+        indexes = [models.Index(fields=["period", "unit_id", "marked_at"], name="reports_summary_dirty_idx")]
 
 
 class SummaryClass(models.Model):

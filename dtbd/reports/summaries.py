@@ -226,7 +226,7 @@ def _class_sets(row, unit_ids):
 
 def store(row, unit_ids=None, marks=()):
     """Compute the figures of SummaryPeriod `row` (every unit, or `unit_ids`) and the class sets concerned, and store
-    them with the refresh time, deleting the dirty marks seen (`marks`: (id, marked_at)) — one transaction."""
+    them with the refresh time, deleting the dirty marks seen (`marks`: their ids) — one transaction."""
     start = time.perf_counter()
     figures = compute(_period_of(row), unit_ids)
     objs = [SummaryFigure(period_id=row.pk, unit_id=unit_id, key=key, value=value)
@@ -248,11 +248,8 @@ def store(row, unit_ids=None, marks=()):
         row.seconds = seconds
         row.save(update_fields=["refreshed_at", "seconds", "as_of"])
         marks = list(marks)
-        for start_at in range(0, len(marks), 200):
-            seen = Q(pk__in=[])
-            for pk, marked_at in marks[start_at:start_at + 200]:
-                seen |= Q(pk=pk, marked_at=marked_at)
-            SummaryDirty.objects.filter(seen).delete()
+        for start_at in range(0, len(marks), 500):
+            SummaryDirty.objects.filter(pk__in=marks[start_at:start_at + 500]).delete()
     if unit_ids is None:
         _analyze()
     return row
@@ -309,12 +306,12 @@ def start_period(period):
 def refresh_row(row, full=False):
     """Recompute the dirty units of one stored period (all of it when `full` or a mark says every unit). Returns
     the number of units recomputed (None: all), or False when nothing was dirty."""
-    marks = list(row.dirty.values_list("pk", "unit_id", "marked_at"))
+    marks = list(row.dirty.values_list("pk", "unit_id"))
     if not marks and not full:
         return False
-    units = {u for _pk, u, _t in marks}
+    units = {u for _pk, u in marks}
     unit_ids = None if full or ALL_UNITS in units else units
-    store(row, unit_ids, [(pk, t) for pk, _u, t in marks])
+    store(row, unit_ids, [pk for pk, _u in marks])
     return None if unit_ids is None else len(unit_ids)
 
 
@@ -331,7 +328,7 @@ def refresh(full=False, today=None):
                     date_from=row.date_from, date_to=row.date_to, as_of=wanted).exists():
                 continue  # a period asked with its own as-of date, or already rolled over: leave it
             row.as_of = wanted
-            marks = list(row.dirty.values_list("pk", "marked_at"))
+            marks = list(row.dirty.values_list("pk", flat=True))
             store(row, None, marks)
             done.append((row, None))
             continue
@@ -390,10 +387,9 @@ def mark_dirty(unit_ids):
     if not periods:
         return
     now = timezone.now()
+    # appended, never upserted: transactions marking the same unit do not lock each other (see SummaryDirty)
     SummaryDirty.objects.bulk_create(
-        [SummaryDirty(period_id=p, unit_id=u, marked_at=now) for p in periods for u in sorted(unit_ids)],
-        update_conflicts=True, unique_fields=["period", "unit_id"], update_fields=["marked_at"],
-    )
+        [SummaryDirty(period_id=p, unit_id=u, marked_at=now) for p in periods for u in sorted(unit_ids)])
     _enqueue_refresh()
 
 

@@ -412,3 +412,56 @@ def test_where_a_period_takes_long_a_new_one_is_computed_in_the_background(clien
     assert done.context["board"].from_summary and 'http-equiv="refresh"' not in done.content.decode()
     assert done.context["board"].person_times["all"][0][2] == 4  # C1's completions on 01/04 (C2 is in September)
     cache.delete(REFRESH_QUEUED)
+
+
+def test_a_mark_written_during_a_refresh_survives_it(tree, province):
+    row = summaries.period_row(PERIOD)
+    summaries.mark_dirty({tree.so_a.pk})
+    summaries.mark_dirty({tree.so_a.pk})  # appended: two marks of one unit, one refresh
+    seen = list(row.dirty.values_list("pk", flat=True))
+    assert len(seen) == 2
+    summaries.mark_dirty({tree.xa.pk})  # written after the refresh read its marks
+    summaries.store(row, {tree.so_a.pk}, seen)
+    assert list(SummaryDirty.objects.values_list("unit_id", flat=True)) == [tree.xa.pk]
+    assert summaries.refresh_row(SummaryPeriod.objects.get()) == 1 and not SummaryDirty.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_changes_of_one_unit_do_not_wait_on_each_others_marks(transactional_db, tree, settings):
+    """Every change marks its units dirty inside its own transaction: the marks are appended (plain INSERT), so two
+    transactions changing people of the same unit (a registration rush) never lock each other — with an UPSERT of
+    one row per unit, the second would wait for the first to commit (or deadlock with another order)."""
+    import threading
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    summaries.period_row(PERIOD)
+    with CaptureQueriesContext(connection) as queries:
+        summaries.mark_dirty({tree.so_a.pk})
+    inserts = [q["sql"] for q in queries.captured_queries if "reports_summarydirty" in q["sql"]]
+    assert inserts and all(sql.startswith("INSERT") and "ON CONFLICT" not in sql.upper() for sql in inserts)
+    outcome = []
+
+    def other_transaction():
+        try:
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL lock_timeout = '3s'")
+                summaries.mark_dirty({tree.so_a.pk})
+            outcome.append("done")
+        except Exception as exc:  # noqa: BLE001 — recorded, asserted below
+            outcome.append(repr(exc))
+        finally:
+            connection.close()
+
+    if connection.vendor == "postgresql":  # SQLite has one writer at a time whatever the rows: nothing to show there
+        with transaction.atomic():
+            summaries.mark_dirty({tree.so_a.pk})  # not committed while the other transaction runs
+            thread = threading.Thread(target=other_transaction)
+            thread.start()
+            thread.join(timeout=20)
+        assert outcome == ["done"]
+        assert SummaryDirty.objects.filter(unit_id=tree.so_a.pk).count() == 3
