@@ -246,6 +246,25 @@ def trend_dates(date: datetime.date, years=5):
     return [datetime.date(y, 12, 31) for y in range(date.year - years, date.year)] + [date]
 
 
+def members(indicator, unit, date, numerator=False):
+    """The rows behind one figure of `indicator` in `unit`'s subtree on `date`: the denominator's people (staff
+    register: a Person queryset) or completed enrolments (enrolment register: an Enrollment queryset), or those of
+    the numerator (`numerator`). The conditions `evaluate` counts, as a list."""
+    from dtbd.training.models import Enrollment
+
+    from .models import Indicator
+
+    if indicator.register == Indicator.Register.ENROLMENT:
+        q = completed_in_year_q(date) & population_q(unit, date, ref="person_id") & enrolment_q(indicator.denominator, date)
+        if numerator:
+            q &= enrolment_q(indicator.numerator, date)
+        return Enrollment.objects.filter(q)
+    q = population_q(unit, date) & person_q(indicator.denominator, date)
+    if numerator:
+        q &= person_q(indicator.numerator, date)
+    return Person.objects.filter(q)
+
+
 def evaluate(indicators, unit, date, years=5) -> list[Evaluation]:
     """Actual value on `date` and the trend (trend_dates) of each indicator in `unit`'s subtree.
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("chi-tieu/", views.indicator_list, name="indicators"),
     path("chi-tieu/them/", views.indicator_edit, name="indicator_create"),
     path("chi-tieu/<int:pk>/sua/", views.indicator_edit, name="indicator_edit"),
+    path("chi-tieu/<int:pk>/danh-sach/", views.indicator_members, name="indicator_members"),
 ]

@@ -222,6 +222,39 @@ def people(request):
     return render(request, "dashboard/people.html", context)
 
 
+@login_required
+@reading_from_replica()
+def indicator_members(request, pk):
+    """The people (staff register) or completed enrolments (enrolment register) behind the numerator (`part=n`) or the
+    denominator (`part=d`) of indicator `pk` on `date` (one of the dashboard's trend dates) in the unit's subtree."""
+    _require_unit_scope(request.user)
+    unit, period = _drill_params(request)
+    indicator = get_object_or_404(Indicator, pk=pk)
+    part = request.GET.get("part", "")
+    try:
+        date = datetime.datetime.strptime(request.GET.get("date", ""), "%d/%m/%Y").date()
+    except ValueError:
+        date = None
+    if part not in ("n", "d") or date not in targets.trend_dates(period.as_of):
+        raise Http404(_("Không có chỉ số này."))
+    qs = targets.members(indicator, unit, date, numerator=part == "n")
+    context = {"unit": unit, "period": period, "indicator": indicator, "date": date, "numerator": part == "n",
+               "back_query": _query(unit, period)}
+    if indicator.register == Indicator.Register.ENROLMENT:
+        qs = (qs.select_related("person", "training_class__program")
+              .only("pk", "completed_on", "person__code", "person__full_name", "training_class__code",
+                    "training_class__name", "training_class__abroad", "training_class__form",
+                    "training_class__program__category")
+              .order_by("-completed_on", "pk"))
+        context["page_obj"] = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["enrolments"] = True
+    else:
+        page_obj = Paginator(qs.order_by("name_folded", "code").values_list("pk", flat=True), PAGE_SIZE).get_page(
+            request.GET.get("page"))
+        context.update(page_obj=page_obj, rows=display_rows(page_obj.object_list, date))
+    return render(request, "dashboard/indicator_members.html", context)
+
+
 # -- indicators ---------------------------------------------------------------------------------------------------
 class IndicatorForm(forms.ModelForm):
     class Meta:

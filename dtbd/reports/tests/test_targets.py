@@ -164,3 +164,49 @@ def test_indicator_pages_manager_only(client, tree, users):
     assert client.post(edit, {**data, "name": "Nữ giữ chức vụ"}).status_code == 302
     saved.refresh_from_db()
     assert saved.name == "Nữ giữ chức vụ"
+
+
+def test_target_figures_drill_down_to_the_people_and_enrolments_behind_them(client, tree, users,
+                                                                            django_assert_max_num_queries):
+    """Every target figure of the dashboard (numerator and denominator, now and on each trend date) opens the list
+    of the people (staff register) or completed enrolments (enrolment register) it counts, in the unit's subtree."""
+    import re
+
+    young = make_person(tree.so_a, code="TRE", post_level="GD", birth_date=D(1990, 1, 1))
+    make_person(tree.so_a, code="GIA", post_level="PGD", birth_date=D(1970, 1, 1))
+    make_person(tree.so_b, code="KHAC", post_level="GD", birth_date=D(1991, 1, 1))  # outside the officer's so_a
+    PostAssignment.objects.filter(person=young).update(valid_from=D(2025, 1, 1))  # not in the 2024 denominator
+    cls = make_class("E1", capacity=5, status=TrainingClass.Status.CLOSED, starts_on=D(2025, 3, 1), ends_on=D(2025, 3, 5))
+    Enrollment.objects.create(training_class=cls, person=young, source="NOMINATED", state="COMPLETED",
+                              completed_on=D(2025, 3, 5))
+    nu = indicator(code="NU", name="Lượt nữ", register=Indicator.Register.ENROLMENT, denominator={}, numerator={"gender": "NU"})
+    nu.save()
+    client.force_login(users.officer)
+    html = client.get(reverse("dashboard:index"), {"unit": tree.so_a.pk, "year": 2025}).content.decode()
+    young_leaders = Indicator.objects.get(code="LDQL-TINH-DUOI-40")
+
+    def drill(ind, part):
+        match = re.search(rf'href="([^"]+)" data-figure="target-{ind.code}-{part}">(\d+)<', html)
+        assert match, (ind.code, part)
+        response = client.get(match.group(1).replace("&amp;", "&"))
+        assert response.status_code == 200
+        return int(match.group(2)), response
+
+    shown, response = drill(young_leaders, "d")
+    assert shown == 2 and response.context["page_obj"].paginator.count == 2
+    assert {r.code for r in response.context["rows"]} == {"TRE", "GIA"}
+    shown, response = drill(young_leaders, "n")
+    assert shown == 1 and [r.code for r in response.context["rows"]] == ["TRE"]
+    shown, response = drill(nu, "d")  # the enrolment register: completed enrolments of the year
+    assert shown == 1 and [e.person.code for e in response.context["page_obj"]] == ["TRE"]
+    assert "E1" in response.content.decode()
+    # a trend date: 31/12/2024, before TRE's post
+    url = reverse("dashboard:indicator_members", args=[young_leaders.pk])
+    params = {"unit": tree.so_a.pk, "year": 2025, "date": "31/12/2024", "part": "d"}
+    with django_assert_max_num_queries(12):
+        past = client.get(url, params)
+    assert [r.code for r in past.context["rows"]] == ["GIA"]
+    # refused: a date that is not one of the figures', a bad part, a unit outside the officer's scope
+    assert client.get(url, {**params, "date": "15/06/2024"}).status_code == 404
+    assert client.get(url, {**params, "part": "x"}).status_code == 404
+    assert client.get(url, {**params, "unit": tree.so_b.pk}).status_code == 404
