@@ -127,7 +127,13 @@ def setup_data():
         session[NO_DEVICE] = user.pk  # what a real login notes (accounts.twofactor): no device query per request
         session.create()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={CSRF}")
-    print(f"data: {ARGS.learners} learners with sessions, PostgreSQL {ARGS.db} ({time.perf_counter() - t0:.1f} s)")
+    # the dashboard's summary of the current year is stored, as on a system in use: every registration then appends
+    # its dirty marks (reports.summaries.mark_dirty) inside its transaction
+    from dtbd.reports import dashboard, summaries
+
+    summaries.period_row(dashboard.Period.for_year(timezone.localdate().year, timezone.localdate()))
+    print(f"data: {ARGS.learners} learners with sessions, one stored summary period, PostgreSQL {ARGS.db} "
+          f"({time.perf_counter() - t0:.1f} s)")
     return cookies
 
 

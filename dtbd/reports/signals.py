@@ -9,12 +9,13 @@ _OLD_UNIT = "_dtbd_summary_old_unit_id"
 
 
 def _person_units(instance, person_id):
-    if not summaries.periods_stored():
+    periods = summaries.periods_stored()
+    if not periods:
         return
     units = summaries.person_units([person_id]) if person_id else set()
     units.add(getattr(instance, "unit_id", None))
     units.add(getattr(instance, _OLD_UNIT, None))
-    summaries.mark_dirty(units)
+    summaries.mark_dirty(units, periods=periods)
 
 
 def person_changed(sender, instance, **kwargs):
@@ -39,10 +40,12 @@ def class_changed(sender, instance, **kwargs):
     from dtbd.people.models import UnitAssignment
     from dtbd.training.models import Enrollment
 
-    if not summaries.periods_stored():
+    periods = summaries.periods_stored()
+    if not periods:
         return
     learners = Enrollment.objects.filter(training_class_id=instance.pk).values("person_id")
-    summaries.mark_dirty(set(UnitAssignment.objects.filter(person_id__in=learners).values_list("unit_id", flat=True)))
+    summaries.mark_dirty(set(UnitAssignment.objects.filter(person_id__in=learners).values_list("unit_id", flat=True)),
+                         periods=periods)
 
 
 DATA_APPS = {"org", "people", "training", "standards"}  # bulk writes to these apps' tables change the figures
@@ -52,8 +55,9 @@ def everything_changed(sender, **kwargs):
     """The tree, the requirement catalogue, the indicators, programmes, ethnicities, or a bulk import."""
     if kwargs.get("bulk") and sender._meta.app_label not in DATA_APPS:
         return  # e.g. an export log or audit entries written with insert_rows
-    if summaries.periods_stored():
-        summaries.mark_dirty({summaries.ALL_UNITS})
+    periods = summaries.periods_stored()
+    if periods:
+        summaries.mark_dirty({summaries.ALL_UNITS}, periods=periods)
 
 
 def connect():

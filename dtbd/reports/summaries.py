@@ -377,13 +377,14 @@ def periods_stored():
     return list(SummaryPeriod.objects.values_list("pk", flat=True))
 
 
-def mark_dirty(unit_ids):
-    """Mark `unit_ids` (ALL_UNITS: every unit) dirty in every stored period, and enqueue a refresh when the
-    transaction commits. Two queries."""
+def mark_dirty(unit_ids, periods=None):
+    """Mark `unit_ids` (ALL_UNITS: every unit) dirty in every stored period (`periods`: their ids when the caller
+    has just read them), and enqueue a refresh when the transaction commits. One INSERT (and one query for the
+    periods when not given)."""
     unit_ids = {u for u in unit_ids if u is not None}
     if not unit_ids:
         return
-    periods = periods_stored()
+    periods = periods_stored() if periods is None else periods
     if not periods:
         return
     now = timezone.now()
