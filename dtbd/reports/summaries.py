@@ -422,7 +422,8 @@ def _enqueue_refresh():
 
 def person_units(person_ids):
     """Every unit `person_ids` were ever placed in (their figures may be in any of them on some date)."""
-    return set(UnitAssignment.objects.filter(person_id__in=list(person_ids)).values_list("unit_id", flat=True).distinct())
+    return set(UnitAssignment.objects.filter(person_id__in=list(person_ids)).order_by()
+               .values_list("unit_id", flat=True).distinct())
 
 
 # -- reading -----------------------------------------------------------------------------------------------------
