@@ -204,6 +204,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # finished jobs and their files are deleted after DTBD_JOB_KEEP_DAYS.
 DTBD_JOBS_CELERY = env_bool("DTBD_JOBS_CELERY", bool(os.environ.get("REDIS_URL")))
 DTBD_JOB_STALE_SECONDS = int(os.environ.get("DTBD_JOB_STALE_SECONDS", 900))
+# A running job's heartbeat is written this often from a thread of its own (also during one long import transaction).
+DTBD_JOB_HEARTBEAT_SECONDS = float(os.environ.get("DTBD_JOB_HEARTBEAT_SECONDS", 60))
 DTBD_JOB_KEEP_DAYS = int(os.environ.get("DTBD_JOB_KEEP_DAYS", 7))
 # django-tasks tasks `dtbd worker` enqueues once a day (and at its start): the dashboard's current period moves to today.
 DTBD_DAILY_TASKS = ["dtbd.reports.tasks.refresh_summaries"]

@@ -25,6 +25,7 @@ import logging
 import os
 import socket
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -183,6 +184,42 @@ class Context:
             time.sleep(3600)
 
 
+def heartbeat_seconds():
+    """settings.DTBD_JOB_HEARTBEAT_SECONDS (default 60): how often a running job's heartbeat is written."""
+    return float(getattr(settings, "DTBD_JOB_HEARTBEAT_SECONDS", 60))
+
+
+class Heartbeat(threading.Thread):
+    """Writes the heartbeat of a running job every heartbeat_seconds(), from its own thread and database connection,
+    while the runner works. A runner inside one long transaction (an import of a whole province) reports no progress
+    that another connection can see until it commits; without this beat a sweep on another machine would take a job
+    longer than DTBD_JOB_STALE_SECONDS for abandoned and run it again. Only this attempt's RUNNING job is touched. On
+    SQLite the runner's write transaction may hold the database: the beat is skipped (one machine: the sweep checks
+    the worker's process instead)."""
+
+    def __init__(self, job_id, attempt):
+        super().__init__(name=f"dtbd-job-{job_id}-heartbeat", daemon=True)
+        self.job_id, self.attempt = job_id, attempt
+        self.stopped = threading.Event()
+
+    def run(self):
+        from django.db import DatabaseError, connection
+
+        try:
+            while not self.stopped.wait(heartbeat_seconds()):
+                try:
+                    Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING, attempts=self.attempt).update(
+                        heartbeat=timezone.now())
+                except DatabaseError:  # SQLite locked by the runner's transaction: try again at the next beat
+                    logger.debug("heartbeat of job %s skipped", self.job_id, exc_info=True)
+        finally:
+            connection.close()
+
+    def stop(self):
+        self.stopped.set()
+        self.join(timeout=30)
+
+
 def _claim(job_id):
     now = timezone.now()
     with transaction.atomic():
@@ -209,8 +246,13 @@ def execute(job_id):
         return None
     context = Context(job)
     with translation.override(job.parameters.get("language") or settings.LANGUAGE_CODE):
+        beat = Heartbeat(job.pk, context.attempt)
+        beat.start()
         try:
-            outcome = import_string(RUNNERS[job.kind])(job, context)
+            try:
+                outcome = import_string(RUNNERS[job.kind])(job, context)
+            finally:
+                beat.stop()
         except Superseded:
             return None
         except JobError as error:

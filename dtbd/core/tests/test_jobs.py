@@ -7,6 +7,8 @@ import io
 import os
 import socket
 import subprocess
+import threading
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -379,3 +381,47 @@ def test_the_daily_tasks_move_the_dashboard_period_to_today(settings, db):
     from django.utils.module_loading import import_string
 
     assert settings.DTBD_DAILY_TASKS and all(hasattr(import_string(p), "enqueue") for p in settings.DTBD_DAILY_TASKS)
+
+
+LONG_RUNNER_SEEN = []
+
+
+def long_transaction_runner(job, context):
+    """A runner inside one long transaction (as the import is): it writes, then watches the committed heartbeat."""
+    from django.db import connection, transaction
+
+    from dtbd.core.testing import make_unit
+
+    started = Job.objects.get(pk=job.pk).heartbeat
+    with transaction.atomic():
+        make_unit("TX_LONG", "Đơn vị trong giao dịch dài")
+        deadline = time.monotonic() + (8 if connection.vendor == "postgresql" else 1)
+        while time.monotonic() < deadline:
+            beat = Job.objects.filter(pk=job.pk).values_list("heartbeat", flat=True).get()  # committed by others
+            if beat > started:
+                break
+            time.sleep(0.05)
+        LONG_RUNNER_SEEN.append((started, beat))
+    return jobs.Outcome(message="xong")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_beats_while_a_runner_holds_a_long_transaction(transactional_db, users, settings, monkeypatch):
+    """A job whose runner stays inside one transaction (a province import) reports no progress other connections can
+    see until it commits; its heartbeat is written meanwhile from another thread and connection, so a sweep on another
+    machine does not take it for abandoned (PostgreSQL: seen from inside the runner's transaction). The job completes
+    once, and the beat stops with the runner."""
+    from django.db import connection
+
+    settings.DTBD_JOB_HEARTBEAT_SECONDS = 0.1
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    monkeypatch.setitem(jobs.RUNNERS, Job.Kind.STAFF_EXPORT, "dtbd.core.tests.test_jobs.long_transaction_runner")
+    LONG_RUNNER_SEEN.clear()
+    job = jobs.start(Job.Kind.STAFF_EXPORT, users.officer, {}, title="Việc dài")
+    assert jobs.execute(job.pk) == Job.Status.DONE
+    (started, beat), = LONG_RUNNER_SEEN
+    if connection.vendor == "postgresql":  # SQLite holds the whole database for the runner's transaction
+        assert beat > started
+    assert not [t for t in threading.enumerate() if t.name.startswith(f"dtbd-job-{job.pk}-")]
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.progress_message == "xong"
