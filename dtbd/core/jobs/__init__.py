@@ -6,8 +6,8 @@ bar on the job page (dtbd.core.job_views).
   to Celery (dtbd.celery, acks_late + reject_on_worker_lost: a killed worker's message is delivered again).
 - `execute(job_id)` is what a worker runs. It *claims* the job in a transaction (QUEUED → RUNNING, attempts + 1,
   worker id, heartbeat); a job already finished is skipped, a job RUNNING on a live worker raises `Busy`. The runner
-  of the kind (RUNNERS) reports progress through the `Context` (which also beats the heartbeat) and returns an
-  `Outcome`; the result is recorded only if this attempt still owns the job, so a job completes exactly once.
+  of the kind (RUNNERS) reports progress through the `Context` and returns an `Outcome` (a `Heartbeat` thread writes
+  the heartbeat meanwhile, also while the runner is inside one long transaction); the result is recorded only if this attempt still owns the job, so a job completes exactly once.
 - `sweep()` (run by `dtbd worker` when it starts and then periodically) re-queues the jobs whose worker died: RUNNING
   with a dead process on this machine, or a heartbeat older than DTBD_JOB_STALE_SECONDS. After MAX_ATTEMPTS it gives
   up and records the failure.
