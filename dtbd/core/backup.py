@@ -45,6 +45,8 @@ class RestoreResult:
     rows: int
     mismatches: list  # [(table, expected {"rows", "checksum"}, actual {"rows", "checksum"} or None)]
     media_files: int
+    media_set_aside: int = 0  # files of MEDIA_ROOT not in the backup, moved to `media_aside`
+    media_aside: Path | None = None
 
 
 def app_version():
@@ -320,6 +322,7 @@ def restore_backup(path, allow_overwrite=False):
                     archive.extractall(settings.MEDIA_ROOT, members=media, filter="data")
         except (tarfile.TarError, EOFError) as exc:
             raise BackupError(f"Tệp {path.name} bị hỏng ({exc}).") from None
+    aside, moved = _set_aside_media(set(manifest.get("media", {})))
     mismatches = []
     for table, expected in sorted(manifest["tables"].items()):
         got = actual.get(table)
@@ -331,7 +334,25 @@ def restore_backup(path, allow_overwrite=False):
         rows=sum(t.get("rows", 0) for t in manifest["tables"].values()),
         mismatches=mismatches,
         media_files=len(media),
+        media_set_aside=moved,
+        media_aside=aside,
     )
+
+
+def _set_aside_media(kept):
+    """Move the files of MEDIA_ROOT that the backup does not hold (uploaded or produced after it: the restored
+    database knows nothing of them) to a sibling folder `<media>-truoc-khoi-phuc-<time>`, not deleted: the admin
+    decides. Returns (that folder or None, number of files moved)."""
+    root = Path(settings.MEDIA_ROOT)
+    extra = [p for p in _media_files() if p.relative_to(root).as_posix() not in kept]
+    if not extra:
+        return None, 0
+    aside = root.with_name(f"{root.name}-truoc-khoi-phuc-{timezone.localtime():%Y%m%d-%H%M%S}")
+    for source in extra:
+        target = aside / source.relative_to(root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(source, target)
+    return aside, len(extra)
 
 
 def _check_sqlite_file(dump, path):

@@ -50,6 +50,9 @@ def test_round_trip_restores_every_table_and_the_media_files(scratch_db):
 
     db.execute(*CHANGES)
     pdf.write_bytes(b"changed")
+    later = db.media / "jobs" / "2026" / "bao-cao-sau-sao-luu.xlsx"  # a file written after the backup
+    later.parent.mkdir(parents=True)
+    later.write_bytes(b"later")
     changed = db.table_stats()
     for table in ("people_person", "training_attendance", "people_plannedpost", "people_jobposition", "org_unit"):
         assert changed[table] != original[table]
@@ -65,6 +68,12 @@ def test_round_trip_restores_every_table_and_the_media_files(scratch_db):
     assert f"số dòng và tổng kiểm tra của cả {len(original)} bảng khớp với bản sao lưu" in result.stdout
     assert db.table_stats() == original  # nothing lost, nothing changed
     assert pdf.read_bytes() == b"%PDF-1.7 original"
+    # the file the backup does not hold is moved aside, not deleted, and said so
+    assert not later.exists()
+    aside = [p for p in db.media.parent.iterdir() if p.name.startswith(f"{db.media.name}-truoc-khoi-phuc-")]
+    assert len(aside) == 1 and (aside[0] / "jobs" / "2026" / "bao-cao-sau-sao-luu.xlsx").read_bytes() == b"later"
+    assert f"1 tệp đính kèm không có trong bản sao lưu (tạo sau khi sao lưu) đã được chuyển sang {aside[0]}" in result.stdout
+    assert sorted(p.relative_to(db.media).as_posix() for p in db.media.rglob("*") if p.is_file()) == ["certificates/cc-1.pdf"]
     if db.engine == "sqlite":
         assert db.query("PRAGMA integrity_check") == [("ok",)]
     # The restored database works: new rows get fresh ids (sequences restored too on PostgreSQL).

@@ -30,6 +30,11 @@ class Command(BaseCommand):
             f"Đã khôi phục bản sao lưu lúc {created:%d/%m/%Y %H:%M} (phiên bản {manifest['app_version']}): "
             f"{result.tables} bảng, {result.rows} dòng, {result.media_files} tệp đính kèm."
         )
+        if result.media_set_aside:
+            self.stdout.write(
+                f"{result.media_set_aside} tệp đính kèm không có trong bản sao lưu (tạo sau khi sao lưu) đã được chuyển "
+                f"sang {result.media_aside}: xoá thư mục đó khi không cần nữa."
+            )
         if result.mismatches:
             for table, expected, actual in result.mismatches:
                 if actual is None:
