@@ -24,6 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 FORMAT = "dtbd-backup"
 FORMAT_VERSION = 1
@@ -61,7 +62,8 @@ def app_version():
 def engine():
     vendor = connection.vendor
     if vendor not in ENGINE_NAMES:
-        raise BackupError(f"Cơ sở dữ liệu {vendor} không được hỗ trợ: chỉ sao lưu được SQLite và PostgreSQL.")
+        raise BackupError(_("Cơ sở dữ liệu %(engine)s không được hỗ trợ: chỉ sao lưu được SQLite và PostgreSQL.")
+                          % {"engine": vendor})
     return vendor
 
 
@@ -143,10 +145,11 @@ def _run(command, what):
     try:
         result = subprocess.run(command, env=_pg_env(), capture_output=True, text=True)
     except FileNotFoundError:
-        raise BackupError(f"Không tìm thấy chương trình {command[0]} (cần cài PostgreSQL client cùng phiên bản máy "
-                          "chủ).") from None
+        raise BackupError(_("Không tìm thấy chương trình %(program)s (cần cài PostgreSQL client cùng phiên bản máy "
+                            "chủ).") % {"program": command[0]}) from None
     if result.returncode != 0:
-        raise BackupError(f"{what} thất bại (mã {result.returncode}): {result.stderr.strip()}")
+        raise BackupError(_("%(program)s thất bại (mã %(code)s): %(error)s")
+                          % {"program": what, "code": result.returncode, "error": result.stderr.strip()})
     return result
 
 
@@ -241,25 +244,29 @@ def read_manifest(path):
     """The manifest of an archive, checked; raises BackupError (Vietnamese) for a wrong or broken file."""
     path = Path(path)
     if not path.is_file():
-        raise BackupError(f"Không tìm thấy tệp sao lưu {path}.")
+        raise BackupError(_("Không tìm thấy tệp sao lưu %(path)s.") % {"path": path})
     try:
         with tarfile.open(path, "r:*") as archive:
             try:
                 member = archive.getmember(MANIFEST)
             except KeyError:
-                raise BackupError(f"Tệp {path.name} không phải bản sao lưu của dtbd (thiếu {MANIFEST}).") from None
+                raise BackupError(_("Tệp %(file)s không phải bản sao lưu của dtbd (thiếu %(manifest)s).")
+                                  % {"file": path.name, "manifest": MANIFEST}) from None
             manifest = json.loads(archive.extractfile(member).read().decode("utf-8"))
     except BackupError:
         raise
     except (tarfile.TarError, OSError, EOFError, UnicodeDecodeError, ValueError, AttributeError) as exc:
-        raise BackupError(f"Tệp {path.name} không phải bản sao lưu hợp lệ hoặc đã bị hỏng ({exc}).") from None
+        raise BackupError(_("Tệp %(file)s không phải bản sao lưu hợp lệ hoặc đã bị hỏng (%(error)s).")
+                          % {"file": path.name, "error": exc}) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError(f"Tệp {path.name} không phải bản sao lưu của dtbd ({MANIFEST} sai định dạng).")
+        raise BackupError(_("Tệp %(file)s không phải bản sao lưu của dtbd (%(manifest)s sai định dạng).")
+                          % {"file": path.name, "manifest": MANIFEST})
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise BackupError(f"Bản sao lưu định dạng phiên bản {manifest.get('format_version')}, chương trình này chỉ "
-                          f"khôi phục được phiên bản {FORMAT_VERSION}.")
+        raise BackupError(_("Bản sao lưu định dạng phiên bản %(found)s, chương trình này chỉ khôi phục được phiên "
+                            "bản %(supported)s.") % {"found": manifest.get("format_version"), "supported": FORMAT_VERSION})
     if not isinstance(manifest.get("tables"), dict) or manifest.get("engine") not in ENGINE_NAMES:
-        raise BackupError(f"Tệp {path.name}: {MANIFEST} thiếu danh sách bảng hoặc loại cơ sở dữ liệu.")
+        raise BackupError(_("Tệp %(file)s: %(manifest)s thiếu danh sách bảng hoặc loại cơ sở dữ liệu.")
+                          % {"file": path.name, "manifest": MANIFEST})
     return manifest
 
 
@@ -278,14 +285,17 @@ def _extract(archive, manifest, workdir, path):
     try:
         member = archive.getmember(name)
     except (KeyError, TypeError):
-        raise BackupError(f"Tệp {path.name} bị hỏng: thiếu tệp cơ sở dữ liệu {name}.") from None
+        raise BackupError(_("Tệp %(file)s bị hỏng: thiếu tệp cơ sở dữ liệu %(member)s.")
+                          % {"file": path.name, "member": name}) from None
     try:
         archive.extract(member, workdir, filter="data")
     except (tarfile.TarError, OSError, EOFError) as exc:
-        raise BackupError(f"Tệp {path.name} bị hỏng, không giải nén được {name} ({exc}).") from None
+        raise BackupError(_("Tệp %(file)s bị hỏng, không giải nén được %(member)s (%(error)s).")
+                          % {"file": path.name, "member": name, "error": exc}) from None
     dump = Path(workdir) / name
     if _sha256(dump) != manifest.get("database_sha256"):
-        raise BackupError(f"Tệp {path.name} bị hỏng: tệp cơ sở dữ liệu {name} không khớp mã kiểm tra trong {MANIFEST}.")
+        raise BackupError(_("Tệp %(file)s bị hỏng: tệp cơ sở dữ liệu %(member)s không khớp mã kiểm tra trong "
+                            "%(manifest)s.") % {"file": path.name, "member": name, "manifest": MANIFEST})
     return dump
 
 
@@ -297,12 +307,12 @@ def restore_backup(path, allow_overwrite=False):
     vendor = engine()
     if manifest["engine"] != vendor:
         raise BackupError(
-            f"Bản sao lưu là của cơ sở dữ liệu {ENGINE_NAMES[manifest['engine']]}, hệ thống đang dùng "
-            f"{ENGINE_NAMES[vendor]}: không khôi phục được sang loại cơ sở dữ liệu khác."
+            _("Bản sao lưu là của cơ sở dữ liệu %(archived)s, hệ thống đang dùng %(current)s: không khôi phục được sang "
+              "loại cơ sở dữ liệu khác.") % {"archived": ENGINE_NAMES[manifest["engine"]], "current": ENGINE_NAMES[vendor]}
         )
     if not allow_overwrite and database_has_data():
-        raise BackupError("Cơ sở dữ liệu hiện có dữ liệu (người dùng, đơn vị hoặc cán bộ); khôi phục sẽ thay thế toàn "
-                          "bộ. Chạy lại với --yes để xác nhận.")
+        raise BackupError(_("Cơ sở dữ liệu hiện có dữ liệu (người dùng, đơn vị hoặc cán bộ); khôi phục sẽ thay thế "
+                            "toàn bộ. Chạy lại với --yes để xác nhận."))
     with tempfile.TemporaryDirectory(prefix="dtbd-restore-") as workdir:
         try:
             with tarfile.open(path, "r:*") as archive:
@@ -321,7 +331,7 @@ def restore_backup(path, allow_overwrite=False):
                     Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
                     archive.extractall(settings.MEDIA_ROOT, members=media, filter="data")
         except (tarfile.TarError, EOFError) as exc:
-            raise BackupError(f"Tệp {path.name} bị hỏng ({exc}).") from None
+            raise BackupError(_("Tệp %(file)s bị hỏng (%(error)s).") % {"file": path.name, "error": exc}) from None
     aside, moved = _set_aside_media(set(manifest.get("media", {})))
     mismatches = []
     for table, expected in sorted(manifest["tables"].items()):
@@ -363,9 +373,11 @@ def _check_sqlite_file(dump, path):
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"Tệp {path.name}: tệp cơ sở dữ liệu SQLite bên trong bị hỏng ({exc}).") from None
+        raise BackupError(_("Tệp %(file)s: tệp cơ sở dữ liệu SQLite bên trong bị hỏng (%(error)s).")
+                          % {"file": path.name, "error": exc}) from None
     if result != "ok":
-        raise BackupError(f"Tệp {path.name}: tệp cơ sở dữ liệu SQLite bên trong bị hỏng ({result}).")
+        raise BackupError(_("Tệp %(file)s: tệp cơ sở dữ liệu SQLite bên trong bị hỏng (%(error)s).")
+                          % {"file": path.name, "error": result})
 
 
 def _restore_sqlite(dump):
@@ -378,7 +390,8 @@ def _restore_sqlite(dump):
     try:
         source.backup(destination)
     except sqlite3.Error as exc:
-        raise BackupError(f"Không ghi được vào cơ sở dữ liệu {target} ({exc}).") from None
+        raise BackupError(_("Không ghi được vào cơ sở dữ liệu %(target)s (%(error)s).")
+                          % {"target": target, "error": exc}) from None
     finally:
         destination.close()
         source.close()

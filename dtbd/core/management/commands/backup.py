@@ -3,6 +3,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dtbd.core.backup import BackupError, create_backup
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         rows = sum(table["rows"] for table in manifest["tables"].values())
         created = timezone.localtime(datetime.datetime.fromisoformat(manifest["created_at"]))
         self.stdout.write(self.style.SUCCESS(
-            f"Đã sao lưu vào {path}: {len(manifest['tables'])} bảng, {rows} dòng, {len(manifest['media'])} tệp đính kèm "
-            f"(cơ sở dữ liệu {manifest['engine']}, phiên bản {manifest['app_version']}, lúc {created:%d/%m/%Y %H:%M})."
+            _("Đã sao lưu vào %(path)s: %(tables)s bảng, %(rows)s dòng, %(media)s tệp đính kèm (cơ sở dữ liệu "
+              "%(engine)s, phiên bản %(version)s, lúc %(time)s).") % {
+                "path": path, "tables": len(manifest["tables"]), "rows": rows, "media": len(manifest["media"]),
+                "engine": manifest["engine"], "version": manifest["app_version"], "time": f"{created:%d/%m/%Y %H:%M}"}
         ))

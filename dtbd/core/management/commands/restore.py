@@ -4,6 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dtbd.core.backup import BackupError, restore_backup
 
@@ -27,24 +28,29 @@ class Command(BaseCommand):
         manifest = result.manifest
         created = timezone.localtime(datetime.datetime.fromisoformat(manifest["created_at"]))
         self.stdout.write(
-            f"Đã khôi phục bản sao lưu lúc {created:%d/%m/%Y %H:%M} (phiên bản {manifest['app_version']}): "
-            f"{result.tables} bảng, {result.rows} dòng, {result.media_files} tệp đính kèm."
+            _("Đã khôi phục bản sao lưu lúc %(time)s (phiên bản %(version)s): %(tables)s bảng, %(rows)s dòng, "
+              "%(media)s tệp đính kèm.") % {"time": f"{created:%d/%m/%Y %H:%M}", "version": manifest["app_version"],
+                                           "tables": result.tables, "rows": result.rows, "media": result.media_files}
         )
         if result.media_set_aside:
             self.stdout.write(
-                f"{result.media_set_aside} tệp đính kèm không có trong bản sao lưu (tạo sau khi sao lưu) đã được chuyển "
-                f"sang {result.media_aside}: xoá thư mục đó khi không cần nữa."
+                _("%(count)s tệp đính kèm không có trong bản sao lưu (tạo sau khi sao lưu) đã được chuyển sang "
+                  "%(folder)s: xoá thư mục đó khi không cần nữa.") % {"count": result.media_set_aside,
+                                                                    "folder": result.media_aside}
             )
         if result.mismatches:
             for table, expected, actual in result.mismatches:
                 if actual is None:
-                    self.stderr.write(f"Bảng {table}: không có sau khi khôi phục (bản sao lưu có {expected['rows']} dòng).")
+                    self.stderr.write(_("Bảng %(table)s: không có sau khi khôi phục (bản sao lưu có %(rows)s dòng).")
+                                      % {"table": table, "rows": expected["rows"]})
                 elif actual["rows"] != expected["rows"]:
-                    self.stderr.write(f"Bảng {table}: {actual['rows']} dòng, bản sao lưu có {expected['rows']} dòng.")
+                    self.stderr.write(_("Bảng %(table)s: %(rows)s dòng, bản sao lưu có %(expected)s dòng.")
+                                      % {"table": table, "rows": actual["rows"], "expected": expected["rows"]})
                 else:
-                    self.stderr.write(f"Bảng {table}: đủ {actual['rows']} dòng nhưng nội dung khác bản sao lưu "
-                                      "(tổng kiểm tra không khớp).")
-            raise CommandError(f"Kiểm tra thất bại: {len(result.mismatches)} bảng không khớp với bản sao lưu.")
+                    self.stderr.write(_("Bảng %(table)s: đủ %(rows)s dòng nhưng nội dung khác bản sao lưu (tổng kiểm "
+                                        "tra không khớp).") % {"table": table, "rows": actual["rows"]})
+            raise CommandError(_("Kiểm tra thất bại: %(count)s bảng không khớp với bản sao lưu.")
+                               % {"count": len(result.mismatches)})
         self.stdout.write(self.style.SUCCESS(
-            f"Kiểm tra: số dòng và tổng kiểm tra của cả {result.tables} bảng khớp với bản sao lưu."
+            _("Kiểm tra: số dòng và tổng kiểm tra của cả %(tables)s bảng khớp với bản sao lưu.") % {"tables": result.tables}
         ))
