@@ -148,6 +148,17 @@ def _drill_params(request):
     return form.cleaned_data["unit"], period
 
 
+def _enrolment_rows(qs):
+    """Enrolments with what the drill-down table (dashboard/_enrolment_rows.html) shows, newest completion first."""
+    return (
+        qs.select_related("person", "training_class__program")
+        .only("pk", "completed_on", "person__code", "person__full_name", "person__birth_date", "person__gender",
+              "training_class__code", "training_class__name", "training_class__abroad", "training_class__form",
+              "training_class__program__category")
+        .order_by("-completed_on", "pk")
+    )
+
+
 @login_required
 @reading_from_replica()
 def enrolments(request):
@@ -159,14 +170,7 @@ def enrolments(request):
     if condition is None:
         raise Http404(_("Không có chỉ số này."))
     label = next((lbl for d, v, lbl in dashboard.person_times_figures() if d == dim and v == value), "")
-    qs = (
-        dashboard.completed_enrolments(unit, period).filter(condition)
-        .select_related("person", "training_class__program")
-        .only("pk", "completed_on", "person__code", "person__full_name", "person__birth_date", "person__gender",
-              "training_class__code", "training_class__name", "training_class__abroad", "training_class__form",
-              "training_class__program__category")
-        .order_by("-completed_on", "pk")
-    )
+    qs = _enrolment_rows(dashboard.completed_enrolments(unit, period).filter(condition))
     page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "unit": unit, "period": period, "page_obj": page_obj, "dimension": dashboard.DIMENSIONS.get(dim, ""),
@@ -241,12 +245,7 @@ def indicator_members(request, pk):
     context = {"unit": unit, "period": period, "indicator": indicator, "date": date, "numerator": part == "n",
                "back_query": _query(unit, period)}
     if indicator.register == Indicator.Register.ENROLMENT:
-        qs = (qs.select_related("person", "training_class__program")
-              .only("pk", "completed_on", "person__code", "person__full_name", "training_class__code",
-                    "training_class__name", "training_class__abroad", "training_class__form",
-                    "training_class__program__category")
-              .order_by("-completed_on", "pk"))
-        context["page_obj"] = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page_obj"] = Paginator(_enrolment_rows(qs), PAGE_SIZE).get_page(request.GET.get("page"))
         context["enrolments"] = True
     else:
         page_obj = Paginator(qs.order_by("name_folded", "code").values_list("pk", flat=True), PAGE_SIZE).get_page(
