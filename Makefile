@@ -97,6 +97,7 @@ redis:
 	fi
 
 test: install-test chromium libreoffice pdf-libs redis
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 clean:

@@ -51,7 +51,7 @@ def tree(db):
     Returns a simple namespace of units."""
     from types import SimpleNamespace
 
-    from dtbd.core.testing import make_unit
+    from dtbd.org.testing import make_unit
 
     root = make_unit("T01", "UBND tỉnh Thử", kind="UBND_TINH")
     so_a = make_unit("SO_A", "Sở Nội vụ", parent=root)
@@ -68,7 +68,8 @@ def users(tree):
     from types import SimpleNamespace
 
     from dtbd.accounts.models import Role
-    from dtbd.core.testing import make_person, make_user
+    from dtbd.accounts.testing import make_user
+    from dtbd.people.testing import make_person
 
     learner_person = make_person(tree.phong_a, code="HV001", full_name="Trần Thị Học")
     return SimpleNamespace(

@@ -40,7 +40,7 @@ JOBS = ["Chuyên viên tổ chức cán bộ", "Kế toán", "Văn thư", "Chuy�
 
 
 def build_units_file(path, rng):
-    from dtbd.core.import_templates import write_sheet
+    from dtbd.core.spreadsheet import write_sheet
     from dtbd.org.importing import HEADERS
 
     rows = [["T99", "UBND tỉnh Thử nghiệm", "", "UBND_TINH", "TINH", "", ""]]
@@ -62,7 +62,7 @@ def build_units_file(path, rng):
 
 
 def build_staff_file(path, n, unit_codes, rng):
-    from dtbd.core.import_templates import write_sheet
+    from dtbd.core.spreadsheet import write_sheet
     from dtbd.people.importing import HEADERS
 
     today = datetime.date.today()

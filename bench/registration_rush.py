@@ -98,7 +98,9 @@ from django.utils import timezone  # noqa: E402
 
 from dtbd.accounts.models import Role  # noqa: E402
 from dtbd.accounts.twofactor import NO_DEVICE  # noqa: E402
-from dtbd.core.testing import make_person, make_unit, stop_process_group  # noqa: E402
+from dtbd.core.testing import stop_process_group  # noqa: E402
+from dtbd.org.testing import make_unit  # noqa: E402
+from dtbd.people.testing import make_person  # noqa: E402
 from dtbd.training.models import Enrollment, Program, Provider, TrainingClass  # noqa: E402
 
 State = Enrollment.State

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "dtbd.standards",
     "dtbd.training",
     "dtbd.notices",
+    "dtbd.imports",
+    "dtbd.demo",
+    "dtbd.home",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
@@ -199,7 +202,7 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 
 # Jobs of the pages (imports, report files, staff export; dtbd.core.jobs, "Công việc của tôi"): dispatched to the
 # django-tasks backend above and run by `dtbd worker`; with REDIS_URL set, to Celery workers on that Redis
-# (dtbd.celery; `dtbd worker` then runs a Celery worker). DTBD_JOBS_CELERY=0/1 overrides the choice. A RUNNING job
+# (dtbd.core.jobs.celery_app; `dtbd worker` then runs a Celery worker). DTBD_JOBS_CELERY=0/1 overrides the choice. A RUNNING job
 # whose worker process is gone, or whose heartbeat is older than DTBD_JOB_STALE_SECONDS, is re-queued by the sweep;
 # finished jobs and their files are deleted after DTBD_JOB_KEEP_DAYS.
 DTBD_JOBS_CELERY = env_bool("DTBD_JOBS_CELERY", bool(os.environ.get("REDIS_URL")))
@@ -346,7 +349,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "dtbd.accounts.views.lockout"
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_CLIENT_IP_CALLABLE = "dtbd.accounts.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "dtbd.core.http.client_ip"
 AXES_VERBOSE = False
 
 # Two-factor authentication (django-otp, TOTP apps such as Google Authenticator): required for system admins and

@@ -7,7 +7,7 @@ urlpatterns = [
     path("accounts/", include("dtbd.accounts.urls")),
     path("don-vi/", include("dtbd.org.urls")),
     path("can-bo/", include("dtbd.people.urls")),
-    path("nhap-lieu/", include("dtbd.core.import_urls")),
+    path("nhap-lieu/", include("dtbd.imports.urls")),
     path("cong-viec/", include("dtbd.core.job_urls")),
     path("tieu-chuan/", include("dtbd.standards.urls")),
     path("dao-tao/", include("dtbd.training.urls")),
@@ -16,5 +16,5 @@ urlpatterns = [
     path("thong-bao/", include("dtbd.notices.urls")),
     path("api/", include("dtbd.api.urls")),
     path("", include("dtbd.training.urls_public")),
-    path("", include("dtbd.core.urls")),
+    path("", include("dtbd.home.urls")),
 ]

@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Tài khoản và phân quyền"
 
     def ready(self):
+        # Imported here: models and the modules using them load only once the app registry is ready.
         from django.contrib.auth.signals import user_logged_in
 
         from .twofactor import note_devices_at_login

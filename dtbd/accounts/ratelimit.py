@@ -2,26 +2,14 @@
 
 The default cache is local memory: counts are per process, right for `make run` and one gunicorn worker; with
 several workers or machines set REDIS_URL so that they share the counters."""
-import ipaddress
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 
+from dtbd.core.http import client_ip
 
-def client_ip(request):
-    """The client's address: REMOTE_ADDR, or behind our own reverse proxy (DTBD_BEHIND_PROXY) the last address that
-    proxy appended to X-Forwarded-For (earlier entries are written by the client and cannot be trusted)."""
-    address = request.META.get("REMOTE_ADDR") or ""
-    if getattr(settings, "DTBD_BEHIND_PROXY", False):
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            address = forwarded[-1]
-    # A valid address only: django-axes stores it in an inet column, which PostgreSQL checks.
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return "0.0.0.0"
+__all__ = ["client_ip", "hit", "rule_for"]
 
 
 def rule_for(request):

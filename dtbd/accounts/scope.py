@@ -5,6 +5,10 @@
 - leader: a subtree, read-only; training institution staff: their institution's subtree, read-only;
 - learner: their own staff record, read-only;
 - anyone else: nothing.
+
+`Scope` answers every access question about a user once: what they see (`filter_units`, `filter_people`,
+`sees_unit`), whether they may write, and which kind of user they are (`is_manager`, `is_institution`,
+`is_unit_officer`). Querysets of scoped models apply it through `restrict(user, action)`.
 """
 from dataclasses import dataclass
 
@@ -23,9 +27,29 @@ class Scope:
     unit_path: str | None = None
     person_id: int | None = None
     can_write: bool = False
+    role: str = ""
 
     def allows(self, action):
         return action == VIEW or self.can_write
+
+    @property
+    def is_manager(self):
+        """System admin or province manager: sees and changes everything."""
+        return self.everything and self.can_write
+
+    @property
+    def is_institution(self):
+        """Staff of a training institution (runs the classes of the providers of their subtree)."""
+        return self.role == Role.INSTITUTION and bool(self.unit_path)
+
+    @property
+    def is_unit_officer(self):
+        return self.role == Role.UNIT_OFFICER and bool(self.unit_path)
+
+    @property
+    def sees_units(self):
+        """Sees a part of the organisation tree (every role but the learner's and no role)."""
+        return self.everything or bool(self.unit_path)
 
     def filter_units(self, qs: QuerySet, action=VIEW) -> QuerySet:
         if not self.allows(action):
@@ -47,8 +71,11 @@ class Scope:
             return qs.filter(pk=self.person_id)
         return qs.none()
 
-    def contains_unit(self, unit) -> bool:
+    def sees_unit(self, unit) -> bool:
+        """`unit` lies in the scope's part of the tree."""
         return self.everything or bool(self.unit_path and unit.path.startswith(self.unit_path))
+
+    contains_unit = sees_unit
 
 
 NOTHING = Scope()
@@ -58,12 +85,17 @@ def scope_of(user) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
     if user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE):
-        return Scope(everything=True, can_write=True)
+        return Scope(everything=True, can_write=True, role=Role.ADMIN if user.is_superuser else user.role)
     unit_path = user.scope_unit.path if user.scope_unit_id else None
     if user.role == Role.UNIT_OFFICER:
-        return Scope(unit_path=unit_path, can_write=True) if unit_path else NOTHING
+        return Scope(unit_path=unit_path, can_write=True, role=user.role) if unit_path else NOTHING
     if user.role in (Role.LEADER, Role.INSTITUTION):
-        return Scope(unit_path=unit_path) if unit_path else NOTHING
+        return Scope(unit_path=unit_path, role=user.role) if unit_path else NOTHING
     if user.role == Role.LEARNER and user.person_id:
-        return Scope(person_id=user.person_id)
+        return Scope(person_id=user.person_id, role=user.role)
     return NOTHING
+
+
+def is_manager(user) -> bool:
+    """System admin or province manager (the rule of every manager-only page and action)."""
+    return scope_of(user).is_manager

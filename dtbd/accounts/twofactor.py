@@ -4,7 +4,7 @@ from django.conf import settings
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Role
+from .scope import is_manager
 
 SETUP, VERIFY = "setup", "verify"
 DEVICE_NAME = "TOTP"
@@ -12,9 +12,7 @@ DEVICE_NAME = "TOTP"
 
 def required_for(user):
     """System admins and province managers must use a second factor when settings.DTBD_REQUIRE_2FA is on."""
-    return bool(getattr(settings, "DTBD_REQUIRE_2FA", False)) and (
-        user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE)
-    )
+    return bool(getattr(settings, "DTBD_REQUIRE_2FA", False)) and is_manager(user)
 
 
 def confirmed_device(user):

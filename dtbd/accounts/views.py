@@ -1,4 +1,5 @@
 """Two-factor pages: enrolment (QR code + secret, confirmed by a code) and the verification step after login."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -59,8 +60,6 @@ def two_factor_verify(request):
 
 def lockout(request, original_response=None, credentials=None):
     """django-axes's answer to a locked-out login (settings AXES_LOCKOUT_CALLABLE): a Vietnamese page, HTTP 429."""
-    from django.conf import settings
-
     context = {
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "minutes": round(float(settings.AXES_COOLOFF_TIME) * 60),

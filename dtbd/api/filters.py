@@ -7,10 +7,9 @@ from dtbd.core.db import prefix_q
 from dtbd.core.text import fold
 from dtbd.org.models import AdminLevel, Unit, UnitKind
 from dtbd.people.catalog import Category, QualificationType
-from dtbd.people.models import Person, Qualification, UnitAssignment
+from dtbd.people.models import CategoryAssignment, Person, Qualification, UnitAssignment
 from dtbd.standards.models import Requirement
 from dtbd.training.models import Certificate, Enrollment, Program, TrainingClass
-
 
 MAX_ID = 2**63 - 1
 
@@ -64,8 +63,6 @@ class PersonFilter(django_filters.FilterSet):
         return qs.filter(pk__in=_subtree_people(value))
 
     def in_category(self, qs, name, value):
-        from dtbd.people.models import CategoryAssignment
-
         return qs.filter(pk__in=CategoryAssignment.objects.current().filter(category=value).values("person_id"))
 
     def search(self, qs, name, value):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dtbd.core.models import Source
 from dtbd.people.catalog import QualificationType, level_label
+from dtbd.people.masking import mask_citizen_id
 from dtbd.training.models import Certificate, ClassSession, Enrollment, Program
 
 FORMAT = "cbccvc-fostering/1"
@@ -119,8 +120,6 @@ def _qualification_records(person, skip_ids):
 def fostering_history(person, *, show_citizen_id, today=None):
     """The export document of `person` (a dict, JSON-ready). `show_citizen_id` False masks the identifier as the
     web export does for read-only roles."""
-    from dtbd.people.masking import mask_citizen_id
-
     class_records, used = _class_records(person)
     records = class_records + _qualification_records(person, used)
     groups = []

@@ -1,12 +1,12 @@
 """Rate limits of /api/v1/ (DRF throttling; README "API"). Counted in Django's default cache (Redis when REDIS_URL is
 set, so every process shares the counters): per API token (a request authenticated by a session counts per user)
 and, for anonymous requests (the schema and the docs), per client IP as the rest of the site sees it
-(accounts.ratelimit.client_ip: X-Forwarded-For only behind a trusted proxy). Rates from the environment:
+(core.http.client_ip: X-Forwarded-For only behind a trusted proxy). Rates from the environment:
 DTBD_API_RATE (default 600/min) and DTBD_API_ANON_RATE (default 60/min). Over the rate: 429 with Retry-After."""
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from dtbd.accounts.ratelimit import client_ip
+from dtbd.core.http import client_ip
 
 from .models import ApiToken
 

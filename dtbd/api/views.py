@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from dtbd.accounts.scope import NOTHING, scope_of
+from dtbd.core.exportlog import Kind, log_export
 from dtbd.org.models import Unit
 from dtbd.people import services as people_services
 from dtbd.people.models import Person, Qualification
@@ -28,13 +29,22 @@ from dtbd.reports.registry import all_reports, get_report
 from dtbd.standards.engine import person_status, requirement_counts
 from dtbd.standards.models import Requirement
 from dtbd.training import services
+from dtbd.training.class_services import set_status
 from dtbd.training.models import Attendance, Certificate, Enrollment, Program, Result, Score
 from dtbd.training.permissions import (
-    can_decide, can_run_class, can_self_register, classes_for, enrollments_for, is_manager, is_unit_officer,
+    can_decide,
+    can_run_class,
+    can_self_register,
+    classes_for,
+    enrollments_for,
+    is_manager,
+    is_unit_officer,
 )
+from dtbd.training.results import record_attendance, save_draft_scores, submit
 
-from . import filters, staff
+from . import filters
 from . import serializers as s
+from . import staff
 from .fostering import fostering_history
 
 ID_REGEX = r"[0-9]{1,18}"
@@ -222,15 +232,11 @@ class PersonViewSet(WriteMethods, ScopedViewSet):
 
 
 def _log_staff_read(request, description, rows):
-    from dtbd.core.exportlog import Kind, log_export
-
     log_export(request.user, Kind.API, description, rows, request=request)
 
 
 def _log_personal_export(request, person, what):
     """Every export of personal data is logged (who, what, when): dtbd.core.exportlog."""
-    from dtbd.core.exportlog import Kind, log_export
-
     log_export(request.user, Kind.API, f"{what}: {person.full_name} ({person.code})", 1,
                filters={"person": person.code}, request=request)
 
@@ -320,8 +326,6 @@ class TrainingClassViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"], url_path="status", filter_backends=[], pagination_class=None)
     def change_status(self, request, pk=None):
         """Chuyển trạng thái lớp (như nút trên trang lớp: class_services.set_status kiểm tra bước chuyển)."""
-        from dtbd.training.class_services import set_status
-
         cls = self._class_to_run()
         body = s.ClassStatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -335,8 +339,6 @@ class TrainingClassViewSet(ScopedViewSet):
         """Điểm danh của lớp theo buổi học (GET); ghi điểm danh (POST, người tổ chức lớp, trước khi chốt kết quả:
         results.record_attendance)."""
         if request.method == "POST":
-            from dtbd.training.results import record_attendance
-
             cls = self._class_to_run()
             body = s.AttendanceInputSerializer(data=request.data)
             body.is_valid(raise_exception=True)
@@ -354,8 +356,6 @@ class TrainingClassViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def scores(self, request, pk=None):
         """Ghi điểm nháp của các bài (người tổ chức lớp, trước khi chốt: results.save_draft_scores)."""
-        from dtbd.training.results import save_draft_scores
-
         cls = self._class_to_run()
         body = s.ScoresInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -366,8 +366,6 @@ class TrainingClassViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"], url_path="submit-results", filter_backends=[], pagination_class=None)
     def submit_results(self, request, pk=None):
         """Chốt kết quả của lớp (như nút “Chốt kết quả”: results.submit — hoàn thành thì cấp chứng chỉ)."""
-        from dtbd.training.results import submit
-
         cls = self._class_to_run()
         outcomes = submit(cls, request.user)
         done = sum(1 for o in outcomes if o.completed)
@@ -504,7 +502,7 @@ class ReportViewSet(viewsets.ViewSet):
 
     def _require_unit_scope(self):
         scope = scope_of(self.request.user)
-        if not (scope.everything or scope.unit_path):
+        if not scope.sees_units:
             raise PermissionDenied(_("Bạn không có quyền xem báo cáo theo đơn vị."))
 
     @staticmethod

@@ -21,6 +21,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
@@ -270,14 +271,16 @@ def read_manifest(path):
     return manifest
 
 
-def database_has_data():
-    """Users, units or people already stored (a database only migrated, with its seeded catalogues, is empty)."""
-    from dtbd.accounts.models import User
-    from dtbd.org.models import Unit
-    from dtbd.people.models import Person
+# The models whose rows mean the database is in use (one only migrated, with its seeded catalogues, is empty), named by
+# label: the backup machinery imports no domain app.
+DATA_MODELS = ("accounts.User", "org.Unit", "people.Person")
 
+
+def database_has_data():
+    """Users, units or people already stored."""
     existing = set(connection.introspection.table_names())
-    return any(model._meta.db_table in existing and model.objects.exists() for model in (User, Unit, Person))
+    models = [apps.get_model(label) for label in DATA_MODELS]
+    return any(model._meta.db_table in existing and model.objects.exists() for model in models)
 
 
 def _extract(archive, manifest, workdir, path):

@@ -1,5 +1,6 @@
 """Every export of personal data is logged (issue 6): log_export(user, kind, description, rows) in the view that
 serves the file, after the file is built. Admins read the log in Django admin (Nhật ký xuất dữ liệu cá nhân)."""
+from .http import client_ip
 from .models import ExportLog
 
 Kind = ExportLog.Kind
@@ -21,8 +22,6 @@ def log_export(user, kind, description, rows, filters=None, request=None, ip="")
     a background job records the address of the request that started it)."""
     ip = (ip or "")[:45]
     if request is not None:
-        from dtbd.accounts.ratelimit import client_ip
-
         ip = client_ip(request)[:45]
         if filters is None:
             filters = request_filters(request)

@@ -10,12 +10,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.dispatch import Signal
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .spreadsheet import SheetRefused, check_xlsx
 from .text import fold, fold_code
 
 # Lazy: translated into the language active when a message is built (RowError stores plain text).
@@ -131,8 +134,6 @@ def read_first_sheet(source):
 def import_limits():
     """(max cells of the first sheet's grid counted from A1, max decompressed bytes of one zip part): settings
     DTBD_IMPORT_MAX_CELLS and DTBD_IMPORT_MAX_XML_BYTES (environment variables of the same names)."""
-    from django.conf import settings
-
     return (int(getattr(settings, "DTBD_IMPORT_MAX_CELLS", 20_000_000)),
             int(getattr(settings, "DTBD_IMPORT_MAX_XML_BYTES", 1 << 30)))
 
@@ -143,10 +144,6 @@ def guard_workbook(source, sheet=None):
     DTBD_IMPORT_MAX_XML_BYTES, or a format other than .xlsx (.xls, .ods, .xlsb). `sheet`: guard that sheet (by
     name) instead of the first one, when the workbook has it. Returns (rows, columns) for an
     .xlsx, None for content calamine will refuse by itself. A file-like `source` is left where it was."""
-    from django.utils.formats import number_format
-
-    from .spreadsheet import SheetRefused, check_xlsx
-
     max_cells, max_bytes = import_limits()
     try:
         return check_xlsx(source, max_cells, max_bytes, sheet)
@@ -369,8 +366,6 @@ def _pause_for_crash_test(count):
 
 def db_now():
     """The current time in the form the database stores (for auto_now fields written by insert_rows)."""
-    from django.utils import timezone
-
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
@@ -380,23 +375,10 @@ def chunks(items, size=900):
         yield items[start : start + size]
 
 
-def importer_for(kind):
-    """The import function of a kind ('units' or 'staff'): f(source, user=None, dry_run=False) -> ImportReport."""
-    if kind == "units":
-        from dtbd.org.importing import import_units
-
-        return import_units
-    if kind == "staff":
-        from dtbd.people.importing import import_staff
-
-        return import_staff
-    raise ValueError(kind)
-
-
 class ImportCommandMixin:
-    """`dtbd import-units|import-staff FILE.xlsx [--dry-run]`: exit 0 with a summary, or 1 with every error on stderr."""
-
-    kind = ""
+    """`dtbd import-units|import-staff FILE.xlsx [--dry-run]`: exit 0 with a summary, or 1 with every error on stderr.
+    A command sets `importer`: f(source, user=None, dry_run=False) -> ImportReport."""
+    importer = None
 
     def add_arguments(self, parser):
         parser.add_argument("file", help=_("tệp .xlsx theo mẫu"))
@@ -411,7 +393,7 @@ class ImportCommandMixin:
             self.stderr.write(_("Không tìm thấy tệp %(path)s.") % {"path": path})
             sys.exit(1)
         try:
-            report = importer_for(self.kind)(path, user=None, dry_run=options["dry_run"])
+            report = self.importer(path, user=None, dry_run=options["dry_run"])
         except ImportFailed as failed:
             for error in failed.errors:
                 self.stderr.write(str(error))

@@ -1,5 +1,12 @@
-"""Shared spreadsheet writing: one cell writer and one formula-injection guard for every export."""
+"""Shared spreadsheet machinery: one cell writer and one formula-injection guard for every export, and the size
+guard every upload passes before python-calamine reads it."""
 import datetime
+import posixpath
+import re
+import zipfile
+from operator import itemgetter
+
+import xlsxwriter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,11 +38,6 @@ def write_cell(sheet, row, col, value, date_format, guard=True):
 # used cell is far away — so a 5 KB .xlsx with one cell at row 200.000, column 2.000 costs ~12 GB. `check_xlsx` finds
 # the extent of the sheet calamine will read without building anything: it streams the sheet's XML out of the zip in
 # chunks and looks at every cell reference (never at <dimension>, which can lie either way).
-
-import posixpath  # noqa: E402
-import re  # noqa: E402
-import zipfile  # noqa: E402
-from operator import itemgetter  # noqa: E402
 
 CHUNK = 1 << 20
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -315,3 +317,16 @@ def check_xlsx(source, max_cells, max_bytes, sheet_name=None):
     finally:
         if hasattr(source, "seek"):
             source.seek(position)
+
+
+def write_sheet(path, headers, rows):
+    """Write a plain import file (header row + rows; date values become real Excel dates). For tests and benchmarks."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet()
+    date = book.add_format({"num_format": "dd/mm/yyyy"})
+    sheet.write_row(0, 0, headers)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            write_cell(sheet, r, c, value, date, guard=False)
+    book.close()
+    return path

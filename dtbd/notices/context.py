@@ -2,6 +2,8 @@
 only when a template uses it; nothing for anonymous visitors)."""
 from django.utils.functional import SimpleLazyObject
 
+from .services import unread_count
+
 
 def unread(request):
     user = getattr(request, "user", None)
@@ -9,8 +11,6 @@ def unread(request):
         return {}
 
     def count():
-        from .services import unread_count
-
         return unread_count(user)
 
     return {"unread_notices": SimpleLazyObject(count)}

@@ -4,7 +4,10 @@ commit, so sending never blocks or breaks the request."""
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from dtbd.accounts.models import Role
+
 from .models import Notice
+from .tasks import send_notice_emails
 
 
 def notify(users, kind, title, body="", url=""):
@@ -25,8 +28,6 @@ def notify(users, kind, title, body="", url=""):
 
 
 def _enqueue(ids):
-    from .tasks import send_notice_emails
-
     try:
         send_notice_emails.enqueue(ids)
     except Exception:  # noqa: BLE001 — the notices are in the database; only the e-mail is lost
@@ -54,8 +55,6 @@ def person_of_account(user):
 
 def unit_officers_for(unit):
     """Active unit officers whose scope unit is `unit` or one of its ancestors."""
-    from dtbd.accounts.models import Role
-
     User = get_user_model()
     # The unit's path lists its ancestors' ids: /0000001/0000007/… → the unit and every ancestor.
     ids = [int(seg) for seg in unit.path.strip("/").split("/") if seg] or [unit.pk]

@@ -5,11 +5,11 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from django_tasks import task
 
+from .models import Notice
+
 
 @task()
 def send_notice_emails(notice_ids: list[int]) -> int:
-    from .models import Notice
-
     sent = 0
     for notice in Notice.objects.filter(pk__in=notice_ids, emailed_at__isnull=True).select_related("user"):
         address = notice.user.email

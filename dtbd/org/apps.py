@@ -6,6 +6,7 @@ class OrgConfig(AppConfig):
     verbose_name = "Tổ chức bộ máy"
 
     def ready(self):
+        # Imported here: models and the modules using them load only once the app registry is ready.
         from auditlog.registry import auditlog
 
         from .models import Unit

@@ -18,8 +18,7 @@ from dtbd.core.importing import (
     parse_date,
     read_first_sheet,
 )
-from dtbd.core.text import fold
-from dtbd.people.validators import code_error
+from dtbd.core.text import code_error, fold
 
 from .models import AdminLevel, Unit, UnitKind
 

@@ -1,8 +1,10 @@
 """Organisation tree. Subtrees are read through a materialised path, never by recursion in Python."""
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext_lazy as _
 
+from dtbd.accounts.scope import scope_of
 from dtbd.core.db import prefix_q
 from dtbd.core.text import fold
 
@@ -41,8 +43,6 @@ class UnitQuerySet(models.QuerySet):
         )
 
     def restrict(self, user, action="view"):
-        from dtbd.accounts.scope import scope_of
-
         return scope_of(user).filter_units(self, action)
 
 
@@ -100,9 +100,6 @@ class Unit(models.Model):
 
 def move_subtree(old_path, new_path):
     """Re-root every descendant of old_path under new_path in one UPDATE."""
-    from django.db.models import Value
-    from django.db.models.functions import Concat, Length, Substr
-
     Unit.objects.filter(prefix_q("path", old_path)).exclude(path=new_path).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=(Length(Concat(Value(new_path), Substr("path", len(old_path) + 1))) / (PATH_WIDTH + 1)) - 1,

@@ -1,8 +1,10 @@
-"""Scoped reads of the organisation tree and headcounts, all computed in the database.
+"""Scoped reads of the organisation tree, all computed in the database (the staff figures of the unit pages come
+from the people app through org.extensions).
 
 Every function takes the user (or an already scoped queryset): nothing here reads outside scope_of(user)."""
 import datetime
 
+from auditlog.models import LogEntry
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -10,6 +12,7 @@ from django.http import Http404
 from dtbd.accounts.scope import VIEW, scope_of
 from dtbd.core.text import fold
 
+from . import extensions
 from .models import AdminLevel, Unit
 
 PAGE_SIZE = 50
@@ -39,24 +42,14 @@ def not_dissolved_q(today=None, prefix=""):
 
 
 def with_tree_columns(qs, show_dissolved=False, today=None):
-    """Annotate rows of a tree listing with the number of (shown) children and of staff placed directly in the unit."""
-    from dtbd.people.models import UnitAssignment
-
+    """Annotate rows of a tree listing with the number of (shown) children, and with what the apps above org add
+    (org.extensions.unit_rows: the staff placed directly in the unit)."""
     children = Unit.objects.filter(parent=OuterRef("pk"))
     if not show_dissolved:
         children = children.filter(not_dissolved_q(today))
     child_count = children.order_by().values("parent").annotate(c=Count("pk")).values("c")
-    staff = (
-        UnitAssignment.objects.filter(unit=OuterRef("pk"), valid_to__isnull=True, person__left_on__isnull=True)
-        .order_by()
-        .values("unit")
-        .annotate(c=Count("pk"))
-        .values("c")
-    )
-    return qs.annotate(
-        child_count=Coalesce(Subquery(child_count, output_field=IntegerField()), Value(0)),
-        staff_direct=Coalesce(Subquery(staff, output_field=IntegerField()), Value(0)),
-    )
+    qs = qs.annotate(child_count=Coalesce(Subquery(child_count, output_field=IntegerField()), Value(0)))
+    return extensions.annotate_unit_rows(qs)
 
 
 def base_depth(user):
@@ -110,66 +103,6 @@ def unit_counts(units, today=None):
     )
 
 
-def current_staff(user):
-    """People currently working (not left) within the user's scope."""
-    from dtbd.people.models import Person
-
-    return Person.objects.restrict(user).active()
-
-
-def subtree_staff(unit):
-    """People currently assigned to a unit of `unit`'s subtree (the caller has checked the unit is in scope)."""
-    from dtbd.people.models import Person
-
-    return Person.objects.active().in_subtree(unit.path)
-
-
-def headcounts(people, date=None):
-    """Headcounts of a people queryset in ONE query: total, by category (CB/CC/VC/HD), by gender, ethnic minority,
-    party members, and by highest education level. `date` None = current records.
-
-    Returns a dict: total, category {code: n}, gender {code: n}, minority, party, education {code|None: n}."""
-    from dtbd.people.catalog import LEVELS, Category, Gender, QualificationType
-    from dtbd.people.queries import category_on, highest_level
-
-    edu_levels = list(LEVELS[QualificationType.EDUCATION])
-    annotated = people.annotate(_cat=category_on(date), _edu=highest_level(QualificationType.EDUCATION, date))
-    aggregates = {
-        "total": Count("pk"),
-        "minority": Count("pk", filter=Q(ethnicity__is_minority=True)),
-        "party": Count("pk", filter=Q(party_member=True)),
-        "edu_none": Count("pk", filter=Q(_edu__isnull=True)),
-    }
-    aggregates.update({f"cat_{code}": Count("pk", filter=Q(_cat=code)) for code in Category.values})
-    aggregates.update({f"gender_{code}": Count("pk", filter=Q(gender=code)) for code in Gender.values})
-    aggregates.update({f"edu_{code}": Count("pk", filter=Q(_edu=code)) for code in edu_levels})
-    row = annotated.aggregate(**aggregates)
-    return {
-        "total": row["total"],
-        "minority": row["minority"],
-        "party": row["party"],
-        "category": {code: row[f"cat_{code}"] for code in Category.values},
-        "gender": {code: row[f"gender_{code}"] for code in Gender.values},
-        "education": {**{code: row[f"edu_{code}"] for code in edu_levels}, None: row["edu_none"]},
-    }
-
-
-def headcount_rows(counts):
-    """Label the dict of `headcounts` for display: lists of (code, label, n) per dimension."""
-    from dtbd.people.catalog import LEVELS, Category, Gender, QualificationType
-
-    return {
-        "category": [(code, label, counts["category"][code]) for code, label in Category.choices],
-        "gender": [(code, label, counts["gender"][code]) for code, label in Gender.choices],
-        "education": [
-            (code, label, counts["education"][code]) for code, (label, _order) in LEVELS[QualificationType.EDUCATION].items()
-        ],
-        "education_unknown": counts["education"][None],
-    }
-
-
 def audit_entries(unit, limit=50):
     """The unit's change history (django-auditlog), newest first, with the actor in the same query."""
-    from auditlog.models import LogEntry
-
     return LogEntry.objects.get_for_object(unit).select_related("actor", "content_type").order_by("-timestamp")[:limit]

@@ -1,4 +1,5 @@
-"""Organisation pages: tree browser, unit page with headcounts, create/edit. Reads go through org.queries (scoped)."""
+"""Organisation pages: tree browser, unit page (with what other apps add: org.extensions), create/edit. Reads go
+through org.queries (scoped)."""
 import datetime
 
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import CHANGE, scope_of
 
-from . import queries
+from . import extensions, queries
 from .forms import UnitFilterForm, UnitForm
 
 
@@ -59,7 +60,6 @@ def unit_children(request, pk):
 def unit_detail(request, pk):
     unit = queries.unit_for(request.user, pk)
     scope = scope_of(request.user)
-    counts = queries.headcounts(queries.subtree_staff(unit))
     context = {
         "today": datetime.date.today(),
         "unit": unit,
@@ -67,9 +67,8 @@ def unit_detail(request, pk):
         "can_edit": scope.can_write,
         "ancestors": [(a, scope.contains_unit(a)) for a in unit.ancestors()],
         "children": queries.children_of(unit, show_dissolved=True),
-        "counts": counts,
-        "rows": queries.headcount_rows(counts),
         "entries": queries.audit_entries(unit),
+        **extensions.unit_page_context(request, unit),  # the subtree's headcounts (people)
     }
     return render(request, "org/unit_detail.html", context)
 

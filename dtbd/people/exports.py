@@ -12,6 +12,7 @@ from dtbd.core.spreadsheet import write_cell
 
 from . import queries
 from .catalog import Category, Gender, PostLevel, QualificationType, level_label
+from .models import Person
 
 CHUNK = 2000
 
@@ -65,8 +66,6 @@ def _chunks(iterator, size):
 def write_staff_xlsx(people, path, *, show_citizen_id, today=None, progress=None):
     """Write the people of the queryset `people` (already scoped and filtered, ordered) to an .xlsx file at `path`.
     Returns the number of rows written. `progress(rows_written)` is called after each chunk (background job)."""
-    from .models import Person
-
     today = today or datetime.date.today()
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
     sheet = workbook.add_worksheet(_("Danh sách cán bộ")[:31])

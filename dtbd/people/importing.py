@@ -20,10 +20,11 @@ import functools
 import gc
 import json
 import re
-from unicodedata import normalize
 from collections import defaultdict
 from dataclasses import dataclass
+from unicodedata import normalize
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,8 +40,8 @@ from dtbd.core.importing import (
     RowError,
     cell_text,
     check_headers,
-    clean_text,
     chunks,
+    clean_text,
     data_rows,
     db_now,
     insert_rows,
@@ -52,7 +53,7 @@ from dtbd.core.text import fold
 from dtbd.org.models import Unit
 
 from . import validators as v
-from .catalog import LEVELS, Category, Gender, PostLevel, QualificationType
+from .catalog import LEVELS, Category, Gender, PostLevel, QualificationType, level_order
 from .models import (
     CategoryAssignment,
     Ethnicity,
@@ -590,7 +591,6 @@ class StaffImport:
             insert_rows(model, ("person_id",) + key_fields + ("valid_from", "valid_to", "source", "decision_no",
                                                               "created_at"), records, BULK)
         # Qualifications.
-        from .catalog import level_order
 
         quals = []
         for row in self.created:
@@ -670,7 +670,6 @@ class StaffImport:
     def _write_audit(self):
         """One LogEntry per created or changed person (bulk writes send no signals to django-auditlog)."""
         from auditlog.models import LogEntry
-        from django.contrib.contenttypes.models import ContentType
 
         field = LogEntry._meta.get_field("changes")
         if connection.vendor == "sqlite":

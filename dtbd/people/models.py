@@ -1,11 +1,10 @@
 """Staff register. Everything that changes over time is a dated record; the current value is the open one."""
-import datetime
-
-from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from dtbd.accounts.scope import scope_of
+from dtbd.core.db import prefix_q
 from dtbd.core.models import DatedQuerySet, DatedRecord, Source
 from dtbd.core.text import fold
 
@@ -71,15 +70,10 @@ class JobPosition(models.Model):
 
 class PersonQuerySet(models.QuerySet):
     def restrict(self, user, action="view"):
-        from dtbd.accounts.scope import scope_of
-
         return scope_of(user).filter_people(self, action)
 
     def in_subtree(self, path, date=None):
         """People assigned, on `date` (default: currently), to a unit in the subtree at `path`."""
-        from dtbd.core.db import prefix_q
-        from dtbd.core.models import valid_on_q
-
         assignments = UnitAssignment.objects.filter(prefix_q("unit__path", path))
         assignments = assignments.valid_on(date) if date else assignments.current()
         return self.filter(pk__in=assignments.values("person_id"))
@@ -87,10 +81,6 @@ class PersonQuerySet(models.QuerySet):
     def last_placed_in_subtree(self, path):
         """People whose current unit is in the subtree at `path`, and those who left while in it (their unit
         record ended on their leaving day): a unit keeps sight of its former staff's history."""
-        from django.db.models import F
-
-        from dtbd.core.db import prefix_q
-
         assignments = UnitAssignment.objects.filter(prefix_q("unit__path", path)).filter(
             Q(valid_to__isnull=True) | Q(valid_to=F("person__left_on"))
         )

@@ -1,11 +1,25 @@
 """Scoped reads of the staff register, all computed in the database."""
 import datetime
 
-from django.db.models import CharField, IntegerField, OuterRef, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404
 
+from dtbd.core.db import prefix_q
 from dtbd.core.models import valid_on_q
 
-from .models import CategoryAssignment, PostAssignment, Qualification, RankAssignment, UnitAssignment
+from .catalog import LEVELS, POST_LEVEL_ORDER, Category, Gender, PostLevel, QualificationType, level_label, level_order
+from .models import (
+    CategoryAssignment,
+    JobAssignment,
+    Person,
+    PlannedPost,
+    PostAssignment,
+    Qualification,
+    RankAssignment,
+    UnitAssignment,
+)
 
 
 def highest_level(qtype, date: datetime.date | None = None, field="level", person_ref="pk"):
@@ -40,10 +54,6 @@ def rank_on(date=None, field="rank__code", person_ref="pk"):
 
 def top_post_level_on(date=None, person_ref="pk"):
     """Highest post level among the posts held on `date` (kiêm nhiệm: several may be open)."""
-    from django.db.models import Case, Value, When
-
-    from .catalog import POST_LEVEL_ORDER
-
     order = Case(*[When(level=code, then=Value(rank)) for code, rank in POST_LEVEL_ORDER.items()], default=Value(0))
     qs = _valid(PostAssignment, date, person_ref).exclude(level="").annotate(o=order).order_by("-o").values("level")[:1]
     return Subquery(qs)
@@ -58,10 +68,6 @@ PAGE_SIZE = 50
 
 def person_for(user, pk, action="view"):
     """The person `pk` if the user's scope allows `action` on them, else Http404 (never says whether they exist)."""
-    from django.http import Http404
-
-    from .models import Person
-
     person = Person.objects.restrict(user, action).select_related("ethnicity").filter(pk=pk).first()
     if person is None:
         raise Http404("Không tìm thấy cán bộ trong phạm vi của bạn.")
@@ -78,8 +84,6 @@ def years_before(date: datetime.date, years: int) -> datetime.date:
 
 def age_q(min_age=None, max_age=None, today=None, field="birth_date"):
     """People aged `min_age` to `max_age` (full years, both inclusive, either may be None) on `today`."""
-    from django.db.models import Q
-
     today = today or datetime.date.today()
     q = Q()
     if min_age is not None:
@@ -92,26 +96,18 @@ def age_q(min_age=None, max_age=None, today=None, field="birth_date"):
 def _open_or_last_q(include_left):
     """Records that give a person's present situation: the open ones, and for people who left, the ones that ended
     on their leaving day (record_leave closes every open record on that day)."""
-    from django.db.models import F, Q
-
     q = Q(valid_to__isnull=True)
     return q | Q(valid_to=F("person__left_on")) if include_left else q
 
 
 def people_in_unit_q(path, include_left=False):
     """People whose present unit (see _open_or_last_q) lies in the subtree at `path`."""
-    from django.db.models import Q
-
-    from dtbd.core.db import prefix_q
-
     ids = UnitAssignment.objects.filter(_open_or_last_q(include_left) & prefix_q("unit__path", path)).values("person_id")
     return Q(pk__in=ids)
 
 
 def people_with_q(model, include_left=False, **values):
     """People whose present record of `model` (a history model) has `values`, e.g. category='CC'."""
-    from django.db.models import Q
-
     return Q(pk__in=model.objects.filter(_open_or_last_q(include_left), **values).values("person_id"))
 
 
@@ -119,10 +115,6 @@ def highest_level_q(qtype, level, date=None):
     """People whose highest `qtype` level held on `date` is `level` ("NONE": no record of that type).
 
     Set-based: hold `level` and hold nothing of a higher order (both served by the (type, level) index)."""
-    from django.db.models import Q
-
-    from .catalog import LEVELS, level_order
-
     date = date or datetime.date.today()
     held = Qualification.objects.filter(type=qtype).held_on(date)
     if level == "NONE":
@@ -137,8 +129,6 @@ def highest_level_q(qtype, level, date=None):
 
 def _present(model, include_left_ref="left_on"):
     """Subquery rows of `model` for the outer person: open records, or those ended on the person's leaving day."""
-    from django.db.models import Q
-
     return model.objects.filter(person=OuterRef("pk")).filter(
         Q(valid_to__isnull=True) | Q(valid_to=OuterRef(include_left_ref))
     )
@@ -148,10 +138,6 @@ def present_columns(date=None):
     """Annotations for a person's present unit, category, rank, top post and main qualification levels.
 
     Correlated subqueries: use them on a page of rows (or a chunk of an export), not on a whole table."""
-    from django.db.models import Case, Value, When
-
-    from .catalog import POST_LEVEL_ORDER, QualificationType
-
     post_order = Case(*[When(level=code, then=Value(rank)) for code, rank in POST_LEVEL_ORDER.items()], default=Value(0))
     posts = _present(PostAssignment).annotate(o=post_order).order_by("-o", "-valid_from")
     unit = _present(UnitAssignment).order_by("-valid_from")
@@ -171,9 +157,6 @@ def present_columns(date=None):
 
 def export_columns(date=None):
     """present_columns plus the export's extra levels (QLNN, language, IT) and the job position."""
-    from .catalog import QualificationType
-    from .models import JobAssignment
-
     columns = present_columns(date)
     columns.update(
         qlnn_level=highest_level(QualificationType.STATE_MGMT, date),
@@ -187,8 +170,6 @@ def export_columns(date=None):
 
 def display_rows(ids, date=None):
     """The people `ids` with their display columns, in the order of `ids`: one query."""
-    from .models import Person
-
     ids = list(ids)
     rows = Person.objects.filter(pk__in=ids).select_related("ethnicity").annotate(**present_columns(date)).order_by()
     by_pk = {row.pk: row for row in rows}
@@ -200,8 +181,6 @@ def display_rows(ids, date=None):
 
 def label_row(row):
     """Display labels of the codes annotated by present_columns (category, post level, qualification levels)."""
-    from .catalog import Category, PostLevel, QualificationType, level_label
-
     row.category_label = Category(row.category_code).label if row.category_code in Category.values else ""
     row.post_level_label = PostLevel(row.post_level).label if row.post_level in PostLevel.values else ""
     row.edu_label = level_label(QualificationType.EDUCATION, row.edu_level) if row.edu_level else ""
@@ -211,8 +190,6 @@ def label_row(row):
 
 def planned_levels_by_person(ids):
     """{person_id: [level, …]} of the open planned posts of `ids` (one query)."""
-    from .models import PlannedPost
-
     result = {}
     for person_id, level in (
         PlannedPost.objects.filter(person_id__in=list(ids), valid_to__isnull=True).order_by("person_id", "level").values_list("person_id", "level")
@@ -223,10 +200,6 @@ def planned_levels_by_person(ids):
 
 def histories(person):
     """Every dated history of a person for the record page, each newest first (open records on top)."""
-    from django.db.models import F
-
-    from .models import JobAssignment, PlannedPost
-
     newest = (F("valid_to").desc(nulls_first=True), F("valid_from").desc(nulls_last=True), "-pk")
     return {
         "units": list(UnitAssignment.objects.filter(person=person).select_related("unit").order_by(*newest)),
@@ -241,8 +214,6 @@ def histories(person):
 def qualifications_by_type(person, date=None):
     """[(type, label, [qualification, …])] for every qualification type, each record flagged `is_highest` when it is
     the current highest of its type (held on `date`, highest order). One query."""
-    from .catalog import QualificationType
-
     date = date or datetime.date.today()
     records = list(Qualification.objects.filter(person=person).order_by("type", "-level_order", "-issued_on", "-pk"))
     groups = []
@@ -259,10 +230,7 @@ def audit_entries(person, limit=100):
     """Change history of a person and of their qualifications and history records (also deleted ones), newest
     first, with the actor: one query."""
     from auditlog.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Q
 
-    from .models import JobAssignment, Person, PlannedPost
 
     related = (Qualification, UnitAssignment, CategoryAssignment, RankAssignment, PostAssignment, JobAssignment, PlannedPost)
     types = ContentType.objects.get_for_models(Person, *related)
@@ -283,3 +251,91 @@ def mask_audit_field(entries, field, mask):
         if changes and field in changes:
             changes[field] = [mask(v) if v not in (None, "None", "") else v for v in changes[field]]
     return entries
+
+
+# ---------------------------------------------------------------- headcounts (home page, unit pages)
+
+
+def with_staff_direct(units):
+    """Annotate a unit queryset with `staff_direct`: the people currently placed directly in each unit (the unit
+    tree's column; registered on org.extensions.unit_rows)."""
+    staff = (
+        UnitAssignment.objects.filter(unit=OuterRef("pk"), valid_to__isnull=True, person__left_on__isnull=True)
+        .order_by()
+        .values("unit")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    return units.annotate(staff_direct=Coalesce(Subquery(staff, output_field=IntegerField()), Value(0)))
+
+
+def current_staff(user):
+    """People currently working (not left) within the user's scope."""
+    return Person.objects.restrict(user).active()
+
+
+def subtree_staff(unit):
+    """People currently assigned to a unit of `unit`'s subtree (the caller has checked the unit is in scope)."""
+    return Person.objects.active().in_subtree(unit.path)
+
+
+def headcounts(people, date=None):
+    """Headcounts of a people queryset in ONE query: total, by category (CB/CC/VC/HD), by gender, ethnic minority,
+    party members, and by highest education level. `date` None = current records.
+
+    Returns a dict: total, category {code: n}, gender {code: n}, minority, party, education {code|None: n}."""
+    edu_levels = list(LEVELS[QualificationType.EDUCATION])
+    annotated = people.annotate(_cat=category_on(date), _edu=highest_level(QualificationType.EDUCATION, date))
+    aggregates = {
+        "total": Count("pk"),
+        "minority": Count("pk", filter=Q(ethnicity__is_minority=True)),
+        "party": Count("pk", filter=Q(party_member=True)),
+        "edu_none": Count("pk", filter=Q(_edu__isnull=True)),
+    }
+    aggregates.update({f"cat_{code}": Count("pk", filter=Q(_cat=code)) for code in Category.values})
+    aggregates.update({f"gender_{code}": Count("pk", filter=Q(gender=code)) for code in Gender.values})
+    aggregates.update({f"edu_{code}": Count("pk", filter=Q(_edu=code)) for code in edu_levels})
+    row = annotated.aggregate(**aggregates)
+    return {
+        "total": row["total"],
+        "minority": row["minority"],
+        "party": row["party"],
+        "category": {code: row[f"cat_{code}"] for code in Category.values},
+        "gender": {code: row[f"gender_{code}"] for code in Gender.values},
+        "education": {**{code: row[f"edu_{code}"] for code in edu_levels}, None: row["edu_none"]},
+    }
+
+
+def headcount_rows(counts):
+    """Label the dict of `headcounts` for display: lists of (code, label, n) per dimension."""
+    return {
+        "category": [(code, label, counts["category"][code]) for code, label in Category.choices],
+        "gender": [(code, label, counts["gender"][code]) for code, label in Gender.choices],
+        "education": [
+            (code, label, counts["education"][code]) for code, (label, _order) in LEVELS[QualificationType.EDUCATION].items()
+        ],
+        "education_unknown": counts["education"][None],
+    }
+
+
+# ---------------------------------------------------------------- the staff counted in figures (reports, standards)
+
+STAFF_CATEGORIES = (Category.CB, Category.CC, Category.VC)
+
+
+def staff_placements(unit, date: datetime.date):
+    """Unit assignments valid on `date` in `unit`'s subtree of people who are CB, CC or VC on that date and had not
+    left before it (`unit` None: in every unit).
+
+    valid_from NULL (unknown start) counts as valid on every earlier date; valid_to is the last valid day. A person
+    who left (`left_on`, their last working day) is not counted after it, even if a record was left open."""
+    category = CategoryAssignment.objects.filter(
+        valid_on_q(date), person=OuterRef("person_id"), category__in=STAFF_CATEGORIES
+    )
+    placements = UnitAssignment.objects.all() if unit is None else UnitAssignment.objects.filter(prefix_q("unit__path", unit.path))
+    return (
+        placements
+        .filter(valid_on_q(date))
+        .filter(Q(person__left_on__isnull=True) | Q(person__left_on__gte=date))
+        .filter(Exists(category))
+    )

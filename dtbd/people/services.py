@@ -1,14 +1,28 @@
 """Writes to the staff register with business meaning. Views, imports and the API call these."""
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
 
+from dtbd.accounts.scope import CHANGE
+from dtbd.core.models import Source
+from dtbd.core.text import fold
+from dtbd.org.models import Unit
+from dtbd.org.queries import not_dissolved_q
+
+from . import queries
+from . import validators as v
+from .catalog import POST_LEVEL_ORDER, QualificationType
 from .models import (
     CategoryAssignment,
     JobAssignment,
+    JobPosition,
     Person,
     PlannedPost,
     PostAssignment,
+    Rank,
     RankAssignment,
     UnitAssignment,
 )
@@ -71,10 +85,6 @@ def _end_or_drop(record, on_date):
 
 def job_position_named(name):
     """The job position called `name` (compared without accents and case), created when new; None for blank."""
-    from dtbd.core.text import fold
-
-    from .models import JobPosition
-
     name = " ".join((name or "").split())
     if not name:
         return None
@@ -85,8 +95,6 @@ def job_position_named(name):
 def change_main_post(person, title, level, on_date, source, unit=None, decision_no=""):
     """Set the person's main post (the highest open one) to (title, level) from `on_date`; blank = no post.
     Other open posts (kiêm nhiệm) are left alone. Returns the open main post or None."""
-    from .catalog import POST_LEVEL_ORDER
-
     open_posts = list(PostAssignment.objects.filter(person=person, valid_to__isnull=True))
     if any(p.title == title and p.level == level for p in open_posts):
         return next(p for p in open_posts if p.title == title and p.level == level)
@@ -136,8 +144,6 @@ def update_person_assignments(
 
     Unchanged values change nothing; a changed one ends the open record the day before `on_date` and opens a new one
     (change_single). `on_date` None = unknown start, only for a history the person does not have yet."""
-    from dtbd.core.models import Source
-
     source = source or Source.ENTERED
     change_single(person, UnitAssignment, on_date, source, unit=unit)
     change_single(person, CategoryAssignment, on_date, source, category=category)
@@ -166,8 +172,6 @@ def save_person(person, *, on_date=None, **assignments):
 
 def save_qualification(qualification):
     """Save a qualification entered by hand (source ENTERED unless already set by a class or an import)."""
-    from dtbd.core.models import Source
-
     if not qualification.pk and not qualification.source:
         qualification.source = Source.ENTERED
     qualification.save()
@@ -198,9 +202,6 @@ PLACEMENT_FIELDS = ("unit", "category", "rank", "post_title", "post_level", "job
 def current_placement(person):
     """The person's present situation from their open records, as the keyword arguments of
     update_person_assignments (unit, category, rank, post_title, post_level, job_position, planned_levels)."""
-    from . import queries
-    from .models import Rank
-
     row = queries.display_rows([person.pk])[0]
     job = JobAssignment.objects.filter(person=person, valid_to__isnull=True).select_related("job_position").first()
     return {
@@ -218,21 +219,12 @@ def current_placement(person):
 
 def placement_units(user):
     """The units `user` may place staff in: their write scope (a unit officer: their subtree), not dissolved."""
-    from dtbd.accounts.scope import CHANGE
-    from dtbd.org.models import Unit
-    from dtbd.org.queries import not_dissolved_q
-
     return Unit.objects.restrict(user, CHANGE).filter(not_dissolved_q())
 
 
 def clean_identity_field(name, value, today=None):
     """One identity field of a staff record, normalised (spaces, phone digits) and checked; raises ValidationError
     with the message. Fields without a rule come back as they are."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from . import validators as v
-
     error = None
     if name == "code":
         value = (value or "").strip()
@@ -263,10 +255,6 @@ def person_errors(data, *, is_new, placement_changed, today=None):
     """The rules across fields of a staff record. `data`: the values after clean_identity_field (birth_date, gender,
     citizen_id, recruited_on, party_member, party_joined_on, effective_from). A change of the placement (unit,
     category, rank, post, job position, planned posts) of an existing person needs the date it takes effect."""
-    from django.utils.translation import gettext as _
-
-    from . import validators as v
-
     today = today or datetime.date.today()
     errors = {}
     birth_date, gender, citizen_id = data.get("birth_date"), data.get("gender"), data.get("citizen_id")
@@ -302,8 +290,6 @@ def person_errors(data, *, is_new, placement_changed, today=None):
 
 def latest_open_start(person):
     """The latest start among the person's open history records (None when all starts are unknown)."""
-    from django.db.models import Max
-
     latest = None
     for model in ASSIGNMENT_MODELS:
         value = model.objects.filter(person=person, valid_to__isnull=True).aggregate(m=Max("valid_from"))["m"]
@@ -314,10 +300,6 @@ def latest_open_start(person):
 
 def leave_error(person, on_date, today=None):
     """Why `person` cannot be recorded as leaving on `on_date` (a message), or None."""
-    from django.utils.translation import gettext as _
-
-    from . import validators as v
-
     if person.left_on:
         return _("Cán bộ này đã thôi công tác từ %(date)s.") % {"date": person.left_on.strftime("%d/%m/%Y")}
     if on_date > (today or datetime.date.today()):
@@ -335,10 +317,6 @@ def leave_error(person, on_date, today=None):
 def qualification_errors(person, *, qtype, language="", issued_on=None, valid_until=None, today=None):
     """The rules of a diploma or certificate of `person` ({field: message}); the level is checked against its type
     by the caller's choice list (catalog.LEVELS)."""
-    from django.utils.translation import gettext as _
-
-    from .catalog import QualificationType
-
     today = today or datetime.date.today()
     errors = {}
     if qtype == QualificationType.LANGUAGE and not (language or "").strip():
@@ -355,11 +333,6 @@ def qualification_errors(person, *, qtype, language="", issued_on=None, valid_un
 def delete_qualification(qualification):
     """Delete a diploma or certificate entered by mistake. One a class issued (source CLASS, behind a certificate)
     is not deleted here: the certificate is revoked instead. django-auditlog records the deletion."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from dtbd.core.models import Source
-
     if qualification.source == Source.CLASS:
         raise ValidationError(
             _("Văn bằng, chứng chỉ này được cấp khi hoàn thành lớp học: thu hồi chứng chỉ thay vì xoá.")

@@ -5,18 +5,13 @@ import re
 
 from django.utils.translation import gettext as _
 
-CODE_RE = re.compile(r"^[A-Za-z0-9._-]{1,30}$")
+from dtbd.core.text import CODE_RE, code_error  # noqa: F401 — the code rule of units and people
+
 # ASCII digits only ([0-9], not \d: '٠١٢' are Unicode digits too); \Z, since '$' also matches before a final '\n'.
 CITIZEN_ID_RE = re.compile(r"^[0-9]{12}\Z")
 PHONE_RE = re.compile(r"^(?:0[0-9]{9}|\+84[0-9]{9})\Z")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_AGE, MAX_AGE = 16, 75
-
-
-def code_error(value):
-    if not CODE_RE.match(value or ""):
-        return _("Mã chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ -, tối đa 30 ký tự.")
-    return None
 
 
 def citizen_id_error(value, birth_date=None, gender=None):

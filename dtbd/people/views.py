@@ -10,16 +10,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dtbd.accounts.models import Role
-from dtbd.accounts.scope import CHANGE, scope_of
+from dtbd.accounts.scope import CHANGE, is_manager, scope_of
+from dtbd.core import jobs
 from dtbd.core.exportlog import Kind as ExportKind
-from dtbd.core.exportlog import log_export
+from dtbd.core.exportlog import log_export, request_filters
+from dtbd.core.http import client_ip
+from dtbd.core.models import Job
 
-from . import exports, masking, queries, services
+from . import exports, extensions, masking, queries, services
 from .filters import PersonFilterSet
 from .forms import LeaveForm, PersonForm, QualificationForm
 from .models import Person
@@ -51,7 +54,6 @@ def person_list(request):
 
 @login_required
 def person_export(request):
-    scope = scope_of(request.user)
     filterset = _filterset(request)
     people = filterset.qs.order_by("name_folded", "code")
     show = masking.sees_identifiers(request.user)
@@ -72,21 +74,9 @@ def person_export(request):
 def person_export_job(request):
     """The list's "Xuất Excel" button: the export is written by a background job (dtbd.people.jobs) and the user
     follows its progress on the job page. The GET export above stays for direct links."""
-    from dtbd.accounts.ratelimit import client_ip
-    from dtbd.core import jobs
-    from dtbd.core.exportlog import request_filters
-    from dtbd.core.models import Job
-
     parameters = {"query": request.GET.urlencode(), "filters": request_filters(request), "ip": client_ip(request)}
     job = jobs.start(Job.Kind.STAFF_EXPORT, request.user, parameters, title=_("Xuất danh sách cán bộ (.xlsx)"))
     return redirect("jobs:detail", pk=job.pk)
-
-
-def _compliance(person, date, groups):
-    """Standards panel rows (dtbd.standards: engine.person_status, evidence from the loaded qualifications)."""
-    from dtbd.standards.views_review import person_panel
-
-    return person_panel(person, date, [q for _type, _label, items in groups for q in items])
 
 
 @login_required
@@ -102,12 +92,8 @@ def person_detail(request, pk):
         entries = queries.mask_audit_field(entries, "citizen_id", masking.mask_citizen_id)
         entries = queries.mask_audit_field(entries, "phone", masking.mask_phone)
     citizen_id, phone = masking.identifiers(request.user, person)
-    compliance_date = person.left_on or today
-    compliance = _compliance(person, compliance_date, groups)
     context = {
         "person": person,
-        "compliance": compliance,
-        "compliance_date": compliance_date,
         "row": row,
         "scope": scope,
         "can_edit": scope.can_write,
@@ -124,6 +110,7 @@ def person_detail(request, pk):
         "citizen_id": citizen_id,
         "phone": phone,
     }
+    context.update(extensions.person_page_context(request, person, context))  # the standards panel
     return render(request, "people/person_detail.html", context)
 
 
@@ -196,10 +183,14 @@ def person_delete(request, pk):
 
 def _can_delete(user):
     """Deleting a record (for mistakes only) is for the system admin and the province manager."""
-    return user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE)
+    return is_manager(user)
 
 
 def person_url(person):
-    from django.urls import reverse
-
     return reverse("people:person_detail", args=[person.pk])
+
+
+def unit_headcounts(request, unit):
+    """The unit page's headcounts of the unit's subtree (registered on org.extensions.unit_page)."""
+    counts = queries.headcounts(queries.subtree_staff(unit))
+    return {"counts": counts, "rows": queries.headcount_rows(counts)}

@@ -19,14 +19,20 @@ import datetime
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dtbd.core.db import prefix_q
 from dtbd.core.models import valid_on_q
 from dtbd.org.models import AdminLevel
 from dtbd.people.catalog import LEVELS, Gender, PostLevel, QualificationType
 from dtbd.people.models import Person, PostAssignment, UnitAssignment
 from dtbd.people.queries import highest_level, highest_level_q, years_before
+from dtbd.standards import engine
+from dtbd.training.models import Enrollment, Program, TrainingClass
 
 from . import queries, registry, targets
 
@@ -137,14 +143,10 @@ def structure_people(unit, date, qtype, code, level=None):
 
 # -- person-times ----------------------------------------------------------------------------------------------
 def _category_choices():
-    from dtbd.training.models import Program
-
     return Program.Category.choices
 
 
 def _form_choices():
-    from dtbd.training.models import TrainingClass
-
     return TrainingClass.Form.choices
 
 
@@ -166,8 +168,6 @@ DIMENSIONS = {
 
 def completed_enrolments(unit, period):
     """Enrolments COMPLETED in the period of people of category CB/CC/VC in the subtree on the as-of date."""
-    from dtbd.training.models import Enrollment
-
     # `person_id + 0`: the people are a long list (the whole province); on SQLite a bare `person_id IN (…)` makes the
     # planner walk the person index once per person (1M enrolments: ~5 s) instead of the period's range of the
     # (state, completed_on) index checked against the list (~0,7 s). See docs/benchmarks.md, bench/dashboard.py.
@@ -202,8 +202,6 @@ def enrolment_group_q(dimension, value, unit, period):
             posts = PostAssignment.objects.filter(valid_on_q(date), level__in=PostLevel.values)
             return Q(person_id__in=posts.values("person_id"))
         if value == "commune":
-            from dtbd.core.db import prefix_q
-
             placed = UnitAssignment.objects.filter(valid_on_q(date), prefix_q("unit__path", unit.path),
                                                    unit__admin_level=AdminLevel.XA)
             return Q(person_id__in=placed.values("person_id"))
@@ -242,8 +240,6 @@ LEARNER_STATES = ("APPROVED", "ENROLLED", "WAITLISTED", "COMPLETED", "FAILED")  
 def learner_classes(unit, date):
     """The ids (a values() query) of the classes with a learner (an enrolment approved, enrolled, waitlisted,
     completed or failed) placed in `unit`'s subtree on `date`."""
-    from dtbd.training.models import Enrollment
-
     # Driven by the subtree's people (their enrolments through the person index), not by every class of the country
     # checked for a learner in the subtree (PostgreSQL, 15M enrolments: 119 s → see docs/benchmarks.md).
     return Enrollment.objects.filter(
@@ -253,9 +249,6 @@ def learner_classes(unit, date):
 
 def provided_classes(unit):
     """The ids (a values() query) of the classes run by a provider linked to a unit of `unit`'s subtree."""
-    from dtbd.core.db import prefix_q
-    from dtbd.training.models import TrainingClass
-
     return TrainingClass.objects.filter(prefix_q("provider__unit__path", unit.path)).values("pk").order_by()
 
 
@@ -274,8 +267,6 @@ def unit_classes(classes, unit, date):
 def classes_summary(classes, period):
     """[(status, label, classes, sum of cost estimates)] of the classes held in the period (overlapping it), and the
     totals without cancelled classes: ONE grouped query."""
-    from dtbd.training.models import TrainingClass
-
     rows = {
         r["status"]: (r["n"], r["cost"] or 0)
         for r in classes_in_period(classes, period).values("status").annotate(n=Count("pk"), cost=Sum("cost_estimate")).order_by()
@@ -314,10 +305,6 @@ def annual_hours_date(period):
 
 def build(unit, period, classes, with_targets=True) -> Dashboard:
     """Every figure of the dashboard for `unit`'s subtree and `period`; `classes` = the classes the viewer sees."""
-    from django.utils import timezone
-
-    from dtbd.standards import engine
-
     start = time.perf_counter()
     board = Dashboard(unit, period)
     board.structures = [_education_structure(unit, period.as_of), *_other_structures(unit, period.as_of)]
@@ -339,8 +326,6 @@ def build(unit, period, classes, with_targets=True) -> Dashboard:
 
 def cache_seconds():
     """How long a computed dashboard is kept (settings.DTBD_DASHBOARD_CACHE_SECONDS, default 300; 0 = always live)."""
-    from django.conf import settings
-
     return int(getattr(settings, "DTBD_DASHBOARD_CACHE_SECONDS", 300))
 
 
@@ -350,7 +335,6 @@ def cached_build(unit, period, classes, refresh=False) -> Dashboard:
     silently."""
     import hashlib
 
-    from django.core.cache import cache
 
     seconds = cache_seconds()
     if seconds <= 0:
@@ -365,31 +349,3 @@ def cached_build(unit, period, classes, refresh=False) -> Dashboard:
     board = build(unit, period, classes)
     cache.set(key, board, seconds)
     return board
-
-
-def board_for(unit, period, classes, refresh=False) -> Dashboard:
-    """The page's dashboard: from the summary tables when they hold the period (reports.summaries), else
-    `cached_build`. A period without a summary yet is computed and stored first — in the request on a small
-    installation; in the background where computing a period takes long (summaries.in_background: the page then says
-    the figures are being computed, `pending`, and reloads). `refresh` recomputes the period's dirty units at once.
-    `stale_since` says when the data of the subtree changed after the summary was computed."""
-    from . import summaries
-
-    if summaries.enabled() and summaries.summarised(period):
-        row = summaries.period_row(period, create=False)
-        if row is None:
-            if summaries.in_background():
-                summaries.start_period(period)
-                return Dashboard(unit, period, pending=True)
-            row = summaries.period_row(period)  # computed in this request
-        if row.refreshed_at is None:  # being computed (another request, the worker) or its computation failed
-            if summaries.in_background():
-                return Dashboard(unit, period, pending=True)
-            return cached_build(unit, period, classes, refresh=refresh)
-        if refresh:
-            summaries.refresh_row(row)
-        summaries.touch(row)
-        board = summaries.board(unit, period, classes, row)
-        board.stale_since = summaries.stale_since(row, unit)
-        return board
-    return cached_build(unit, period, classes, refresh=refresh)

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from dtbd.org.models import Unit
 
-from .renderers import ALL, display_cells, text_cell
+from .cells import FormatNotAvailable, display_cells, text_cell
+from .registry import ALL
 
 _PLACE_PREFIXES = re.compile(
     r"^\s*(?:(?:ủy|uỷ) ban nhân dân|ubnd|hđnd|hội đồng nhân dân|tỉnh ủy|tỉnh uỷ|thành ủy|thành uỷ)\s+", re.IGNORECASE
@@ -128,8 +129,6 @@ def document_html(result, **options) -> str:
 
 
 def to_pdf(result, **options) -> bytes:
-    from .renderers import FormatNotAvailable
-
     try:
         import weasyprint  # heavy: imported only when a PDF is made
     except (ImportError, OSError) as exc:  # OSError: Pango missing

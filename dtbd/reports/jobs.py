@@ -15,14 +15,12 @@ from dtbd.core.jobs import JobError, Outcome
 from dtbd.core.templatetags.dtbd import display_name
 from dtbd.people.queries import person_for
 
-from . import renderers
+from . import renderers, views
 from .forms import AsOfForm
 from .registry import PERSON, get_report
 
 
 def export_report(job, context):
-    from . import views
-
     params = job.parameters
     user = job.created_by
     fmt = params["fmt"]

@@ -1,15 +1,15 @@
 """Targets (chỉ tiêu) defined as data: an Indicator is the ratio of two counts over the staff register or the
-enrolment register, each count described by a small JSON of filters (validated against `targets.STAFF_KEYS` /
-`targets.ENROLMENT_KEYS`), with a target range in percent and a deadline year. See dtbd.reports.targets."""
+enrolment register, each count described by a small JSON of filters (validated against `conditions.STAFF_KEYS` /
+`conditions.ENROLMENT_KEYS`), with a target range in percent and a deadline year. See dtbd.reports.targets."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import conditions
+
 
 class Indicator(models.Model):
-    class Register(models.TextChoices):
-        STAFF = "STAFF", _("Sổ cán bộ (số người)")
-        ENROLMENT = "ENROLMENT", _("Sổ học viên (số lượt hoàn thành khoá học)")
+    Register = conditions.Register
 
     code = models.SlugField(_("mã chỉ tiêu"), max_length=40, unique=True)
     name = models.CharField(_("tên chỉ tiêu"), max_length=255)
@@ -46,12 +46,10 @@ class Indicator(models.Model):
         return f"{self.code} — {self.name}"
 
     def clean(self):
-        from .targets import validate_filters
-
         errors = {}
         for field in ("denominator", "numerator"):
             try:
-                validate_filters(getattr(self, field), self.register)
+                conditions.validate_filters(getattr(self, field), self.register)
             except ValidationError as exc:
                 errors[field] = exc.messages
         for field in ("target_min", "target_max"):

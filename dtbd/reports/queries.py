@@ -1,39 +1,21 @@
 """Report figures, computed in the database (one grouped query per figure, never a loop over people)."""
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from dtbd.core.db import prefix_q
 from dtbd.core.models import valid_on_q
 from dtbd.org.models import Unit
-from dtbd.people.catalog import LEVELS, Category, QualificationType
-from dtbd.people.models import CategoryAssignment, UnitAssignment
-from dtbd.people.queries import highest_level
-
-STAFF_CATEGORIES = (Category.CB, Category.CC, Category.VC)
+from dtbd.people.catalog import LEVELS, QualificationType
+from dtbd.people.models import CategoryAssignment, Person, PostAssignment, Qualification, UnitAssignment
+from dtbd.people.queries import highest_level, staff_placements
+from dtbd.training.models import ClassSession, Enrollment, Result
 
 
 def levels_present(unit, date: datetime.date) -> set[str]:
     """Administrative levels of the units of `unit`'s subtree that are valid on `date`."""
     return set(Unit.objects.subtree(unit).active_on(date).order_by().values_list("admin_level", flat=True).distinct())
-
-
-def staff_placements(unit, date: datetime.date):
-    """Unit assignments valid on `date` in `unit`'s subtree of people who are CB, CC or VC on that date and had not
-    left before it (`unit` None: in every unit).
-
-    valid_from NULL (unknown start) counts as valid on every earlier date; valid_to is the last valid day. A person
-    who left (`left_on`, their last working day) is not counted after it, even if a record was left open."""
-    category = CategoryAssignment.objects.filter(
-        valid_on_q(date), person=OuterRef("person_id"), category__in=STAFF_CATEGORIES
-    )
-    placements = UnitAssignment.objects.all() if unit is None else UnitAssignment.objects.filter(prefix_q("unit__path", unit.path))
-    return (
-        placements
-        .filter(valid_on_q(date))
-        .filter(Q(person__left_on__isnull=True) | Q(person__left_on__gte=date))
-        .filter(Exists(category))
-    )
 
 
 def highest_level_counts(unit, date: datetime.date, qtype):
@@ -97,8 +79,6 @@ def training_volume(unit, year: int):
 
     Returns {(content category, form, abroad): n} — ONE grouped query over the enrolments (read-only use of the
     training models)."""
-    from dtbd.training.models import Enrollment
-
     grouped = (
         Enrollment.objects.filter(
             state=Enrollment.State.COMPLETED,
@@ -118,10 +98,6 @@ def training_volume(unit, year: int):
 
 def person_heading(person, date: datetime.date):
     """(unit, post title, category) of a person on `date`: one query."""
-    from django.db.models import Subquery
-
-    from dtbd.people.models import Person, PostAssignment
-
     posts = PostAssignment.objects.filter(valid_on_q(date), person=OuterRef("pk")).exclude(title="").order_by(F("valid_from").desc(nulls_last=True))
     row = (
         Person.objects.filter(pk=person.pk)
@@ -141,8 +117,6 @@ def person_heading(person, date: datetime.date):
 
 def person_qualifications(person, date: datetime.date):
     """The person's diplomas and certificates issued on or before `date` (or undated), oldest first: one query."""
-    from dtbd.people.models import Qualification
-
     return list(
         Qualification.objects.filter(person=person)
         .filter(Q(issued_on__isnull=True) | Q(issued_on__lte=date))
@@ -154,11 +128,6 @@ def person_enrolments(person, date: datetime.date):
     """The person's COMPLETED and FAILED enrolments finished on or before `date` (completion date, else the class end
     date), with class, programme, provider, the class's tiết (sum of its sessions, else the programme's duration) and
     the current submitted final score: one query."""
-    from django.db.models import DecimalField, IntegerField, Subquery, Sum
-    from django.db.models.functions import Coalesce
-
-    from dtbd.training.models import ClassSession, Enrollment, Result
-
     tiet = (
         ClassSession.objects.filter(training_class=OuterRef("training_class_id"))
         .order_by().values("training_class").annotate(t=Sum("tiet")).values("t")[:1]

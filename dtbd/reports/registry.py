@@ -20,7 +20,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from dtbd.core.models import Source
 from dtbd.org.models import AdminLevel
+from dtbd.people.catalog import Category, QualificationType
+from dtbd.people.catalog import level_label as qualification_level_label
+from dtbd.standards.engine import annual_hours_summary, requirement_counts
+from dtbd.training.models import Enrollment, Program
 
 from . import queries
 
@@ -189,8 +194,6 @@ class Compliance(Report):
     ]
 
     def rows(self, unit, date, year=None):
-        from dtbd.standards.engine import requirement_counts
-
         return [(c.code, c.applicable, c.met, c.missing) for c in requirement_counts(unit, date)]
 
 
@@ -211,8 +214,6 @@ class AnnualHours(Report):
     ]
 
     def rows(self, unit, date, year):
-        from dtbd.standards.engine import annual_hours_summary
-
         on = date if date.year == year else datetime.date(year, 12, 31)
         return [(year, *annual_hours_summary(unit, year, on))]
 
@@ -261,8 +262,6 @@ class PoliticalTheory(Report):
 
 
 def _program_categories():
-    from dtbd.training.models import Program
-
     return Program.Category
 
 
@@ -320,10 +319,6 @@ class TrainingHistory(Report):
     subject = PERSON
 
     def _columns(self):
-        from dtbd.core.models import Source
-        from dtbd.people.catalog import QualificationType
-        from dtbd.training.models import Enrollment
-
         quals = [
             Column("type", _("Loại"), numeric=False, choices=dict(QualificationType.choices)),
             Column("level", _("Trình độ"), numeric=False),
@@ -353,8 +348,6 @@ class TrainingHistory(Report):
         return quals
 
     def sections(self, person, date, year=None):
-        from dtbd.people.catalog import level_label as qualification_level_label
-
         quals_cols, class_cols = self._columns()
         quals = [
             (q.type, q.level, q.major, q.issuer, q.issued_on, q.valid_until, q.hours, q.source)
@@ -380,8 +373,6 @@ class TrainingHistory(Report):
         ]
 
     def heading(self, person, date):
-        from dtbd.people.catalog import Category
-
         unit, post, category = queries.person_heading(person, date)
         lines = [
             (str(_("Họ và tên")), person.full_name),

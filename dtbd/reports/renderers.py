@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 
 from dtbd.core.spreadsheet import safe_text
 
+from . import document
+from .cells import FormatNotAvailable, display_cells, text_cell, vn_number
 from .registry import ALL, PERSON, Report
+
+__all__ = ["CONTENT_TYPES", "FORMATS", "FormatNotAvailable", "ReportResult", "display_cells", "render", "run",
+           "text_cell", "to_csv", "to_xlsx", "vn_number"]
 
 FORMATS = ("csv", "xlsx", "pdf")
 CONTENT_TYPES = {
@@ -22,10 +27,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-
-
-class FormatNotAvailable(Exception):
-    pass
 
 
 @dataclass
@@ -82,33 +83,6 @@ def run(report: Report, subject, date: datetime.date, year: int | None = None) -
 
 
 # -- cell values ------------------------------------------------------------------------------------------------
-def vn_number(value) -> str:
-    """40500 -> "40.500"; 8.5 -> "8,50" (Vietnamese separators)."""
-    if isinstance(value, decimal.Decimal | float):
-        text = f"{value:,.2f}"
-    else:
-        text = f"{value:,}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def text_cell(value) -> str:
-    """A cell as people read it: dd/mm/yyyy dates, 40.500 numbers, nothing for None."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, bool):
-        return _("Có") if value else _("Không")
-    if isinstance(value, int | float | decimal.Decimal):
-        return vn_number(value)
-    return str(value)
-
-
-def display_cells(section, row):
-    """[(column, text)] of one row as people read it (labels for codes, dd/mm/yyyy, 40.500)."""
-    return list(zip(section.columns, [text_cell(v) for v in section.display_row(row)]))
-
-
 def csv_cell(value):
     if value is None:
         return ""
@@ -201,7 +175,5 @@ def render(result: ReportResult, fmt: str, **options) -> bytes:
     if fmt == "xlsx":
         return to_xlsx(result)
     if fmt == "pdf":
-        from . import document
-
         return document.to_pdf(result, **options)
     raise FormatNotAvailable(_("Định dạng không hỗ trợ: %(fmt)s (chọn csv, xlsx hoặc pdf)") % {"fmt": fmt})

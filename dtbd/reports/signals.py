@@ -3,7 +3,15 @@
 every unit. Connected in ReportsConfig.ready."""
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from dtbd.core import importing
+from dtbd.org.models import Unit
+from dtbd.people import models as people
+from dtbd.people.models import UnitAssignment
+from dtbd.standards.models import Equivalence, Requirement, RuleSet
+from dtbd.training.models import Enrollment, Program, TrainingClass
+
 from . import summaries
+from .models import Indicator
 
 _OLD_UNIT = "_dtbd_summary_old_unit_id"
 
@@ -37,9 +45,6 @@ def remember_old_unit(sender, instance, **kwargs):
 
 def class_changed(sender, instance, **kwargs):
     """A class (its form, home/abroad, programme): the units of its learners."""
-    from dtbd.people.models import UnitAssignment
-    from dtbd.training.models import Enrollment
-
     periods = summaries.periods_stored()
     if not periods:
         return
@@ -61,13 +66,6 @@ def everything_changed(sender, **kwargs):
 
 
 def connect():
-    from dtbd.core import importing
-    from dtbd.org.models import Unit
-    from dtbd.people import models as people
-    from dtbd.standards.models import Equivalence, Requirement, RuleSet
-    from dtbd.training.models import Enrollment, Program, TrainingClass
-
-    from .models import Indicator
 
     uid = "dtbd.reports.summaries"
     for signal in (post_save, post_delete):

@@ -36,15 +36,21 @@ import time
 from collections import defaultdict
 from types import SimpleNamespace
 
-from django.db import transaction
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Sum
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Max, Min, Q, Sum
 from django.utils import timezone
+from django_tasks import task
 
 from dtbd.core.db import prefix_q
-from dtbd.org.models import AdminLevel
+from dtbd.org.models import AdminLevel, Unit
 from dtbd.people.catalog import LEVELS, QualificationType
 from dtbd.people.models import UnitAssignment
 from dtbd.people.queries import highest_level
+from dtbd.standards import engine
+from dtbd.standards.engine import Counts
+from dtbd.training.models import Enrollment
 
 from . import dashboard, queries, registry, targets
 from .models import SummaryClass, SummaryDirty, SummaryFigure, SummaryPeriod
@@ -57,8 +63,6 @@ STRUCTURE_KEYS = {QualificationType.EDUCATION: "edu", QualificationType.POLITICA
 
 def enabled():
     """settings.DTBD_DASHBOARD_SUMMARIES (default True): the dashboard reads the summary tables."""
-    from django.conf import settings
-
     return bool(getattr(settings, "DTBD_DASHBOARD_SUMMARIES", True))
 
 
@@ -105,11 +109,6 @@ def _person_times(out, period, unit_ids):
     """Completed enrolments of the period of the people placed (in `unit_ids`) on the as-of date — the live
     dashboard's `completed_enrolments` —, counted per person with one conditional COUNT per figure, then summed per
     unit of the person's placement (the first by id): ONE query (the two grouped ORM queries joined in SQL)."""
-    from django.db import connection
-    from django.db.models import Min
-
-    from dtbd.training.models import Enrollment
-
     placements = _placements(period.as_of, unit_ids)
     figures = [(d, v) for d, v, _l in dashboard.person_times_figures() if (d, v) != ("group", "commune")]
     aggregates = {f"f{i}": Count("pk", filter=dashboard.enrolment_group_q(d, v, EVERYWHERE, period))
@@ -138,8 +137,6 @@ def _person_times(out, period, unit_ids):
 
 
 def _compliance(out, date, unit_ids, prefix="c", codes=None):
-    from dtbd.standards import engine
-
     people_q = None
     if unit_ids is not None:
         people_q = Q(pk__in=UnitAssignment.objects.filter(unit_id__in=list(unit_ids)).values("person_id"))
@@ -182,8 +179,6 @@ def _period_of(row):
 def class_min_staff():
     """settings.DTBD_SUMMARY_CLASS_MIN_STAFF (default 5000): the units whose subtree holds at least this many people
     get their class set stored (SummaryClass); smaller subtrees are computed live (dashboard.unit_classes)."""
-    from django.conf import settings
-
     return int(getattr(settings, "DTBD_SUMMARY_CLASS_MIN_STAFF", 5000))
 
 
@@ -191,8 +186,6 @@ def _class_units(row, figures, unit_ids):
     """The units whose class set to (re)compute: on a whole computation, every unit but a root whose subtree holds
     class_min_staff() people or more (from the ``n`` figures); on an incremental one, the units already stored that
     hold a dirty unit in their subtree."""
-    from dtbd.org.models import Unit
-
     paths = dict(Unit.objects.values_list("pk", "path"))
     step = len(Unit.segment(0))
     if unit_ids is None:
@@ -212,8 +205,6 @@ def _class_units(row, figures, unit_ids):
 def _class_sets(row, unit_ids):
     """[SummaryClass] of the class sets of `unit_ids` on the period's as-of date (with each unit's marker row): the
     classes held in the period (overlapping it) only."""
-    from dtbd.org.models import Unit
-
     objs = []
     for unit in Unit.objects.filter(pk__in=unit_ids).only("pk", "path", "parent_id"):
         objs.append(SummaryClass(period_id=row.pk, unit_id=unit.pk, training_class_id=None))
@@ -259,8 +250,6 @@ def _analyze():
     """After a whole period was rewritten: fresh planner statistics of the summary tables on PostgreSQL. Without them
     the planner still believes the tables small until autovacuum comes by, and sums a province by scanning every row
     of the period (national: 178 ms instead of 7 ms for TQ)."""
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for model in (SummaryFigure, SummaryClass):
@@ -280,16 +269,12 @@ def period_row(period, create=True):
 def sync_seconds():
     """settings.DTBD_SUMMARY_SYNC_SECONDS (default 10): when computing a stored period took longer than this, a
     period asked for the first time is computed in the background instead of in the request."""
-    from django.conf import settings
-
     return float(getattr(settings, "DTBD_SUMMARY_SYNC_SECONDS", 10))
 
 
 def in_background():
     """Whether a new period is computed in the background: a stored period took longer than sync_seconds() (on a
     national database a period takes ~2 minutes, beyond a web request's time limit). One query."""
-    from django.db.models import Max
-
     slowest = SummaryPeriod.objects.filter(refreshed_at__isnull=False).aggregate(s=Max("seconds"))["s"]
     return slowest is not None and slowest > sync_seconds()
 
@@ -340,8 +325,6 @@ def refresh(full=False, today=None):
 
 def keep_days():
     """settings.DTBD_SUMMARY_KEEP_DAYS (default 30): a stored period nobody read for longer is deleted."""
-    from django.conf import settings
-
     return int(getattr(settings, "DTBD_SUMMARY_KEEP_DAYS", 30))
 
 
@@ -394,15 +377,20 @@ def mark_dirty(unit_ids, periods=None):
     _enqueue_refresh()
 
 
+REFRESH_QUEUED = "dtbd:summary-refresh-queued"  # cache flag: a refresh is waiting in the queue
 REFRESH_QUEUED_SECONDS = 600  # a lost queue entry (worker down) blocks new ones for at most this long
+
+
+@task()
+def refresh_summaries(full: bool = False) -> int:
+    """The background refresh (django-tasks; also enqueued daily by `dtbd worker`): recompute the dirty units of every
+    stored summary period; returns the number of periods recomputed."""
+    cache.delete(REFRESH_QUEUED)  # changes from now on need another refresh: let the next one be enqueued
+    return len(refresh(full=full))
 
 
 def _enqueue_refresh():
     def enqueue():
-        from django.core.cache import cache
-
-        from .tasks import REFRESH_QUEUED, refresh_summaries
-
         # One refresh waiting in the queue is enough (a transaction marking many units, a registration rush committing
         # hundreds of changes a second): the task clears the flag when it starts, so changes made after that start
         # enqueue the next one. (A flag on the connection would stay set forever after a rolled-back transaction,
@@ -429,8 +417,6 @@ def person_units(person_ids):
 # -- reading -----------------------------------------------------------------------------------------------------
 def stale_since(row, unit):
     """When the data of `unit`'s subtree first changed after the period's refresh (None: not changed)."""
-    from dtbd.org.models import Unit
-
     subtree = Unit.objects.filter(prefix_q("path", unit.path)).values("pk")
     marks = SummaryDirty.objects.filter(period=row).filter(Q(unit_id=ALL_UNITS) | Q(unit_id__in=subtree))
     return marks.order_by("marked_at").values_list("marked_at", flat=True).first()
@@ -462,8 +448,6 @@ def sums(row, unit):
 
 def board(unit, period, classes, row):
     """The Dashboard of `unit`'s subtree from the summary row `row` (figures), plus the live class figures."""
-    from dtbd.standards.engine import Counts
-
     by_level = sums(row, unit)
     totals = defaultdict(int)
     for (key, _level), n in by_level.items():
@@ -547,3 +531,29 @@ def figures_of(board):
         "targets": [(e.indicator.code, [(p.date, p.numerator, p.denominator) for p in [*e.trend, e.current]])
                     for e in board.targets],
     }
+
+
+def board_for(unit, period, classes, refresh=False) -> dashboard.Dashboard:
+    """The page's dashboard: from the summary tables when they hold the period, else
+    `dashboard.cached_build`. A period without a summary yet is computed and stored first — in the request on a small
+    installation; in the background where computing a period takes long (in_background: the page then says
+    the figures are being computed, `pending`, and reloads). `refresh` recomputes the period's dirty units at once.
+    `stale_since` says when the data of the subtree changed after the summary was computed."""
+    if enabled() and summarised(period):
+        row = period_row(period, create=False)
+        if row is None:
+            if in_background():
+                start_period(period)
+                return dashboard.Dashboard(unit, period, pending=True)
+            row = period_row(period)  # computed in this request
+        if row.refreshed_at is None:  # being computed (another request, the worker) or its computation failed
+            if in_background():
+                return dashboard.Dashboard(unit, period, pending=True)
+            return dashboard.cached_build(unit, period, classes, refresh=refresh)
+        if refresh:
+            refresh_row(row)
+        touch(row)
+        result = board(unit, period, classes, row)
+        result.stale_since = stale_since(row, unit)
+        return result
+    return dashboard.cached_build(unit, period, classes, refresh=refresh)

@@ -17,97 +17,22 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
-from django.utils.translation import gettext as _
+from django.db.models import Case, Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy
 
+from dtbd.accounts.scope import is_manager
 from dtbd.core.db import prefix_q
 from dtbd.core.models import valid_on_q
-from dtbd.org.models import AdminLevel
-from dtbd.people.catalog import LEVELS, Category, Gender, PostLevel, QualificationType
+from dtbd.people.catalog import PostLevel, QualificationType
 from dtbd.people.models import CategoryAssignment, Person, PostAssignment, Qualification, UnitAssignment
-from dtbd.people.queries import years_before
+from dtbd.people.queries import STAFF_CATEGORIES, years_before
+from dtbd.training.models import Enrollment
 
-from .queries import STAFF_CATEGORIES
+from .conditions import ENROLMENT_KEYS, LANG_LEVELS, PERSON_KEYS, STAFF_KEYS, allowed_keys, validate_filters
+from .models import Indicator
 
-LANG_LEVELS = LEVELS[QualificationType.LANGUAGE]
-
-# key -> (label, kind). kind: "codes:<choices>" list of codes, "int", "bool", "code:<choices>"
-_POST_CHOICES = PostLevel.values + ["ANY"]
-PERSON_KEYS = {
-    "category": (gettext_lazy("Loại cán bộ (CB, CC, VC)"), "codes", Category.values),
-    "post_level": (gettext_lazy("Cấp chức vụ đang giữ (TINH, GD, PGD, TP, PTP hoặc ANY)"), "codes", _POST_CHOICES),
-    "unit_level": (gettext_lazy("Cấp hành chính của đơn vị công tác (TINH, HUYEN, XA)"), "codes", AdminLevel.values),
-    "age_below": (gettext_lazy("Dưới … tuổi"), "int", None),
-    "age_from": (gettext_lazy("Từ … tuổi trở lên"), "int", None),
-    "gender": (gettext_lazy("Giới tính (NAM, NU)"), "code", Gender.values),
-    "ethnic_minority": (gettext_lazy("Dân tộc thiểu số (true/false)"), "bool", None),
-    "language_min_level": (gettext_lazy("Ngoại ngữ từ bậc … (A1…C2)"), "code", list(LANG_LEVELS)),
-    "abroad_training": (gettext_lazy("Đã hoàn thành khoá học ở nước ngoài (true/false)"), "bool", None),
-}
-ENROLMENT_ONLY_KEYS = {
-    "program_category": (gettext_lazy("Nội dung chương trình (LLCT, QLNN, …)"), "codes", None),
-    "form": (gettext_lazy("Hình thức tổ chức (IN_PERSON, ONLINE, BLENDED)"), "codes", None),
-    "abroad": (gettext_lazy("Học ở nước ngoài (true/false)"), "bool", None),
-}
-STAFF_KEYS = {**PERSON_KEYS, "any_of": (gettext_lazy("Một trong các điều kiện (danh sách)"), "any_of", None)}
-ENROLMENT_KEYS = {**STAFF_KEYS, **ENROLMENT_ONLY_KEYS}
-
-
-def _enrolment_choices(key):
-    from dtbd.training.models import Program, TrainingClass
-
-    return {"program_category": Program.Category.values, "form": TrainingClass.Form.values}.get(key)
-
-
-def allowed_keys(register):
-    from .models import Indicator
-
-    return ENROLMENT_KEYS if register == Indicator.Register.ENROLMENT else STAFF_KEYS
-
-
-def validate_filters(filters, register, _nested=False):
-    """Raise ValidationError (Vietnamese, naming the key) unless `filters` is an object of allowed keys and values."""
-    if filters in (None, ""):
-        return
-    if not isinstance(filters, dict):
-        raise ValidationError(_("Điều kiện phải là một đối tượng JSON, ví dụ {\"post_level\": [\"TINH\"]}."))
-    keys = allowed_keys(register)
-    errors = []
-    for key, value in filters.items():
-        if key not in keys:
-            errors.append(_("Khoá “%(key)s” không được phép; dùng: %(keys)s.") % {"key": key, "keys": ", ".join(keys)})
-            continue
-        _label, kind, choices = keys[key]
-        choices = choices or _enrolment_choices(key)
-        if kind == "any_of":
-            if _nested or not isinstance(value, list) or not value:
-                errors.append(_("“any_of” phải là một danh sách các điều kiện (không lồng nhau)."))
-                continue
-            for i, item in enumerate(value, 1):
-                try:
-                    validate_filters(item, register, _nested=True)
-                except ValidationError as exc:
-                    errors.extend(_("any_of, điều kiện %(i)s: %(msg)s") % {"i": i, "msg": m} for m in exc.messages)
-        elif kind == "int":
-            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 120:
-                errors.append(_("“%(key)s” phải là một số tuổi (số nguyên từ 1 đến 119).") % {"key": key})
-        elif kind == "bool":
-            if not isinstance(value, bool):
-                errors.append(_("“%(key)s” phải là true hoặc false.") % {"key": key})
-        elif kind == "code":
-            if value not in choices:
-                errors.append(_("“%(key)s”: giá trị “%(value)s” không hợp lệ; dùng: %(ok)s.") % {"key": key, "value": value, "ok": ", ".join(choices)})
-        elif kind == "codes":
-            values = value if isinstance(value, list) else [value]
-            bad = [v for v in values if v not in choices]
-            if not values or bad:
-                errors.append(_("“%(key)s”: giá trị “%(value)s” không hợp lệ; dùng: %(ok)s.") % {"key": key, "value": ", ".join(map(str, bad)) or "[]", "ok": ", ".join(choices)})
-    if errors:
-        raise ValidationError(errors)
-
+__all__ = ["ENROLMENT_KEYS", "PERSON_KEYS", "STAFF_KEYS", "allowed_keys", "validate_filters"]
 
 def _codes(value):
     return value if isinstance(value, list) else [value]
@@ -150,8 +75,6 @@ def person_q(filters, date, ref="pk", people=None):
             q &= among(Qualification.objects.held_on(date).filter(
                 type=QualificationType.LANGUAGE, level_order__gte=LANG_LEVELS[value][1]))
         elif key == "abroad_training":
-            from dtbd.training.models import Enrollment
-
             cond = among(Enrollment.objects.filter(
                 state=Enrollment.State.COMPLETED, training_class__abroad=True, completed_on__lte=date))
             q &= cond if value else ~cond
@@ -188,8 +111,6 @@ def population_q(unit, date, ref="pk"):
 
 
 def completed_in_year_q(date):
-    from dtbd.training.models import Enrollment
-
     return Q(state=Enrollment.State.COMPLETED, completed_on__gte=datetime.date(date.year, 1, 1), completed_on__lte=date)
 
 
@@ -250,10 +171,6 @@ def members(indicator, unit, date, numerator=False):
     """The rows behind one figure of `indicator` in `unit`'s subtree on `date`: the denominator's people (staff
     register: a Person queryset) or completed enrolments (enrolment register: an Enrollment queryset), or those of
     the numerator (`numerator`). The conditions `evaluate` counts, as a list."""
-    from dtbd.training.models import Enrollment
-
-    from .models import Indicator
-
     if indicator.register == Indicator.Register.ENROLMENT:
         q = completed_in_year_q(date) & population_q(unit, date, ref="person_id") & enrolment_q(indicator.denominator, date)
         if numerator:
@@ -269,10 +186,6 @@ def evaluate(indicators, unit, date, years=5) -> list[Evaluation]:
     """Actual value on `date` and the trend (trend_dates) of each indicator in `unit`'s subtree.
 
     ONE query, whatever the number of indicators and dates."""
-    from dtbd.training.models import Enrollment
-
-    from .models import Indicator
-
     indicators = list(indicators)
     dates = trend_dates(date, years)
     parts = []  # one (denominator, numerator) row per indicator and date
@@ -303,11 +216,8 @@ def unit_counts(indicators, date, years=5, unit_ids=None):
     query per indicator and date."""
     from types import SimpleNamespace
 
-    from django.db.models import Count, Subquery
 
-    from dtbd.training.models import Enrollment
 
-    from .models import Indicator
 
     everywhere = SimpleNamespace(path="")
     # the people ever placed in `unit_ids`: every list the conditions read is narrowed to them (same answers for them)
@@ -366,16 +276,12 @@ def _count_all(parts):
 
 
 def active_indicators():
-    from .models import Indicator
-
     return Indicator.objects.filter(active=True).order_by("order", "code")
 
 
 def can_manage(user):
     """Admins and province managers define indicators."""
-    from dtbd.accounts.models import Role
-
-    return bool(user.is_authenticated and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE)))
+    return is_manager(user)
 
 
 # The three targets of DOMAIN §5 (seed 003: Nghị quyết 26-NQ/TW, Quảng Ninh to 2030); migration 0002 seeds a copy.

@@ -12,11 +12,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dtbd.accounts.ratelimit import client_ip
 from dtbd.accounts.scope import scope_of
 from dtbd.core import jobs
 from dtbd.core.dbrouter import reading_from_replica
 from dtbd.core.exportlog import log_export, request_filters
+from dtbd.core.http import client_ip
 from dtbd.core.models import Job
 from dtbd.core.templatetags.dtbd import display_name
 from dtbd.org.queries import default_unit, unit_for
@@ -33,7 +33,7 @@ TRAINING_HISTORY = "training-history"
 
 def _require_unit_scope(user):
     scope = scope_of(user)
-    if not (scope.everything or scope.unit_path):
+    if not scope.sees_units:
         raise PermissionDenied(_("Bạn không có quyền xem báo cáo theo đơn vị."))
 
 

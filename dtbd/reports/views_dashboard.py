@@ -23,6 +23,8 @@ from dtbd.org.models import Unit
 from dtbd.org.queries import default_unit, unit_for
 from dtbd.people.catalog import LEVELS
 from dtbd.people.queries import display_rows
+from dtbd.training.models import TrainingClass
+from dtbd.training.permissions import classes_for
 
 from . import dashboard, registry, summaries, targets
 from .forms import UnitChoiceField
@@ -33,7 +35,7 @@ PAGE_SIZE = 50
 
 def _require_unit_scope(user):
     scope = scope_of(user)
-    if not (scope.everything or scope.unit_path):
+    if not scope.sees_units:
         raise PermissionDenied(_("Bạn không có quyền xem số liệu tổng quan theo đơn vị."))
 
 
@@ -110,8 +112,6 @@ def _query(unit, period):
 @login_required
 @reading_from_replica()
 def dashboard_view(request):
-    from dtbd.training.permissions import classes_for
-
     _require_unit_scope(request.user)
     form, valid = _bound(request)
     board = query = review_query = hours_query = None
@@ -120,7 +120,7 @@ def dashboard_view(request):
         period = form.period()
         unit = form.cleaned_data["unit"]
         # the class set is a lazy subquery: read after board_for's refresh when asked
-        board = dashboard.board_for(unit, period, summaries.unit_classes(classes_for(request.user), unit, period),
+        board = summaries.board_for(unit, period, summaries.unit_classes(classes_for(request.user), unit, period),
                                     refresh=request.GET.get("refresh") == "1")
         query = _query(board.unit, period)
         review_query = urlencode({"unit": board.unit.pk, "date": period.as_of.strftime("%d/%m/%Y")})
@@ -184,9 +184,6 @@ def enrolments(request):
 def classes(request):
     """The classes behind the class figures: the unit's classes (dashboard.unit_classes) among those the viewer sees,
     held in the period (overlapping it), of one status (`status`; none: all but cancelled)."""
-    from dtbd.training.models import TrainingClass
-    from dtbd.training.permissions import classes_for
-
     _require_unit_scope(request.user)
     unit, period = _drill_params(request)
     status = request.GET.get("status", "")

@@ -43,8 +43,9 @@ from dtbd.people.models import (
     RankAssignment,
     UnitAssignment,
 )
-from dtbd.reports.queries import STAFF_CATEGORIES, staff_placements
+from dtbd.people.queries import STAFF_CATEGORIES, staff_placements
 
+from . import extensions
 from .models import Equivalence, Requirement, RuleSet, split_codes
 
 NOTHING = Q(pk__isnull=True)  # never true, compiles everywhere (an empty IN may raise EmptyResultSet)
@@ -186,10 +187,10 @@ class Catalogue:
             return reached_hours_q(self.date.year, r.hours or 0, ref, people=self.people)
         if r.kind == Requirement.Kind.PROGRAMME and r.programme_code:
             # A COMPLETED enrolment in a class of the programme, completed on or before the date (and within
-            # `within_years` years of it when set): dtbd.training.queries.completed_programme_people.
-            from dtbd.training.queries import completed_programme_people
-
-            done = completed_programme_people(r.programme_code, self.date, r.within_years)
+            # `within_years` years of it when set): provided by the training app (standards.extensions).
+            done = extensions.completed_programme_people(r.programme_code, self.date, r.within_years)
+            if done is None:
+                return NOTHING
             return Q(**{f"{ref}__in": self._only(done)})
         return NOTHING
 

@@ -4,10 +4,9 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dtbd.org.forms import DATE_WIDGET
+from dtbd.org.forms import DATE_WIDGET, UnitChoiceField
 from dtbd.org.models import Unit
 from dtbd.people.catalog import Category, PostLevel
-from dtbd.reports.forms import UnitChoiceField
 
 from .models import Requirement
 

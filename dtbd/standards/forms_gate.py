@@ -6,11 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dtbd.accounts.scope import CHANGE
-from dtbd.org.forms import DATE_WIDGET
+from dtbd.org.forms import DATE_WIDGET, UnitChoiceField
 from dtbd.org.models import Unit
 from dtbd.people.catalog import PostLevel
 from dtbd.people.models import Rank
-from dtbd.reports.forms import UnitChoiceField
 
 from .gate import can_record_exception
 from .models import Appointment

@@ -19,11 +19,10 @@ from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from dtbd.accounts.models import Role
-from dtbd.accounts.scope import CHANGE, scope_of
+from dtbd.accounts.scope import CHANGE, is_manager, scope_of
 from dtbd.core.models import Source, valid_on_q
 from dtbd.people import services as people_services
-from dtbd.people.catalog import PostLevel, QualificationType, level_label
+from dtbd.people.catalog import POST_LEVEL_ORDER, PostLevel, QualificationType, level_label
 from dtbd.people.models import Person, PlannedPost, PostAssignment, Rank, RankAssignment, UnitAssignment
 from dtbd.people.queries import unit_on
 
@@ -152,7 +151,7 @@ class GateRefused(ValidationError):
 
 def can_record_exception(user) -> bool:
     """Only province managers and administrators may appoint despite unmet requirements."""
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE)))
+    return is_manager(user)
 
 
 @contextlib.contextmanager
@@ -187,7 +186,6 @@ def _check_dates(kind, person, effective_on, post_title, post_level, rank, error
                 % {"date": date_str, "start": current.valid_from.strftime("%d/%m/%Y")}
             )
         return
-    from dtbd.people.catalog import POST_LEVEL_ORDER
 
     posts = list(PostAssignment.objects.filter(person=person, valid_to__isnull=True))
     if any(p.title == post_title and p.level == post_level for p in posts):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dtbd.org.models import AdminLevel, UnitKind
 from dtbd.people.catalog import LEVELS, Category, PostLevel, QualificationType, RankTier, level_order
 
 
@@ -101,8 +102,6 @@ class Requirement(models.Model):
         return f"{self.code}: {self.name}"
 
     def clean(self):
-        from dtbd.org.models import AdminLevel, UnitKind
-
         errors = {}
         _check_codes(self.categories, Category.values, "categories", errors)
         _check_codes(self.rank_tiers, RankTier.values, "rank_tiers", errors)

@@ -1,4 +1,5 @@
 """Rules of DOMAIN §4 items 1–5 with the codes of spec/interfaces.md (seeded by migration 0002; managers may edit)."""
+from .models import compute_order
 
 ND101 = "Nghị định 101/2017/NĐ-CP ngày 01/9/2017, sửa đổi, bổ sung bởi Nghị định 89/2021/NĐ-CP ngày 18/10/2021"
 ND171 = "Nghị định 171/2025/NĐ-CP về đào tạo, bồi dưỡng công chức (áp dụng từ 01/7/2025)"
@@ -54,7 +55,6 @@ def seed_standards(RuleSet, Requirement, Equivalence):
     """Create the seeded rule sets, requirements and equivalences (historical models: orders computed here)."""
     import datetime
 
-    from .models import compute_order
 
     for code, name, categories, valid_from, basis in RULE_SETS:
         RuleSet.objects.update_or_create(code=code, defaults=dict(

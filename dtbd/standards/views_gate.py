@@ -101,7 +101,7 @@ def succession(request):
     they do not meet. A fixed number of queries whatever the number of people."""
     user = request.user
     scope = scope_of(user)
-    if not (scope.everything or scope.unit_path):
+    if not scope.sees_units:
         raise PermissionDenied(_("Bạn không có quyền kiểm tra danh sách quy hoạch theo đơn vị."))
     data = request.GET.copy()
     raw = data.get("unit")

@@ -14,12 +14,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 
-from dtbd.accounts.models import Role
-from dtbd.accounts.scope import scope_of
+from dtbd.accounts.scope import is_manager, scope_of
 from dtbd.core.models import valid_on_q
 from dtbd.org.models import Unit
 from dtbd.org.queries import default_unit, unit_for
-from dtbd.people.catalog import Category, PostLevel
+from dtbd.people.catalog import Category, PostLevel, level_label
 from dtbd.people.models import CategoryAssignment, PostAssignment, Qualification
 from dtbd.people.queries import unit_on
 
@@ -33,13 +32,13 @@ PAGE_SIZE = 50
 # -- access ------------------------------------------------------------------------------------------------------------
 def _require_unit_scope(user):
     scope = scope_of(user)
-    if not (scope.everything or scope.unit_path):
+    if not scope.sees_units:
         raise PermissionDenied(_("Bạn không có quyền rà soát tiêu chuẩn theo đơn vị."))
 
 
 def can_manage(user):
     """Admins and province managers edit the rule catalogue."""
-    return user.is_authenticated and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE))
+    return is_manager(user)
 
 
 
@@ -236,8 +235,6 @@ def describe_who(r):
 
 def describe_what(r):
     if r.kind == Requirement.Kind.QUALIFICATION:
-        from dtbd.people.catalog import level_label
-
         return _("%(type)s từ %(level)s trở lên") % {"type": r.get_qualification_type_display(), "level": level_label(r.qualification_type, r.min_level)}
     if r.kind == Requirement.Kind.PROGRAMME:
         text = _("hoàn thành chương trình %(code)s") % {"code": r.programme_code}
@@ -284,3 +281,11 @@ def person_panel(person, date, qualifications):
     for item in rows:
         item["evidence"] = by_id.get(item["evidence_id"])
     return rows
+
+
+def staff_page_panel(request, person, context):
+    """The staff page's standards panel (registered on people.extensions.person_page): the person's standing on the
+    day they left, or today."""
+    date = person.left_on or datetime.date.today()
+    qualifications = [q for _type, _label, items in context["qualification_groups"] for q in items]
+    return {"compliance": person_panel(person, date, qualifications), "compliance_date": date}

@@ -8,11 +8,24 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Đào tạo, bồi dưỡng")
 
     def ready(self):
+        # Imported here: models and the modules using them load only once the app registry is ready.
         from auditlog.registry import auditlog
 
+        from dtbd.standards import extensions as standards_extensions
+
         from .models import (
-            Assessment, Attendance, Certificate, ClassSession, Enrollment, Program, Provider, Result, Score, TrainingClass,
+            Assessment,
+            Attendance,
+            Certificate,
+            ClassSession,
+            Enrollment,
+            Program,
+            Provider,
+            Result,
+            Score,
+            TrainingClass,
         )
+        from .queries import completed_programme_people
 
         auditlog.register(Provider)
         auditlog.register(Program, m2m_fields={"providers"})
@@ -24,3 +37,4 @@ class TrainingConfig(AppConfig):
         auditlog.register(Result)
         auditlog.register(Score)
         auditlog.register(Certificate, exclude_fields=["code"])
+        standards_extensions.programme_completions.register(completed_programme_people)

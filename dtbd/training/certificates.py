@@ -7,9 +7,12 @@ with the class's tiết — which is what the standards engine reads for the ann
 """
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +20,7 @@ from dtbd.core.models import Source
 from dtbd.people.catalog import QualificationType
 from dtbd.people.models import Qualification
 
-from .models import Certificate, Enrollment, Program, Provider
+from .models import Certificate, Enrollment, Program, Provider, Result
 
 
 def class_tiet(training_class):
@@ -149,14 +152,10 @@ def document_title(certificate):
 
 
 def verify_path(certificate):
-    from django.urls import reverse
-
     return reverse("public:verify", args=[certificate.code])
 
 
 def verify_url(certificate):
-    from django.conf import settings
-
     return settings.SITE_URL.rstrip("/") + verify_path(certificate)
 
 
@@ -169,8 +168,6 @@ def qr_data_uri(text):
 
 def document_context(certificate):
     """Everything the printed document shows (certificate with enrolment, class, programme, provider, person loaded)."""
-    from .models import Result
-
     cert = (
         Certificate.objects.select_related(
             "provider", "enrollment__person", "enrollment__training_class__program", "enrollment__training_class__provider"
@@ -194,8 +191,6 @@ def document_context(certificate):
 
 def document_html(certificate):
     """The HTML of the printed document (template training/certificate_pdf.html)."""
-    from django.template.loader import render_to_string
-
     return render_to_string("training/certificate_pdf.html", document_context(certificate))
 
 

@@ -10,24 +10,20 @@ Refusals are 404 for objects out of sight and 403 for actions not allowed on a v
 """
 from django.db.models import Q
 
-from dtbd.accounts.models import Role
-from dtbd.accounts.scope import scope_of
+from dtbd.accounts.scope import is_manager, scope_of
 from dtbd.core.db import prefix_q
+from dtbd.org.models import Unit
 from dtbd.people.models import Person
 
-from .models import Enrollment, TrainingClass
-
-
-def is_manager(user):
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE)))
+from .models import Enrollment, Provider, TrainingClass
 
 
 def is_institution(user):
-    return bool(user and user.is_authenticated and user.role == Role.INSTITUTION and user.scope_unit_id)
+    return scope_of(user).is_institution
 
 
 def is_unit_officer(user):
-    return bool(user and user.is_authenticated and user.role == Role.UNIT_OFFICER and user.scope_unit_id)
+    return scope_of(user).is_unit_officer
 
 
 def run_classes_q(user):
@@ -40,8 +36,6 @@ def run_classes_q(user):
 
 
 def _units_in_scope(user):
-    from dtbd.org.models import Unit
-
     return Unit.objects.filter(prefix_q("path", user.scope_unit.path)).values("pk")
 
 
@@ -49,7 +43,7 @@ def classes_for(user):
     """Classes `user` may see: every logged-in user with any scope sees the province's class offer (to register or
     nominate); nobody else."""
     scope = scope_of(user)
-    if scope.everything or scope.unit_path or scope.person_id:
+    if scope.sees_units or scope.person_id:
         return TrainingClass.objects.all()
     return TrainingClass.objects.none()
 
@@ -69,8 +63,6 @@ def can_run_class(user, training_class):
 
 def providers_for(user):
     """Providers whose classes `user` may create."""
-    from .models import Provider
-
     if is_manager(user):
         return Provider.objects.all()
     if is_institution(user):

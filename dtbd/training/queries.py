@@ -1,11 +1,31 @@
 """Reads of the training catalogue, and the bridge from training needs (dtbd.standards.needs) to programmes."""
-from django.db.models import DateField, F, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
+from dtbd.core.models import valid_on_q
 from dtbd.core.text import fold
-from dtbd.people.catalog import level_order
+from dtbd.people.catalog import PostLevel, level_order
+from dtbd.people.models import Person, PlannedPost
+from dtbd.standards import gate
+from dtbd.standards.engine import Catalogue, annual_hours, person_status
+from dtbd.standards.models import Requirement
+from dtbd.standards.needs import Need
 
-from .models import Enrollment, Program
+from .models import Certificate, Enrollment, Program, Result, TrainingClass
+from .permissions import enrollments_for, is_institution, is_manager, run_classes_q
 
 
 def programmes_for_need(qualification_type, level):
@@ -83,9 +103,6 @@ def certificates_for(user):
     """Certificates `user` may see (and print): those of the enrolments they may see (permissions.enrollments_for:
     managers all, institution staff the classes they run, unit officers and leaders their subtree's people, learners
     their own), plus their own whatever their role."""
-    from .models import Certificate
-    from .permissions import enrollments_for
-
     if not (user and user.is_authenticated):
         return Certificate.objects.none()
     q = Q(enrollment__in=enrollments_for(user).values("pk"))
@@ -97,11 +114,6 @@ def certificates_for(user):
 def certificate_rows(qs, user):
     """A certificate queryset with what the list shows loaded (person, class, programme, provider) in the same query,
     annotated `can_replace` (the user runs the class: permissions.run_classes_q) for the replacement button."""
-    from django.db.models import BooleanField, Case, ExpressionWrapper, Value, When
-
-    from .models import TrainingClass
-    from .permissions import is_institution, is_manager, run_classes_q
-
     if is_manager(user):
         can_replace = Value(True)
     elif is_institution(user):
@@ -128,8 +140,6 @@ def search_certificates(qs, text):
 # -- the learner portal -------------------------------------------------------------------------------------------------
 def registration_open_q(date, prefix=""):
     """Classes open for registration on `date`: status OPEN and inside the registration window (blank bounds = open)."""
-    from .models import TrainingClass
-
     p = prefix
     return (
         Q(**{f"{p}status": TrainingClass.Status.OPEN})
@@ -140,8 +150,6 @@ def registration_open_q(date, prefix=""):
 
 def classes_open_for(person, date):
     """Classes `person` can register for on `date`: open for registration and not already in their enrolments."""
-    from .models import TrainingClass
-
     return (
         TrainingClass.objects.filter(registration_open_q(date))
         .exclude(pk__in=Enrollment.objects.filter(person=person).values("training_class_id"))
@@ -154,10 +162,6 @@ def classes_open_for(person, date):
 def enrolments_of(person):
     """`person`'s enrolments, newest class first, with the class, programme and provider, the current result
     (`grade`, `final_score`) and, for the waitlisted, `waitlist_ahead` (people before them): one query."""
-    from django.db.models import Count, IntegerField, OuterRef, Subquery
-
-    from .models import Result
-
     current = Result.objects.filter(enrollment=OuterRef("pk"), is_current=True)
     ahead = (
         Enrollment.objects.filter(training_class=OuterRef("training_class"), state=Enrollment.State.WAITLISTED)
@@ -178,8 +182,6 @@ def enrolments_of(person):
 
 
 def certificates_of(person):
-    from .models import Certificate
-
     return Certificate.objects.filter(enrollment__person=person).select_related(
         "provider", "enrollment__training_class__program"
     ).order_by("-issued_on", "-pk")
@@ -187,9 +189,6 @@ def certificates_of(person):
 
 def need_of(r):
     """The training need (dtbd.standards.needs.Need) a requirement row asks for."""
-    from dtbd.standards.models import Requirement
-    from dtbd.standards.needs import Need
-
     if r.kind == Requirement.Kind.QUALIFICATION:
         return Need(kind=r.kind, qualification_type=r.qualification_type, min_level=r.min_level,
                     min_level_order=r.min_level_order)
@@ -211,15 +210,6 @@ def learning_standing(person, date):
     - `programmes`: {need: [programmes that grant it]} (programmes_by_need) and `classes`: {programme id: [classes
       open for registration]}.
     A fixed number of queries (catalogue reads plus one query per part), whatever the person's records."""
-    from django.db.models import BooleanField, ExpressionWrapper
-
-    from dtbd.core.models import valid_on_q
-    from dtbd.people.catalog import PostLevel
-    from dtbd.people.models import Person, PlannedPost
-    from dtbd.standards import gate
-    from dtbd.standards.engine import Catalogue, annual_hours, person_status
-    from dtbd.standards.models import Requirement
-
     status = person_status(person, date)
     cat = Catalogue.on(date)
     rows = [r for code_rows in cat.rows_by_code.values() for r in code_rows]

@@ -15,9 +15,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dtbd.notices.models import Notice
+from dtbd.notices.services import notify_person
 from dtbd.people.models import UnitAssignment
 
 from . import certificates
@@ -349,10 +352,6 @@ def completion_date(cls):
 
 
 def _notify(enrollment, title, body):
-    from django.urls import NoReverseMatch, reverse
-
-    from dtbd.notices.models import Notice
-    from dtbd.notices.services import notify_person
 
     try:
         url = reverse("training:portal")  # the learner's page: results and certificates

@@ -18,16 +18,23 @@ promotion → the promoted person (PROMOTED).
 """
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dtbd.core.models import valid_on_q
+from dtbd.notices.models import Notice
+from dtbd.notices.services import notify_person, notify_unit_officers
 from dtbd.people.catalog import Category, PostLevel
 from dtbd.people.models import CategoryAssignment, Person, PlannedPost, PostAssignment, Qualification, UnitAssignment
+from dtbd.people.queries import unit_on
+from dtbd.standards.engine import NOTHING, Catalogue, people_in
+from dtbd.standards.models import Requirement
 
 from .models import Enrollment, TrainingClass
+from .permissions import is_manager, is_unit_officer, people_to_nominate
 
 Status = TrainingClass.Status
 State = Enrollment.State
@@ -307,8 +314,6 @@ def _class_text(cls):
 
 
 def _notify_person(enrollment, kind, title, body):
-    from dtbd.notices.services import notify_person
-
     return notify_person(enrollment.person, kind, title, body, portal_url())
 
 
@@ -322,9 +327,6 @@ def current_unit(person):
 
 
 def _notice_requested(enrollment):
-    from dtbd.notices.models import Notice
-    from dtbd.notices.services import notify_unit_officers
-
     cls, person = enrollment.training_class, enrollment.person
     return notify_unit_officers(
         current_unit(person), Notice.Kind.REQUESTED,
@@ -337,8 +339,6 @@ def _notice_requested(enrollment):
 
 def _notice_decision(enrollment):
     """After approve(): APPROVED (a seat) or WAITLISTED."""
-    from dtbd.notices.models import Notice
-
     cls = enrollment.training_class
     if enrollment.state == State.ENROLLED:
         return _notify_person(
@@ -353,8 +353,6 @@ def _notice_decision(enrollment):
 
 
 def _notice_nominated(enrollment):
-    from dtbd.notices.models import Notice
-
     cls = enrollment.training_class
     how = (_("Tỉnh phân công") if enrollment.source == Enrollment.Source.ASSIGNED else _("Đơn vị cử"))
     if enrollment.state == State.ENROLLED:
@@ -369,8 +367,6 @@ def _notice_nominated(enrollment):
 
 
 def _notice_rejected(enrollment):
-    from dtbd.notices.models import Notice
-
     cls = enrollment.training_class
     return _notify_person(
         enrollment, Notice.Kind.REJECTED, _("Đăng ký học lớp %(code)s bị từ chối") % {"code": cls.code},
@@ -380,8 +376,6 @@ def _notice_rejected(enrollment):
 
 
 def _notice_promoted(enrollment):
-    from dtbd.notices.models import Notice
-
     cls = enrollment.training_class
     return _notify_person(
         enrollment, Notice.Kind.PROMOTED, _("Bạn đã được xếp vào lớp %(code)s") % {"code": cls.code},
@@ -500,8 +494,6 @@ def nominate_many(training_class, people, source, user):
     Refuses the whole batch (PermissionDenied, nothing created) when one person is outside
     permissions.people_to_nominate(user), and (ValidationError) when the class does not take nominations.
     Returns (created enrolments, skipped [(person, message)])."""
-    from .permissions import people_to_nominate
-
     if source not in (Enrollment.Source.NOMINATED, Enrollment.Source.ASSIGNED):
         raise ValidationError(_("Hình thức “%(s)s” không phải cử hoặc phân công.") % {"s": source})
     if training_class.status not in REQUEST_STATUSES:
@@ -559,11 +551,6 @@ def roster_rows(qs):
     """Enrolment rows with what the lists show in the same query: person, class, who requested / decided, the
     person's current unit name (`unit_name`) and, for WAITLISTED rows, their place on the class's waitlist
     (`waitlist_position`, 1 = next to be promoted; order requested_at, id)."""
-    from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
-    from django.db.models.functions import Coalesce
-
-    from dtbd.people.queries import unit_on
-
     earlier = (
         Enrollment.objects.filter(training_class=OuterRef("training_class"), state=State.WAITLISTED)
         .filter(Q(requested_at__lt=OuterRef("requested_at")) | Q(requested_at=OuterRef("requested_at"), pk__lt=OuterRef("pk")))
@@ -581,8 +568,6 @@ def roster_rows(qs):
 
 def state_counts(qs):
     """{state: count} of an enrolment queryset, every state present (zero when none), plus "total"; one aggregate."""
-    from django.db.models import Count, Q
-
     counts = qs.aggregate(total=Count("pk"), **{s.lower(): Count("pk", filter=Q(state=s)) for s in State.values})
     return {"total": counts["total"], **{s: counts[s.lower()] for s in State.values}}
 
@@ -590,8 +575,6 @@ def state_counts(qs):
 def decidable_enrollments(user):
     """Enrolments `user` may approve / reject / withdraw (permissions.can_decide as a queryset): managers all, unit
     officers those of the people they may nominate; nobody else."""
-    from .permissions import is_manager, is_unit_officer, people_to_nominate
-
     if is_manager(user):
         return Enrollment.objects.all()
     if is_unit_officer(user):
@@ -601,8 +584,6 @@ def decidable_enrollments(user):
 
 def decidable_person_ids(user, person_ids):
     """The subset of `person_ids` whose enrolments `user` may decide on (one query at most)."""
-    from .permissions import is_manager, is_unit_officer, people_to_nominate
-
     person_ids = set(person_ids)
     if is_manager(user):
         return person_ids
@@ -630,10 +611,6 @@ def requirement_codes_for(program, on=None):
     """[(code, name)] of the requirements valid on `on` that completing `program` satisfies: QUALIFICATION rows of
     the type the programme grants at a level not above the granted one, PROGRAMME rows naming the programme. One
     query."""
-    from django.db.models import Q
-
-    from dtbd.standards.models import Requirement
-
     on = on or timezone.localdate()
     q = Q(kind=Requirement.Kind.PROGRAMME, programme_code=program.code)
     if program.grants_type and program.grants_level_order is not None:
@@ -653,8 +630,6 @@ def missing_people(unit, codes, on=None):
     """People of `unit`'s subtree (staff of category CB/CC/VC placed there on `on`) missing at least one of the
     requirement `codes` on `on` — the rule of dtbd.standards.engine.people_for(missing_only=True), for several codes
     in one Person queryset (three catalogue queries, whatever the number of codes)."""
-    from dtbd.standards.engine import NOTHING, Catalogue, people_in
-
     on = on or timezone.localdate()
     codes = list(codes)
     cat = Catalogue.on(on, codes)

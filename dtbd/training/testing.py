@@ -3,8 +3,9 @@ import datetime
 
 from django.utils import timezone
 
-from dtbd.core.testing import make_unit
+from dtbd.org.testing import make_unit
 
+from . import services
 from .models import ClassSession, Enrollment, Program, Provider, TrainingClass
 
 
@@ -48,6 +49,4 @@ def make_class(code="L01", capacity=2, status=TrainingClass.Status.OPEN, starts_
 
 def enroll(training_class, person, source=Enrollment.Source.NOMINATED, user=None):
     """Request and approve: the person is ENROLLED (or WAITLISTED when the class is full)."""
-    from . import services
-
     return services.approve(services.request_enrollment(training_class, person, source, user), user)

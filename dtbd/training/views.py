@@ -13,8 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from dtbd.accounts.models import Role
-from dtbd.accounts.scope import scope_of
+from dtbd.accounts.scope import is_manager, scope_of
 from dtbd.org.models import Unit
 from dtbd.org.queries import default_unit
 from dtbd.standards.needs import needs_by_requirement
@@ -28,12 +27,13 @@ PAGE_SIZE = 50
 
 def _require_reader(user):
     scope = scope_of(user)
-    if not (scope.everything or scope.unit_path):
+    if not scope.sees_units:
         raise PermissionDenied(_("Bạn không có quyền xem danh mục chương trình, cơ sở đào tạo, bồi dưỡng."))
 
 
 def can_manage(user):
-    return user.is_authenticated and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE))
+    """Admins and province managers edit the catalogue of providers and programmes."""
+    return is_manager(user)
 
 
 def _require_manager(user):

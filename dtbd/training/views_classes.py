@@ -113,7 +113,7 @@ def class_detail(request, pk):
         "transitions": class_services.allowed_transitions(cls) if can_run else [],
         "open_now": class_services.is_open_now(cls),
         "can_self_register": permissions.can_self_register(user) and class_services.is_open_now(cls) and own is None,
-        "can_see_roster": can_run or bool(scope_of(user).everything or scope_of(user).unit_path),
+        "can_see_roster": can_run or scope_of(user).sees_units,
         "own": own,
         "can_self_withdraw": bool(own) and own.state in getattr(services, "OWN_WITHDRAW_STATES", ()),
         "entries": audit_entries(cls) if can_run else None,

@@ -17,17 +17,24 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dtbd.core.db import prefix_q
 from dtbd.notices.services import person_of_account
 from dtbd.org.queries import default_unit
 from dtbd.people.filters import PersonFilterSet
-from dtbd.people.models import Person
+from dtbd.people.models import Person, UnitAssignment
 from dtbd.people.queries import unit_on
 
 from . import services
 from .forms_enrolment import PersonSearchForm, QueueFilterForm, ReviewChoiceForm, RosterFilterForm
 from .models import Enrollment, TrainingClass
 from .permissions import (
-    can_decide, can_self_register, classes_for, enrollments_for, is_manager, is_unit_officer, people_to_nominate,
+    can_decide,
+    can_self_register,
+    classes_for,
+    enrollments_for,
+    is_manager,
+    is_unit_officer,
+    people_to_nominate,
 )
 
 State = Enrollment.State
@@ -208,9 +215,6 @@ def enrolment_queue(request):
         if data["training_class"]:
             qs = qs.filter(training_class=data["training_class"])
         if data["unit"]:
-            from dtbd.core.db import prefix_q
-            from dtbd.people.models import UnitAssignment
-
             qs = qs.filter(person__in=UnitAssignment.objects.filter(
                 prefix_q("unit__path", data["unit"].path), valid_to__isnull=True).values("person_id"))
     qs = services.roster_rows(qs.filter(state=state)).order_by("training_class__starts_on", "training_class__code",

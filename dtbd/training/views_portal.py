@@ -16,7 +16,7 @@ def portal(request):
     person = request.user.person if request.user.person_id else None
     if person is None:
         messages.info(request, _("Tài khoản của bạn chưa gắn với hồ sơ cán bộ nên không có trang học tập cá nhân."))
-        return redirect("core:home")
+        return redirect("home:home")
     today = timezone.localdate()
     standing = learning_standing(person, today)
     context = {

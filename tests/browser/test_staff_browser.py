@@ -20,7 +20,9 @@ def staff(transactional_db):
     from types import SimpleNamespace
 
     from dtbd.accounts.models import Role
-    from dtbd.core.testing import make_person, make_unit, make_user
+    from dtbd.accounts.testing import make_user
+    from dtbd.org.testing import make_unit
+    from dtbd.people.testing import make_person
 
     root = make_unit("T01", "UBND tỉnh Thử", kind="UBND_TINH")
     so_a = make_unit("SO_A", "Sở Nội vụ", parent=root)

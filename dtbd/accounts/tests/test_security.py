@@ -125,7 +125,7 @@ def require_2fa(settings):
 
 
 def test_admin_must_enrol_then_verify_each_login(client, users, require_2fa):
-    home = reverse("core:home")
+    home = reverse("home:home")
     response = _login(client, "admin")
     assert response.status_code == 302
     # Any page sends the admin to the enrolment page first.
@@ -185,11 +185,11 @@ def test_repeated_wrong_codes_are_throttled(client, users, require_2fa):
 
 def test_province_manager_is_required_but_learner_and_officer_are_not(client, users, require_2fa):
     _login(client, "tinh")
-    assert client.get(reverse("core:home")).url.startswith(reverse("two_factor_setup"))
+    assert client.get(reverse("home:home")).url.startswith(reverse("two_factor_setup"))
     for username in ("donvi", "hocvien"):
         client.post(reverse("logout"))
         _login(client, username)
-        assert client.get(reverse("core:home")).status_code == 200
+        assert client.get(reverse("home:home")).status_code == 200
 
 
 def test_htmx_requests_are_redirected_by_header(client, users, require_2fa):
@@ -201,16 +201,16 @@ def test_htmx_requests_are_redirected_by_header(client, users, require_2fa):
 def test_off_by_default_outside_production(client, users, settings):
     assert settings.DTBD_REQUIRE_2FA is False  # tests and the embedded demo run without it
     _login(client, "admin")
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
 
 
 def test_a_user_with_a_device_is_always_asked(client, users, settings):
     settings.DTBD_REQUIRE_2FA = False
     device = TOTPDevice.objects.create(user=users.officer, name="TOTP", confirmed=True)
     _login(client, "donvi")
-    assert client.get(reverse("core:home")).url.startswith(reverse("two_factor_verify"))
+    assert client.get(reverse("home:home")).url.startswith(reverse("two_factor_verify"))
     client.post(reverse("two_factor_verify"), {"token": _code(device)})
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
 
 
 def test_voluntary_enrolment(client, users):
@@ -254,11 +254,11 @@ def test_session_ends_with_the_browser_and_after_eight_hours(client, users, sett
 def test_idle_timeout(client, users, settings):
     settings.DTBD_IDLE_MINUTES = 30
     _login(client, "donvi")
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
     session = client.session
     session["last_seen"] = int(time.time()) - 31 * 60
     session.save()
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert response.status_code == 302 and response.url.startswith(LOGIN)
     assert "_auth_user_id" not in client.session
 
@@ -291,7 +291,7 @@ def test_default_limits_cover_login_and_public_pages(settings):
 
 
 def test_client_address_behind_the_proxy(rf, settings):
-    from dtbd.accounts.ratelimit import client_ip
+    from dtbd.core.http import client_ip
 
     request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
     assert client_ip(request) == "127.0.0.1"
@@ -406,9 +406,9 @@ def test_users_without_a_device_cost_no_query_per_request(client, users):
     from django.test.utils import CaptureQueriesContext
 
     _login(client, "donvi")
-    client.get(reverse("core:home"))
+    client.get(reverse("home:home"))
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("core:home")).status_code == 200
+        assert client.get(reverse("home:home")).status_code == 200
     assert not any("otp_totp" in q["sql"] for q in queries.captured_queries)
 
 

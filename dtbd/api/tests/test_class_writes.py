@@ -29,7 +29,7 @@ def test_attendance_recorded_through_the_service(world, users):
     url = f"/api/v1/classes/{world.cls.pk}/attendance/"
     session = world.cls.sessions.order_by("date").first()
     # The fixture's learners are COMPLETED: enrol a fresh learner to mark.
-    from dtbd.core.testing import make_person
+    from dtbd.people.testing import make_person
     from dtbd.training.models import Enrollment
 
     enr = Enrollment.objects.create(training_class=world.cls, person=make_person(world.a.unit_assignments.first().unit),
@@ -52,7 +52,7 @@ def test_scores_then_submit_issue_certificates(tree, users):
 
     from django.utils import timezone
 
-    from dtbd.core.testing import make_person
+    from dtbd.people.testing import make_person
     from dtbd.training.models import Assessment, Certificate, Enrollment
     from dtbd.training.testing import school_provider
 
@@ -89,7 +89,7 @@ def test_writes_with_a_token_are_audited_with_its_user(tree, users):
     """django-auditlog's middleware runs before DRF authenticates the token: the views name the actor (audit_as)."""
     from auditlog.models import LogEntry
 
-    from dtbd.core.testing import make_person
+    from dtbd.people.testing import make_person
     from dtbd.training.models import Enrollment
 
     cls = make_class("AUD1", capacity=3)

@@ -1,7 +1,7 @@
 """Writes through the API go through training.services, with the web UI's permission checks."""
 import pytest
 
-from dtbd.core.testing import make_person
+from dtbd.people.testing import make_person
 from dtbd.training.models import Enrollment, TrainingClass
 from dtbd.training.testing import enroll, make_class
 

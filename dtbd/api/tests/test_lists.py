@@ -1,6 +1,6 @@
 """Pagination (page size capped), filters on the main fields, stable ordering."""
 from dtbd.api.pagination import Pagination
-from dtbd.core.testing import make_person
+from dtbd.people.testing import make_person
 
 from .conftest import token_client
 

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dtbd.core.testing import make_person
 from dtbd.people.models import Qualification
+from dtbd.people.testing import make_person
 from dtbd.training import certificates, services
 from dtbd.training.models import Attendance, Enrollment, Result, TrainingClass
 from dtbd.training.testing import make_class

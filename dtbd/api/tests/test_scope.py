@@ -115,7 +115,7 @@ def test_shared_catalogues_visible_to_every_scoped_user(world, users):
     """Programmes, requirements and the class offer are not unit records: every user with a scope reads them; a
     user without any scope reads nothing."""
     from dtbd.accounts.models import Role
-    from dtbd.core.testing import make_user
+    from dtbd.accounts.testing import make_user
 
     for url in ("/api/v1/programmes/", "/api/v1/requirements/", "/api/v1/classes/"):
         assert token_client(users.officer).get(url).json()["count"] > 0

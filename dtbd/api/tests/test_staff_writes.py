@@ -143,7 +143,7 @@ def test_move_outside_the_scope_refused(world, users, tree):
 
 
 def test_no_placement_in_a_dissolved_unit(world, users, tree):
-    from dtbd.core.testing import make_unit
+    from dtbd.org.testing import make_unit
 
     closed = make_unit("SO_A.P9", "Phòng đã giải thể", parent=tree.so_a, kind="PHONG",
                        valid_to=datetime.date(2020, 12, 31))

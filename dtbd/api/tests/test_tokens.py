@@ -26,7 +26,7 @@ def test_key_stored_hashed_with_prefix(users):
 
 
 def test_token_acts_with_the_users_scope(tree, users):
-    from dtbd.core.testing import make_person
+    from dtbd.people.testing import make_person
 
     make_person(tree.phong_b, code="B999")
     _token, key = create_token(users.officer, "x")

@@ -3,7 +3,7 @@ bar on the job page (dtbd.core.job_views).
 
 - `start(kind, user, parameters)` records a `core.Job` (QUEUED) and dispatches it: by default to django-tasks' database
   backend, served by `dtbd worker` on the same machine (no other service); with REDIS_URL set (settings.DTBD_JOBS_CELERY)
-  to Celery (dtbd.celery, acks_late + reject_on_worker_lost: a killed worker's message is delivered again).
+  to Celery (dtbd.core.jobs.celery_app, acks_late + reject_on_worker_lost: a killed worker's message is delivered again).
 - `execute(job_id)` is what a worker runs. It *claims* the job in a transaction (QUEUED → RUNNING, attempts + 1,
   worker id, heartbeat); a job already finished is skipped, a job RUNNING on a live worker raises `Busy`. The runner
   of the kind (RUNNERS) reports progress through the `Context` and returns an `Outcome` (a `Heartbeat` thread writes
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 # The runner of each kind: f(job, context) -> Outcome. Dotted paths, imported when a job runs (in the worker).
 RUNNERS = {
-    Job.Kind.IMPORT: "dtbd.core.jobs.runners.apply_import",
+    Job.Kind.IMPORT: "dtbd.imports.jobs.apply_import",
     Job.Kind.REPORT: "dtbd.reports.jobs.export_report",
     Job.Kind.STAFF_EXPORT: "dtbd.people.jobs.export_staff",
 }
@@ -131,11 +131,14 @@ def start(kind, user, parameters=None, *, title="", link=""):
     return job
 
 
+# The Celery task, named by its dotted path like the runners: Celery is loaded only when it is configured, and the
+# task module imports this one.
+CELERY_TASK = "dtbd.core.jobs.celery_app.run_job"
+
+
 def dispatch(job):
     if getattr(settings, "DTBD_JOBS_CELERY", False):
-        from dtbd.celery import run_job
-
-        run_job.apply_async(args=[job.pk])
+        import_string(CELERY_TASK).apply_async(args=[job.pk])
     else:
         run_job_task.enqueue(job.pk)
 
@@ -203,8 +206,6 @@ class Heartbeat(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self):
-        from django.db import DatabaseError, connection
-
         try:
             while not self.stopped.wait(heartbeat_seconds()):
                 try:

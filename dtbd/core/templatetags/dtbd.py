@@ -8,6 +8,8 @@
 import datetime
 
 from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,8 +57,6 @@ def qs_replace(context, **kwargs):
     request = context.get("request")
     params = request.GET.copy() if request is not None else None
     if params is None:
-        from django.http import QueryDict
-
         params = QueryDict(mutable=True)
     for key, value in kwargs.items():
         if value is None or value == "":
@@ -78,14 +78,6 @@ def get_item(mapping, key):
 
 
 @register.simple_tag
-def user_scope(user):
-    """The user's Scope (dtbd.accounts.scope): {% user_scope request.user as scope %}{% if scope.can_write %}…"""
-    from dtbd.accounts.scope import scope_of
-
-    return scope_of(user)
-
-
-@register.simple_tag
 def page_numbers(page_obj, on_each_side=2, on_ends=1):
     """Page numbers around the current page with Paginator.ELLIPSIS gaps: {% page_numbers page_obj as numbers %}."""
     return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=on_each_side, on_ends=on_ends))
@@ -95,8 +87,6 @@ def page_numbers(page_obj, on_each_side=2, on_ends=1):
 def audit_changes(entry):
     """The field changes of an auditlog LogEntry as (label, old, new), in display form (verbose names, choice labels,
     dd/mm/yyyy), leaving out the primary key and reverse relations, which say nothing to a reader."""
-    from django.contrib.contenttypes.models import ContentType
-
     model = ContentType.objects.get_for_id(entry.content_type_id).model_class() if entry.content_type_id else None
     hidden = set()
     if model is not None:

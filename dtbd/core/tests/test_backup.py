@@ -77,7 +77,7 @@ def test_round_trip_restores_every_table_and_the_media_files(scratch_db):
     if db.engine == "sqlite":
         assert db.query("PRAGMA integrity_check") == [("ok",)]
     # The restored database works: new rows get fresh ids (sequences restored too on PostgreSQL).
-    result = db.run("shell", "-c", "from dtbd.org.models import Unit; from dtbd.core.testing import make_unit; "
+    result = db.run("shell", "-c", "from dtbd.org.models import Unit; from dtbd.org.testing import make_unit; "
                     "u = make_unit('MOI_SAU_KHOI_PHUC'); print(u.pk > max(Unit.objects.exclude(pk=u.pk)"
                     ".values_list('pk', flat=True)))")
     assert result.returncode == 0, result.stderr

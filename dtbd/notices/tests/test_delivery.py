@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.db import transaction
 
 from dtbd.accounts.models import Role
-from dtbd.core.testing import make_person, make_user
+from dtbd.accounts.testing import make_user
 from dtbd.notices import services
 from dtbd.notices.models import Notice
+from dtbd.people.testing import make_person
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,8 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
 
-from dtbd.core.import_templates import write_sheet
 from dtbd.core.importing import ImportFailed
+from dtbd.core.spreadsheet import write_sheet
 from dtbd.org.importing import HEADERS, import_units
 from dtbd.org.models import Unit
 

@@ -1,7 +1,7 @@
 import pytest
 
-from dtbd.core.testing import make_unit
 from dtbd.org.models import Unit
+from dtbd.org.testing import make_unit
 
 
 @pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
-from dtbd.core.testing import make_person, make_unit
 from dtbd.org.models import Unit
+from dtbd.org.testing import make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -85,49 +85,7 @@ def test_dissolved_and_district_units_hidden_unless_asked_and_greyed(client, use
     assert "30/06/2025" in html and "đã giải thể" in html and "is-muted" in html
 
 
-@pytest.mark.parametrize("count", [5, 50])
-def test_tree_and_search_run_a_fixed_number_of_queries(client, users, tree, django_assert_max_num_queries, count):
-    for i in range(count):
-        unit = make_unit(f"N{i:03d}", f"Phòng số {i}", parent=tree.so_a, kind="PHONG")
-        make_person(unit)
-    client.force_login(users.province)
-    with django_assert_max_num_queries(6):
-        response = client.get(reverse("org:unit_list"))
-    assert len(response.context["rows"]) == 4
-    with django_assert_max_num_queries(6):
-        response = client.get(reverse("org:unit_children", args=[tree.so_a.pk]))
-    assert len(response.context["rows"]) == count + 1
-    with django_assert_max_num_queries(7):
-        response = client.get(reverse("org:unit_list"), {"q": "phong so"})
-    assert len(response.context["rows"]) == count
-    with django_assert_max_num_queries(10):
-        response = client.get(detail(tree.so_a))
-    assert response.context["counts"]["total"] == count + 1  # + the learner in phong_a
-
-
 # ---------- unit page ----------
-
-
-def test_unit_page_shows_details_breadcrumbs_children_and_subtree_headcounts(client, users, tree):
-    make_person(tree.so_a, category="CC", gender="NU", ethnicity="Tày", party_member=True, education="THS")
-    make_person(tree.phong_a, category="VC", education="")
-    make_person(tree.so_b, category="CC")  # other subtree
-    left = make_person(tree.so_a, category="CC")
-    left.left_on = datetime.date(2025, 1, 1)
-    left.save()
-    client.force_login(users.province)
-    response = client.get(detail(tree.so_a))
-    assert response.status_code == 200
-    counts = response.context["counts"]
-    assert counts["total"] == 3  # learner + 2, not the one who left nor Sở Tài chính
-    assert counts["category"] == {"CB": 0, "CC": 2, "VC": 1, "HD": 0}
-    assert counts["gender"] == {"NAM": 2, "NU": 1}
-    assert counts["minority"] == 1 and counts["party"] == 1
-    assert counts["education"]["THS"] == 1 and counts["education"]["DH"] == 1 and counts["education"][None] == 1
-    html = response.content.decode()
-    assert "UBND tỉnh Thử" in html  # breadcrumbs
-    assert "Phòng Tổ chức" in html  # children
-    assert "SO_A" in html and "không rõ ngày" in html
 
 
 def test_unit_page_links_to_staff_list_filtered_by_unit(client, users, tree):
@@ -285,35 +243,6 @@ def test_read_only_roles_cannot_create_or_edit(client, users, tree, role):
     own.refresh_from_db()
     assert own.name != "X"
     assert "org/unit_edit" not in client.get(detail(own)).content.decode()
-
-
-def test_query_counts_do_not_grow_with_the_number_of_units(client, users, tree):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.force_login(users.province)
-    urls = [
-        reverse("org:unit_list"),
-        reverse("org:unit_list") + "?q=phong",
-        reverse("org:unit_children", args=[tree.so_a.pk]),
-        detail(tree.so_a),
-        reverse("core:home"),
-    ]
-
-    def measure():
-        counts = []
-        for url in urls:
-            with CaptureQueriesContext(connection) as ctx:
-                assert client.get(url).status_code == 200
-            counts.append(len(ctx.captured_queries))
-        return counts
-
-    for i in range(5):
-        make_person(make_unit(f"A{i:03d}", f"Phòng A{i}", parent=tree.so_a, kind="PHONG"))
-    small = measure()
-    for i in range(45):
-        make_person(make_unit(f"B{i:03d}", f"Phòng B{i}", parent=tree.so_a, kind="PHONG"))
-    assert measure() == small
 
 
 def test_search_results_are_paginated_keeping_the_filters(client, users, tree):

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from dtbd.core.import_templates import write_sheet
+from dtbd.core.spreadsheet import write_sheet
 from dtbd.core.tests.scratch import ENGINES, scratch_db, scratch_templates  # noqa: F401 (fixtures)
 from dtbd.people.importing import HEADERS
 

@@ -5,12 +5,12 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
 
-from dtbd.core.import_templates import write_sheet
 from dtbd.core.importing import ImportFailed
 from dtbd.core.models import Source
-from dtbd.core.testing import make_person
+from dtbd.core.spreadsheet import write_sheet
 from dtbd.people import models as m
 from dtbd.people.importing import HEADERS, import_staff
+from dtbd.people.testing import make_person
 
 TODAY = datetime.date(2026, 3, 15)
 YESTERDAY = TODAY - datetime.timedelta(days=1)

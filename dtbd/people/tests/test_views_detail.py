@@ -6,9 +6,9 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from dtbd.core.models import Source
-from dtbd.core.testing import make_person
 from dtbd.people.models import PlannedPost, PostAssignment, Qualification
 from dtbd.people.services import change_single, record_leave
+from dtbd.people.testing import make_person
 
 pytestmark = pytest.mark.django_db
 

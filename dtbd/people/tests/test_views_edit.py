@@ -6,7 +6,6 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from dtbd.core.models import Source
-from dtbd.core.testing import make_person
 from dtbd.people.models import (
     CategoryAssignment,
     JobAssignment,
@@ -17,6 +16,7 @@ from dtbd.people.models import (
     RankAssignment,
     UnitAssignment,
 )
+from dtbd.people.testing import make_person
 
 pytestmark = pytest.mark.django_db
 

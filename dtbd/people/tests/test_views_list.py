@@ -7,9 +7,9 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from dtbd.core.models import Source
-from dtbd.core.testing import make_person
 from dtbd.people import queries
 from dtbd.people.models import Ethnicity, Person, UnitAssignment
+from dtbd.people.testing import make_person
 
 pytestmark = pytest.mark.django_db
 

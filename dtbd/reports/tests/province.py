@@ -4,9 +4,10 @@ import datetime
 from types import SimpleNamespace
 
 from dtbd.core.models import Source
-from dtbd.core.testing import make_person, make_unit
+from dtbd.org.testing import make_unit
 from dtbd.people.models import UnitAssignment
 from dtbd.people.services import change_single
+from dtbd.people.testing import make_person
 
 D = datetime.date
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from dtbd.core.testing import make_person
+from dtbd.people.testing import make_person
 from dtbd.reports import dashboard
 from dtbd.reports.dashboard import Period
 from dtbd.training.models import Enrollment, TrainingClass

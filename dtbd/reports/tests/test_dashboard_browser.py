@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from dtbd.core.testing import make_person
+from dtbd.people.testing import make_person
 from dtbd.training.models import Enrollment, TrainingClass
 from dtbd.training.testing import make_class, make_program
 

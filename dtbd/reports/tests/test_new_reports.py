@@ -7,8 +7,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from dtbd.core.testing import make_person
 from dtbd.people.models import Qualification
+from dtbd.people.testing import make_person
 from dtbd.reports.registry import get_report
 
 from .province import add_political_theory, add_training, make_units

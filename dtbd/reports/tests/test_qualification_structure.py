@@ -6,9 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from dtbd.core.models import Source
-from dtbd.core.testing import make_person, make_unit
+from dtbd.org.testing import make_unit
 from dtbd.people.models import CategoryAssignment, UnitAssignment
 from dtbd.people.services import change_single, record_leave
+from dtbd.people.testing import make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from dtbd.core.testing import make_person
+from dtbd.people.testing import make_person
 from dtbd.reports.registry import all_reports
 
 from .province import _class, _enrol, _program

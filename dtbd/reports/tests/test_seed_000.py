@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from dtbd.core.testing import make_unit
+from dtbd.org.testing import make_unit
 
 from .builders import bulk_people
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from dtbd.core.testing import make_person
+from dtbd.people.testing import make_person
 from dtbd.reports import dashboard, summaries
 from dtbd.reports.dashboard import Period
 from dtbd.reports.models import SummaryDirty, SummaryFigure, SummaryPeriod
@@ -381,11 +381,10 @@ def test_where_a_period_takes_long_a_new_one_is_computed_in_the_background(clien
     """Once computing a stored period took longer than DTBD_SUMMARY_SYNC_SECONDS (a national database: minutes), a
     period asked for the first time is created empty and left to the worker: the page says the figures are being
     computed and reloads, without computing anything live; once the worker is done, the page reads the figures."""
+    from django.core.cache import cache
     from django_tasks import default_task_backend
 
     from dtbd.reports.tasks import REFRESH_QUEUED
-
-    from django.core.cache import cache
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.DTBD_SUMMARY_SYNC_SECONDS = 10

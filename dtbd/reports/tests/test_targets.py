@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from dtbd.core.testing import make_person
 from dtbd.people.models import PostAssignment, Qualification, UnitAssignment
+from dtbd.people.testing import make_person
 from dtbd.reports import targets
 from dtbd.reports.models import Indicator
 from dtbd.training.models import Enrollment, TrainingClass

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from dtbd.accounts.models import Role
-from dtbd.core.testing import make_person, make_user
+from dtbd.accounts.testing import make_user
+from dtbd.people.testing import make_person
 
 pytestmark = pytest.mark.django_db
 

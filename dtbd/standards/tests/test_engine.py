@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from dtbd.core.models import Source
-from dtbd.core.testing import make_person
 from dtbd.people.models import CategoryAssignment, Person, PlannedPost, PostAssignment, Qualification, UnitAssignment
+from dtbd.people.testing import make_person
 from dtbd.standards.engine import annual_hours, people_for, requirement_counts, unit_counts
 from dtbd.standards.models import Requirement, RuleSet
 

@@ -8,8 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dtbd.core.models import Source
-from dtbd.core.testing import make_person
 from dtbd.people.models import PlannedPost, PostAssignment, Rank, RankAssignment
+from dtbd.people.testing import make_person
 from dtbd.standards import gate
 from dtbd.standards.models import Appointment, Requirement
 from dtbd.standards.needs import need_people_q, needs_by_requirement

@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from dtbd.core.testing import make_person
 from dtbd.people.models import PostAssignment, Qualification
 from dtbd.people.services import record_leave
+from dtbd.people.testing import make_person
 from dtbd.standards.engine import person_status, requirement_counts
 from dtbd.standards.models import Equivalence, Requirement
 

@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from dtbd.core.testing import make_person
+from dtbd.people.testing import make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from dtbd.core.models import Source
-from dtbd.core.testing import make_person
 from dtbd.people.models import PlannedPost, PostAssignment
+from dtbd.people.testing import make_person
 from dtbd.standards.models import Appointment
 
 pytestmark = pytest.mark.django_db

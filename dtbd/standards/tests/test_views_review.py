@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from dtbd.core.testing import make_person
+from dtbd.people.testing import make_person
 from dtbd.standards.models import Requirement
 
 pytestmark = pytest.mark.django_db
@@ -246,7 +246,7 @@ def test_review_form_errors_and_htmx_partial(client, users, tree, staff):
 
 
 def test_no_default_unit_asks_without_error(client, users, tree):
-    from dtbd.core.testing import make_unit
+    from dtbd.org.testing import make_unit
 
     make_unit("T02", "UBND tỉnh Khác", kind="UBND_TINH")  # two roots: no single default for a province manager
     client.force_login(users.province)

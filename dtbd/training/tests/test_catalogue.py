@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dtbd.core.testing import make_unit
+from dtbd.org.testing import make_unit
 from dtbd.training.models import Program, Provider
 from dtbd.training.queries import programmes_for_need
 

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from dtbd.core.testing import make_person, make_user
+from dtbd.accounts.testing import make_user
+from dtbd.people.testing import make_person
 from dtbd.training import certificates, services
 from dtbd.training.models import Certificate, Result, TrainingClass
 from dtbd.training.testing import enroll, make_class, make_program, make_provider, school_provider

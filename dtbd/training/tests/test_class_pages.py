@@ -7,8 +7,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from dtbd.core.testing import make_person, make_user
+from dtbd.accounts.testing import make_user
 from dtbd.notices.models import Notice
+from dtbd.people.testing import make_person
 from dtbd.training.models import Assessment, Attendance, ClassSession, Enrollment, Result, Score, TrainingClass
 from dtbd.training.testing import enroll, make_class, make_program, make_provider, school_provider
 

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from dtbd.core.testing import make_person, make_user
+from dtbd.accounts.testing import make_user
 from dtbd.notices.models import Notice
+from dtbd.people.testing import make_person
 from dtbd.training import class_services, services
 from dtbd.training.models import ClassSession, Enrollment, TrainingClass
 from dtbd.training.testing import enroll, make_class

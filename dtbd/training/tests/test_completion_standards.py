@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from dtbd.core.testing import make_person
 from dtbd.people.models import Person, Qualification
+from dtbd.people.testing import make_person
 from dtbd.standards.engine import annual_hours, person_status, requirement_counts
 from dtbd.standards.models import Requirement
 from dtbd.training import certificates, services

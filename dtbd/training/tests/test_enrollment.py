@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from dtbd.core.testing import make_person, make_unit
+from dtbd.org.testing import make_unit
+from dtbd.people.testing import make_person
 from dtbd.training import services
 from dtbd.training.models import Enrollment, Program, Provider, TrainingClass
 

@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from dtbd.accounts.models import Role
+from dtbd.accounts.testing import make_user
 from dtbd.core.models import Source
-from dtbd.core.testing import make_person, make_user
 from dtbd.notices.models import Notice
 from dtbd.people.models import PlannedPost
+from dtbd.people.testing import make_person
 from dtbd.training import services
 from dtbd.training.models import Enrollment, TrainingClass
 from dtbd.training.testing import enroll, make_class, make_program, school_provider

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dtbd.core.testing import make_person
+from dtbd.people.testing import make_person
 from dtbd.standards.models import Requirement
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dtbd.core.models import Source
-from dtbd.core.testing import make_person
-from dtbd.people.models import PlannedPost, RankAssignment, Rank
+from dtbd.people.models import PlannedPost, Rank, RankAssignment
+from dtbd.people.testing import make_person
 from dtbd.training import certificates, services
 from dtbd.training.models import Enrollment, Result, TrainingClass
 from dtbd.training.queries import enrolments_of, learning_standing
@@ -29,7 +29,7 @@ def test_url_name():
 def test_user_without_a_staff_record_is_sent_home(client, users):
     client.force_login(users.province)
     response = client.get(URL, follow=True)
-    assert response.redirect_chain[0][0] == reverse("core:home")
+    assert response.redirect_chain[0][0] == reverse("home:home")
     assert "chưa gắn với hồ sơ cán bộ" in response.content.decode()
 
 
@@ -127,7 +127,7 @@ def _enrolments(person, n):
 
 def test_fixed_number_of_queries(client, tree, users, django_assert_max_num_queries):
     from dtbd.accounts.models import Role
-    from dtbd.core.testing import make_user
+    from dtbd.accounts.testing import make_user
 
     few, many = make_person(tree.so_a, code="FEW", rank="01.002"), make_person(tree.so_a, code="MANY", rank="01.002")
     for p in (few, many):

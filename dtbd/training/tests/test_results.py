@@ -8,10 +8,11 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from dtbd.accounts.testing import make_user
 from dtbd.core.models import Source
-from dtbd.core.testing import make_person, make_user
 from dtbd.notices.models import Notice
 from dtbd.people.models import Qualification
+from dtbd.people.testing import make_person
 from dtbd.training import results
 from dtbd.training.models import Assessment, Attendance, Certificate, Enrollment, Result, TrainingClass
 from dtbd.training.testing import enroll, make_class

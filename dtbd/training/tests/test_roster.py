@@ -11,7 +11,7 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from dtbd.core.importing import ImportFailed
-from dtbd.core.testing import make_person
+from dtbd.people.testing import make_person
 from dtbd.training import results, roster
 from dtbd.training.models import Assessment, Attendance, Result, Score, TrainingClass
 from dtbd.training.testing import enroll, make_class

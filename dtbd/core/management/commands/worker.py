@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.utils.module_loading import import_string
 
 from dtbd.core import jobs
 
@@ -34,8 +35,6 @@ def sweep_once():
 def enqueue_daily_tasks(last_day, today=None):
     """Enqueue every task of settings.DTBD_DAILY_TASKS (dotted paths of django-tasks tasks) when the day changed
     since `last_day`; returns the day to remember."""
-    from django.utils.module_loading import import_string
-
     today = today or datetime.date.today()
     if today == last_day:
         return last_day
@@ -75,7 +74,7 @@ class Command(BaseCommand):
         threading.Thread(target=sweeper, name="dtbd-job-sweep", daemon=True).start()
         try:
             if getattr(settings, "DTBD_JOBS_CELERY", False):
-                from dtbd.celery import app
+                from dtbd.core.jobs.celery_app import app  # Celery is loaded only when configured
 
                 tasks_worker = subprocess.Popen([sys.executable, "-m", "dtbd.manage", "db_worker", "--no-startup-delay",
                                                  "--no-reload", "--interval", str(interval), "-v", "0"])

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "dtbd.demo"
+    verbose_name = "Dữ liệu mẫu"

@@ -1,0 +1,46 @@
+"""`dtbd demo [--seed N] [--staff N] [--if-empty]`: build the demo province into an empty database."""
+from django.core.management.base import BaseCommand, CommandError
+
+from dtbd.demo import MIN_STAFF, generate
+from dtbd.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoError, database_is_empty, load
+
+
+class Command(BaseCommand):
+    help = (
+        "Tạo dữ liệu tỉnh mẫu (tỉnh Tuyên Quang giả lập: đơn vị, cán bộ, quá trình công tác, văn bằng, chứng chỉ và "
+        "các tài khoản demo) vào cơ sở dữ liệu trống. Cùng --seed luôn cho cùng dữ liệu."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên (mặc định 1)")
+        parser.add_argument("--staff", type=int, default=3000, help=f"số cán bộ đang công tác (mặc định 3000, tối thiểu {MIN_STAFF})")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="bỏ qua (thoát với mã 0) khi cơ sở dữ liệu đã có đơn vị hoặc cán bộ"
+        )
+
+    def handle(self, *args, seed, staff, if_empty, **options):
+        if staff < MIN_STAFF:
+            raise CommandError(f"--staff phải từ {MIN_STAFF} trở lên (đang là {staff}).")
+        if not database_is_empty():
+            if if_empty:
+                self.stdout.write("Cơ sở dữ liệu đã có dữ liệu, bỏ qua.")
+                return
+            raise CommandError(
+                "Cơ sở dữ liệu đã có đơn vị hoặc cán bộ: dữ liệu mẫu chỉ được tạo vào cơ sở dữ liệu trống "
+                "(dùng --if-empty để bỏ qua mà không báo lỗi)."
+            )
+        self.stdout.write(f"Đang tạo tỉnh mẫu (seed {seed}, {staff} cán bộ)…")
+        province = generate(seed, staff)
+        try:
+            result = load(province)
+        except DemoError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã tạo {result.units} đơn vị, {result.people} cán bộ đang công tác và {result.left} người đã nghỉ, "
+                f"{result.records} bản ghi quá trình, {result.qualifications} văn bằng, chứng chỉ "
+                f"trong {result.seconds:.1f} giây."
+            )
+        )
+        names = ", ".join(username for username, *_rest in DEMO_ACCOUNTS)
+        self.stdout.write(f"Tài khoản demo: {names} (mật khẩu {DEMO_PASSWORD}).")

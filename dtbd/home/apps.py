@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HomeConfig(AppConfig):
+    name = "dtbd.home"
+    verbose_name = "Trang chủ"

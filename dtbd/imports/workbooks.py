@@ -1,0 +1,121 @@
+"""The downloadable import templates (don-vi.xlsx, can-bo.xlsx): the header row of the spec on the first sheet, column
+widths, drop-down lists for coded columns and an instructions sheet after it with every code list."""
+import io
+
+import xlsxwriter
+from django.utils import translation
+
+from dtbd.org import importing as units
+from dtbd.org.models import AdminLevel, UnitKind
+from dtbd.people import importing as staff
+from dtbd.people.catalog import LEVELS, Category, Gender, PostLevel, QualificationType
+from dtbd.people.models import Ethnicity, Rank
+
+TEMPLATES = {"don-vi": "units", "can-bo": "staff"}
+DATA_ROWS = 5000  # rows that get the drop-down lists
+
+
+def _column_notes_units():
+    return units.HEADERS, [
+        (18, True, "Mã duy nhất: chữ cái không dấu, chữ số, . _ -; tối đa 30 ký tự", None),
+        (40, True, "Tên đầy đủ của đơn vị", None),
+        (20, False, "Mã đơn vị cấp trên (có sẵn hoặc ở dòng phía trên); để trống = đơn vị gốc", None),
+        (16, True, "Loại đơn vị", UnitKind.choices),
+        (14, True, "Cấp hành chính", AdminLevel.choices),
+        (14, False, "Ngày đơn vị có hiệu lực, dd/mm/yyyy", "date"),
+        (16, False, "Ngày hết hiệu lực (sáp nhập, giải thể); phải sau ngày hiệu lực", "date"),
+    ]
+
+
+def _column_notes_staff():
+    def levels(qtype):
+        return [(code, label) for code, (label, _o) in LEVELS[qtype].items()]
+
+    return staff.HEADERS, [
+        (14, True, "Mã cán bộ duy nhất: chữ cái không dấu, chữ số, . _ -; tối đa 30 ký tự", None),
+        (28, True, "Họ và tên đầy đủ", None),
+        (12, True, "dd/mm/yyyy; tuổi từ 16 đến 75 tại ngày nhập", "date"),
+        (9, True, "Giới tính", Gender.choices),
+        (12, True, "Tên dân tộc (54 dân tộc)", [(e, e) for e in Ethnicity.objects.values_list("name", flat=True)]),
+        (15, False, "12 chữ số; chữ số 4 = thế kỷ + giới tính, chữ số 5–6 = 2 số cuối năm sinh. Nhập dạng văn bản", None),
+        (14, True, "Mã đơn vị đã có trong hệ thống", None),
+        (8, True, "Loại cán bộ", Category.choices),
+        (12, False, "Mã ngạch / chức danh nghề nghiệp", list(Rank.objects.values_list("code", "name"))),
+        (30, False, "Tên chức vụ, ví dụ: Trưởng phòng Tổ chức cán bộ", None),
+        (12, False, "Cấp chức vụ; để trống = không giữ chức vụ", PostLevel.choices),
+        (26, False, "Tên vị trí việc làm (tạo mới nếu chưa có)", None),
+        (12, True, "Trình độ chuyên môn cao nhất", levels(QualificationType.EDUCATION)),
+        (22, False, "Chuyên ngành đào tạo", None),
+        (12, False, "Lý luận chính trị; để trống = chưa có", levels(QualificationType.POLITICAL)),
+        (12, False, "Quản lý nhà nước; để trống = chưa có", levels(QualificationType.STATE_MGMT)),
+        (14, False, "Bồi dưỡng lãnh đạo, quản lý; để trống = chưa có", levels(QualificationType.LEADERSHIP)),
+        (16, False, "'<ngôn ngữ> <bậc>', bậc 1–6 hoặc A1–C2, ví dụ 'Tiếng Anh B1', 'Anh 3'", None),
+        (12, False, "Tin học", levels(QualificationType.IT)),
+        (12, False, "dd/mm/yyyy; không trước khi đủ 16 tuổi", "date"),
+        (10, False, "Đảng viên; để trống = Không", [("CO", "Có"), ("KHONG", "Không")]),
+        (12, False, "dd/mm/yyyy; chỉ khi cột Đảng viên là CO", "date"),
+        (14, False, "Các cấp chức vụ quy hoạch, cách nhau bằng ';', ví dụ TP;PGD", PostLevel.choices),
+        (26, False, "Địa chỉ email", None),
+        (14, False, "10 chữ số bắt đầu bằng 0, hoặc +84. Nhập dạng văn bản", None),
+    ]
+
+
+def build_template(kind) -> bytes:
+    """The template for kind 'units' or 'staff' as .xlsx bytes."""
+    with translation.override("vi"):
+        headers, notes = _column_notes_units() if kind == "units" else _column_notes_staff()
+        return _write(kind, headers, notes)
+
+
+def _write(kind, headers, notes):
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Đơn vị" if kind == "units" else "Cán bộ")
+    guide = book.add_worksheet("Hướng dẫn")
+    head = book.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "top"})
+    head_required = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True, "valign": "top"})
+    text = book.add_format({"num_format": "@"})
+    date = book.add_format({"num_format": "dd/mm/yyyy"})
+    bold = book.add_format({"bold": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+
+    guide.set_column(0, 0, 30)
+    guide.set_column(1, 1, 16)
+    guide.set_column(2, 2, 60)
+    guide.write(0, 0, "Hướng dẫn nhập liệu", bold)
+    guide.write(1, 0, "Dòng 1 của trang tính đầu tiên là tiêu đề: giữ nguyên tên và thứ tự cột. Dữ liệu từ dòng 2. "
+                      "Ngày ghi dd/mm/yyyy hoặc định dạng ngày của Excel. Cột có mã nhận mã hoặc tên tiếng Việt. "
+                      "Tệp có bất kỳ lỗi nào sẽ không được nhập; hệ thống liệt kê mọi lỗi (dòng, cột, giá trị, lý do).")
+    guide.write_row(3, 0, ["Cột", "Bắt buộc", "Nội dung"], bold)
+    line = 4
+    for index, (header, (width, required, note, _values)) in enumerate(zip(headers, notes)):
+        guide.write_row(line + index, 0, [header, "có" if required else "", note], wrap)
+    line += len(headers) + 1
+    guide.write(line, 0, "Danh mục mã", bold)
+    line += 1
+    for col, (header, (width, required, note, values)) in enumerate(zip(headers, notes)):
+        sheet.set_column(col, col, width, text if values is None else (date if values == "date" else None))
+        sheet.write(0, col, header, head_required if required else head)
+        if values in (None, "date"):
+            if values == "date":
+                sheet.data_validation(1, col, DATA_ROWS, col, {
+                    "validate": "any", "input_title": header[:32], "input_message": note[:255]})
+            continue
+        guide.write(line, 0, header, bold)
+        first = line + 1
+        for offset, (code, label) in enumerate(values):
+            guide.write_row(first + offset, 1, [str(code), str(label)])
+        last = first + max(len(values) - 1, 0)
+        line = last + 2
+        sheet.data_validation(1, col, DATA_ROWS, col, {
+            "validate": "list",
+            "source": f"='Hướng dẫn'!$B${first + 1}:$B${last + 1}",
+            "ignore_blank": True,
+            "error_type": "warning",  # multi-value cells (Quy hoạch "TP;PGD") and labels stay possible
+            "input_title": header[:32],
+            "input_message": note[:255],
+        })
+    sheet.freeze_panes(1, 0)
+    sheet.set_row(0, 32)
+    book.close()
+    return buffer.getvalue()
