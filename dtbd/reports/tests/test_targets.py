@@ -15,13 +15,7 @@ from dtbd.training.models import Enrollment, TrainingClass
 from dtbd.training.testing import make_class
 
 D = datetime.date
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _live_figures(settings):
-    """No cached dashboards between tests (the cache outlives a test's database)."""
-    settings.DTBD_DASHBOARD_CACHE_SECONDS = 0
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_dashboard")]
 
 
 def indicator(**kw):
