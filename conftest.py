@@ -1,5 +1,5 @@
 """Test set-up shared by every app. Playwright's sync API runs an event loop in the test thread, which
-Django's async-safety check mistakes for async code: allow it before Django loads (STACK.md)."""
+Django's async-safety check mistakes for async code: allow it before Django loads."""
 import os
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -6,10 +6,10 @@ Uses its own SQLite database under bench/out/<name>/ (DTBD_VAR_DIR; DATABASE_URL
 and loads `dtbd demo --staff N` once (reused by later runs; --fresh rebuilds). Then, for the root unit and the date
 (default today), it times `engine.requirement_counts` (median of --runs after one warm-up) and, in the same run,
 the same figures computed by hand-written SQL — one query per requirement code, written from the meaning of the
-seeded rules (spec/interfaces.md, DOMAIN §4), not from the engine. Per code it prints applicable/met/missing of both
+seeded rules (docs/domain.md §7–8), not from the engine. Per code it prints applicable/met/missing of both
 and checks they are equal: any difference prints MISMATCH and the script exits 1. It also times
 `engine.unit_counts` and `engine.people_for` for one code (checking the latter against the former's totals).
-Goals (issue 3): < 5 s for 100k on SQLite, ≤ 2 × the hand-written SQL.
+Goals: < 5 s for 100k on SQLite, ≤ 2 × the hand-written SQL.
 
 The hand-written SQL encodes the seeded catalogue (ANNUAL_HOURS, RANK_QLNN, POST_DEGREE, POST_LLCT, POST_LDQL,
 PLAN_LLCT and the three seeded equivalences); requirements added or edited in the database are not in it.
@@ -75,8 +75,8 @@ def rules(major_like):
     # A master's or doctorate (EDU ≥ THS) in public administration / public management counts as QLNN CVC (3).
     qlnn_equiv = f"q.type = 'EDU' AND q.level_order >= 6 AND (q.major {major_like} '%%hành chính%%' OR q.major {major_like} '%%quản lý công%%')"
     return {
-        # CC and VC on :d must earn 40 tiết a year. No record of fostering hours exists until issue 4 (classes):
-        # everybody has 0 tiết, so nobody meets it; the query still counts who it applies to.
+        # CC and VC on :d must earn 40 tiết a year, counted from the tiết of certificates issued in the year (the
+        # demo records none: everybody has 0 tiết, so nobody meets it); the query still counts who it applies to.
         "ANNUAL_HOURS": (
             "category CC/VC on the date; ≥ 40 tiết credited in the date's year (certificates' tiết by year of issue)",
             """

@@ -8,7 +8,7 @@ through the units import, writes a deterministic staff file, then times (median 
   - dry run: read + validate the whole file (nothing written);
   - import:  read + validate + save into a database holding the units but no staff (restored before each run);
   - reimport: the same file again (everything unchanged).
-The goal (issue 2) is import ≤ 3 × read.
+The goal is import ≤ 3 × read.
 """
 import argparse
 import datetime

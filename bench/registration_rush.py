@@ -4,7 +4,7 @@ running server (gunicorn) on PostgreSQL, over loopback only.
     .venv/bin/python bench/registration_rush.py [--db dtbd_h3_rush] [--learners 1000] [--seats 100] [--runs 3]
         [--bounded 50,20] [--workers 4] [--threads 8]
 
-What it does (issue 6 §5, the registration-rush acceptance point):
+What it does (the registration-rush acceptance check):
 
 1. drops and re-creates its own PostgreSQL database (--db on 127.0.0.1:5432, trust auth; never a shared one) and
    migrates it; creates one unit with --learners people, each with a learner account (no password: their sessions

@@ -7,7 +7,7 @@ and loads `dtbd demo --staff N` once (reused by later runs; --fresh rebuilds). T
 manager, sees everything) with django.test.Client, it times the full request (middleware, view, queries, template)
 of the list and a few filtered variants: median of --runs after one warm-up request each, with the SQL query count
 of one more request. Next to each it times a hand-written minimal SQL (count + the same page of rows with current
-unit, category and rank) as a floor, and prints the ratio. The goal (issue 2) is a list page under 150 ms.
+unit, category and rank) as a floor, and prints the ratio. The goal is a list page under 150 ms.
 
 The filter parameter names default to q / unit / category / page; override them (--search-param …) if the list's
 FilterSet names them differently. A filtered variant whose page is byte-identical to the unfiltered one is flagged:

@@ -1,5 +1,5 @@
-"""Acceptance (issue 3): in Debian's Chromium, a unit officer opens the review page, drills into the people missing one
-requirement and exports that list to .xlsx."""
+"""Standards review acceptance: in Debian's Chromium, a unit officer opens the review page, drills into the people
+missing one requirement and exports that list to .xlsx."""
 import datetime
 import re
 

@@ -1,4 +1,4 @@
-"""Acceptance (issue 2): in Debian's Chromium, a unit officer searches a staff member by unaccented name, opens the
+"""Staff register acceptance: in Debian's Chromium, a unit officer searches a staff member by unaccented name, opens the
 record, sees their qualifications, and is refused another department's staff member by URL."""
 import datetime
 import re

@@ -1,4 +1,4 @@
-"""Issue 6 security: login lockout, password policy, two-factor authentication, sessions, rate limits, headers."""
+"""Security: login lockout, password policy, two-factor authentication, sessions, rate limits, headers."""
 import json
 import os
 import subprocess

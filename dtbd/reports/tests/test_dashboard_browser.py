@@ -1,4 +1,4 @@
-"""Issue 5 acceptance in a real browser (Debian's Chromium through Playwright): the leader opens the dashboard,
+"""Dashboard acceptance in a real browser (Debian's Chromium through Playwright): the leader opens the dashboard,
 changes the period, clicks a figure and lands on the list behind it."""
 import datetime
 import re

@@ -1,5 +1,5 @@
 """Targets as data: validation of the filter JSON, evaluation (history-aware: posts, units and ages on each
-31/12), status against the range, the seeded DOMAIN §5 indicators, and the manager-only form."""
+31/12), status against the range, the seeded indicators (docs/domain.md §11.5), and the manager-only form."""
 import datetime
 from decimal import Decimal
 
