@@ -1,5 +1,5 @@
 """Test set-up shared by every app. Playwright's sync API runs an event loop in the test thread, which
-Django's async-safety check mistakes for async code: allow it before Django loads (STACK.md)."""
+Django's async-safety check mistakes for async code: allow it before Django loads."""
 import os
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -7,6 +7,20 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 
 CHROMIUM = os.environ.get("DTBD_CHROMIUM", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgresql` show what only PostgreSQL can (row locks between connections, server settings): on
+    any other database they are reported as skipped, never passed without checking anything."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine.endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason=f"needs PostgreSQL (the database is {engine.rsplit('.', 1)[-1]})")
+    for item in items:
+        if item.get_closest_marker("postgresql") is not None:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -127,3 +141,9 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded and generated files go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -6,27 +6,18 @@ Uses its own SQLite database under bench/out/<name>/ (DTBD_VAR_DIR; DATABASE_URL
 and loads `dtbd demo --staff N` once (reused by later runs; --fresh rebuilds). Then, for the root unit and the date
 (default today), it times `engine.requirement_counts` (median of --runs after one warm-up) and, in the same run,
 the same figures computed by hand-written SQL — one query per requirement code, written from the meaning of the
-seeded rules (spec/interfaces.md, DOMAIN §4), not from the engine. Per code it prints applicable/met/missing of both
+seeded rules (docs/domain.md §7–8), not from the engine. Per code it prints applicable/met/missing of both
 and checks they are equal: any difference prints MISMATCH and the script exits 1. It also times
 `engine.unit_counts` and `engine.people_for` for one code (checking the latter against the former's totals).
-Goals (issue 3): < 5 s for 100k on SQLite, ≤ 2 × the hand-written SQL.
+Goals: < 5 s for 100k on SQLite, ≤ 2 × the hand-written SQL.
 
 The hand-written SQL encodes the seeded catalogue (ANNUAL_HOURS, RANK_QLNN, POST_DEGREE, POST_LLCT, POST_LDQL,
 PLAN_LLCT and the three seeded equivalences); requirements added or edited in the database are not in it.
 """
-import argparse
 import datetime
-import os
-import shutil
-import statistics
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtbd.settings")
+from common import database_folder, demo_database, demo_parser, root_unit, setup, timed
 
 DRILL_CODE = "POST_LLCT"
 
@@ -84,8 +75,8 @@ def rules(major_like):
     # A master's or doctorate (EDU ≥ THS) in public administration / public management counts as QLNN CVC (3).
     qlnn_equiv = f"q.type = 'EDU' AND q.level_order >= 6 AND (q.major {major_like} '%%hành chính%%' OR q.major {major_like} '%%quản lý công%%')"
     return {
-        # CC and VC on :d must earn 40 tiết a year. No record of fostering hours exists until issue 4 (classes):
-        # everybody has 0 tiết, so nobody meets it; the query still counts who it applies to.
+        # CC and VC on :d must earn 40 tiết a year, counted from the tiết of certificates issued in the year (the
+        # demo records none: everybody has 0 tiết, so nobody meets it); the query still counts who it applies to.
         "ANNUAL_HOURS": (
             "category CC/VC on the date; ≥ 40 tiết credited in the date's year (certificates' tiết by year of issue)",
             """
@@ -147,60 +138,23 @@ def rules(major_like):
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--staff", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--name", default="compliance", help="folder under bench/out/ holding the database")
-    parser.add_argument("--fresh", action="store_true", help="rebuild the database even if it exists")
+    parser = demo_parser(__doc__, "compliance", runs=5)
     parser.add_argument("--date", type=datetime.date.fromisoformat, default=datetime.date.today())
     parser.add_argument("--unit", default=None, help="unit code (default: the root of the province)")
     return parser.parse_args()
 
 
-def timed(fn, runs):
-    """(result of the warm-up call, median s, min s, max s) of `runs` calls after one warm-up."""
-    result = fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return result, statistics.median(times), min(times), max(times)
-
-
 def main():
     args = parse_args()
-    var_dir = OUT / args.name
-    if not os.environ.get("DATABASE_URL"):
-        if args.fresh:
-            shutil.rmtree(var_dir, ignore_errors=True)
-        var_dir.mkdir(parents=True, exist_ok=True)
-        os.environ["DTBD_VAR_DIR"] = str(var_dir)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    database_folder(args.name, args.fresh)
+    setup()
     from django.db import connection
 
-    from dtbd.org.models import Unit
     from dtbd.people.models import Person
     from dtbd.standards import engine
 
-    call_command("migrate", verbosity=0)
-    existing = Person.objects.count()
-    if existing == 0:
-        start = time.perf_counter()
-        call_command("demo", seed=args.seed, staff=args.staff)
-        print(f"demo --staff {args.staff} loaded in {time.perf_counter() - start:.1f} s")
-    else:
-        print(f"reusing {connection.settings_dict['NAME']}: {existing} people (--fresh rebuilds)")
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-    unit = Unit.objects.get(code=args.unit) if args.unit else Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+    demo_database(args.staff, args.seed)
+    unit = root_unit(args.unit)
     date = args.date
     sqlite = connection.vendor == "sqlite"
     if sqlite:  # range on the binary collation (uses the path index), as dtbd.core.db.prefix_q

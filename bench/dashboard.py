@@ -29,21 +29,13 @@ as the median of --runs after one warm-up:
 
 Any MISMATCH → exit 1. The compliance SQL is bench/compliance.py's (one query per seeded requirement code).
 """
-import argparse
 import datetime
-import os
 import random
-import shutil
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtbd.settings")
+from common import analyze_sqlite, database_folder, demo_database, demo_parser, root_unit, setup, timed
 
 VALID = "({a}.valid_from IS NULL OR {a}.valid_from <= %(d)s) AND ({a}.valid_to IS NULL OR {a}.valid_to >= %(d)s)"
 HELD = "(q.issued_on IS NULL OR q.issued_on <= %(d)s) AND (q.valid_until IS NULL OR q.valid_until >= %(d)s)"
@@ -120,15 +112,10 @@ GROUPS_SQL = {
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--staff", type=int, default=100_000)
+    parser = demo_parser(__doc__, "dashboard", runs=5)
     parser.add_argument("--enrolments", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--live-runs", type=int, default=None,
                         help="runs of the live parts and the reports (default: --runs; each is minutes nationally)")
-    parser.add_argument("--name", default="dashboard", help="folder under bench/out/ holding the database")
-    parser.add_argument("--fresh", action="store_true", help="rebuild the database even if it exists")
     parser.add_argument("--year", type=int, default=datetime.date.today().year - 1)
     parser.add_argument("--unit", default=None, help="unit code (default: the root of the province)")
     parser.add_argument("--department", default=None, help="unit code of the second page (default: the unit's first child)")
@@ -139,16 +126,6 @@ def parse_args():
     parser.add_argument("--skip-refresh", action="store_true",
                         help="no full or incremental refresh timing (the stored summary is used; computed once if missing)")
     return parser.parse_args()
-
-
-def timed(fn, runs):
-    result = fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return result, statistics.median(times), min(times), max(times)
 
 
 def top_up_enrolments(target, seed):
@@ -229,16 +206,8 @@ INSERT_ENROLMENT = (
 
 def main():
     args = parse_args()
-    var_dir = OUT / args.name
-    if not os.environ.get("DATABASE_URL"):
-        if args.fresh:
-            shutil.rmtree(var_dir, ignore_errors=True)
-        var_dir.mkdir(parents=True, exist_ok=True)
-        os.environ["DTBD_VAR_DIR"] = str(var_dir)
-
-    import django
-
-    django.setup()
+    database_folder(args.name, args.fresh)
+    setup()
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
@@ -256,22 +225,17 @@ def main():
     from dtbd.standards import engine
     from dtbd.training.models import Enrollment, Program, TrainingClass
 
-    call_command("migrate", verbosity=0)
     if args.existing:
+        call_command("migrate", verbosity=0)
         if not Person.objects.exists():
             print("--existing: the database holds no people", file=sys.stderr)
             sys.exit(2)
     else:
-        if Person.objects.count() == 0:
-            start = time.perf_counter()
-            call_command("demo", seed=args.seed, staff=args.staff)
-            print(f"demo --staff {args.staff} loaded in {time.perf_counter() - start:.1f} s")
+        demo_database(args.staff, args.seed, analyze=False)
         top_up_enrolments(args.enrolments, args.seed)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze_sqlite()
 
-    unit = Unit.objects.get(code=args.unit) if args.unit else Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+    unit = root_unit(args.unit)
     period = dashboard.Period.for_year(args.year)
     d = period.as_of
     sqlite = connection.vendor == "sqlite"

@@ -8,7 +8,7 @@ through the units import, writes a deterministic staff file, then times (median 
   - dry run: read + validate the whole file (nothing written);
   - import:  read + validate + save into a database holding the units but no staff (restored before each run);
   - reimport: the same file again (everything unchanged).
-The goal (issue 2) is import ≤ 3 × read.
+The goal is import ≤ 3 × read.
 """
 import argparse
 import datetime
@@ -16,16 +16,10 @@ import os
 import random
 import shutil
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtbd.settings")
-if not os.environ.get("DATABASE_URL"):
-    os.environ.setdefault("DTBD_VAR_DIR", str(OUT / "var"))
+from common import OUT, database_folder, setup
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
 MIDDLE_M = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Thanh", "Công", "Xuân"]
@@ -114,12 +108,9 @@ def main():
 
     OUT.mkdir(parents=True, exist_ok=True)
     sqlite = not os.environ.get("DATABASE_URL")
-    if sqlite:
-        shutil.rmtree(OUT / "var", ignore_errors=True)
-
+    database_folder("var", fresh=True)  # a new SQLite database each run (DATABASE_URL: that database)
+    setup()
     import django
-
-    django.setup()
     from django.core.management import call_command
     from django.db import connection
     from python_calamine import CalamineWorkbook

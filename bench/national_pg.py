@@ -40,17 +40,9 @@ PostgreSQL's default work_mem (4 MB) makes the standards engine's grouped counts
 import argparse
 import datetime
 import os
-import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtbd.settings")
+from common import recreate_postgres_database, setup, timed
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/dtbd_national"
 
@@ -144,14 +136,6 @@ def parse_args():
     parser.add_argument("--year", type=int, default=datetime.date.today().year - 1)
     parser.add_argument("--runs", type=int, default=3)
     return parser.parse_args()
-
-
-def drop_database(url):
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
-        subprocess.run(["psql", admin, "-qc", sql], check=True)
 
 
 class Builder:
@@ -415,16 +399,6 @@ def row_counts(cursor):
     print(f"   {'database size':<28} {cursor.fetchone()[0]:>12}")
 
 
-def timed(fn, runs):
-    result = fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return result, statistics.median(times), min(times), max(times)
-
-
 def measure(args):
     """Live server time of the dashboard's parts, the whole build and every registered unit report (no cache, no
     summary tables). The comparison with hand-written SQL is bench/dashboard.py's (run it with DATABASE_URL)."""
@@ -461,11 +435,8 @@ def main():
         raise SystemExit(f"--provinces must be 1–{len(PROVINCES)}")
     os.environ["DATABASE_URL"] = args.database_url
     if args.fresh:
-        drop_database(args.database_url)
-
-    import django
-
-    django.setup()
+        recreate_postgres_database(args.database_url)
+    setup()
     from django.core.management import call_command
     from django.db import connection
 

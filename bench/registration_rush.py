@@ -4,7 +4,7 @@ running server (gunicorn) on PostgreSQL, over loopback only.
     .venv/bin/python bench/registration_rush.py [--db dtbd_h3_rush] [--learners 1000] [--seats 100] [--runs 3]
         [--bounded 50,20] [--workers 4] [--threads 8]
 
-What it does (issue 6 §5, the registration-rush acceptance point):
+What it does (the registration-rush acceptance check):
 
 1. drops and re-creates its own PostgreSQL database (--db on 127.0.0.1:5432, trust auth; never a shared one) and
    migrates it; creates one unit with --learners people, each with a learner account (no password: their sessions
@@ -40,7 +40,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, recreate_postgres_database, setup
+
 OUT = ROOT / "bench" / "out" / "registration-rush"
 PG = "postgres://postgres@127.0.0.1:5432/"
 ACCESS_LOG = OUT / "access.log"  # one line per request: server time in microseconds, status
@@ -71,21 +72,9 @@ os.environ.update(
     EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
 )
 os.environ.pop("REDIS_URL", None)
-sys.path.insert(0, str(ROOT))
 
-
-def recreate_database():
-    import psycopg
-
-    with psycopg.connect(PG + "postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{ARGS.db}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{ARGS.db}"')
-
-
-recreate_database()
-import django  # noqa: E402
-
-django.setup()
+recreate_postgres_database(DATABASE_URL)
+setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402

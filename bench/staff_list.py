@@ -7,24 +7,13 @@ and loads `dtbd demo --staff N` once (reused by later runs; --fresh rebuilds). T
 manager, sees everything) with django.test.Client, it times the full request (middleware, view, queries, template)
 of the list and a few filtered variants: median of --runs after one warm-up request each, with the SQL query count
 of one more request. Next to each it times a hand-written minimal SQL (count + the same page of rows with current
-unit, category and rank) as a floor, and prints the ratio. The goal (issue 2) is a list page under 150 ms.
+unit, category and rank) as a floor, and prints the ratio. The goal is a list page under 150 ms.
 
 The filter parameter names default to q / unit / category / page; override them (--search-param …) if the list's
 FilterSet names them differently. A filtered variant whose page is byte-identical to the unfiltered one is flagged:
 its parameter was probably ignored.
 """
-import argparse
-import os
-import shutil
-import statistics
-import sys
-import time
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtbd.settings")
+from common import database_folder, demo_database, demo_parser, median_ms, setup
 
 PAGE_SIZE_DEFAULT = 50
 UNIT_CODE = "TQ.SGDDT"  # Sở Giáo dục và Đào tạo: one of the largest subtrees
@@ -46,12 +35,7 @@ MINIMAL_COUNT = "SELECT COUNT(*) FROM people_person p WHERE p.left_on IS NULL {w
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--staff", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--name", default="staff-list", help="folder under bench/out/ holding the database")
-    parser.add_argument("--fresh", action="store_true", help="rebuild the database even if it exists")
+    parser = demo_parser(__doc__, "staff-list", runs=7)
     parser.add_argument("--page-size", type=int, default=PAGE_SIZE_DEFAULT, help="rows per page of the list")
     parser.add_argument("--search-param", default="q")
     parser.add_argument("--unit-param", default="unit")
@@ -60,34 +44,15 @@ def parse_args():
     return parser.parse_args()
 
 
-def median_ms(fn, runs):
-    fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), min(times), max(times)
-
-
 def main():
     args = parse_args()
-    var_dir = OUT / args.name
-    if not os.environ.get("DATABASE_URL"):
-        if args.fresh:
-            shutil.rmtree(var_dir, ignore_errors=True)
-        var_dir.mkdir(parents=True, exist_ok=True)
-        os.environ["DTBD_VAR_DIR"] = str(var_dir)
-
-    import django
-
-    django.setup()
+    database_folder(args.name, args.fresh)
+    setup()
     import logging
     import warnings
 
     logging.getLogger("django.request").setLevel(logging.ERROR)  # no "Not Found" line per timed request
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collected static files here
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
@@ -104,17 +69,7 @@ def main():
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
 
-    call_command("migrate", verbosity=0)
-    existing = Person.objects.count()
-    if existing == 0:
-        start = time.perf_counter()
-        call_command("demo", seed=args.seed, staff=args.staff)
-        print(f"demo --staff {args.staff} loaded in {time.perf_counter() - start:.1f} s")
-    else:
-        print(f"reusing {connection.settings_dict['NAME']}: {existing} people (--fresh rebuilds)")
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    demo_database(args.staff, args.seed)
 
     try:
         url = reverse("people:person_list")

@@ -1,4 +1,4 @@
-"""Issue 6 security: every export of personal data is logged; CCCD and phone masked except for the roles that need
+"""Security: every export of personal data is logged; CCCD and phone masked except for the roles that need
 them (dtbd.people.masking), the same on the record page, its history and the exports."""
 import datetime
 

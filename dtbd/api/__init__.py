@@ -1,4 +1,4 @@
-"""REST API (issue 6 item 1): /api/v1/ (DRF), OpenAPI schema at /api/schema/, Swagger UI at /api/docs/ (Redoc at
+"""REST API: /api/v1/ (DRF), OpenAPI schema at /api/schema/, Swagger UI at /api/docs/ (Redoc at
 /api/redoc/), and /api/tokens/ where a user manages their API tokens (`dtbd api-token create USERNAME --days N
 --name X` from the command line).
 

@@ -1,7 +1,7 @@
 """Fostering history of one person in the shape of the national CBCCVC database's fostering group (Decree 27/2026;
-DOMAIN §6): one identifier per person (the citizen ID) and four groups of records — political theory (LLCT), defence
-and security (QPAN), state management (QLNN, with leadership/management fostering) and professional skills (CMNV:
-job-position, update and briefing courses, languages, IT, other certificates).
+docs/domain.md §1): one identifier per person (the citizen ID) and four groups of records — political theory (LLCT),
+defence and security (QPAN), state management (QLNN, with leadership/management fostering) and professional skills
+(CMNV: job-position, update and briefing courses, languages, IT, other certificates).
 
 Records come from two places, never counted twice:
 - completed enrolments (state COMPLETED) of classes run here: the programme, provider, class dates, tiết (sum of the

@@ -1,4 +1,4 @@
-"""Every export of personal data is logged (issue 6): log_export(user, kind, description, rows) in the view that
+"""Every export of personal data is logged: log_export(user, kind, description, rows) in the view that
 serves the file, after the file is built. Admins read the log in Django admin (Nhật ký xuất dữ liệu cá nhân)."""
 from .http import client_ip
 from .models import ExportLog

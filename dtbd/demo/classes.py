@@ -1,4 +1,4 @@
-"""The demo's classes (issue 4) as plain data: a deterministic function of (province, today), with no database access.
+"""The demo's classes as plain data: a deterministic function of (province, today), with no database access.
 
 Classes of the previous and the current year around `today` in every status — planned, open for registration (the
 window includes today), running, finished with results submitted, closed, cancelled, and one finished class waiting

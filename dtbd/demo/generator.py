@@ -5,8 +5,8 @@
 planned posts) and qualifications. Ranks and ethnic groups are referred to by code / name; the loader maps them to
 the catalogue rows. Every date is computed from REFERENCE_DATE, never from today, so a seed always gives the same data.
 
-Shares follow the seeds (DOMAIN §5): about CB 8 %, CC 35 %, VC 50 %, HD 7 %; ~8 % leaders; ~5 % planned (quy hoạch);
-province-level education ≈ 0.5 % TS, 18 % ThS, 75 % ĐH; commune staff mostly ĐH/TC.
+Shares follow published figures (docs/domain.md §12): about CB 8 %, CC 35 %, VC 50 %, HD 7 %; ~8 % leaders;
+~5 % planned (quy hoạch); province-level education ≈ 0.5 % TS, 18 % ThS, 75 % ĐH; commune staff mostly ĐH/TC.
 """
 import datetime
 import hashlib

@@ -1,4 +1,4 @@
-"""Code lists of the staff register (DOMAIN §3). Orders let the database take the highest level."""
+"""Code lists of the staff register (docs/domain.md §2–5). Orders let the database take the highest level."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -132,7 +132,7 @@ def level_label(value):
 
 @register
 class QualificationStructure(Report):
-    """Cơ cấu trình độ chuyên môn theo cấp hành chính (DOMAIN §5, seed 000).
+    """Cơ cấu trình độ chuyên môn theo cấp hành chính (docs/domain.md §11.4; the Bến Tre figures of §12).
 
     See `queries.qualification_structure` for who is counted where. People without any education record valid on
     the date are counted in no column (an unknown level is not "chưa qua đào tạo"), so `total` = the sum of the
@@ -178,8 +178,8 @@ class QualificationStructure(Report):
 
 @register
 class Compliance(Report):
-    """Rà soát tiêu chuẩn (issue 3): per requirement code, people subject to it on the date, meeting it, missing it.
-    Computed by dtbd.standards.engine (one aggregate query for every code)."""
+    """Rà soát tiêu chuẩn (docs/domain.md §7.4): per requirement code, people subject to it on the date, meeting it,
+    missing it. Computed by dtbd.standards.engine (one aggregate query for every code)."""
 
     name = "compliance"
     title = _("Rà soát tiêu chuẩn theo yêu cầu")
@@ -199,8 +199,8 @@ class Compliance(Report):
 
 @register
 class AnnualHours(Report):
-    """Bồi dưỡng tối thiểu hằng năm (DOMAIN §4.1): people to whom ANNUAL_HOURS applies in --year (on --date when it is
-    in that year, else on 31/12 of the year), how many reached the minimum tiết, how many are below."""
+    """Bồi dưỡng tối thiểu hằng năm (docs/domain.md §8): people to whom ANNUAL_HOURS applies in --year (on --date when
+    it is in that year, else on 31/12 of the year), how many reached the minimum tiết, how many are below."""
 
     name = "annual-hours"
     title = _("Bồi dưỡng tối thiểu hằng năm")
@@ -227,7 +227,7 @@ NONE = "NONE"
 
 @register
 class PoliticalTheory(Report):
-    """Trình độ lý luận chính trị theo cấp hành chính (DOMAIN §5, seed 001): the rows of qualification-structure,
+    """Trình độ lý luận chính trị theo cấp hành chính (docs/domain.md §11.4): the rows of qualification-structure,
     people by the highest LLCT held on the date; NONE = no LLCT held (so `total` = everyone counted)."""
 
     name = "political-theory"
@@ -267,7 +267,7 @@ def _program_categories():
 
 @register
 class TrainingVolume(Report):
-    """Số lượt cán bộ được đào tạo, bồi dưỡng (DOMAIN §5, seed 004): person-times of COMPLETED enrolments in classes
+    """Số lượt cán bộ được đào tạo, bồi dưỡng (docs/domain.md §11.3): person-times of COMPLETED enrolments in classes
     that ended in --year, by content (programme category) × form and home/abroad; people counted in the subtree by
     their unit on the class's end date. `total` = in_person + online + blended = domestic + abroad."""
 

@@ -1,7 +1,7 @@
 """Render any registered report to CSV, .xlsx or PDF. Shared by the command and the web pages.
 
-CSV is for machines: the header is the column keys and the first cell of each row its code (`TINH`, `ALL`), exactly as
-in spec/interfaces.md (a report of several tables, e.g. a person's training history, writes each table with its own
+CSV is for machines: the header is the column keys and the first cell of each row its code (`TINH`, `ALL`), the
+interface of `dtbd report` (a report of several tables, e.g. a person's training history, writes each table with its own
 header, separated by an empty line). The .xlsx is for people: a title, the unit and date, Vietnamese headings and row
 labels. The PDF is the administrative document of Decree 30/2020/NĐ-CP (`document.py`)."""
 import csv

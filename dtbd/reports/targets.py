@@ -284,7 +284,7 @@ def can_manage(user):
     return is_manager(user)
 
 
-# The three targets of DOMAIN §5 (seed 003: Nghị quyết 26-NQ/TW, Quảng Ninh to 2030); migration 0002 seeds a copy.
+# The three targets of Nghị quyết 26-NQ/TW to 2030 (docs/domain.md §11.5); migration 0002 seeds a copy.
 SEED = [
     {
         "code": "LDQL-TINH-DUOI-40",

@@ -54,7 +54,7 @@ NOTHING = Q(pk__isnull=True)  # never true, compiles everywhere (an empty IN may
 def credited_hours(year: int):
     """Rows (person_id, hours) of fostering tiết credited to the calendar `year`: certificates entered or imported with
     their number of tiết (Qualification.hours), counted in the year they were issued. The one source of annual hours:
-    issue 4 (classes and enrolments) adds the tiết of completed enrolments here, and every review, report and the
+    a completed class adds its tiết here through its certificate (docs/domain.md §8), and every review, report and the
     ANNUAL_HOURS requirement follow."""
     return Qualification.objects.filter(issued_on__year=year, hours__gt=0).values("person_id", "hours")
 

@@ -1,4 +1,4 @@
-"""Promotion / appointment gate (issue 3 item 3): the requirements of a target post level or rank that a person does
+"""Promotion / appointment gate (docs/domain.md §9): the requirements of a target post level or rank that a person does
 not meet, for one person ("đủ điều kiện bổ nhiệm?"), for a succession-planning list (set-based), and as the check of
 an appointment record (bổ nhiệm / nâng ngạch).
 

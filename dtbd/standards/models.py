@@ -1,4 +1,4 @@
-"""Standards as versioned data (DOMAIN §4): rule sets, requirements and equivalences.
+"""Standards as versioned data (docs/domain.md §7): rule sets, requirements and equivalences.
 
 A Requirement row says *who* (criteria columns, each blank = anyone) must have *what* (a qualification of a type at or
 above a level, a programme, or N tiết a year). Rows sharing a `code` form one requirement of the review (e.g. POST_LLCT:

@@ -9,7 +9,7 @@ Within one qualification type a person is counted once, at the HIGHEST level the
 head of office) and LLCT CC (planned for director) needs one course, cao cấp, which satisfies both. `missing` also
 gives everyone lacking each level, for information.
 
-Issue 4 (programmes and classes) maps each need to the programmes that award it: a programme declares the
+The training catalogue maps each need to the programmes that award it: a programme declares the
 qualification (type, level) its certificate grants, or its programme code; join on `Need.qualification_type` +
 `Need.min_level` (or `Need.programme_code`) to list the programmes an annual plan should open and the number of
 places (`Need.people`). Nothing here needs to change for that: the grouping key is what the programmes match on."""

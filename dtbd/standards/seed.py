@@ -1,4 +1,4 @@
-"""Rules of DOMAIN §4 items 1–5 with the codes of spec/interfaces.md (seeded by migration 0002; managers may edit)."""
+"""The standards of docs/domain.md §7–8 with their requirement codes (seeded by migration 0002; managers may edit)."""
 from .models import compute_order
 
 ND101 = "Nghị định 101/2017/NĐ-CP ngày 01/9/2017, sửa đổi, bổ sung bởi Nghị định 89/2021/NĐ-CP ngày 18/10/2021"

@@ -1,4 +1,4 @@
-"""Reads and writes behind the class pages (issue 4 item 2): the filtered class list with its counters, the month
+"""Reads and writes behind the class pages: the filtered class list with its counters, the month
 calendar, the enrolment counts of a class and the status change with its side effects (notices, withdrawals).
 
 Views stay thin: they call these functions and render. Every read here runs a fixed number of queries whatever the

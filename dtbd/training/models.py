@@ -168,7 +168,7 @@ class TrainingClass(models.Model):
     funding_source = models.CharField(_("nguồn kinh phí"), max_length=10, choices=Funding.choices, blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     seats_taken = models.PositiveIntegerField(_("số chỗ đã xếp"), default=0, editable=False)
-    # Completion rule (DOMAIN §4.8): attendance of at least this share of sessions (excused absences count as
+    # Completion rule (docs/domain.md §11.1): attendance of at least this share of sessions (excused absences count as
     # attended) and every assessment at least `pass_score`.
     min_attendance_pct = models.PositiveSmallIntegerField(
         _("tỷ lệ chuyên cần tối thiểu (%)"), default=100,

@@ -1,4 +1,4 @@
-"""Attendance and results of a class (issue 4 item 4; completion rule DOMAIN §4.8).
+"""Attendance and results of a class (completion rule: docs/domain.md §11.1).
 
 - record_attendance / save_draft_scores: edits before the lock (draft Result = submitted_at NULL, one per enrolment);
 - compute: attendance share, final score, grade, completion and the reasons of a failure, for every learner of the
@@ -133,7 +133,7 @@ def _attendance_check(cls, outcome, override_pct=None):
 
 
 def evaluate(cls, assessments, outcome, override_pct=None):
-    """Apply the completion rule (DOMAIN §4.8) to an Outcome whose counts and scores are filled in."""
+    """Apply the completion rule (docs/domain.md §11.1) to an Outcome whose counts and scores are filled in."""
     ok, reasons = _attendance_check(cls, outcome, override_pct)
     values = []
     for assessment in assessments:

@@ -1,8 +1,8 @@
-"""Business rules of classes and enrolment (issue 4 items 2–3).
+"""Business rules of classes and enrolment (docs/domain.md §10).
 
 Seats: `TrainingClass.seats_taken` is moved only by ONE atomic conditional UPDATE
 (`… SET seats_taken = seats_taken + 1 WHERE id = … AND seats_taken < capacity`) whose row count says whether the seat
-was taken; counting rows then inserting overbooks under concurrency (STACK.md, "Seat capacity"). A CHECK constraint
+was taken; counting rows then inserting overbooks under concurrency (docs/benchmarks.md). A CHECK constraint
 (seats_taken <= capacity) backs it in the database.
 
 Enrolment states: REQUESTED → (approve) ENROLLED when a seat is free, else WAITLISTED; APPROVED is accepted as an

@@ -12,7 +12,7 @@ urlpatterns = [
     path("co-so/", views.provider_list, name="provider_list"),
     path("co-so/<int:pk>/", views.provider_detail, name="provider_detail"),
     path("nhu-cau/", views.needs, name="needs"),
-    # Each part of issue 4 keeps its own routes (all under /dao-tao/, names in the `training` namespace).
+    # Classes, enrolment, results: each part keeps its routes (all under /dao-tao/, names in the `training` namespace).
     *urls_classes.urlpatterns,
     *urls_enrolment.urlpatterns,
     *urls_results.urlpatterns,

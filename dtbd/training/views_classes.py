@@ -1,4 +1,4 @@
-"""Class pages (issue 4 item 2): list with filters, month calendar, the class hub, create/edit, sessions and
+"""Class pages: list with filters, month calendar, the class hub, create/edit, sessions and
 assessments, status changes.
 
 Reading: anyone `permissions.classes_for(user)` lets see the class offer (learners included); nobody else (403 on

@@ -1,4 +1,4 @@
-"""Enrolment pages (issue 4 item 3): a class's roster with row actions, the approval queue, nomination (search or
+"""Enrolment pages: a class's roster with row actions, the approval queue, nomination (search or
 from a standards review) and self-registration.
 
 Who: permissions.* decides everything. A class out of sight (classes_for) or an enrolment out of sight

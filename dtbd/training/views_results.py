@@ -1,4 +1,4 @@
-"""Attendance, results, roster download/upload and result corrections of a class (issue 4 item 4).
+"""Attendance, results, roster download/upload and result corrections of a class.
 
 Only the people who run the class (permissions.can_run_class: the institution of its provider, managers) see these
 pages; a class out of sight is 404, a visible class they do not run is 403. Rules live in dtbd.training.results and

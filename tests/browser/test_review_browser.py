@@ -1,5 +1,5 @@
-"""Acceptance (issue 3): in Debian's Chromium, a unit officer opens the review page, drills into the people missing one
-requirement and exports that list to .xlsx."""
+"""Standards review acceptance: in Debian's Chromium, a unit officer opens the review page, drills into the people
+missing one requirement and exports that list to .xlsx."""
 import datetime
 import re
 
@@ -9,25 +9,15 @@ from python_calamine import CalamineWorkbook
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    """A Vietnamese browser that accepts downloads."""
-    return {**browser_context_args, "locale": "vi-VN", "accept_downloads": True}
-
-
 @pytest.fixture
-def staff(transactional_db):
+def staff(transactional_db, tree):
     from types import SimpleNamespace
 
     from dtbd.accounts.models import Role
     from dtbd.accounts.testing import make_user
-    from dtbd.org.testing import make_unit
     from dtbd.people.testing import make_person
 
-    root = make_unit("T01", "UBND tỉnh Thử", kind="UBND_TINH")
-    so_a = make_unit("SO_A", "Sở Nội vụ", parent=root)
-    phong_a = make_unit("SO_A.P1", "Phòng Tổ chức", parent=so_a, kind="PHONG")
-    so_b = make_unit("SO_B", "Sở Tài chính", parent=root)
+    phong_a, so_a, so_b = tree.phong_a, tree.so_a, tree.so_b
     ok = make_person(phong_a, code="A001", full_name="Nguyễn Văn An", post_level="TP",
                      qualifications=[("LLCT", "TC", datetime.date(2019, 11, 20))])
     missing = make_person(phong_a, code="A002", full_name="Phạm Thị Thiếu", post_level="PTP")

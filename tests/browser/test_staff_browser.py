@@ -1,4 +1,4 @@
-"""Acceptance (issue 2): in Debian's Chromium, a unit officer searches a staff member by unaccented name, opens the
+"""Staff register acceptance: in Debian's Chromium, a unit officer searches a staff member by unaccented name, opens the
 record, sees their qualifications, and is refused another department's staff member by URL."""
 import datetime
 import re
@@ -9,25 +9,15 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    """A Vietnamese browser, as the province's officials use (the texts below are the Vietnamese UI)."""
-    return {**browser_context_args, "locale": "vi-VN"}
-
-
 @pytest.fixture
-def staff(transactional_db):
+def staff(transactional_db, tree):
     from types import SimpleNamespace
 
     from dtbd.accounts.models import Role
     from dtbd.accounts.testing import make_user
-    from dtbd.org.testing import make_unit
     from dtbd.people.testing import make_person
 
-    root = make_unit("T01", "UBND tỉnh Thử", kind="UBND_TINH")
-    so_a = make_unit("SO_A", "Sở Nội vụ", parent=root)
-    phong_a = make_unit("SO_A.P1", "Phòng Tổ chức", parent=so_a, kind="PHONG")
-    so_b = make_unit("SO_B", "Sở Tài chính", parent=root)
+    phong_a, so_a, so_b = tree.phong_a, tree.so_a, tree.so_b
     an = make_person(
         phong_a, code="A001", full_name="Nguyễn Văn An", rank="01.003",
         qualifications=[("QLNN", "CV", datetime.date(2021, 4, 2)), ("LLCT", "TC", datetime.date(2019, 11, 20))],

@@ -1,4 +1,4 @@
-"""Issue 6 security: login lockout, password policy, two-factor authentication, sessions, rate limits, headers."""
+"""Security: login lockout, password policy, two-factor authentication, sessions, rate limits, headers."""
 import json
 import os
 import subprocess
@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -163,15 +164,25 @@ def test_admin_must_enrol_then_verify_each_login(client, users, require_2fa):
     assert client.get(home).status_code == 200
 
 
+def _not_verified(client):
+    """The session is logged in but not verified by a second factor: django-otp holds no device for it, and a
+    protected page still sends the user to the code page."""
+    home = reverse("core:home")
+    return (client.session.get("_auth_user_id") is not None and DEVICE_ID_SESSION_KEY not in client.session
+            and client.get(home).url.startswith(reverse("two_factor_verify")))
+
+
 def test_a_used_code_cannot_be_replayed(client, users, require_2fa):
     device = TOTPDevice.objects.create(user=users.province, name="TOTP", confirmed=True)
     code = _code(device)
     _login(client, "tinh")
     assert client.post(reverse("two_factor_verify"), {"token": code}).status_code == 302
+    assert client.get(reverse("core:home")).status_code == 200  # the first use lets the user in
     client.post(reverse("logout"))
     _login(client, "tinh")
     response = client.post(reverse("two_factor_verify"), {"token": code})
-    assert response.status_code == 200  # refused: the same code again
+    assert response.status_code == 200 and "Mã xác thực không đúng" in response.content.decode()
+    assert _not_verified(client)  # refused: the same code again
 
 
 def test_repeated_wrong_codes_are_throttled(client, users, require_2fa):
@@ -181,6 +192,13 @@ def test_repeated_wrong_codes_are_throttled(client, users, require_2fa):
         client.post(reverse("two_factor_verify"), {"token": "000000"})
     # Now even the right code waits for the throttle delay.
     assert client.post(reverse("two_factor_verify"), {"token": _code(device)}).status_code == 200
+    assert _not_verified(client)
+    device.refresh_from_db()
+    assert device.throttling_failure_count >= 1 and device.verify_is_allowed()[0] is False  # the throttle's delay
+    # Once the delay is over (reset here), the right code verifies the session: the refusal was the throttle's.
+    device.throttle_reset()
+    assert client.post(reverse("two_factor_verify"), {"token": _code(device)}).status_code == 302
+    assert client.get(reverse("core:home")).status_code == 200
 
 
 def test_province_manager_is_required_but_learner_and_officer_are_not(client, users, require_2fa):

@@ -1,4 +1,4 @@
-"""Background jobs (issue 6 §3): imports, report files and the staff export run outside the request, with a progress
+"""Background jobs: imports, report files and the staff export run outside the request, with a progress
 bar on the job page (dtbd.core.job_views).
 
 - `start(kind, user, parameters)` records a `core.Job` (QUEUED) and dispatches it: by default to django-tasks' database

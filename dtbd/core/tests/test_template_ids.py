@@ -1,5 +1,5 @@
 """USE_THOUSAND_SEPARATOR prints the integer 1202 as "1.202": an id written into a template that way breaks element ids,
-form values and URLs once a table passes 999 rows (found on PostgreSQL in session 2). Ids must be printed with
+form values and URLs once a table passes 999 rows (found on PostgreSQL). Ids must be printed with
 `|stringformat:"d"` (or through {% url %}, which does not localise)."""
 import re
 from pathlib import Path

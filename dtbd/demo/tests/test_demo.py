@@ -1,7 +1,6 @@
 """The demo province: deterministic, realistic shares, valid data, the demo accounts, and refusal on a non-empty
 database."""
 import datetime
-import io
 from collections import Counter
 
 import pytest
@@ -17,12 +16,7 @@ from dtbd.people.models import CategoryAssignment, Person, PostAssignment, Quali
 from dtbd.people.validators import citizen_id_error, code_error, email_error, phone_error
 from dtbd.training.models import Certificate
 
-SMALL = 300
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", seed=3, staff=SMALL, stdout=io.StringIO())
+from .conftest import SMALL
 
 
 @pytest.fixture(scope="module")

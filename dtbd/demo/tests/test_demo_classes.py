@@ -1,12 +1,10 @@
 """The demo's classes: every status around today, consistent enrolments, seats, attendance, results, certificates and
 the qualifications they put on the staff record; what the demo logins find."""
 import datetime
-import io
 import re
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -21,14 +19,10 @@ from dtbd.training.certificates import class_tiet
 from dtbd.training.models import Attendance, Certificate, Enrollment, Provider, Result, Score, TrainingClass
 from dtbd.training.seed import PROGRAMS
 
-SMALL = 300
+from .conftest import SMALL
+
 SEATED = ("ENROLLED", "COMPLETED", "FAILED")
 Status = TrainingClass.Status
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", seed=3, staff=SMALL, stdout=io.StringIO())
 
 
 def test_classes_cover_every_status_in_the_previous_and_current_year(demo):

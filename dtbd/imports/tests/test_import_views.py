@@ -11,9 +11,7 @@ from dtbd.people import importing as staff
 from dtbd.people.models import Person
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def staff_file(tmp_path, *rows):

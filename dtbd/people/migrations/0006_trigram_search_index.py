@@ -1,5 +1,5 @@
 """PostgreSQL only: a trigram GIN index on the folded name, so the staff search (name contains …) stays fast at
-national scale (STACK.md: 31 ms over 2M rows). Needs the pg_trgm extension; where the database user may not create
+national scale (measured: 31 ms over 2M rows). Needs the pg_trgm extension; where the database user may not create
 it, the index is skipped with a warning and search falls back to a scan. SQLite: nothing to do."""
 import warnings
 

@@ -1,4 +1,4 @@
-"""The three targets of DOMAIN §5 (seed 003, Nghị quyết 26-NQ/TW to 2030), as data: managers edit them on
+"""The three targets of Nghị quyết 26-NQ/TW to 2030 (docs/domain.md §11.5), as data: managers edit them on
 /tong-quan/chi-tieu/. The rows are copied here (not imported from dtbd.reports.targets) so that this migration stays
 what it was when later code changes."""
 from decimal import Decimal

@@ -17,11 +17,7 @@ YEAR = 2025
 PERIOD = Period(datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31), datetime.date(YEAR, 12, 31))
 
 
-@pytest.fixture(autouse=True)
-def _live_figures(settings):
-    """No cached dashboards between tests (the cache outlives a test's database)."""
-    settings.DTBD_DASHBOARD_CACHE_SECONDS = 0
-    settings.DTBD_DASHBOARD_SUMMARIES = False  # the summary tables are tested in test_summaries.py
+pytestmark = pytest.mark.usefixtures("live_figures")
 
 
 def completed(cls, person, on):

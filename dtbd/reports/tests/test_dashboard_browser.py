@@ -1,4 +1,4 @@
-"""Issue 5 acceptance in a real browser (Debian's Chromium through Playwright): the leader opens the dashboard,
+"""Dashboard acceptance in a real browser (Debian's Chromium through Playwright): the leader opens the dashboard,
 changes the period, clicks a figure and lands on the list behind it."""
 import datetime
 import re
@@ -12,11 +12,7 @@ from dtbd.training.testing import make_class, make_program
 YEAR = 2025
 
 
-@pytest.fixture(autouse=True)
-def _live_figures(settings):
-    """No cached dashboards between tests (the cache outlives a test's database)."""
-    settings.DTBD_DASHBOARD_CACHE_SECONDS = 0
-    settings.DTBD_DASHBOARD_SUMMARIES = False  # the summary tables are tested in test_summaries.py
+pytestmark = pytest.mark.usefixtures("live_figures")
 
 
 @pytest.mark.browser

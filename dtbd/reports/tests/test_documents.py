@@ -118,19 +118,28 @@ def test_orientation_by_width(province):
     assert '"Times New Roman", "Liberation Serif", "DejaVu Serif", serif' in document.document_html(narrow)
 
 
-def test_write_samples(province, tmp_path_factory):
-    """Not a check: leaves the PDFs in DTBD_PDF_SAMPLES (when set) to look at them."""
-    import os
-
-    folder = os.environ.get("DTBD_PDF_SAMPLES")
-    if not folder:
-        return
+def test_report_samples_writes_every_report_as_pdf_and_html(province, tmp_path):
+    """`dtbd report-samples` (to look at the layouts) writes <name>.pdf and <name>.html of every report."""
+    out = io.StringIO()
+    call_command("report-samples", "--output", str(tmp_path / "mau"), "--unit", "TQ", "--person", "TV_BINH",
+                 "--date", "2026-12-31", "--prepared-by", "Hoàng Thị Lập", stdout=out)
+    names = [r.name for r in all_reports(None)]
+    assert sorted(p.name for p in (tmp_path / "mau").iterdir()) == sorted(f"{n}.{x}" for n in names for x in ("pdf", "html"))
     for report in all_reports(None):
-        result = renderers.run(report, subject_of(report, province), D(2026, 12, 31), 2026)
-        with open(os.path.join(folder, f"{report.name}.pdf"), "wb") as fh:
-            fh.write(renderers.render(result, "pdf", issued_on=ISSUED, prepared_by="Hoàng Thị Lập"))
-        with open(os.path.join(folder, f"{report.name}.html"), "w") as fh:
-            fh.write(document.document_html(result, issued_on=ISSUED, prepared_by="Hoàng Thị Lập"))
+        pdf = (tmp_path / "mau" / f"{report.name}.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF") and str(report.title).upper() in squash(pdf_text(pdf))
+        html = (tmp_path / "mau" / f"{report.name}.html").read_text(encoding="utf-8")
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html and "Hoàng Thị Lập" in html
+    assert "Lê Thị Bình" in squash(pdf_text((tmp_path / "mau" / "training-history.pdf").read_bytes()))
+    assert len(out.getvalue().splitlines()) == len(names)
+
+
+def test_report_samples_refuses_an_unknown_unit(province, tmp_path):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="không tìm thấy đơn vị có mã «KHONG_CO»"):
+        call_command("report-samples", "--output", str(tmp_path), "--unit", "KHONG_CO")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_command_writes_the_pdf(province, tmp_path):

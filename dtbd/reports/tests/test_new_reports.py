@@ -1,5 +1,5 @@
-"""political-theory, training-volume, compliance, annual-hours and training-history: CSV columns exactly as in
-spec/interfaces.md and figures computed on a small built province."""
+"""political-theory, training-volume, compliance, annual-hours and training-history: CSV columns of the
+`dtbd report` interface and figures computed on a small built province."""
 import datetime
 import decimal
 import io

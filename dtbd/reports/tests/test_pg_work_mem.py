@@ -46,11 +46,9 @@ def test_sqlite_gets_no_work_mem(tmp_path):
     assert options["default"]["transaction_mode"] == "IMMEDIATE"
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db
 def test_the_server_applies_it():
-    if connection.vendor != "postgresql":
-        assert connection.settings_dict.get("OPTIONS", {}).get("options") is None
-        return
     from django.conf import settings
 
     with connection.cursor() as cursor:

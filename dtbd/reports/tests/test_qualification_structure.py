@@ -1,4 +1,4 @@
-"""`dtbd report qualification-structure`: who is counted where, on which date (spec/interfaces.md)."""
+"""`dtbd report qualification-structure`: who is counted where, on which date (docs/domain.md §6, §11.4)."""
 import datetime
 import io
 

@@ -1,5 +1,6 @@
-"""Seed 000 (Bến Tre, DOMAIN §5): province level 23 TS / 899 ThS / 3.923 ĐH; district 2 / 88 / 726; commune
-35 ThS / 2.945 ĐH. Rebuilt with bulk_create and reported exactly, with people who must not change the figures."""
+"""Bến Tre's published figures (docs/domain.md §12): province level 23 TS / 899 ThS / 3.923 ĐH; district 2 / 88 /
+726; commune 35 ThS / 2.945 ĐH. Rebuilt with bulk_create and reported exactly, with people who must not change the
+figures."""
 import datetime
 import io
 

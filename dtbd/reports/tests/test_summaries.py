@@ -425,14 +425,11 @@ def test_a_mark_written_during_a_refresh_survives_it(tree, province):
     assert summaries.refresh_row(SummaryPeriod.objects.get()) == 1 and not SummaryDirty.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_changes_of_one_unit_do_not_wait_on_each_others_marks(transactional_db, tree, settings):
-    """Every change marks its units dirty inside its own transaction: the marks are appended (plain INSERT), so two
-    transactions changing people of the same unit (a registration rush) never lock each other — with an UPSERT of
-    one row per unit, the second would wait for the first to commit (or deadlock with another order)."""
-    import threading
-
-    from django.db import connection, transaction
+def test_dirty_marks_are_appended_not_upserted(tree, settings):
+    """Every change marks its units dirty inside its own transaction: the marks are appended (plain INSERT, no
+    UPSERT of one row per unit), so that two transactions changing people of the same unit do not lock each other
+    (shown on PostgreSQL by the next test)."""
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -441,14 +438,28 @@ def test_concurrent_changes_of_one_unit_do_not_wait_on_each_others_marks(transac
         summaries.mark_dirty({tree.so_a.pk})
     inserts = [q["sql"] for q in queries.captured_queries if "reports_summarydirty" in q["sql"]]
     assert inserts and all(sql.startswith("INSERT") and "ON CONFLICT" not in sql.upper() for sql in inserts)
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_changes_of_one_unit_do_not_wait_on_each_others_marks(transactional_db, tree, settings):
+    """Two transactions changing people of the same unit (a registration rush) never lock each other on the dirty
+    marks — with an UPSERT of one row per unit, the second would wait for the first to commit (or deadlock with
+    another order). SQLite has one writer at a time whatever the rows: nothing to show there."""
+    import threading
+
+    from django.db import connection, transaction
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    summaries.period_row(PERIOD)
+    summaries.mark_dirty({tree.so_a.pk})
     outcome = []
 
     def other_transaction():
         try:
             with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET LOCAL lock_timeout = '3s'")
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '3s'")
                 summaries.mark_dirty({tree.so_a.pk})
             outcome.append("done")
         except Exception as exc:  # noqa: BLE001 — recorded, asserted below
@@ -456,11 +467,10 @@ def test_concurrent_changes_of_one_unit_do_not_wait_on_each_others_marks(transac
         finally:
             connection.close()
 
-    if connection.vendor == "postgresql":  # SQLite has one writer at a time whatever the rows: nothing to show there
-        with transaction.atomic():
-            summaries.mark_dirty({tree.so_a.pk})  # not committed while the other transaction runs
-            thread = threading.Thread(target=other_transaction)
-            thread.start()
-            thread.join(timeout=20)
-        assert outcome == ["done"]
-        assert SummaryDirty.objects.filter(unit_id=tree.so_a.pk).count() == 3
+    with transaction.atomic():
+        summaries.mark_dirty({tree.so_a.pk})  # not committed while the other transaction runs
+        thread = threading.Thread(target=other_transaction)
+        thread.start()
+        thread.join(timeout=20)
+    assert outcome == ["done"]
+    assert SummaryDirty.objects.filter(unit_id=tree.so_a.pk).count() == 3

@@ -1,5 +1,5 @@
 """Targets as data: validation of the filter JSON, evaluation (history-aware: posts, units and ages on each
-31/12), status against the range, the seeded DOMAIN §5 indicators, and the manager-only form."""
+31/12), status against the range, the seeded indicators (docs/domain.md §11.5), and the manager-only form."""
 import datetime
 from decimal import Decimal
 
@@ -15,13 +15,7 @@ from dtbd.training.models import Enrollment, TrainingClass
 from dtbd.training.testing import make_class
 
 D = datetime.date
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _live_figures(settings):
-    """No cached dashboards between tests (the cache outlives a test's database)."""
-    settings.DTBD_DASHBOARD_CACHE_SECONDS = 0
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_dashboard")]
 
 
 def indicator(**kw):

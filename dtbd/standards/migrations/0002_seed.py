@@ -1,4 +1,4 @@
-"""Seed DOMAIN §4 items 1–5 (codes of spec/interfaces.md) and the equivalences; see dtbd/standards/seed.py."""
+"""Seed the standards of docs/domain.md §7–8 and the equivalences; see dtbd/standards/seed.py."""
 from django.db import migrations
 
 

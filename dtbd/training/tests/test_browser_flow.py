@@ -1,4 +1,4 @@
-"""Issue 4 acceptance in a real browser (Debian's Chromium through Playwright): a learner registers for an open class;
+"""Enrolment acceptance in a real browser (Debian's Chromium through Playwright): a learner registers for an open class;
 the unit officer approves; the institution starts the class, records attendance and results; the learner downloads
 the certificate; the public verification page confirms it to an anonymous visitor."""
 

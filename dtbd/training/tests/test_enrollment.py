@@ -1,5 +1,5 @@
 """Classes and enrolment: status transitions, approval with the atomic seat update, waitlist and promotion,
-nomination warnings, and the acceptance test of issue 4 (concurrent registrations never exceed capacity)."""
+nomination warnings, and the acceptance test of enrolment (concurrent registrations never exceed capacity)."""
 import datetime
 import threading
 import time
@@ -287,7 +287,7 @@ def _at_once(action, people, workers):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_registrations_never_exceed_capacity(transactional_db):
-    """Issue 4 acceptance: on PostgreSQL 200 concurrent request+approve (40 threads, each with its own connection,
+    """Acceptance: on PostgreSQL 200 concurrent request+approve (40 threads, each with its own connection,
     released together) for 50 seats → 50 enrolled, 150 waitlisted in request order, no error. SQLite serialises
     writers (BEGIN IMMEDIATE + busy timeout): 20 threads for 5 seats."""
     if connection.vendor == "postgresql":

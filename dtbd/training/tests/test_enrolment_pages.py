@@ -1,4 +1,4 @@
-"""Enrolment (issue 4 item 3): audience warnings, bulk warnings, nominate_many, the notices of every path, and the
+"""Enrolment: audience warnings, bulk warnings, nominate_many, the notices of every path, and the
 pages — class roster with row actions, approval queue, nomination (search and from a review), self-registration —
 with their refusals and query counts."""
 import datetime

@@ -1,4 +1,4 @@
-"""Attendance and results services: the completion rule (DOMAIN §4.8), submitting (the lock), certificates and
+"""Attendance and results services: the completion rule (docs/domain.md §11.1), submitting (the lock), certificates and
 qualifications, corrections as new versions, and the refusals after the lock."""
 import datetime
 from decimal import Decimal

@@ -1,8 +1,8 @@
 """dtbd report <name> --unit CODE [--date YYYY-MM-DD] [--year YYYY] [--format csv|xlsx|pdf] [--output FILE]
 dtbd report training-history --person CODE [--date YYYY-MM-DD] [--format …] [--output FILE]
 
-Prints the report (CSV to stdout by default) or writes it to FILE. Exactly as in spec/interfaces.md; a person report
-(training-history) takes --person instead of --unit."""
+Prints the report (CSV to stdout by default) or writes it to FILE. The CSV columns are an interface (README.md); a
+person report (training-history) takes --person instead of --unit."""
 import datetime
 import sys
 
