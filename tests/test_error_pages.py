@@ -1,10 +1,10 @@
 import pytest
 
+from dtbd.people.testing import make_person
+
 
 @pytest.mark.django_db
 def test_out_of_scope_record_shows_the_vietnamese_404_page(client, users, tree):
-    from dtbd.people.testing import make_person
-
     other = make_person(tree.phong_b, code="B9", full_name="Hoàng Thị Ngoài Phạm Vi")
     client.force_login(users.officer)
     response = client.get(f"/can-bo/{other.pk}/")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from dtbd.core.exportlog import log_export
 from dtbd.core.models import ExportLog
 from dtbd.people import masking
-from dtbd.people.models import Person
+from dtbd.people.models import Person, UnitAssignment
 from dtbd.people.testing import make_person
 from dtbd.training.models import Result
 from dtbd.training.testing import make_class, school_provider
@@ -99,7 +99,6 @@ def test_mask_keeps_the_last_four_digits():
 )
 def test_record_page_shows_identifiers_only_to_the_roles_that_need_them(client, users, an, tree, role, shown):
     if role == "institution":  # give the institution sight of the person: move them under so_b
-        from dtbd.people.models import UnitAssignment
 
         UnitAssignment.objects.filter(person=an).update(unit=tree.phong_b)
     client.force_login(getattr(users, role))

@@ -12,12 +12,19 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from dtbd.core import jobs
+from dtbd.core.jobs.celery_app import app, run_job
+from dtbd.core.management.commands.worker import enqueue_daily_tasks
 from dtbd.core.models import ExportLog, ImportBatch, Job
 from dtbd.core.spreadsheet import write_sheet
+from dtbd.org.models import Unit
+from dtbd.org.testing import make_unit
+from dtbd.people import exports
 from dtbd.people import importing as staff
 from dtbd.people.models import Person, UnitAssignment
 from dtbd.people.testing import make_person
@@ -91,7 +98,6 @@ def test_import_job_that_finds_new_errors_fails_in_vietnamese_and_writes_nothing
     client.force_login(users.officer)
     batch = upload_staff(client, tmp_path, "CB200")
     # Between the preview and the confirm, the unit of the row leaves the officer's scope.
-    from dtbd.org.models import Unit
 
     Unit.objects.filter(code="SO_A.P1").update(code="SO_A.P9")
     client.post(reverse("imports:confirm", args=[batch.pk]))
@@ -174,8 +180,6 @@ def test_training_history_pdf_in_a_job(client, report_staff, tree):
 
 
 def test_staff_export_job_counts_rows_and_writes_the_file(client, users, tree, monkeypatch, progress_log):
-    from dtbd.people import exports
-
     monkeypatch.setattr(exports, "CHUNK", 2)
     for i in range(4):
         make_person(tree.phong_a, code=f"XK{i:03d}")
@@ -312,8 +316,6 @@ def test_superseded_attempt_records_nothing(users):
 
 @pytest.fixture
 def celery_eager():
-    from dtbd.core.jobs.celery_app import app
-
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     app.conf.update(task_always_eager=True, broker_url="memory://")
     yield app
@@ -323,7 +325,6 @@ def celery_eager():
 def test_with_celery_configured_jobs_go_through_the_celery_task(users, settings, monkeypatch, celery_eager):
     from types import SimpleNamespace
 
-    from dtbd.core.jobs.celery_app import run_job
 
     settings.DTBD_JOBS_CELERY = True
     monkeypatch.setattr(jobs, "run_job_task", SimpleNamespace(enqueue=lambda *a: pytest.fail("django-tasks used")))
@@ -360,7 +361,6 @@ def record_daily_run():
 def test_worker_enqueues_the_daily_tasks_once_a_day(settings, db):
     import datetime
 
-    from dtbd.core.management.commands.worker import enqueue_daily_tasks
 
     settings.DTBD_DAILY_TASKS = [f"{__name__}.record_daily_run"]
     DAILY_RUNS.clear()
@@ -373,8 +373,6 @@ def test_worker_enqueues_the_daily_tasks_once_a_day(settings, db):
 
 def test_the_daily_tasks_move_the_dashboard_period_to_today(settings, db):
     """The configured daily task exists and is a django-tasks task (a wrong path would only be logged)."""
-    from django.utils.module_loading import import_string
-
     assert settings.DTBD_DAILY_TASKS and all(hasattr(import_string(p), "enqueue") for p in settings.DTBD_DAILY_TASKS)
 
 
@@ -383,10 +381,6 @@ LONG_RUNNER_SEEN = []
 
 def long_transaction_runner(job, context):
     """A runner inside one long transaction (as the import is): it writes, then watches the committed heartbeat."""
-    from django.db import connection, transaction
-
-    from dtbd.org.testing import make_unit
-
     started = Job.objects.get(pk=job.pk).heartbeat
     with transaction.atomic():
         make_unit("TX_LONG", "Đơn vị trong giao dịch dài")

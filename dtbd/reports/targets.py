@@ -241,13 +241,19 @@ def unit_counts(indicators, date, years=5, unit_ids=None):
                 placed = UnitAssignment.objects.filter(valid_on_q(d), unit_id__in=list(unit_ids)).values("person_id")
                 qs = qs.filter(**{f"{ref}__in": placed}).filter(_u__in=list(unit_ids))
             rows = qs.values("_u").annotate(
-                _d=Count("pk"), _n=Count(Case(When(numerator, then=Value(1)), output_field=IntegerField()))
+                _d=Count("pk"), _n=Count(Case(When(_always_if_empty(numerator), then=Value(1)), output_field=IntegerField()))
             )
             dens, nums = result.setdefault((ind.pk, d, "d"), {}), result.setdefault((ind.pk, d, "n"), {})
             for row in rows:
                 dens[row["_u"]] = row["_d"]
                 nums[row["_u"]] = row["_n"]
     return result
+
+
+def _always_if_empty(condition):
+    """A numerator without conditions ({}: every person or enrolment of the denominator) as a condition When() takes
+    (it refuses an empty Q)."""
+    return condition if condition else Q(pk__isnull=False)
 
 
 def _count_all(parts):
@@ -263,7 +269,7 @@ def _count_all(parts):
         inner = qs.order_by().annotate(
             _i=Value(i),
             _d=Func(F("pk"), function="COUNT", output_field=IntegerField()),
-            _n=Func(Case(When(condition, then=Value(1)), output_field=IntegerField()), function="COUNT",
+            _n=Func(Case(When(_always_if_empty(condition), then=Value(1)), output_field=IntegerField()), function="COUNT",
                     output_field=IntegerField()),
         ).values("_i", "_d", "_n")
         sql, p = inner.query.sql_with_params()

@@ -6,6 +6,10 @@ import re
 import pytest
 from python_calamine import CalamineWorkbook
 
+from dtbd.accounts.models import Role
+from dtbd.accounts.testing import make_user
+from dtbd.people.testing import make_person
+
 pytestmark = [pytest.mark.browser]
 
 
@@ -13,9 +17,6 @@ pytestmark = [pytest.mark.browser]
 def staff(transactional_db, tree):
     from types import SimpleNamespace
 
-    from dtbd.accounts.models import Role
-    from dtbd.accounts.testing import make_user
-    from dtbd.people.testing import make_person
 
     phong_a, so_a, so_b = tree.phong_a, tree.so_a, tree.so_b
     ok = make_person(phong_a, code="A001", full_name="Nguyễn Văn An", post_level="TP",

@@ -8,13 +8,17 @@ import time
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+import dtbd
 from dtbd.accounts import twofactor
+from dtbd.core.http import client_ip
 
 LOGIN = "/accounts/login/"
 
@@ -167,7 +171,7 @@ def test_admin_must_enrol_then_verify_each_login(client, users, require_2fa):
 def _not_verified(client):
     """The session is logged in but not verified by a second factor: django-otp holds no device for it, and a
     protected page still sends the user to the code page."""
-    home = reverse("core:home")
+    home = reverse("home:home")
     return (client.session.get("_auth_user_id") is not None and DEVICE_ID_SESSION_KEY not in client.session
             and client.get(home).url.startswith(reverse("two_factor_verify")))
 
@@ -177,7 +181,7 @@ def test_a_used_code_cannot_be_replayed(client, users, require_2fa):
     code = _code(device)
     _login(client, "tinh")
     assert client.post(reverse("two_factor_verify"), {"token": code}).status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200  # the first use lets the user in
+    assert client.get(reverse("home:home")).status_code == 200  # the first use lets the user in
     client.post(reverse("logout"))
     _login(client, "tinh")
     response = client.post(reverse("two_factor_verify"), {"token": code})
@@ -198,7 +202,7 @@ def test_repeated_wrong_codes_are_throttled(client, users, require_2fa):
     # Once the delay is over (reset here), the right code verifies the session: the refusal was the throttle's.
     device.throttle_reset()
     assert client.post(reverse("two_factor_verify"), {"token": _code(device)}).status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
 
 
 def test_province_manager_is_required_but_learner_and_officer_are_not(client, users, require_2fa):
@@ -309,8 +313,6 @@ def test_default_limits_cover_login_and_public_pages(settings):
 
 
 def test_client_address_behind_the_proxy(rf, settings):
-    from dtbd.core.http import client_ip
-
     request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
     assert client_ip(request) == "127.0.0.1"
     settings.DTBD_BEHIND_PROXY = True
@@ -337,7 +339,6 @@ def test_templates_have_no_inline_scripts():
     import re
     from pathlib import Path
 
-    import dtbd
 
     offenders = []
     for path in Path(dtbd.__file__).parent.joinpath("templates").rglob("*.html"):
@@ -420,9 +421,6 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path, deployment):
 
 
 def test_users_without_a_device_cost_no_query_per_request(client, users):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     _login(client, "donvi")
     client.get(reverse("home:home"))
     with CaptureQueriesContext(connection) as queries:

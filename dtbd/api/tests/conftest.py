@@ -4,6 +4,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -60,8 +61,6 @@ def world(tree, users):
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """The rate limit counts in the cache (dtbd.api.throttling), which outlives a test: every test starts at zero."""
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()

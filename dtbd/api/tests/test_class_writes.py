@@ -1,7 +1,10 @@
 """Class status and attendance written through the API: only who runs the class (permissions.can_run_class), through
 class_services.set_status and results.record_attendance."""
-from dtbd.training.models import Attendance, TrainingClass
-from dtbd.training.testing import make_class
+from django.utils import timezone
+
+from dtbd.people.testing import make_person
+from dtbd.training.models import Assessment, Attendance, Certificate, Enrollment, TrainingClass
+from dtbd.training.testing import make_class, school_provider
 
 from .conftest import token_client
 
@@ -29,8 +32,6 @@ def test_attendance_recorded_through_the_service(world, users):
     url = f"/api/v1/classes/{world.cls.pk}/attendance/"
     session = world.cls.sessions.order_by("date").first()
     # The fixture's learners are COMPLETED: enrol a fresh learner to mark.
-    from dtbd.people.testing import make_person
-    from dtbd.training.models import Enrollment
 
     enr = Enrollment.objects.create(training_class=world.cls, person=make_person(world.a.unit_assignments.first().unit),
                                     source=Enrollment.Source.NOMINATED, state=Enrollment.State.ENROLLED)
@@ -50,11 +51,7 @@ def test_attendance_recorded_through_the_service(world, users):
 def test_scores_then_submit_issue_certificates(tree, users):
     import datetime
 
-    from django.utils import timezone
 
-    from dtbd.people.testing import make_person
-    from dtbd.training.models import Assessment, Certificate, Enrollment
-    from dtbd.training.testing import school_provider
 
     start = timezone.localdate() - datetime.timedelta(days=3)
     cls = make_class("RES1", capacity=5, provider=school_provider(tree), sessions=1, starts_on=start,
@@ -89,8 +86,6 @@ def test_writes_with_a_token_are_audited_with_its_user(tree, users):
     """django-auditlog's middleware runs before DRF authenticates the token: the views name the actor (audit_as)."""
     from auditlog.models import LogEntry
 
-    from dtbd.people.testing import make_person
-    from dtbd.training.models import Enrollment
 
     cls = make_class("AUD1", capacity=3)
     person = make_person(tree.phong_a, code="A900")

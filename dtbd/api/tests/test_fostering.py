@@ -2,6 +2,7 @@
 type, level, programme, issuer, dates, tiết, certificate number and source; no record counted twice."""
 import datetime
 
+from dtbd.core.models import ExportLog
 from dtbd.people.models import Qualification
 
 from .conftest import token_client
@@ -66,8 +67,6 @@ def test_documented_in_the_schema(client):
 
 
 def test_export_is_logged(world, users):
-    from dtbd.core.models import ExportLog
-
     _export(users.officer, world.a)
     log = ExportLog.objects.get(description__contains="fostering-history")
     assert (log.user, log.kind, log.rows, log.filters) == (users.officer, "API", 1, {"person": "A001"})
@@ -77,8 +76,6 @@ def test_export_is_logged(world, users):
 
 
 def test_staff_reads_logged(world, users):
-    from dtbd.core.models import ExportLog
-
     client = token_client(users.leader)
     client.get("/api/v1/staff/", {"q": "A001"})
     client.get(f"/api/v1/staff/{world.a.pk}/")

@@ -4,9 +4,13 @@ conforms to the schema (writes with random input are refused with a 4xx by the s
 import hypothesis
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from schemathesis.checks import not_a_server_error, response_schema_conformance
+
+from dtbd.api.tokens import create_token
 
 MAX_EXAMPLES = 8
 
@@ -15,8 +19,6 @@ MAX_EXAMPLES = 8
 def api_schema(db):
     # Requests through the WSGI handler end with close_old_connections(), which would close the test's
     # connection (and its wrapping transaction) on PostgreSQL: keep it open for the test, as Django's test client does.
-    from django.core import signals
-    from django.db import close_old_connections
 
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
@@ -28,8 +30,6 @@ def api_schema(db):
 
 
 def test_get_operations_conform_to_the_schema(world, users, api_schema, settings):
-    from dtbd.api.tokens import create_token
-
     # Hundreds of requests with one token in a few seconds: above the rate limit (tested in test_throttling).
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": None, "anon": None}}
 

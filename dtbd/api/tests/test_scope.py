@@ -2,6 +2,9 @@
 unit's (so_b's) records in the list, and gets 404 for them by id — and does see their own."""
 import pytest
 
+from dtbd.accounts.models import Role
+from dtbd.accounts.testing import make_user
+
 from .conftest import token_client
 
 # (resource, list URL, attribute of `world` with the so_a record, attribute with the so_b record)
@@ -114,9 +117,6 @@ def test_citizen_id_and_phone_masked_for_read_only_roles(world, users):
 def test_shared_catalogues_visible_to_every_scoped_user(world, users):
     """Programmes, requirements and the class offer are not unit records: every user with a scope reads them; a
     user without any scope reads nothing."""
-    from dtbd.accounts.models import Role
-    from dtbd.accounts.testing import make_user
-
     for url in ("/api/v1/programmes/", "/api/v1/requirements/", "/api/v1/classes/"):
         assert token_client(users.officer).get(url).json()["count"] > 0
     nobody = make_user("nobody", Role.UNIT_OFFICER)  # no scope unit: no scope

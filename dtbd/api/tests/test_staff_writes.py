@@ -8,6 +8,7 @@ from auditlog.models import LogEntry
 from django.db.models import F
 
 from dtbd.core.models import Source
+from dtbd.org.testing import make_unit
 from dtbd.people.models import CategoryAssignment, Person, PostAssignment, Qualification, UnitAssignment
 
 from .conftest import token_client
@@ -143,8 +144,6 @@ def test_move_outside_the_scope_refused(world, users, tree):
 
 
 def test_no_placement_in_a_dissolved_unit(world, users, tree):
-    from dtbd.org.testing import make_unit
-
     closed = make_unit("SO_A.P9", "Phòng đã giải thể", parent=tree.so_a, kind="PHONG",
                        valid_to=datetime.date(2020, 12, 31))
     body = {"unit": closed.pk, "effective_from": "2024-07-01"}

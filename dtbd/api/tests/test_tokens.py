@@ -3,13 +3,15 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from dtbd.api.models import ApiToken, hash_key
-from dtbd.api.tokens import create_token
+from dtbd.api.tokens import create_token, revoke
+from dtbd.people.testing import make_person
 
 
 def _get(key, url="/api/v1/staff/", keyword="Bearer"):
@@ -26,8 +28,6 @@ def test_key_stored_hashed_with_prefix(users):
 
 
 def test_token_acts_with_the_users_scope(tree, users):
-    from dtbd.people.testing import make_person
-
     make_person(tree.phong_b, code="B999")
     _token, key = create_token(users.officer, "x")
     response = _get(key)
@@ -57,8 +57,6 @@ def test_expired_token_refused(users):
 
 
 def test_revoked_token_refused(users):
-    from dtbd.api.tokens import revoke
-
     token, key = create_token(users.officer, "x")
     revoke(token, users.officer)
     assert _get(key).status_code == 401
@@ -72,8 +70,6 @@ def test_token_of_deactivated_user_refused(users):
 
 
 def test_token_needs_name_and_bounded_expiry(users):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         create_token(users.officer, " ", 30)
     with pytest.raises(ValidationError):

@@ -5,7 +5,7 @@ import re
 from collections import Counter
 
 import pytest
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from dtbd.accounts.models import User
@@ -16,7 +16,16 @@ from dtbd.people.models import Person, Qualification
 from dtbd.standards.engine import annual_hours
 from dtbd.training import permissions
 from dtbd.training.certificates import class_tiet
-from dtbd.training.models import Attendance, Certificate, Enrollment, Provider, Result, Score, TrainingClass
+from dtbd.training.models import (
+    Attendance,
+    Certificate,
+    ClassSession,
+    Enrollment,
+    Provider,
+    Result,
+    Score,
+    TrainingClass,
+)
 from dtbd.training.seed import PROGRAMS
 
 from .conftest import SMALL
@@ -84,14 +93,11 @@ def test_seats_enrolment_states_and_sessions_are_consistent(demo):
     assert not Enrollment.objects.filter(state="REQUESTED", decided_at__isnull=False).exists()
     assert not Enrollment.objects.filter(decided_at__lt=models_f("requested_at")).exists()
     # Sessions carry tiết, topics and lecturers.
-    from dtbd.training.models import ClassSession
 
     assert not ClassSession.objects.filter(Q(topic="") | Q(lecturer="") | Q(tiet=0)).exists()
 
 
 def models_f(name):
-    from django.db.models import F
-
     return F(name)
 
 

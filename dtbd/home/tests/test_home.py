@@ -1,8 +1,11 @@
 import datetime
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
+from django.utils import translation
 
+from dtbd.core.middleware import ChosenLanguageMiddleware
 from dtbd.core.templatetags.dtbd import period, qs_replace, vndate
 from dtbd.org.testing import make_unit
 from dtbd.people.models import CategoryAssignment, Ethnicity, Person, UnitAssignment
@@ -157,8 +160,6 @@ def test_qs_replace_keeps_other_parameters(rf):
 def test_static_assets_are_vendored_and_found():
     """app.css, app.js and htmx 2.0.x ship with the project (nothing from the internet); needs
     STATICFILES_DIRS = [BASE_DIR / "static"] in settings."""
-    from django.contrib.staticfiles import finders
-
     for name in ("dtbd/app.css", "dtbd/app.js", "dtbd/vendor/htmx.min.js"):
         assert finders.find(name), name
     with open(finders.find("dtbd/vendor/htmx.min.js"), encoding="utf-8") as fh:
@@ -166,9 +167,6 @@ def test_static_assets_are_vendored_and_found():
 
 
 def test_chosen_language_middleware_ignores_accept_language(rf, settings):
-    from django.utils import translation
-
-    from dtbd.core.middleware import ChosenLanguageMiddleware
 
     middleware = ChosenLanguageMiddleware(lambda request: None)
     request = rf.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")

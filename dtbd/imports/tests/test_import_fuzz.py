@@ -25,6 +25,7 @@ from dtbd.org import importing as unit_importing
 from dtbd.org.models import Unit
 from dtbd.people import importing as staff_importing
 from dtbd.people import models as m
+from dtbd.people.testing import make_person
 
 TODAY = datetime.date(2026, 3, 15)
 
@@ -172,8 +173,6 @@ def _rows_reader(rows):
 
 @pytest.fixture
 def existing(tree):
-    from dtbd.people.testing import make_person
-
     make_person(tree.so_a, code="CB001", full_name="Nguyễn Văn An", citizen_id="001085123456")
     return tree
 

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
 from dtbd.accounts.models import Role
 from dtbd.accounts.testing import make_user
@@ -88,8 +89,6 @@ def test_duplicates_and_inactive_users_are_skipped(users, django_capture_on_comm
 # transactional_db: the worker closes its DB connections, which a wrapping test transaction cannot survive (PostgreSQL).
 def test_database_backend_queues_a_task_and_the_worker_sends_it(transactional_db, person_with_user, settings,
                                                                 django_capture_on_commit_callbacks):
-    from django_tasks_db.models import DBTaskResult
-
     person, user = person_with_user
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # reset by django-tasks' signal
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,8 +1,11 @@
 """Notice pages: own notices only, newest first, unread filter, fixed queries, marking read, the unread badge."""
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from dtbd.notices.context import unread
 from dtbd.notices.models import Notice
 
 
@@ -110,9 +113,6 @@ def test_read_all_marks_only_own_notices(learner_client, users):
 
 
 def test_unread_badge_counts_with_one_query(learner_client, users, django_assert_num_queries):
-    from django.test import RequestFactory
-
-    from dtbd.notices.context import unread
 
     make(users.learner, 4)
     make(users.learner, 2, read_at=timezone.now())
@@ -126,10 +126,6 @@ def test_unread_badge_counts_with_one_query(learner_client, users, django_assert
 
 
 def test_no_unread_query_for_anonymous_visitors(db, django_assert_num_queries):
-    from django.contrib.auth.models import AnonymousUser
-    from django.test import RequestFactory
-
-    from dtbd.notices.context import unread
 
     request = RequestFactory().get("/")
     request.user = AnonymousUser()

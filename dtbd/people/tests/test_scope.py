@@ -3,8 +3,10 @@ import pytest
 from dtbd.accounts.models import Role
 from dtbd.accounts.scope import scope_of
 from dtbd.accounts.testing import make_user
+from dtbd.core.models import Source
 from dtbd.org.models import Unit
-from dtbd.people.models import Person
+from dtbd.people.models import Person, UnitAssignment
+from dtbd.people.services import change_single, record_leave
 from dtbd.people.testing import make_person
 
 
@@ -64,9 +66,6 @@ def test_users_without_a_scope_see_nothing(tree, staff):
 def test_officer_loses_sight_of_someone_who_moved_out(users, staff, tree):
     import datetime
 
-    from dtbd.core.models import Source
-    from dtbd.people.models import UnitAssignment
-    from dtbd.people.services import change_single
 
     person = staff["a"]
     change_single(person, UnitAssignment, datetime.date(2026, 1, 1), Source.DECISION, unit=tree.so_b)
@@ -80,7 +79,6 @@ def test_officer_loses_sight_of_someone_who_moved_out(users, staff, tree):
 def test_officer_keeps_sight_of_someone_who_left_from_their_unit(users, staff):
     import datetime
 
-    from dtbd.people.services import record_leave
 
     record_leave(staff["a_office"], datetime.date(2026, 3, 31), "RETIRED")
     assert "A2" in codes(Person.objects.restrict(users.officer))

@@ -1,5 +1,6 @@
 import datetime
 
+from dtbd.people import validators as val
 from dtbd.people.validators import citizen_id_error, phone_error
 
 
@@ -19,8 +20,6 @@ def test_phone():
 
 
 def test_phone_and_citizen_id_take_ascii_digits_only():
-    from dtbd.people import validators as val
-
     assert val.phone_error("0912345678") is None
     assert val.citizen_id_error("001085123456") is None
     for phone in ("٠٩١٢٣٤٥٦٧٨", "０９１２３４５６７８", "+84٩١٢٣٤٥٦٧٨"):

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from dtbd.core.models import Source
 from dtbd.people.models import PlannedPost, PostAssignment, Qualification
+from dtbd.people.queries import audit_entries
 from dtbd.people.services import change_single, record_leave
 from dtbd.people.testing import make_person
 
@@ -93,7 +94,6 @@ def test_audit_history_of_person_and_their_records_in_few_queries(client, users,
     assert {"person", "qualification", "postassignment", "unitassignment"} <= models
     assert any(e.object_id == qual_pk and e.action == LogEntry.Action.DELETE for e in entries)  # deleted record kept
     assert "Trường Chính trị tỉnh" in response.content.decode()
-    from dtbd.people.queries import audit_entries
 
     with django_assert_max_num_queries(1):  # the person's and their records' entries, with the actor, in one query
         assert len(list(audit_entries(an))) == len(entries)

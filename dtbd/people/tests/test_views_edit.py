@@ -8,11 +8,13 @@ from django.urls import reverse
 from dtbd.core.models import Source
 from dtbd.people.models import (
     CategoryAssignment,
+    Ethnicity,
     JobAssignment,
     Person,
     PlannedPost,
     PostAssignment,
     Qualification,
+    Rank,
     RankAssignment,
     UnitAssignment,
 )
@@ -24,8 +26,6 @@ CREATE = reverse("people:person_create")
 
 
 def valid_data(tree, **overrides):
-    from dtbd.people.models import Ethnicity
-
     data = {
         "code": "M001",
         "full_name": "  Phạm   Thị Mai ",
@@ -52,8 +52,6 @@ def valid_data(tree, **overrides):
 
 
 def rank_pk(code):
-    from dtbd.people.models import Rank
-
     return Rank.objects.get(code=code).pk
 
 

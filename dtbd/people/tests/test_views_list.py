@@ -3,12 +3,15 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from dtbd.core.models import Source
 from dtbd.people import queries
 from dtbd.people.models import Ethnicity, Person, UnitAssignment
+from dtbd.people.services import record_leave
 from dtbd.people.testing import make_person
 
 pytestmark = pytest.mark.django_db
@@ -127,8 +130,6 @@ def test_highest_level_filter_uses_the_current_highest_only(client, users, tree)
 
 
 def test_people_who_left_are_hidden_unless_asked(client, users, staff):
-    from dtbd.people.services import record_leave
-
     record_leave(staff["binh"], datetime.date(2025, 1, 31), "RETIRED")
     client.force_login(users.province)
     assert "B001" not in codes(client.get(URL))
@@ -206,9 +207,6 @@ def test_same_number_of_queries_for_10_and_1000_rows(client, users, tree, django
     client.get(URL)  # warm caches (content types, session)
 
     def count_queries(params):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(URL, params)
         assert response.status_code == 200

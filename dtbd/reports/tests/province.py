@@ -8,6 +8,8 @@ from dtbd.org.testing import make_unit
 from dtbd.people.models import UnitAssignment
 from dtbd.people.services import change_single
 from dtbd.people.testing import make_person
+from dtbd.training.models import ClassSession, Enrollment, Program, TrainingClass
+from dtbd.training.testing import make_provider
 
 D = datetime.date
 
@@ -33,15 +35,11 @@ def add_political_theory(units):
 
 
 def _program(code, category, kind="FOSTERING", tiet=40):
-    from dtbd.training.models import Program
-
     return Program.objects.create(code=code, name=f"Chương trình {code}", category=category, kind=kind,
                                   duration_tiet=tiet)
 
 
 def _class(code, program, provider, ends_on, form="IN_PERSON", abroad=False, days=4, sessions=0):
-    from dtbd.training.models import ClassSession, TrainingClass
-
     cls = TrainingClass.objects.create(
         program=program, provider=provider, code=code, name=f"Lớp {code}", capacity=50, status="FINISHED",
         starts_on=ends_on - datetime.timedelta(days=days), ends_on=ends_on, form=form, abroad=abroad,
@@ -54,8 +52,6 @@ def _class(code, program, provider, ends_on, form="IN_PERSON", abroad=False, day
 
 
 def _enrol(cls, person, state="COMPLETED"):
-    from dtbd.training.models import Enrollment
-
     return Enrollment.objects.create(
         training_class=cls, person=person, source="NOMINATED", state=state,
         completed_on=cls.ends_on if state == "COMPLETED" else None,
@@ -70,8 +66,6 @@ def add_training(units):
     - chi: in Hà Giang until 31/07/2026, then Sở Nội vụ: a language class ended 01/06/2026 is Hà Giang's, an IT
       class ended 01/11/2026 is TQ's;
     - dung: Sở Nội vụ until 30/06/2026, then Hà Giang: digital skills online ended 01/03/2026 stays TQ's."""
-    from dtbd.training.testing import make_provider
-
     provider = make_provider(code="TCT_TQ", name="Trường Chính trị tỉnh Tuyên Quang")
     an = make_person(units.so, code="TV_AN", full_name="Nguyễn Văn An")
     binh = make_person(units.xa, code="TV_BINH", full_name="Lê Thị Bình", category="CB")

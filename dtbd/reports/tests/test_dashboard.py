@@ -4,11 +4,15 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dtbd.people.testing import make_person
 from dtbd.reports import dashboard
 from dtbd.reports.dashboard import Period
+from dtbd.standards import engine
 from dtbd.training.models import Enrollment, TrainingClass
 from dtbd.training.permissions import classes_for
 from dtbd.training.testing import make_class, make_program
@@ -167,8 +171,6 @@ def test_fixed_number_of_queries(client, tree, users, django_assert_max_num_quer
 
     add(3)
     client.get(url, params)  # warm caches (session, content types)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
         client.get(url, params)
@@ -192,8 +194,6 @@ def test_unknown_drill_down_figure_is_404(client, tree, users):
 
 
 def test_cached_figures_say_when_they_were_computed(client, tree, province, users, settings):
-    from django.core.cache import cache
-
     settings.DTBD_DASHBOARD_CACHE_SECONDS = 300
     cache.clear()
     client.force_login(users.province)
@@ -212,8 +212,6 @@ def test_cached_figures_say_when_they_were_computed(client, tree, province, user
 
 
 def test_annual_hours_equal_the_engine_summary(tree, province):
-    from dtbd.standards import engine
-
     make_person(tree.so_a, qualifications=[("BD", "GCN", datetime.date(YEAR, 5, 1))])
     for period in (PERIOD, Period(datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31), datetime.date(YEAR, 6, 30)),
                    Period(datetime.date(YEAR - 1, 1, 1), datetime.date(YEAR - 1, 12, 31), datetime.date(YEAR, 6, 30))):

@@ -5,11 +5,12 @@ import io
 import unicodedata
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from dtbd.reports import document, renderers
 from dtbd.reports.registry import all_reports, get_report
 
+from .builders import bulk_people
 from .province import add_political_theory, add_training, make_units
 
 pytestmark = pytest.mark.django_db
@@ -135,8 +136,6 @@ def test_report_samples_writes_every_report_as_pdf_and_html(province, tmp_path):
 
 
 def test_report_samples_refuses_an_unknown_unit(province, tmp_path):
-    from django.core.management import CommandError
-
     with pytest.raises(CommandError, match="không tìm thấy đơn vị có mã «KHONG_CO»"):
         call_command("report-samples", "--output", str(tmp_path), "--unit", "KHONG_CO")
     assert list(tmp_path.iterdir()) == []
@@ -154,8 +153,6 @@ def test_command_writes_the_pdf(province, tmp_path):
 
 
 def test_thousands_in_the_pdf_are_written_vietnamese_style(db):
-    from .builders import bulk_people
-
     units = make_units()
     bulk_people(units.xa, 1234, category="CB", education=("DH",))
     result = renderers.run(get_report("qualification-structure"), units.root, D(2026, 6, 30))

@@ -9,7 +9,9 @@ from django.core.management import call_command
 
 from dtbd.people.models import Qualification
 from dtbd.people.testing import make_person
-from dtbd.reports.registry import get_report
+from dtbd.reports import renderers
+from dtbd.reports.registry import all_reports, get_report
+from dtbd.training.models import Result
 
 from .province import add_political_theory, add_training, make_units
 
@@ -124,9 +126,6 @@ def test_training_history_of_one_person(units):
 
 
 def test_training_history_shows_the_current_score_and_three_queries(units, django_assert_num_queries):
-    from dtbd.reports import renderers
-    from dtbd.training.models import Result
-
     t = add_training(units)
     enrolment = t.an.enrollments.get(training_class=t.qlnn)
     Result.objects.create(enrollment=enrolment, version=1, final_score="6.00", completed=True, is_current=False,
@@ -144,8 +143,6 @@ def test_training_history_shows_the_current_score_and_three_queries(units, djang
 
 
 def test_callers_of_unit_reports_never_get_the_person_report():
-    from dtbd.reports.registry import all_reports
-
     assert get_report("training-history") is None and get_report("training-history", "person") is not None
     assert "training-history" not in [r.name for r in all_reports()]
     assert [r.name for r in all_reports("person")] == ["training-history"]

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 PRINT_OPTIONS = (
@@ -49,8 +50,6 @@ def test_sqlite_gets_no_work_mem(tmp_path):
 @pytest.mark.postgresql
 @pytest.mark.django_db
 def test_the_server_applies_it():
-    from django.conf import settings
-
     with connection.cursor() as cursor:
         cursor.execute("SHOW work_mem")
         shown = cursor.fetchone()[0]

@@ -7,9 +7,10 @@ from django.core.management import CommandError, call_command
 
 from dtbd.core.models import Source
 from dtbd.org.testing import make_unit
-from dtbd.people.models import CategoryAssignment, UnitAssignment
+from dtbd.people.models import CategoryAssignment, Qualification, UnitAssignment
 from dtbd.people.services import change_single, record_leave
 from dtbd.people.testing import make_person
+from dtbd.reports.queries import qualification_structure
 
 pytestmark = pytest.mark.django_db
 
@@ -117,8 +118,6 @@ def test_a_dissolved_unit_reports_its_past_and_nothing_after(province):
 
 
 def test_an_expired_qualification_does_not_count(province):
-    from dtbd.people.models import Qualification
-
     Qualification.objects.filter(person=province.doctor, level="TS").update(valid_until=D(2025, 12, 31))
     assert csv_for("BT.SNV", "2025-12-31").splitlines()[1] == "TINH,1,0,0,0,0,0,0,1"
     assert csv_for("BT.SNV", "2026-01-01").splitlines()[1] == "TINH,0,0,1,0,0,0,0,1"
@@ -180,8 +179,6 @@ def test_bad_input_is_refused_with_a_vietnamese_message(province, args, message)
 
 
 def test_one_grouped_query_for_the_figures(province, django_assert_num_queries):
-    from dtbd.reports.queries import qualification_structure
-
     with django_assert_num_queries(2):  # the grouped figures + the levels present
         levels, counts = qualification_structure(province.root, D(2025, 1, 1))
     assert levels == {"TINH", "HUYEN", "XA"}

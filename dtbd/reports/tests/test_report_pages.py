@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from dtbd.people.testing import make_person
 from dtbd.reports.registry import all_reports
+from dtbd.training.testing import make_provider
 
+from .builders import bulk_people
 from .province import _class, _enrol, _program
 from .test_documents import pdf_text, squash
 
@@ -24,8 +26,6 @@ def history_url(person, fmt=None):
 
 
 def finished_classes(person, count, provider=None):
-    from dtbd.training.testing import make_provider
-
     provider = provider or make_provider()
     program = _program(f"P_{person.code}_{count}", "CMNV")
     for i in range(count):
@@ -124,8 +124,6 @@ def test_history_page_runs_a_fixed_number_of_queries(client, users, django_asser
 
 
 def test_unit_report_pages_run_a_fixed_number_of_queries(client, users, tree, django_assert_max_num_queries):
-    from .builders import bulk_people
-
     client.force_login(users.province)
     client.get(reverse("reports:index"))  # warm up (session, per-process caches)
     counts = {}

@@ -5,14 +5,21 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_tasks import default_task_backend
 
+from dtbd.core.importing import db_now, insert_rows
+from dtbd.people.models import Qualification
 from dtbd.people.testing import make_person
-from dtbd.reports import dashboard, summaries
+from dtbd.reports import dashboard, summaries, targets
 from dtbd.reports.dashboard import Period
-from dtbd.reports.models import SummaryDirty, SummaryFigure, SummaryPeriod
-from dtbd.training.models import TrainingClass
+from dtbd.reports.models import Indicator, SummaryClass, SummaryDirty, SummaryFigure, SummaryPeriod
+from dtbd.reports.tasks import REFRESH_QUEUED, refresh_summaries
+from dtbd.training.models import Enrollment, Provider, TrainingClass
 from dtbd.training.testing import make_class, make_program
 
 from .test_dashboard import PERIOD, YEAR, completed, figures, province  # noqa: F401 — the fixture
@@ -103,8 +110,6 @@ def test_incremental_refresh_recomputes_only_the_dirty_units(tree, province):
 
 
 def test_command_and_task_refresh_every_dirty_period(tree, province):
-    from dtbd.reports.tasks import refresh_summaries
-
     call_command("refresh-summaries", "--year", str(YEAR))
     row = SummaryPeriod.objects.get()
     completed(province.c1, province.a3, datetime.date(YEAR, 4, 1))
@@ -113,7 +118,6 @@ def test_command_and_task_refresh_every_dirty_period(tree, province):
     assert not SummaryDirty.objects.exists()
     assert figures(_summary(tree.root, PERIOD).person_times)["all"][""] == 7
     # a change of the catalogue (an indicator) marks every unit; the task recomputes the whole period
-    from dtbd.reports.models import Indicator
 
     Indicator.objects.filter(active=True).first().save()
     assert list(SummaryDirty.objects.values_list("unit_id", flat=True)) == [summaries.ALL_UNITS]
@@ -132,8 +136,6 @@ def test_the_summary_page_runs_a_fixed_number_of_queries(client, tree, users, dj
 
     add(3)
     _page(client, users.province, unit=tree.root.pk)  # computes and stores the period
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
         _page(client, users.province, unit=tree.root.pk)
@@ -150,8 +152,6 @@ def test_the_summary_page_runs_a_fixed_number_of_queries(client, tree, users, dj
 def classes(tree, province):
     """C1 has learners of so_a, phong_a and the commune; a class of so_b's people only; a class run by a provider
     linked to a unit of so_a with no learner yet."""
-    from dtbd.training.models import Provider
-
     b1 = make_person(tree.so_b, code="B1")
     only_b = make_class("CB", capacity=5, status=TrainingClass.Status.CLOSED, starts_on=datetime.date(YEAR, 5, 1),
                         ends_on=datetime.date(YEAR, 5, 9), cost_estimate=9_000_000)
@@ -214,9 +214,6 @@ def test_date_range_period_drills_down_to_its_classes(client, tree, users, class
 def test_bulk_writes_of_the_imports_mark_every_unit(tree, province):
     """Imports write with core.importing.insert_rows (no model signals): every unit is marked, the next refresh
     recomputes the whole period."""
-    from dtbd.core.importing import db_now, insert_rows
-    from dtbd.people.models import Qualification
-
     row = summaries.period_row(PERIOD)
     insert_rows(Qualification, ("person", "type", "level", "level_order", "issued_on", "source", "created_at"),
                 [(province.a3.pk, "LLCT", "CC", 4, datetime.date(YEAR, 2, 1), "IMPORTED", db_now())])
@@ -241,16 +238,10 @@ def test_a_period_being_computed_is_shown_live_and_the_refresh_completes_it(clie
 def test_many_commits_enqueue_one_waiting_refresh(tree, province, settings, django_capture_on_commit_callbacks):
     """A burst of changes (a registration rush) leaves one refresh waiting in the queue, not one per commit; once
     that refresh starts, the next change enqueues another."""
-    from django.core.cache import cache
-    from django_tasks import default_task_backend
-
-    from dtbd.reports.tasks import REFRESH_QUEUED, refresh_summaries
-
     call_command("refresh-summaries", "--year", str(YEAR))
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # records, never runs
     cache.delete(REFRESH_QUEUED)
     default_task_backend.clear()
-    from django.db import transaction
 
     with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():  # a change rolled back: its on-commit callback never runs
@@ -278,8 +269,6 @@ def _held(qs, period=PERIOD):
 
 
 def test_class_sets_of_large_units_are_stored_and_equal_the_live_sets(tree, users, classes, settings):
-    from dtbd.reports.models import SummaryClass
-
     # people: so_a 5 (A1-A3, and P1 and the users' learner in phong_a), phong_a 2, so_b 1, xa 1 (X2 is not CB/CC/VC)
     settings.DTBD_SUMMARY_CLASS_MIN_STAFF = 2
     row = summaries.period_row(PERIOD)
@@ -303,9 +292,6 @@ def test_class_sets_of_large_units_are_stored_and_equal_the_live_sets(tree, user
 
 
 def test_incremental_refresh_recomputes_the_class_sets_holding_a_dirty_unit(tree, users, classes, settings):
-    from dtbd.reports.models import SummaryClass
-    from dtbd.training.models import Enrollment
-
     settings.DTBD_SUMMARY_CLASS_MIN_STAFF = 1
     row = summaries.period_row(PERIOD)
     xa_before = set(SummaryClass.objects.filter(period=row, unit=tree.xa).values_list("pk", flat=True))
@@ -324,7 +310,6 @@ def test_incremental_refresh_recomputes_the_class_sets_holding_a_dirty_unit(tree
 def test_the_page_of_a_large_unit_reads_its_stored_class_set(client, tree, users, classes, settings):
     settings.DTBD_SUMMARY_CLASS_MIN_STAFF = 2
     live = _page(client, users.officer, unit=tree.so_a.pk).context["board"]  # first read: computes and stores
-    from dtbd.reports.models import SummaryClass
 
     assert SummaryClass.objects.filter(unit=tree.so_a, training_class__isnull=True).exists()
     board = _page(client, users.officer, unit=tree.so_a.pk).context["board"]
@@ -361,8 +346,6 @@ def test_periods_unread_for_long_are_pruned_but_not_the_recent_years(client, tre
 def test_target_counts_of_some_units_equal_those_of_everyone(tree, province):
     """targets.unit_counts(unit_ids=…) narrows the lists its conditions read to the people of those units (the cost of
     an incremental refresh): the same numerators and denominators for those units as the whole computation."""
-    from dtbd.reports import targets
-
     make_person(tree.so_a, post_level="PGD", birth_date=datetime.date(1990, 1, 1),
                 qualifications=[("BD", "GCN", datetime.date(YEAR, 5, 1)), ("LANG", "B2")])
     make_person(tree.phong_a, post_level="TP", qualifications=[("LLCT", "CC"), ("LANG", "C1")])
@@ -381,11 +364,6 @@ def test_where_a_period_takes_long_a_new_one_is_computed_in_the_background(clien
     """Once computing a stored period took longer than DTBD_SUMMARY_SYNC_SECONDS (a national database: minutes), a
     period asked for the first time is created empty and left to the worker: the page says the figures are being
     computed and reloads, without computing anything live; once the worker is done, the page reads the figures."""
-    from django.core.cache import cache
-    from django_tasks import default_task_backend
-
-    from dtbd.reports.tasks import REFRESH_QUEUED
-
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.DTBD_SUMMARY_SYNC_SECONDS = 10
     cache.delete(REFRESH_QUEUED)
@@ -429,9 +407,6 @@ def test_dirty_marks_are_appended_not_upserted(tree, settings):
     """Every change marks its units dirty inside its own transaction: the marks are appended (plain INSERT, no
     UPSERT of one row per unit), so that two transactions changing people of the same unit do not lock each other
     (shown on PostgreSQL by the next test)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     summaries.period_row(PERIOD)
     with CaptureQueriesContext(connection) as queries:
@@ -448,7 +423,6 @@ def test_concurrent_changes_of_one_unit_do_not_wait_on_each_others_marks(transac
     another order). SQLite has one writer at a time whatever the rows: nothing to show there."""
     import threading
 
-    from django.db import connection, transaction
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     summaries.period_row(PERIOD)

@@ -204,3 +204,20 @@ def test_target_figures_drill_down_to_the_people_and_enrolments_behind_them(clie
     assert client.get(url, {**params, "date": "15/06/2024"}).status_code == 404
     assert client.get(url, {**params, "part": "x"}).status_code == 404
     assert client.get(url, {**params, "unit": tree.so_b.pk}).status_code == 404
+
+
+def test_an_indicator_without_conditions_counts_everyone_on_the_dashboard(client, tree, users):
+    """Empty conditions ({}) are valid: the whole population. The counts (live and the summary tables') must not
+    break on them (an empty condition is no CASE WHEN the database takes)."""
+    make_person(tree.so_a, post_level="GD")
+    make_person(tree.so_a)
+    everyone = indicator(code="ALL", name="Mọi người", denominator={}, numerator={}, target_min=None, target_max=None)
+    everyone.full_clean()
+    everyone.save()
+    ev = targets.evaluate([everyone], tree.root, D(2025, 6, 30))[0]
+    assert ev.current.numerator == ev.current.denominator > 0
+    counts = targets.unit_counts([everyone], D(2025, 6, 30), years=1)
+    assert sum(counts[(everyone.pk, D(2025, 6, 30), "n")].values()) == ev.current.numerator
+    client.force_login(users.province)
+    response = client.get(reverse("dashboard:index"), {"unit": tree.root.pk, "year": 2025})
+    assert response.status_code == 200 and "Mọi người" in response.content.decode()

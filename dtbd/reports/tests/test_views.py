@@ -8,6 +8,8 @@ from dtbd.accounts.models import Role
 from dtbd.accounts.testing import make_user
 from dtbd.people.testing import make_person
 
+from .test_seed_000 import build_seed_000
+
 pytestmark = pytest.mark.django_db
 
 NAME = "qualification-structure"
@@ -146,8 +148,6 @@ def test_htmx_request_gets_only_the_result(client, staff, tree):
 
 
 def test_numbers_are_shown_vietnamese_style(client):
-    from .test_seed_000 import build_seed_000
-
     root = build_seed_000()
     client.force_login(make_user("tinh", Role.PROVINCE))
     html = client.get(PAGE, {"unit": root.pk, "date": "31/12/2024"}).content.decode()

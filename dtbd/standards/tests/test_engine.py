@@ -4,11 +4,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 
 from dtbd.core.models import Source
 from dtbd.people.models import CategoryAssignment, Person, PlannedPost, PostAssignment, Qualification, UnitAssignment
 from dtbd.people.testing import make_person
-from dtbd.standards.engine import annual_hours, people_for, requirement_counts, unit_counts
+from dtbd.standards.engine import Catalogue, annual_hours, people_for, person_status, requirement_counts, unit_counts
 from dtbd.standards.models import Requirement, RuleSet
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,6 @@ def test_annual_hours_is_zero_without_credited_tiet_and_applies_to_cc_vc_only(tr
     make_person(tree.so_a, code="VC", category="VC")
     make_person(tree.xa, code="CB", category="CB")
     make_person(tree.xa, code="HD", category="HD")
-    from dtbd.people.models import Person
 
     assert set(annual_hours(Person.objects.all(), 2025).values_list("hours", flat=True)) == {0}
     assert counts(tree.root)["ANNUAL_HOURS"] == (2, 0, 2)
@@ -188,8 +188,6 @@ def test_query_count_does_not_grow_with_people(tree, n, django_assert_max_num_qu
 
 
 def test_person_status_names_the_rows_the_person_is_subject_to(tree):
-    from dtbd.standards.engine import person_status
-
     head = make_person(tree.so_a, code="TP1", post_level="TP", qualifications=[("LLCT", "TC")])
     director = make_person(tree.so_a, code="GD1", post_level="GD", qualifications=[("LLCT", "TC")])
     head_llct = next(s for s in person_status(head, DAY) if s["code"] == "POST_LLCT")
@@ -200,8 +198,6 @@ def test_person_status_names_the_rows_the_person_is_subject_to(tree):
 
 
 def test_annual_hours_count_certificate_tiet_of_the_year_only(tree):
-    from dtbd.people.models import Person
-
     full = make_person(tree.so_a, code="FULL", category="CC")
     short = make_person(tree.so_a, code="SHORT", category="VC")
     make_person(tree.so_a, code="NONE", category="CC")
@@ -224,7 +220,6 @@ def test_counts_restricted_to_some_people_read_only_their_rows_and_add_up(tree):
     kind of rule (qualifications, posts, planned posts, ranks, categories, annual hours)."""
     from collections import Counter
 
-    from django.db.models import Q
 
     make_person(tree.so_a, code="GD", post_level="GD", rank="01.002",
                 qualifications=[("LLCT", "CN"), ("LDQL", "CAP_SO"), ("QLNN", "CVC")])
@@ -245,7 +240,6 @@ def test_counts_restricted_to_some_people_read_only_their_rows_and_add_up(tree):
     assert alone == everyone and {code for _u, code in everyone} >= {"PLAN_LLCT", "POST_LLCT", "RANK_QLNN",
                                                                       "ANNUAL_HOURS", "POST_DEGREE"}
     # the narrowed query reads the people's rows only: every subquery carries the restriction
-    from dtbd.standards.engine import Catalogue
 
     cat = Catalogue.on(DAY, people=Person.objects.filter(code="VC").values("pk"))
     subject, missing = cat.code_qs("PLAN_LLCT", ref="person_id", staff_base=True)

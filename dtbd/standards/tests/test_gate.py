@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dtbd.core.models import Source
-from dtbd.people.models import PlannedPost, PostAssignment, Rank, RankAssignment
+from dtbd.people.models import Person, PlannedPost, PostAssignment, Rank, RankAssignment
 from dtbd.people.testing import make_person
 from dtbd.standards import gate
 from dtbd.standards.models import Appointment, Requirement
@@ -190,7 +190,6 @@ def test_needs_are_grouped_by_what_satisfies_them(tree, django_assert_num_querie
     hours = by_label[("ANNUAL_HOURS", "", "")]
     assert hours.people == 3 and "40" in str(hours.label)
     assert "Lý luận chính trị" in str(cc.label)
-    from dtbd.people.models import Person
 
     assert list(Person.objects.filter(need_people_q(DAY, tc)).order_by("pk").values_list("pk", flat=True))[0] == a.pk
     assert Person.objects.filter(need_people_q(DAY, tc)).count() == 2

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from dtbd.people.models import PostAssignment, Qualification
+from dtbd.people.models import CategoryAssignment, JobAssignment, JobPosition, PostAssignment, Qualification
 from dtbd.people.services import record_leave
 from dtbd.people.testing import make_person
 from dtbd.standards.engine import person_status, requirement_counts
@@ -55,7 +55,6 @@ def test_a_person_who_left_is_not_reviewed_after_their_last_day(tree):
 def test_filters_narrow_the_people(tree):
     make_person(tree.so_a, category="CC", post_level="TP")
     make_person(tree.so_a, category="VC", post_level="TP")
-    from dtbd.people.models import CategoryAssignment
 
     vc = Q(pk__in=CategoryAssignment.objects.filter(category="VC").values("person_id"))
     counts = {c.code: c.applicable for c in requirement_counts(tree.root, DAY, people_q=vc)}
@@ -79,8 +78,6 @@ def test_person_status_lists_the_codes_of_the_person(tree):
 
 
 def test_criteria_columns_rank_code_unit_and_job_position(tree):
-    from dtbd.people.models import JobAssignment, JobPosition
-
     job = JobPosition.objects.create(name="Kế toán")
     Requirement.objects.create(code="R_RANK", name="Ngạch", rank_code="01.002", kind="QUALIFICATION",
                                qualification_type="IT", min_level="CO_BAN")

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dtbd.core.models import Source
@@ -124,8 +126,6 @@ def test_succession_page_lists_unmet_items_with_a_fixed_number_of_queries(client
     url = reverse("standards:succession") + f"?unit={tree.so_a.pk}&level=TP&date=01/09/2025"
     _planned(5, tree.phong_a)
     client.get(url)  # warm the session
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
         html = client.get(url).content.decode()

@@ -3,9 +3,13 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from dtbd.org.testing import make_unit
+from dtbd.people.catalog import LEVELS
 from dtbd.people.testing import make_person
 from dtbd.standards.models import Requirement
 
@@ -103,9 +107,6 @@ def test_export_xlsx_of_the_drill_down(client, users, tree, staff):
 
 
 def _query_counts(client, tree):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     export = reverse("standards:review_export", args=["POST_LLCT"])
     counts = []
     for get in (
@@ -187,8 +188,6 @@ def form_data(**overrides):
 
 
 def test_manager_adds_and_edits_a_requirement(client, users):
-    from dtbd.people.catalog import LEVELS
-
     qtype = "TH" if "TH" in LEVELS else next(iter(LEVELS))
     level = next(iter(LEVELS[qtype]))
     client.force_login(users.province)
@@ -246,8 +245,6 @@ def test_review_form_errors_and_htmx_partial(client, users, tree, staff):
 
 
 def test_no_default_unit_asks_without_error(client, users, tree):
-    from dtbd.org.testing import make_unit
-
     make_unit("T02", "UBND tỉnh Khác", kind="UBND_TINH")  # two roots: no single default for a province manager
     client.force_login(users.province)
     body = client.get(reverse("standards:review")).content.decode()

@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dtbd.org.testing import make_unit
+from dtbd.training.forms import ProgramForm
 from dtbd.training.models import Program, Provider
 from dtbd.training.queries import programmes_for_need
 
@@ -179,8 +180,6 @@ def test_admin_pages(client, users):
 
 @pytest.mark.django_db
 def test_programme_form_checks_audience_codes(client, users):
-    from dtbd.training.forms import ProgramForm
-
     program = Program.objects.get(code="QLNN_CVC")
     assert (program.audience_categories, program.audience_post_levels) == ("CC", "")  # seeded by migration 0005
     data = {

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from dtbd.accounts.models import Role
 from dtbd.accounts.testing import make_user
 from dtbd.people.testing import make_person
 from dtbd.training import certificates, services
@@ -100,7 +101,6 @@ def test_pdf_allowed_roles(client, users, learner_cert, role, monkeypatch):
 
 def test_pdf_refused_out_of_sight(client, tree, users, learner_cert, monkeypatch):
     monkeypatch.setattr(certificates, "document_pdf", lambda cert: b"%PDF-fake")
-    from dtbd.accounts.models import Role
 
     other_person = make_person(tree.so_b, code="OTHER")
     outsiders = [

@@ -10,6 +10,7 @@ from django.utils import timezone
 from dtbd.accounts.testing import make_user
 from dtbd.notices.models import Notice
 from dtbd.people.testing import make_person
+from dtbd.training import services
 from dtbd.training.models import Assessment, Attendance, ClassSession, Enrollment, Result, Score, TrainingClass
 from dtbd.training.testing import enroll, make_class, make_program, make_provider, school_provider
 
@@ -111,7 +112,6 @@ def test_list_shows_counters_from_the_same_query(client, users, tree, many):
     people = [make_person(tree.phong_a) for _ in range(4)]
     enroll(cls, people[0])  # ENROLLED
     enroll(cls, people[1])  # WAITLISTED (full)
-    from dtbd.training import services
 
     services.request_enrollment(cls, people[2], Enrollment.Source.NOMINATED)  # REQUESTED
     services.request_enrollment(cls, people[3], Enrollment.Source.NOMINATED)  # REQUESTED

@@ -11,7 +11,7 @@ from dtbd.notices.models import Notice
 from dtbd.people.testing import make_person
 from dtbd.training import class_services, services
 from dtbd.training.models import ClassSession, Enrollment, TrainingClass
-from dtbd.training.testing import enroll, make_class
+from dtbd.training.testing import enroll, make_class, school_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +47,6 @@ def test_open_now_respects_status_and_window():
 
 
 def test_filter_mine_uses_run_classes(tree, users):
-    from dtbd.training.testing import school_provider
-
     make_class("M1", provider=school_provider(tree))
     make_class("M2")
     qs = class_services.filter_classes(TrainingClass.objects.all(), {"mine": True}, users.institution)

@@ -4,8 +4,11 @@ with their refusals and query counts."""
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from dtbd.accounts.models import Role
 from dtbd.accounts.testing import make_user
@@ -13,6 +16,8 @@ from dtbd.core.models import Source
 from dtbd.notices.models import Notice
 from dtbd.people.models import PlannedPost
 from dtbd.people.testing import make_person
+from dtbd.standards.engine import people_for
+from dtbd.standards.models import Requirement
 from dtbd.training import services
 from dtbd.training.models import Enrollment, TrainingClass
 from dtbd.training.testing import enroll, make_class, make_program, school_provider
@@ -374,9 +379,7 @@ def test_nominate_from_review_lists_missing_people(client, tree, users, django_a
     already = _cvc_person(tree.so_a, full_name="Đã Trong Lớp")
     services.request_enrollment(cls, already, NOMINATED)
     _cvc_person(tree.phong_b, full_name="Ở Sở Khác")
-    from django.utils import timezone
 
-    from dtbd.standards.engine import people_for
 
     today = timezone.localdate()
     expected = set(people_for(tree.so_a, today, "RANK_QLNN", missing_only=True).values_list("pk", flat=True))
@@ -458,7 +461,6 @@ def test_self_register_query_count(client, tree, users, django_assert_num_querie
     UPDATE, the enrolment INSERT, the reports summary check, the audit-log INSERT, the notice INSERT; after commit
     (not run here) the e-mail job INSERT. Seat taken and waitlisted alike; the notice and the audit entry are written."""
     from auditlog.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.get_for_model(Enrollment)  # cached once per process
     cls = make_class("L_RUSH", capacity=1, first_come_first_served=True)
@@ -481,8 +483,6 @@ def test_self_register_query_count(client, tree, users, django_assert_num_querie
 
 
 def _user_of(person):
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.get(person=person)
 
 
@@ -523,8 +523,6 @@ def test_province_review_defaults_to_the_root(client, tree, users):
 
 
 def test_review_codes_come_from_what_the_programme_grants(client, tree, users):
-    from dtbd.standards.models import Requirement
-
     cls = make_class("L_CODES", capacity=10)
     codes = dict(services.requirement_codes_for(cls.program))
     assert "RANK_QLNN" in codes and "CVC" in codes["RANK_QLNN"]

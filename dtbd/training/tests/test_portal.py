@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dtbd.accounts.models import Role
+from dtbd.accounts.testing import make_user
 from dtbd.core.models import Source
 from dtbd.people.models import PlannedPost, Rank, RankAssignment
 from dtbd.people.testing import make_person
@@ -126,9 +128,6 @@ def _enrolments(person, n):
 
 
 def test_fixed_number_of_queries(client, tree, users, django_assert_max_num_queries):
-    from dtbd.accounts.models import Role
-    from dtbd.accounts.testing import make_user
-
     few, many = make_person(tree.so_a, code="FEW", rank="01.002"), make_person(tree.so_a, code="MANY", rank="01.002")
     for p in (few, many):
         PlannedPost.objects.create(person=p, level="TP", source=Source.IMPORTED)

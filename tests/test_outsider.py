@@ -1,0 +1,377 @@
+"""Every route of the site and of the API, as each role, against what lies outside that role's scope.
+
+The route table below must name every URL pattern of the project (a new route without an entry fails
+`test_every_route_is_declared`): either the objects its parameters point to, taken outside the caller's scope, which
+must be refused (403 or 404, never 500, never 200), or why it carries no scoped object (a list, a form, the shared
+class offer…). Every answer, refused or not, must not name the people outside the caller's scope: their names and
+staff codes never appear in the body (a list filtered by scope, a refusal, an error message)."""
+import datetime
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from dtbd.accounts.models import User
+from dtbd.api.tokens import create_token
+from dtbd.core.models import ImportBatch, Job
+from dtbd.notices.models import Notice
+from dtbd.org.testing import make_unit
+from dtbd.people.models import Qualification
+from dtbd.people.testing import make_person
+from dtbd.reports.models import Indicator
+from dtbd.standards.models import Requirement
+from dtbd.training import certificates, services
+from dtbd.training.models import Attendance, Program, Result, TrainingClass
+from dtbd.training.testing import enroll, make_class, make_program, make_provider, school_provider
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("officer", "leader", "institution", "learner")
+
+# ------------------------------------------------------------------------------------------------ the route table
+# REFUSED routes: URL name -> the kind of object each parameter takes (built per role by `outside`).
+# OPEN routes: URL name -> (parameters, why nothing of another scope is addressed). Names with "api:" are the REST
+# API's (the format-suffix variants of a route share its entry).
+REFUSED = {
+    "org:unit_detail": {"pk": "unit"},
+    "org:unit_edit": {"pk": "unit"},
+    "org:unit_children": {"pk": "unit"},
+    "people:person_detail": {"pk": "person"},
+    "people:person_edit": {"pk": "person"},
+    "people:person_leave": {"pk": "person"},
+    "people:person_delete": {"pk": "person"},
+    "people:qualification_create": {"pk": "person"},
+    "people:qualification_edit": {"pk": "person", "qpk": "qualification"},
+    "imports:batch": {"pk": "batch"},
+    "imports:confirm": {"pk": "batch"},
+    "jobs:detail": {"pk": "job"},
+    "jobs:status": {"pk": "job"},
+    "jobs:file": {"pk": "job"},
+    "notices:read": {"pk": "notice"},
+    "standards:requirement_edit": {"pk": "requirement"},
+    "standards:gate_check": {"person_pk": "person"},
+    "standards:appointment_create": {"person_pk": "person"},
+    "training:program_edit": {"pk": "programme"},
+    "training:class_edit": {"pk": "class"},
+    "training:class_sessions": {"pk": "class"},
+    "training:class_status": {"pk": "class"},
+    "training:attendance": {"pk": "class"},
+    "training:roster_download": {"pk": "class"},
+    "training:roster_upload": {"pk": "class"},
+    "training:results": {"pk": "class"},
+    "training:results_submit": {"pk": "class"},
+    "training:result_correct": {"enrollment_pk": "enrolment"},
+    "training:enrolment_approve": {"pk": "enrolment"},
+    "training:enrolment_reject": {"pk": "enrolment"},
+    "training:enrolment_withdraw": {"pk": "enrolment"},
+    "training:certificate_pdf": {"pk": "certificate"},
+    "training:certificate_replace": {"pk": "certificate"},
+    "reports:training_history": {"pk": "person"},
+    "reports:training_history_download": {"pk": "person", "fmt": "pdf"},
+    "reports:training_history_job": {"pk": "person", "fmt": "pdf"},
+    "dashboard:indicator_edit": {"pk": "indicator"},
+    "api:unit-detail": {"pk": "unit"},
+    "api:unit-compliance": {"pk": "unit"},
+    "api:staff-detail": {"pk": "person"},
+    "api:staff-compliance": {"pk": "person"},
+    "api:staff-fostering-history": {"pk": "person"},
+    "api:staff-leave": {"pk": "person"},
+    "api:qualification-detail": {"pk": "qualification"},
+    "api:class-change-status": {"pk": "class"},
+    "api:class-scores": {"pk": "class"},
+    "api:class-submit-results": {"pk": "class"},
+    "api:enrolment-detail": {"pk": "enrolment"},
+    "api:enrolment-approve": {"pk": "enrolment"},
+    "api:enrolment-reject": {"pk": "enrolment"},
+    "api:enrolment-withdraw": {"pk": "enrolment"},
+    "api:certificate-detail": {"pk": "certificate"},
+}
+
+LIST = "a list or page of the caller's own scope"
+FORM = "a form: what it writes is checked against the scope when it is sent"
+OFFER = "the province's class offer and programme catalogue, shown to every role"
+OWN = "the caller's own account"
+OPEN = {
+    "set_language": ({}, "language switch"),
+    "two_factor_setup": ({}, OWN),
+    "two_factor_verify": ({}, OWN),
+    "login": ({}, "public"),
+    "logout": ({}, OWN),
+    "password_change": ({}, OWN),
+    "password_change_done": ({}, OWN),
+    "password_reset": ({}, "public"),
+    "password_reset_done": ({}, "public"),
+    "password_reset_confirm": ({"uidb64": "MQ", "token": "set-password"}, "public, token checked"),
+    "password_reset_complete": ({}, "public"),
+    "org:unit_list": ({}, LIST),
+    "org:unit_create": ({}, FORM),
+    "people:person_list": ({}, LIST),
+    "people:person_export": ({}, LIST),
+    "people:person_export_job": ({}, LIST),
+    "people:person_create": ({}, FORM),
+    "imports:index": ({}, FORM),
+    "imports:template": ({"slug": "can-bo"}, "the empty import template"),
+    "imports:upload": ({"slug": "can-bo"}, FORM),
+    "jobs:list": ({}, LIST),
+    "standards:review": ({}, LIST),
+    "standards:review_code": ({"code": "LLCT_TP"}, LIST),
+    "standards:review_export": ({"code": "LLCT_TP"}, LIST),
+    "standards:catalogue": ({}, "the rule catalogue, read by every role"),
+    "standards:requirement_create": ({}, FORM),
+    "standards:succession": ({}, LIST),
+    "training:program_list": ({}, OFFER),
+    "training:program_create": ({}, FORM),
+    "training:program_detail": ({"pk": "programme"}, OFFER),
+    "training:provider_list": ({}, OFFER),
+    "training:provider_detail": ({"pk": "provider"}, OFFER),
+    "training:needs": ({}, LIST),
+    "training:class_list": ({}, OFFER),
+    "training:class_calendar": ({}, OFFER),
+    "training:class_create": ({}, FORM),
+    "training:class_detail": ({"pk": "class"}, OFFER),
+    "training:class_enrolments": ({"pk": "class"}, "the class's learners of the caller's scope only"),
+    "training:nominate": ({"pk": "class"}, FORM),
+    "training:nominate_from_review": ({"pk": "class"}, FORM),
+    "training:self_register": ({"pk": "class"}, "the caller's own enrolment"),
+    "training:self_withdraw": ({"pk": "class"}, "the caller's own enrolment"),
+    "training:enrolment_queue": ({}, LIST),
+    "training:certificate_list": ({}, LIST),
+    "training:portal": ({}, OWN),
+    "public:verify": ({"code": "not-a-certificate-code"}, "public: a certificate's unguessable code"),
+    "reports:index": ({}, LIST),
+    "reports:report": ({"name": "qualification-structure"}, LIST),
+    "reports:download": ({"name": "qualification-structure", "fmt": "csv"}, LIST),
+    "reports:download_job": ({"name": "qualification-structure", "fmt": "xlsx"}, LIST),
+    "dashboard:index": ({}, LIST),
+    "dashboard:enrolments": ({}, LIST),
+    "dashboard:people": ({}, LIST),
+    "dashboard:classes": ({}, LIST),
+    "dashboard:indicators": ({}, LIST),
+    "dashboard:indicator_create": ({}, FORM),
+    "dashboard:indicator_members": ({"pk": "indicator"}, "the indicator's people of the caller's scope only"),
+    "notices:list": ({}, OWN),
+    "notices:read_all": ({}, OWN),
+    "home:home": ({}, LIST),
+    "api:api-root": ({}, "index of the API"),
+    "api:unit-list": ({}, LIST),
+    "api:staff-list": ({}, LIST),
+    "api:qualification-list": ({}, LIST),
+    "api:requirement-list": ({}, "the rule catalogue"),
+    "api:requirement-detail": ({"pk": "requirement"}, "the rule catalogue"),
+    "api:programme-list": ({}, OFFER),
+    "api:programme-detail": ({"pk": "programme"}, OFFER),
+    "api:class-list": ({}, OFFER),
+    "api:class-detail": ({"pk": "class"}, OFFER),
+    "api:class-attendance": ({"pk": "class"}, "the class's records of the caller's scope only; writes refused"),
+    "api:class-results": ({"pk": "class"}, "the class's records of the caller's scope only"),
+    "api:enrolment-list": ({}, LIST),
+    "api:certificate-list": ({}, LIST),
+    "api:report-list": ({}, LIST),
+    "api:report-detail": ({"name": "qualification-structure"}, LIST),
+    "api:schema": ({}, "the API's description"),
+    "api:docs": ({}, "the API's description"),
+    "api:redoc": ({}, "the API's description"),
+    "api:tokens": ({}, OWN),
+    "api:token_revoke": ({"pk": "own_token"}, OWN),
+}
+# Django admin: staff users only (the admin site's own permission checks); none of the roles below is staff.
+SKIPPED_PREFIXES = ("admin:",)
+
+
+def skipped(name, regex):
+    return regex.startswith("admin/") or bool(name and name.startswith(SKIPPED_PREFIXES))
+
+
+def routes():
+    """(name, route regex, pattern) of every URL pattern, namespaces joined."""
+    found = []
+
+    def walk(patterns, namespace, prefix):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = ":".join(filter(None, [namespace, p.namespace])) if p.namespace else namespace
+                walk(p.url_patterns, ns, prefix + str(p.pattern.regex.pattern).lstrip("^"))
+            elif isinstance(p, URLPattern):
+                name = ":".join(filter(None, [namespace, p.name])) if p.name else None
+                found.append((name, prefix + str(p.pattern.regex.pattern).lstrip("^"), p))
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def test_every_route_is_declared():
+    missing = sorted({name or regex for name, regex, _p in routes()
+                      if not skipped(name, regex) and not (name and (name in REFUSED or name in OPEN))})
+    assert not missing, "Routes missing from the outsider test's table (REFUSED or OPEN): " + ", ".join(missing)
+
+
+def test_table_names_only_existing_routes():
+    names = {name for name, _regex, _p in routes()}
+    assert not (set(REFUSED) | set(OPEN)) - names
+
+
+# ------------------------------------------------------------------------------------------------ the world
+
+
+@pytest.fixture
+def world(tree, users):
+    """Each role's outsiders: for the unit officer, the leader and the learner (all of Sở Nội vụ, so_a) a person of
+    Sở Tài chính (so_b) with a diploma, enrolled in a class of the so_b school and certified; for the institution
+    (scoped to so_b) a person of so_a, enrolled in a class of another provider, certified too."""
+    outsider_b = make_person(tree.phong_b, code="NGOAI_B", full_name="Lê Văn Ngoàisở",
+                             qualifications=[("LLCT", "SC", datetime.date(2016, 6, 1))])
+    outsider_a = make_person(tree.phong_a, code="NGOAI_A", full_name="Đỗ Thị Ngoàitrường",
+                             qualifications=[("LLCT", "TC", datetime.date(2015, 6, 1))])
+    school = school_provider(tree)
+    elsewhere = make_provider(code="P_KHAC", name="Học viện khác", unit=make_unit("KHAC", "Học viện khác"))
+    start = timezone.localdate() - datetime.timedelta(days=10)
+    class_b = make_class("OUT_B", capacity=5, provider=school, program=make_program(), sessions=2,
+                         starts_on=start, ends_on=start + datetime.timedelta(days=2))
+    class_a = make_class("OUT_A", capacity=5, provider=elsewhere, program=make_program(), sessions=2,
+                         starts_on=start, ends_on=start + datetime.timedelta(days=2))
+    outcome = {}
+    for cls, person in ((class_b, outsider_b), (class_a, outsider_a)):
+        enrolment = enroll(cls, person)
+        services.change_status(cls, TrainingClass.Status.RUNNING)
+        for session in cls.sessions.all():
+            Attendance.objects.create(session=session, enrollment=enrolment, status=Attendance.Status.PRESENT)
+        Result.objects.create(enrollment=enrolment, version=1, final_score=8, grade=Result.Grade.GOOD,
+                              attendance_pct=100, completed=True, is_current=True, submitted_at=timezone.now())
+        services.record_outcome(enrolment, True)
+        outcome[person.pk] = (enrolment, certificates.issue(enrolment))
+    province = users.province
+    job = Job.objects.create(kind=Job.Kind.STAFF_EXPORT, created_by=province, title="Xuất của người khác")
+    batch = ImportBatch.objects.create(user=province, kind=ImportBatch.Kind.STAFF, file_name="cua-nguoi-khac.xlsx",
+                                       status=ImportBatch.Status.VALID)
+    notice = Notice.objects.create(user=province, title="Thông báo của người khác")
+    indicator = Indicator.objects.create(code="out-test", name="Chỉ tiêu thử", denominator={}, numerator={})
+    shared = dict(job=job, batch=batch, notice=notice, indicator=indicator,
+                  requirement=Requirement.objects.order_by("pk").first(), programme=Program.objects.order_by("pk").first(),
+                  provider=school)
+
+    def of(person, unit, cls):
+        enrolment, certificate = outcome[person.pk]
+        return SimpleNamespace(
+            person=person, unit=unit, **{"class": cls}, enrolment=enrolment, certificate=certificate,
+            qualification=Qualification.objects.filter(person=person).first(),
+            names=(person.full_name, person.code), **shared,
+        )
+
+    b_side = of(outsider_b, tree.phong_b, class_b)
+    return SimpleNamespace(officer=b_side, leader=b_side, learner=b_side,
+                           institution=of(outsider_a, tree.phong_a, class_a), users=users)
+
+
+def client_for(role, world, api):
+    user = getattr(world.users, role)
+    if api:
+        client = APIClient(raise_request_exception=False)
+        _token, key = create_token(user, "outsider test", 1)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+        return client
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def parameters(spec, objects, role, world):
+    values = {}
+    for key, kind in spec.items():
+        if kind == "own_token":
+            values[key] = create_token(getattr(world.users, role), "mine", 1)[0].pk
+        elif hasattr(objects, kind):
+            values[key] = getattr(objects, kind).pk
+        else:
+            values[key] = kind  # a literal (slug, format, code)
+    return values
+
+
+def url_of(pattern_regex, values, suffix):
+    """Fill a route's regex with `values` (named groups), adding `.json` for a format-suffix variant."""
+    url = pattern_regex
+    for key, value in values.items():
+        url = re.sub(r"\(\?P<%s>[^)]*\)" % re.escape(key), str(value), url)
+    if "(?P<format>" in url:
+        if not suffix:
+            return None
+        url = re.sub(r"\(\?P<format>[^)]*\)", "json", url)
+    url = url.replace("/?$", "/").replace("\\Z", "").rstrip("$")
+    url = re.sub(r"\\(.)", r"\1", url)  # regex escapes: '\-' -> '-', '\.' -> '.'
+    assert "(" not in url, f"parameters missing for {pattern_regex}: {values}"
+    return "/" + url
+
+
+def answers(client, url, api):
+    """The GET and the POST answers (an empty form, or `{}` as JSON for the API)."""
+    if api:
+        return [client.get(url), client.post(url, {}, format="json")]
+    return [client.get(url), client.post(url, {})]
+
+
+def leaked(response, names):
+    body = response.content.decode("utf-8", "replace") if not getattr(response, "streaming", False) else ""
+    return [name for name in names if name in body]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_objects_outside_the_scope_are_refused_and_never_named(role, world, media_root):
+    objects = getattr(world, role)
+    problems = []
+    for name, regex, _pattern in routes():
+        if skipped(name, regex):
+            continue
+        api = name.startswith("api:")
+        refused = name in REFUSED
+        spec = REFUSED[name] if refused else OPEN[name][0]
+        values = parameters(spec, objects, role, world)
+        for suffix in (False, True):
+            url = url_of(regex, values, suffix)
+            if url is None or (suffix and "(?P<format>" not in regex):
+                continue
+            client = client_for(role, world, api)
+            replies = answers(client, url, api)
+            statuses = [r.status_code for r in replies]
+            if any(s >= 500 for s in statuses):
+                problems.append(f"{name} {url}: {statuses} (server error)")
+            if refused and not (all(s in (403, 404, 405) for s in statuses) and set(statuses) - {405}):
+                problems.append(f"{name} {url}: {statuses}, expected 403/404 for an object outside the scope")
+            for reply, method in zip(replies, ("GET", "POST")):
+                if names := leaked(reply, objects.names):
+                    problems.append(f"{name} {method} {url}: names {names} outside the scope ({reply.status_code})")
+    assert not problems, f"{role}:\n" + "\n".join(problems)
+
+
+def test_anonymous_visitors_get_only_the_public_pages(world):
+    public = {"set_language", "login", "password_reset", "password_reset_done", "password_reset_confirm",
+              "password_reset_complete", "public:verify", "api:schema", "api:docs", "api:redoc", "api:api-root"}
+    problems = []
+    objects = world.officer
+    for name, regex, _pattern in routes():
+        if skipped(name, regex) or name in public:
+            continue
+        spec = REFUSED.get(name) or OPEN[name][0]
+        values = parameters({k: v for k, v in spec.items() if v != "own_token"}, objects, "officer", world)
+        values.update({k: 1 for k, v in spec.items() if v == "own_token"})
+        url = url_of(regex, values, False) or url_of(regex, values, True)
+        client = (APIClient if name.startswith("api:") else Client)(raise_request_exception=False)
+        for reply in answers(client, url, name.startswith("api:")):
+            ok = reply.status_code in (401, 403, 404, 405) or (
+                reply.status_code == 302 and "/accounts/login/" in reply["Location"])
+            if not ok:
+                problems.append(f"{name} {url}: {reply.status_code}")
+            if names := leaked(reply, objects.names):
+                problems.append(f"{name} {url}: names {names}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_table_is_checked_against_a_route_of_each_kind(world):
+    """The walk above would let a route through if every refusal were a 405: the staff page of an outsider must be a
+    real 404, and the same page of one's own person a 200."""
+    client = client_for("officer", world, api=False)
+    assert client.get(f"/can-bo/{world.officer.person.pk}/").status_code == 404
+    own = User.objects.get(username="hocvien").person
+    assert client.get(f"/can-bo/{own.pk}/").status_code == 200
