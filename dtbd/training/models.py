@@ -5,8 +5,97 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dtbd.accounts.scope import CHANGE, VIEW, scope_of
+from dtbd.core.db import prefix_q
 from dtbd.core.text import fold
 from dtbd.people.catalog import LEVELS, QualificationType, level_label
+from dtbd.people.models import Person
+
+# -- scope ----------------------------------------------------------------------------------------------------------
+# Who sees and changes what (accounts.scope): every training queryset answers `restrict(user, action)` here, for the
+# pages, the API, the exports and the jobs alike.
+# - managers (admin, province): everything;
+# - training institution staff: run (change) the classes of the providers linked to a unit of their subtree; see the
+#   enrolments of those classes and of their subtree's people;
+# - unit officers: decide (change) the enrolments of their subtree's people; leaders: see them;
+# - learners: their own enrolments and certificates;
+# - the province's class offer (classes, providers, programmes) is seen by every user with a scope.
+
+
+def _people_in_scope(scope):
+    return scope.filter_people(Person.objects.all()).values("pk")
+
+
+def runs_q(scope, prefix=""):
+    """Q on TrainingClass (or through `prefix`, e.g. "training_class__"): the classes the scope's user runs."""
+    if scope.is_manager:
+        return models.Q()
+    if scope.is_institution:
+        return prefix_q(f"{prefix}provider__unit__path", scope.unit_path)
+    return models.Q(pk__in=[])
+
+
+class ProviderQuerySet(models.QuerySet):
+    def restrict(self, user, action=VIEW):
+        """VIEW: the class offer's providers (everyone with a scope). CHANGE: those whose classes the user may create
+        and run (managers: all; institution staff: the providers linked to a unit of their subtree)."""
+        scope = scope_of(user)
+        if action == VIEW:
+            return self if (scope.sees_units or scope.person_id) else self.none()
+        if scope.is_manager:
+            return self
+        if scope.is_institution:
+            return self.filter(prefix_q("unit__path", scope.unit_path))
+        return self.none()
+
+
+class TrainingClassQuerySet(models.QuerySet):
+    def restrict(self, user, action=VIEW):
+        """VIEW: the class offer (everyone with a scope). CHANGE: the classes the user runs (edit, sessions, status,
+        attendance, results, certificates)."""
+        scope = scope_of(user)
+        if action == VIEW:
+            return self if (scope.sees_units or scope.person_id) else self.none()
+        if scope.is_manager or scope.is_institution:
+            return self.filter(runs_q(scope))
+        return self.none()
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def restrict(self, user, action=VIEW):
+        """VIEW: managers all; institution staff those of the classes they run and of their subtree's people; unit
+        officers and leaders their subtree's people's; learners their own. CHANGE (approve, reject, withdraw someone
+        else's): managers, and unit officers for their subtree's people."""
+        scope = scope_of(user)
+        if scope.is_manager:
+            return self
+        if action == CHANGE:
+            return self.filter(person__in=_people_in_scope(scope)) if scope.is_unit_officer else self.none()
+        if scope.is_institution:
+            run = TrainingClass.objects.restrict(user, CHANGE).values("pk")
+            return self.filter(models.Q(training_class__in=run) | models.Q(person__in=_people_in_scope(scope)))
+        if scope.unit_path:
+            return self.filter(person__in=_people_in_scope(scope))
+        if scope.person_id:
+            return self.filter(person_id=scope.person_id)
+        return self.none()
+
+
+class CertificateQuerySet(models.QuerySet):
+    def restrict(self, user, action=VIEW):
+        """VIEW (and print): the certificates of the enrolments the user sees, and their own whatever their role.
+        CHANGE (replace, revoke): those of the classes the user runs."""
+        if not (user and user.is_authenticated):
+            return self.none()
+        scope = scope_of(user)
+        if scope.is_manager:
+            return self
+        if action == CHANGE:
+            return self.filter(enrollment__training_class__in=TrainingClass.objects.restrict(user, CHANGE).values("pk"))
+        q = models.Q(enrollment__in=Enrollment.objects.restrict(user).values("pk"))
+        if user.person_id:
+            q |= models.Q(enrollment__person_id=user.person_id)
+        return self.filter(q)
 
 
 class Provider(models.Model):
@@ -27,6 +116,8 @@ class Provider(models.Model):
         related_name="providers", limit_choices_to={"kind": "TRUONG"},
     )
     search = models.CharField(max_length=300, editable=False, blank=True, db_index=True)
+
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cơ sở đào tạo, bồi dưỡng")
@@ -182,6 +273,8 @@ class TrainingClass(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TrainingClassQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("lớp")
         verbose_name_plural = _("lớp")
@@ -278,6 +371,8 @@ class Enrollment(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("học viên của lớp")
@@ -436,6 +531,8 @@ class Certificate(models.Model):
     revoked_at = models.DateTimeField(_("thời điểm thu hồi"), null=True, blank=True)
     revoked_reason = models.TextField(_("lý do thu hồi"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("chứng chỉ")

@@ -25,7 +25,7 @@ from dtbd.standards.models import Requirement
 from dtbd.standards.needs import Need
 
 from .models import Certificate, Enrollment, Program, Result, TrainingClass
-from .permissions import enrollments_for, is_institution, is_manager, run_classes_q
+from .permissions import is_institution, is_manager, run_classes_q
 
 
 def programmes_for_need(qualification_type, level):
@@ -100,15 +100,8 @@ def completed_programme_people(programme_code, date, within_years=None):
 
 # -- certificates ---------------------------------------------------------------------------------------------------
 def certificates_for(user):
-    """Certificates `user` may see (and print): those of the enrolments they may see (permissions.enrollments_for:
-    managers all, institution staff the classes they run, unit officers and leaders their subtree's people, learners
-    their own), plus their own whatever their role."""
-    if not (user and user.is_authenticated):
-        return Certificate.objects.none()
-    q = Q(enrollment__in=enrollments_for(user).values("pk"))
-    if user.person_id:
-        q |= Q(enrollment__person_id=user.person_id)
-    return Certificate.objects.filter(q)
+    """Certificates `user` may see (and print): Certificate.objects.restrict."""
+    return Certificate.objects.restrict(user)
 
 
 def certificate_rows(qs, user):
