@@ -422,9 +422,9 @@ class EnrollmentViewSet(ScopedViewSet, viewsets.mixins.CreateModelMixin):
             return self._out(enrollment, status.HTTP_201_CREATED)
         if not nominator:
             raise PermissionDenied(_("Chỉ cán bộ quản lý cấp tỉnh và cán bộ tổ chức của đơn vị được cử học viên."))
-        person = Person.objects.filter(pk=person_id).first()
-        if person is None:
-            raise PermissionDenied(_("Có người được chọn ngoài phạm vi cán bộ bạn được cử."))
+        person = scope_of(user).filter_people(Person.objects.all()).filter(pk=person_id).first()
+        if person is None:  # as GET /staff/<id>/: the same 404 whether they are outside the scope or nobody
+            raise Http404(_("Không tìm thấy cán bộ trong phạm vi của bạn."))
         source = Enrollment.Source.ASSIGNED if is_manager(user) else Enrollment.Source.NOMINATED
         created, skipped = services.nominate_many(cls, [person], source, user)
         if skipped:

@@ -19,6 +19,7 @@ promotion → the promoted person (PROMOTED).
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -497,25 +498,28 @@ def nominate_many(training_class, people, source, user):
     class is full. Each person gets a NOMINATED notice. People already in the class (whatever their state) are
     skipped with a reason.
 
-    Refuses the whole batch (PermissionDenied, nothing created) when one person is outside
-    permissions.people_to_nominate(user), and (ValidationError) when the class does not take nominations.
+    The scope is checked first, nothing created when it refuses: a person outside the user's view scope is not found
+    (Http404, as reading them; never named), one seen but outside permissions.people_to_nominate(user) is refused
+    (PermissionDenied). Then ValidationError when the class does not take nominations.
     Returns (created enrolments, skipped [(person, message)])."""
+    from dtbd.accounts.scope import scope_of
+
     from .permissions import people_to_nominate
 
+    people = list(dict((p.pk, p) for p in people).values())
+    ids = [p.pk for p in people]
+    allowed = set(people_to_nominate(user).filter(pk__in=ids).values_list("pk", flat=True))
+    if any(pk not in allowed for pk in ids):
+        seen = set(scope_of(user).filter_people(Person.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+        if any(pk not in seen for pk in ids):
+            raise Http404(_("Không tìm thấy cán bộ trong phạm vi của bạn."))
+        raise PermissionDenied(_("Có người được chọn ngoài phạm vi cán bộ bạn được cử."))
     if source not in (Enrollment.Source.NOMINATED, Enrollment.Source.ASSIGNED):
         raise ValidationError(_("Hình thức “%(s)s” không phải cử hoặc phân công.") % {"s": source})
     if training_class.status not in REQUEST_STATUSES:
         raise ValidationError(
             _("Lớp %(code)s đang “%(st)s”, không thể cử thêm học viên.")
             % {"code": training_class.code, "st": _status_label(training_class.status)}
-        )
-    people = list(dict((p.pk, p) for p in people).values())
-    ids = [p.pk for p in people]
-    allowed = set(people_to_nominate(user).filter(pk__in=ids).values_list("pk", flat=True))
-    outside = [p for p in people if p.pk not in allowed]
-    if outside:
-        raise PermissionDenied(
-            _("Bạn không có quyền cử: %(names)s.") % {"names": ", ".join(f"{p.full_name} ({p.code})" for p in outside)}
         )
     existing = dict(
         Enrollment.objects.filter(training_class=training_class, person_id__in=ids).values_list("person_id", "state")
