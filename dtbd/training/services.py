@@ -181,6 +181,12 @@ def _locked(enrollment, states, action):
     return row
 
 
+def _lock_class(class_pk):
+    """Row-lock the class before any of its enrolments: every write that locks both (approve, withdraw, results.submit,
+    record_attendance…) takes the class first, so two of them wait for each other and never deadlock."""
+    TrainingClass.objects.select_for_update().filter(pk=class_pk).values_list("pk", flat=True).first()
+
+
 def _sync(enrollment, row):
     for field in ("state", "reason", "decided_at", "decided_by_id"):
         setattr(enrollment, field, getattr(row, field))
@@ -196,6 +202,7 @@ def approve(enrollment, user=None, notify=True):
             _("Lớp %(code)s đang “%(st)s”, không thể duyệt học viên.") % {"code": cls.code, "st": _status_label(cls.status)}
         )
     with transaction.atomic():
+        _lock_class(cls.pk)
         # The row lock on the enrolment keeps two approvals of the same request from both taking a seat.
         row = _locked(enrollment, {State.REQUESTED, State.APPROVED}, _("duyệt"))
         row.state = State.ENROLLED if _take_seat(cls.pk) else State.WAITLISTED
@@ -250,6 +257,7 @@ def withdraw(enrollment, user=None, reason=""):
     """Withdraw a person. An enrolled person's seat is freed and the first waitlisted request promoted, in the same
     transaction. Returns the list of promoted enrolments (empty or one)."""
     with transaction.atomic():
+        _lock_class(enrollment.training_class_id)
         row = _locked(enrollment, ACTIVE_STATES, _("rút khỏi lớp"))
         old = row.state
         row.state, row.reason = State.WITHDRAWN, (reason or "").strip()
