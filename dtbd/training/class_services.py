@@ -259,10 +259,18 @@ def set_status(training_class, new_status, user=None):
             )
             return len(notices)
         if new_status == Status.CANCELLED:
-            active = Enrollment.objects.filter(training_class=training_class, state__in=services.ACTIVE_STATES)
-            person_ids = list(active.values_list("person_id", flat=True))
-            active.update(state=State.WITHDRAWN, reason=_("Lớp bị huỷ"))
-            TrainingClass.objects.filter(pk=training_class.pk).update(seats_taken=0)
+            # The class row is locked (change_status), then its enrolments: one UPDATE, audited and marked here
+            # (a queryset update sends no signal).
+            active = list(
+                Enrollment.objects.select_for_update().select_related("person", "training_class")
+                .filter(training_class=training_class, state__in=services.ACTIVE_STATES)
+            )
+            person_ids = [e.person_id for e in active]
+            reason = _("Lớp bị huỷ")
+            Enrollment.objects.filter(pk__in=[e.pk for e in active]).update(state=State.WITHDRAWN, reason=reason)
+            _audit_updates(active, {"state": State.WITHDRAWN, "reason": reason}, user)
+            _mark_summaries(person_ids)
+            TrainingClass.objects.filter(pk=training_class.pk).update(seats_taken=0)  # not audited (auditlog.register)
             training_class.seats_taken = 0
             notices = notify(
                 _users_of_people(person_ids), Notice.Kind.CLASS_CANCELLED,
@@ -273,3 +281,29 @@ def set_status(training_class, new_status, user=None):
             )
             return len(notices)
     return 0
+
+
+def _audit_updates(rows, values, user=None):
+    """The django-auditlog entries of `rows` changed to `values` by one queryset UPDATE (which sends no signal), as
+    the model's save would have written them: one UPDATE entry per row with the changed fields, by `user` (else the
+    actor of the request's audit context). `rows` hold the values before the change."""
+    from auditlog.models import LogEntry
+
+    actor = {"actor": user} if getattr(user, "is_authenticated", False) else {}
+    for row in rows:
+        changes = {name: [str(getattr(row, name)), str(value)] for name, value in values.items()
+                   if getattr(row, name) != value}
+        for name, value in values.items():
+            setattr(row, name, value)
+        if changes:
+            LogEntry.objects.log_create(row, action=LogEntry.Action.UPDATE, changes=changes, **actor)
+
+
+def _mark_summaries(person_ids):
+    """The dashboard's summaries of every unit these people were ever placed in are stale (reports.signals makes
+    the same marks for a change saved through the model)."""
+    from dtbd.reports import summaries
+
+    periods = summaries.periods_stored()
+    if periods and person_ids:
+        summaries.mark_dirty(summaries.person_units(person_ids), periods=periods)

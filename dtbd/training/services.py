@@ -58,7 +58,9 @@ def _state_label(value):
 
 def change_status(training_class, new_status, user=None):
     """Move a class to `new_status` if the transition is allowed; refuse with a Vietnamese message otherwise.
-    The update is conditional on the status read, so two concurrent changes cannot both pass."""
+    The class row is locked and its status read again, so two concurrent changes cannot both pass; it is saved
+    through the model, so django-auditlog records the change and the dashboard's summaries are marked
+    (reports.signals)."""
     if new_status not in Status.values:
         raise ValidationError(_("Trạng thái lớp “%(s)s” không hợp lệ.") % {"s": new_status})
     old = training_class.status
@@ -82,11 +84,13 @@ def change_status(training_class, new_status, user=None):
                     _("Lớp %(code)s mới có %(n)s học viên, chưa đủ số tối thiểu %(min)s để khai giảng.")
                     % {"code": training_class.code, "n": taken, "min": training_class.min_size}
                 )
-        done = TrainingClass.objects.filter(pk=training_class.pk, status=old).update(status=new_status)
-        if not done:
+        row = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+        if row.status != old:
             raise ValidationError(
                 _("Trạng thái lớp %(code)s vừa được người khác thay đổi; vui lòng tải lại.") % {"code": training_class.code}
             )
+        row.status = new_status
+        row.save(update_fields=["status"])
     training_class.status = new_status
     return training_class
 
