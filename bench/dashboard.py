@@ -44,6 +44,7 @@ OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtbd.settings")
+os.environ.setdefault("DTBD_PRODUCTION", "0")  # a benchmark run, plain HTTP: not production (README "Security")
 
 VALID = "({a}.valid_from IS NULL OR {a}.valid_from <= %(d)s) AND ({a}.valid_to IS NULL OR {a}.valid_to >= %(d)s)"
 HELD = "(q.issued_on IS NULL OR q.issued_on <= %(d)s) AND (q.valid_until IS NULL OR q.valid_until >= %(d)s)"

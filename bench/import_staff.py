@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtbd.settings")
+os.environ.setdefault("DTBD_PRODUCTION", "0")  # a benchmark run, plain HTTP: not production (README "Security")
 if not os.environ.get("DATABASE_URL"):
     os.environ.setdefault("DTBD_VAR_DIR", str(OUT / "var"))
 

@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtbd.settings")
+os.environ.setdefault("DTBD_PRODUCTION", "0")  # a benchmark run, plain HTTP: not production (README "Security")
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/dtbd_national"
 

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtbd.settings")
+os.environ.setdefault("DTBD_PRODUCTION", "0")  # a benchmark run, plain HTTP: not production (README "Security")
 
 PAGE_SIZE_DEFAULT = 50
 UNIT_CODE = "TQ.SGDDT"  # Sở Giáo dục và Đào tạo: one of the largest subtrees

@@ -292,10 +292,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# --- Security (README "Security"). Production = DEBUG off and SECRET_KEY given in the environment (the embedded
-# demo mode keeps a generated key under var/); DTBD_PRODUCTION=1/0 overrides the guess. Production turns on HTTPS-only
-# cookies, HTTPS redirect, HSTS and required two-factor authentication; each can be set on its own by env var.
-PRODUCTION = env_bool("DTBD_PRODUCTION", not DEBUG and bool(os.environ.get("SECRET_KEY")))
+# --- Security (README "Security"). Production unless told otherwise: only DTBD_PRODUCTION=0 turns it off (`make run`
+# and `make test` set it, and so do the test settings, dtbd/settings_test.py); nothing is guessed from SECRET_KEY or
+# DEBUG. Production turns on HTTPS-only cookies, HTTPS redirect, HSTS, required two-factor authentication and a login
+# for the API schema and docs; each of the first ones can be set on its own by env var.
+PRODUCTION = env_bool("DTBD_PRODUCTION", True)
 HTTPS = env_bool("DTBD_HTTPS", PRODUCTION)
 DTBD_BEHIND_PROXY = env_bool("DTBD_BEHIND_PROXY", False)  # behind nginx: trust X-Forwarded-Proto / X-Forwarded-For
 if DTBD_BEHIND_PROXY:
