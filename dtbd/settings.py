@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dtbd.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "dtbd.core.middleware.RequestSizeMiddleware",  # before anything reads the body (CSRF reads the form)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -231,8 +232,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CEL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Request size: Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2,5 MB) for every view; the views taking a file (imports, the
+# class roster) their own limit (dtbd.core.middleware.upload_limit), DTBD_UPLOAD_MAX_BYTES. Larger: 413.
+DTBD_UPLOAD_MAX_BYTES = int(os.environ.get("DTBD_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

@@ -15,6 +15,7 @@ from dtbd.accounts.scope import scope_of
 from . import jobs
 from .import_templates import build_template
 from .importing import ImportFailed, ImportReport, importer_for
+from .middleware import upload_limit
 from .models import ImportBatch, Job
 
 SLUGS = {"don-vi": ImportBatch.Kind.UNITS, "can-bo": ImportBatch.Kind.STAFF}
@@ -82,6 +83,7 @@ def template_file(request, slug):
     return response
 
 
+@upload_limit()
 @login_required
 @require_POST
 def upload(request, slug):

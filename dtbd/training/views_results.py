@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from dtbd.core.exportlog import Kind as ExportKind
 from dtbd.core.exportlog import log_export
 from dtbd.core.importing import ImportFailed
+from dtbd.core.middleware import upload_limit
 
 from . import results, roster
 from .forms_results import AttendanceGridForm, CorrectionForm, RosterUploadForm, ScoresGridForm
@@ -88,6 +89,7 @@ def roster_download(request, pk):
     return response
 
 
+@upload_limit()
 @login_required
 @require_POST
 def roster_upload(request, pk):
