@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -79,7 +80,7 @@ def template_file(request, slug):
     response = HttpResponse(
         build_template(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="{FILE_NAMES[kind]}"'
+    response["Content-Disposition"] = content_disposition_header(True, FILE_NAMES[kind])
     return response
 
 
