@@ -51,6 +51,6 @@ class RequestSizeMiddleware:
             return None
         size = f"{limit / (1 << 20):.1f}".rstrip("0").rstrip(".").replace(".", ",")
         message = _("Dữ liệu gửi lên quá lớn: trang này nhận tối đa %(size)s MB.") % {"size": size}
-        if request.path.startswith("/api/"):
+        if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": message}, status=413)
         return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
