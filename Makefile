@@ -7,6 +7,9 @@ DEMO_STAFF ?= 3000
 
 .PHONY: run test install install-test chromium libreoffice pdf-libs redis demo-logins clean
 
+# dtbd is in production mode unless told otherwise (README "Security"): the embedded server and the tests are not.
+run test: export DTBD_PRODUCTION = 0
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip

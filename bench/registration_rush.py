@@ -69,6 +69,7 @@ DATABASE_URL = PG + ARGS.db
 OUT.mkdir(parents=True, exist_ok=True)
 os.environ.update(
     DATABASE_URL=DATABASE_URL, DTBD_VAR_DIR=str(OUT), DJANGO_SETTINGS_MODULE="dtbd.settings",
+    DTBD_PRODUCTION="0",  # plain HTTP on this machine: not production (README "Security")
     EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
 )
 os.environ.pop("REDIS_URL", None)

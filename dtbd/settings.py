@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dtbd.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "dtbd.core.middleware.RequestSizeMiddleware",  # before anything reads the body (CSRF reads the form)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -234,8 +235,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CEL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Request size: Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2,5 MB) for every view; the views taking a file (imports, the
+# class roster) their own limit (dtbd.core.middleware.upload_limit), DTBD_UPLOAD_MAX_BYTES. Larger: 413.
+DTBD_UPLOAD_MAX_BYTES = int(os.environ.get("DTBD_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
@@ -295,10 +297,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# --- Security (README "Security"). Production = DEBUG off and SECRET_KEY given in the environment (the embedded
-# demo mode keeps a generated key under var/); DTBD_PRODUCTION=1/0 overrides the guess. Production turns on HTTPS-only
-# cookies, HTTPS redirect, HSTS and required two-factor authentication; each can be set on its own by env var.
-PRODUCTION = env_bool("DTBD_PRODUCTION", not DEBUG and bool(os.environ.get("SECRET_KEY")))
+# --- Security (README "Security"). Production unless told otherwise: only DTBD_PRODUCTION=0 turns it off (`make run`
+# and `make test` set it, and so do the test settings, dtbd/settings_test.py); nothing is guessed from SECRET_KEY or
+# DEBUG. Production turns on HTTPS-only cookies, HTTPS redirect, HSTS, required two-factor authentication and a login
+# for the API schema and docs; each of the first ones can be set on its own by env var.
+PRODUCTION = env_bool("DTBD_PRODUCTION", True)
 HTTPS = env_bool("DTBD_HTTPS", PRODUCTION)
 DTBD_BEHIND_PROXY = env_bool("DTBD_BEHIND_PROXY", False)  # behind nginx: trust X-Forwarded-Proto / X-Forwarded-For
 if DTBD_BEHIND_PROXY:

@@ -26,10 +26,12 @@ PLACEMENT_INPUT = ("unit", "category", "rank_code", "post_title", "post_level", 
 
 
 def writable_person(user, pk):
-    """The person `pk` if `user` may change their record (else PermissionDenied: 403, the same answer whether the
-    person exists or not, as an enrolment of someone out of scope)."""
+    """The person `pk` if `user` may change their record: NotFound (404, as reading them: the same answer whether
+    the person exists or not) outside the user's view scope, PermissionDenied (403) when seen but not writable."""
     person = Person.objects.restrict(user, CHANGE).filter(pk=pk).first()
     if person is None:
+        if not Person.objects.restrict(user).filter(pk=pk).exists():
+            raise exceptions.NotFound(_("Không tìm thấy cán bộ trong phạm vi của bạn."))
         raise exceptions.PermissionDenied(_("Cán bộ này không thuộc phạm vi bạn được cập nhật."))
     return person
 
@@ -55,7 +57,7 @@ class PersonWriteSerializer(VietnameseMessages, serializers.ModelSerializer):
     """A staff member created (POST: identity, unit and category required) or changed (PATCH: only the fields sent).
     A change of the placement (unit, category, rank_code, post, job_position, planned_levels) is recorded as history
     from `effective_from`: the open record ends the day before (required for an existing person, as on the record
-    page). A unit outside the user's write scope is refused (403)."""
+    page). A unit outside the user's view scope is not found (404), one seen but not writable refused (403)."""
 
     code = serializers.CharField(max_length=30, validators=[
         UniqueValidator(Person.objects.all(), message=gettext_lazy("Mã cán bộ này đã có trong hệ thống."))
@@ -106,6 +108,9 @@ class PersonWriteSerializer(VietnameseMessages, serializers.ModelSerializer):
         if unit is None:
             if Unit.objects.restrict(self.context["request"].user, CHANGE).filter(pk=value).exists():
                 raise serializers.ValidationError(_("Đơn vị đã giải thể."))
+            if not Unit.objects.restrict(self.context["request"].user).filter(pk=value).exists():
+                # as GET /units/<id>/: the same 404 whether the unit is outside the scope or does not exist
+                raise exceptions.NotFound(_("Không tìm thấy đơn vị trong phạm vi của bạn."))
             raise exceptions.PermissionDenied(_("Đơn vị không có hoặc không thuộc phạm vi bạn được cập nhật."))
         return unit
 

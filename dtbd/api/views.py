@@ -120,7 +120,7 @@ class UnitViewSet(ScopedViewSet):
 
     @extend_schema(parameters=[DATE_PARAM], responses=s.UnitComplianceSerializer)
     @action(detail=True, pagination_class=None, filter_backends=[])
-    def compliance(self, request, pk=None):
+    def compliance(self, request, pk=None, format=None):
         """Rà soát tiêu chuẩn của đơn vị và các đơn vị trực thuộc: số người thuộc diện, đạt, thiếu theo từng tiêu chuẩn."""
         unit = self.get_object()
         date = _date_param(request)
@@ -188,7 +188,7 @@ class PersonViewSet(WriteMethods, ScopedViewSet):
 
     @extend_schema(request=staff.LeaveSerializer, responses=s.PersonSerializer)
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def leave(self, request, pk=None):
+    def leave(self, request, pk=None, format=None):
         """Ghi nhận thôi công tác (nghỉ hưu, chuyển công tác, thôi việc…): mọi quá trình đang mở kết thúc ở ngày
         thôi công tác, không xoá gì (people.services.record_leave)."""
         person = self._writable()
@@ -210,7 +210,7 @@ class PersonViewSet(WriteMethods, ScopedViewSet):
 
     @extend_schema(parameters=[DATE_PARAM], responses=s.PersonComplianceSerializer)
     @action(detail=True, pagination_class=None, filter_backends=[])
-    def compliance(self, request, pk=None):
+    def compliance(self, request, pk=None, format=None):
         """Các tiêu chuẩn người này thuộc diện áp dụng tại ngày tính, đã đạt hay còn thiếu (như trang hồ sơ; người đã
         thôi công tác: mặc định tại ngày thôi công tác)."""
         person = self.get_object()
@@ -221,7 +221,7 @@ class PersonViewSet(WriteMethods, ScopedViewSet):
 
     @extend_schema(responses=s.FosteringHistorySerializer)
     @action(detail=True, url_path="fostering-history", pagination_class=None, filter_backends=[])
-    def fostering_history(self, request, pk=None):
+    def fostering_history(self, request, pk=None, format=None):
         """Quá trình bồi dưỡng của một người theo nhóm thông tin bồi dưỡng của Cơ sở dữ liệu quốc gia về CBCCVC
         (LLCT, QPAN, QLNN, CMNV): số định danh cá nhân và các bản ghi (loại, trình độ, chương trình, cơ sở, từ ngày,
         đến ngày, số tiết, số chứng chỉ, nguồn). Mỗi lần xuất được ghi lại là một lần xuất dữ liệu cá nhân."""
@@ -324,7 +324,7 @@ class TrainingClassViewSet(ScopedViewSet):
 
     @extend_schema(request=s.ClassStatusSerializer, responses=s.TrainingClassSerializer)
     @action(detail=True, methods=["post"], url_path="status", filter_backends=[], pagination_class=None)
-    def change_status(self, request, pk=None):
+    def change_status(self, request, pk=None, format=None):
         """Chuyển trạng thái lớp (như nút trên trang lớp: class_services.set_status kiểm tra bước chuyển)."""
         cls = self._class_to_run()
         body = s.ClassStatusSerializer(data=request.data)
@@ -335,7 +335,7 @@ class TrainingClassViewSet(ScopedViewSet):
     @extend_schema(methods=["GET"], responses=s.AttendanceSerializer(many=True), filters=False)
     @extend_schema(methods=["POST"], request=s.AttendanceInputSerializer, responses=s.AttendanceWrittenSerializer)
     @action(detail=True, methods=["get", "post"], filter_backends=[])
-    def attendance(self, request, pk=None):
+    def attendance(self, request, pk=None, format=None):
         """Điểm danh của lớp theo buổi học (GET); ghi điểm danh (POST, người tổ chức lớp, trước khi chốt kết quả:
         results.record_attendance)."""
         if request.method == "POST":
@@ -354,7 +354,7 @@ class TrainingClassViewSet(ScopedViewSet):
 
     @extend_schema(request=s.ScoresInputSerializer, responses=s.ScoresWrittenSerializer)
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def scores(self, request, pk=None):
+    def scores(self, request, pk=None, format=None):
         """Ghi điểm nháp của các bài (người tổ chức lớp, trước khi chốt: results.save_draft_scores)."""
         cls = self._class_to_run()
         body = s.ScoresInputSerializer(data=request.data)
@@ -364,7 +364,7 @@ class TrainingClassViewSet(ScopedViewSet):
 
     @extend_schema(request=None, responses=s.SubmittedSerializer)
     @action(detail=True, methods=["post"], url_path="submit-results", filter_backends=[], pagination_class=None)
-    def submit_results(self, request, pk=None):
+    def submit_results(self, request, pk=None, format=None):
         """Chốt kết quả của lớp (như nút “Chốt kết quả”: results.submit — hoàn thành thì cấp chứng chỉ)."""
         cls = self._class_to_run()
         outcomes = submit(cls, request.user)
@@ -373,7 +373,7 @@ class TrainingClassViewSet(ScopedViewSet):
 
     @extend_schema(responses=s.ResultSerializer(many=True), filters=False)
     @action(detail=True, filter_backends=[])
-    def results(self, request, pk=None):
+    def results(self, request, pk=None, format=None):
         """Kết quả học tập hiện hành (đã chốt) của lớp, kèm điểm từng bài."""
         cls = self.get_object()
         qs = (
@@ -420,9 +420,9 @@ class EnrollmentViewSet(ScopedViewSet, viewsets.mixins.CreateModelMixin):
             return self._out(enrollment, status.HTTP_201_CREATED)
         if not nominator:
             raise PermissionDenied(_("Chỉ cán bộ quản lý cấp tỉnh và cán bộ tổ chức của đơn vị được cử học viên."))
-        person = Person.objects.filter(pk=person_id).first()
-        if person is None:
-            raise PermissionDenied(_("Có người được chọn ngoài phạm vi cán bộ bạn được cử."))
+        person = scope_of(user).filter_people(Person.objects.all()).filter(pk=person_id).first()
+        if person is None:  # as GET /staff/<id>/: the same 404 whether they are outside the scope or nobody
+            raise Http404(_("Không tìm thấy cán bộ trong phạm vi của bạn."))
         source = Enrollment.Source.ASSIGNED if is_manager(user) else Enrollment.Source.NOMINATED
         created, skipped = services.nominate_many(cls, [person], source, user)
         if skipped:
@@ -431,7 +431,7 @@ class EnrollmentViewSet(ScopedViewSet, viewsets.mixins.CreateModelMixin):
 
     @extend_schema(request=None, responses=s.EnrollmentSerializer)
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def approve(self, request, pk=None):
+    def approve(self, request, pk=None, format=None):
         """Duyệt: xếp lớp nếu còn chỗ, nếu không vào danh sách chờ."""
         enrollment = self.get_object()
         if not can_decide(request.user, enrollment):
@@ -441,7 +441,7 @@ class EnrollmentViewSet(ScopedViewSet, viewsets.mixins.CreateModelMixin):
 
     @extend_schema(request=s.ReasonSerializer, responses=s.EnrollmentSerializer)
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def reject(self, request, pk=None):
+    def reject(self, request, pk=None, format=None):
         """Từ chối (cần lý do)."""
         enrollment = self.get_object()
         if not can_decide(request.user, enrollment):
@@ -453,7 +453,7 @@ class EnrollmentViewSet(ScopedViewSet, viewsets.mixins.CreateModelMixin):
 
     @extend_schema(request=s.ReasonSerializer, responses=s.EnrollmentSerializer)
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def withdraw(self, request, pk=None):
+    def withdraw(self, request, pk=None, format=None):
         """Rút khỏi lớp: người duyệt, hoặc chính học viên (khi đăng ký chưa được xếp lớp)."""
         user = request.user
         enrollment = self.get_object()
@@ -514,12 +514,12 @@ class ReportViewSet(viewsets.ViewSet):
         }
 
     @extend_schema(responses=s.ReportInfoSerializer(many=True))
-    def list(self, request):
+    def list(self, request, format=None):
         self._require_unit_scope()
         return Response(s.ReportInfoSerializer([self._info(r) for r in all_reports()], many=True).data)
 
     @extend_schema(parameters=REPORT_PARAMS, responses=s.ReportResultSerializer)
-    def retrieve(self, request, name=None):
+    def retrieve(self, request, name=None, format=None):
         self._require_unit_scope()
         report = get_report(name)
         if report is None:

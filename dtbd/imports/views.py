@@ -6,11 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from dtbd.accounts.scope import scope_of
 from dtbd.core import jobs
+from dtbd.core.middleware import upload_limit
 from dtbd.core.models import ImportBatch, Job
 
 from .services import check_batch
@@ -77,10 +79,11 @@ def template_file(request, slug):
     response = HttpResponse(
         build_template(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="{FILE_NAMES[kind]}"'
+    response["Content-Disposition"] = content_disposition_header(True, FILE_NAMES[kind])
     return response
 
 
+@upload_limit()
 @login_required
 @require_POST
 def upload(request, slug):

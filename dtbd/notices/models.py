@@ -4,6 +4,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class NoticeQuerySet(models.QuerySet):
+    def email_failed(self):
+        """Notices whose e-mail failed for good: not sent, an error recorded, no further attempt waiting
+        (dtbd.notices.tasks)."""
+        return self.filter(emailed_at__isnull=True, email_retry_at__isnull=True).exclude(email_error="")
+
+
 class Notice(models.Model):
     class Kind(models.TextChoices):
         NOMINATED = "NOMINATED", _("Được cử đi học")
@@ -27,6 +34,10 @@ class Notice(models.Model):
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("đã gửi thư lúc"), null=True, blank=True)
     email_error = models.CharField(_("lỗi gửi thư"), max_length=255, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("số lần gửi thư"), default=0)
+    email_retry_at = models.DateTimeField(_("gửi lại thư lúc"), null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("thông báo")

@@ -2,6 +2,7 @@
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -67,9 +68,12 @@ PAGE_SIZE = 50
 
 
 def person_for(user, pk, action="view"):
-    """The person `pk` if the user's scope allows `action` on them, else Http404 (never says whether they exist)."""
+    """The person `pk` if the user's scope allows `action` on them. Outside the user's view scope Http404 (never
+    says whether they exist); a person they see but may not change (a read-only role) PermissionDenied (403)."""
     person = Person.objects.restrict(user, action).select_related("ethnicity").filter(pk=pk).first()
     if person is None:
+        if action != "view" and Person.objects.restrict(user).filter(pk=pk).exists():
+            raise PermissionDenied
         raise Http404("Không tìm thấy cán bộ trong phạm vi của bạn.")
     return person
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -117,7 +117,7 @@ def person_detail(request, pk):
 @login_required
 def person_create(request):
     if not scope_of(request.user).can_write:
-        raise Http404
+        raise PermissionDenied
     initial = {}
     unit_pk = request.GET.get("unit")
     if unit_pk and unit_pk.isdigit():

@@ -1,9 +1,10 @@
 """Saves and deletes of the data behind the dashboard's summary tables mark the units concerned dirty
 (reports.summaries.mark_dirty); bulk writes of the imports (core.importing.insert_rows sends `rows_inserted`) mark
-every unit. Connected in ReportsConfig.ready."""
+every unit; a queryset UPDATE announced with core.signals.rows_updated marks its people's units. Connected in ReportsConfig.ready."""
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from dtbd.core import importing
+from dtbd.core import signals as core_signals
 from dtbd.org.models import Unit
 from dtbd.people import models as people
 from dtbd.people.models import UnitAssignment
@@ -77,9 +78,21 @@ def connect():
         for model in (Unit, Requirement, RuleSet, Equivalence, Indicator, Program, people.Ethnicity):
             signal.connect(everything_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}")
     pre_save.connect(remember_old_unit, sender=people.UnitAssignment, dispatch_uid=f"{uid}.old_unit")
-    if hasattr(importing, "rows_inserted"):
-        importing.rows_inserted.connect(bulk_written, dispatch_uid=f"{uid}.import")
+    importing.rows_inserted.connect(bulk_written, dispatch_uid=f"{uid}.import")
+    core_signals.rows_updated.connect(rows_updated, dispatch_uid=f"{uid}.update")
 
 
 def bulk_written(sender, **kwargs):
     everything_changed(sender, bulk=True)
+
+
+def rows_updated(sender, rows=(), **kwargs):
+    """A queryset UPDATE of dated records or enrolments (core.signals.rows_updated): the units their people were ever
+    placed in; of anything else of the data apps: every unit."""
+    person_ids = {getattr(row, "person_id", None) for row in rows} - {None}
+    if not person_ids:
+        everything_changed(sender, bulk=True)
+        return
+    periods = summaries.periods_stored()
+    if periods:
+        summaries.mark_dirty(summaries.person_units(person_ids), periods=periods)

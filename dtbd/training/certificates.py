@@ -102,10 +102,14 @@ def revoke(certificate, reason, user=None):
         if qualification is not None:
             qualification.delete()
         if cert.kind == Certificate.Kind.CERTIFICATE:
-            # A confirmation that replaced this certificate (lost) confirms nothing any more.
-            Certificate.objects.filter(
+            # A confirmation that replaced this certificate (lost) confirms nothing any more (saved one by one, so
+            # django-auditlog records it).
+            for confirmation in Certificate.objects.select_for_update().filter(
                 enrollment_id=cert.enrollment_id, kind=Certificate.Kind.CONFIRMATION, revoked_at__isnull=True
-            ).update(revoked_at=cert.revoked_at, revoked_reason=reason, qualification=None)
+            ):
+                confirmation.revoked_at, confirmation.revoked_reason = cert.revoked_at, reason
+                confirmation.qualification = None
+                confirmation.save(update_fields=["revoked_at", "revoked_reason", "qualification"])
     return cert
 
 

@@ -8,6 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dtbd.core.signals import rows_updated
 from dtbd.core.text import fold
 from dtbd.notices.models import Notice
 from dtbd.notices.services import notify
@@ -259,10 +261,18 @@ def set_status(training_class, new_status, user=None):
             )
             return len(notices)
         if new_status == Status.CANCELLED:
-            active = Enrollment.objects.filter(training_class=training_class, state__in=services.ACTIVE_STATES)
-            person_ids = list(active.values_list("person_id", flat=True))
-            active.update(state=State.WITHDRAWN, reason=_("Lớp bị huỷ"))
-            TrainingClass.objects.filter(pk=training_class.pk).update(seats_taken=0)
+            # The class row is locked (change_status), then its enrolments: one UPDATE, audited here and announced
+            # with rows_updated (a queryset update sends no model signal).
+            active = list(
+                Enrollment.objects.select_for_update().select_related("person", "training_class")
+                .filter(training_class=training_class, state__in=services.ACTIVE_STATES)
+            )
+            person_ids = [e.person_id for e in active]
+            reason = _("Lớp bị huỷ")
+            Enrollment.objects.filter(pk__in=[e.pk for e in active]).update(state=State.WITHDRAWN, reason=reason)
+            _audit_updates(active, {"state": State.WITHDRAWN, "reason": reason}, user)
+            rows_updated.send(sender=Enrollment, rows=active)  # the dashboard's summaries (reports.signals)
+            TrainingClass.objects.filter(pk=training_class.pk).update(seats_taken=0)  # not audited (auditlog.register)
             training_class.seats_taken = 0
             notices = notify(
                 _users_of_people(person_ids), Notice.Kind.CLASS_CANCELLED,
@@ -273,3 +283,17 @@ def set_status(training_class, new_status, user=None):
             )
             return len(notices)
     return 0
+
+
+def _audit_updates(rows, values, user=None):
+    """The django-auditlog entries of `rows` changed to `values` by one queryset UPDATE (which sends no signal), as
+    the model's save would have written them: one UPDATE entry per row with the changed fields, by `user` (else the
+    actor of the request's audit context). `rows` hold the values before the change."""
+    actor = {"actor": user} if getattr(user, "is_authenticated", False) else {}
+    for row in rows:
+        changes = {name: [str(getattr(row, name)), str(value)] for name, value in values.items()
+                   if getattr(row, name) != value}
+        for name, value in values.items():
+            setattr(row, name, value)
+        if changes:
+            LogEntry.objects.log_create(row, action=LogEntry.Action.UPDATE, changes=changes, **actor)

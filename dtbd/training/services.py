@@ -20,10 +20,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dtbd.accounts.scope import scope_of
 from dtbd.core.models import valid_on_q
 from dtbd.notices.models import Notice
 from dtbd.notices.services import notify_person, notify_unit_officers
@@ -64,7 +66,9 @@ def _state_label(value):
 
 def change_status(training_class, new_status, user=None):
     """Move a class to `new_status` if the transition is allowed; refuse with a Vietnamese message otherwise.
-    The update is conditional on the status read, so two concurrent changes cannot both pass."""
+    The class row is locked and its status read again, so two concurrent changes cannot both pass; it is saved
+    through the model, so django-auditlog records the change and the dashboard's summaries are marked
+    (reports.signals)."""
     if new_status not in Status.values:
         raise ValidationError(_("Trạng thái lớp “%(s)s” không hợp lệ.") % {"s": new_status})
     old = training_class.status
@@ -88,11 +92,13 @@ def change_status(training_class, new_status, user=None):
                     _("Lớp %(code)s mới có %(n)s học viên, chưa đủ số tối thiểu %(min)s để khai giảng.")
                     % {"code": training_class.code, "n": taken, "min": training_class.min_size}
                 )
-        done = TrainingClass.objects.filter(pk=training_class.pk, status=old).update(status=new_status)
-        if not done:
+        row = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+        if row.status != old:
             raise ValidationError(
                 _("Trạng thái lớp %(code)s vừa được người khác thay đổi; vui lòng tải lại.") % {"code": training_class.code}
             )
+        row.status = new_status
+        row.save(update_fields=["status"])
     training_class.status = new_status
     return training_class
 
@@ -187,6 +193,12 @@ def _locked(enrollment, states, action):
     return row
 
 
+def _lock_class(class_pk):
+    """Row-lock the class before any of its enrolments: every write that locks both (approve, withdraw, results.submit,
+    record_attendance…) takes the class first, so two of them wait for each other and never deadlock."""
+    TrainingClass.objects.select_for_update().filter(pk=class_pk).values_list("pk", flat=True).first()
+
+
 def _sync(enrollment, row):
     for field in ("state", "reason", "decided_at", "decided_by_id"):
         setattr(enrollment, field, getattr(row, field))
@@ -202,6 +214,7 @@ def approve(enrollment, user=None, notify=True):
             _("Lớp %(code)s đang “%(st)s”, không thể duyệt học viên.") % {"code": cls.code, "st": _status_label(cls.status)}
         )
     with transaction.atomic():
+        _lock_class(cls.pk)
         # The row lock on the enrolment keeps two approvals of the same request from both taking a seat.
         row = _locked(enrollment, {State.REQUESTED, State.APPROVED}, _("duyệt"))
         row.state = State.ENROLLED if _take_seat(cls.pk) else State.WAITLISTED
@@ -256,6 +269,7 @@ def withdraw(enrollment, user=None, reason=""):
     """Withdraw a person. An enrolled person's seat is freed and the first waitlisted request promoted, in the same
     transaction. Returns the list of promoted enrolments (empty or one)."""
     with transaction.atomic():
+        _lock_class(enrollment.training_class_id)
         row = _locked(enrollment, ACTIVE_STATES, _("rút khỏi lớp"))
         old = row.state
         row.state, row.reason = State.WITHDRAWN, (reason or "").strip()
@@ -491,23 +505,24 @@ def nominate_many(training_class, people, source, user):
     class is full. Each person gets a NOMINATED notice. People already in the class (whatever their state) are
     skipped with a reason.
 
-    Refuses the whole batch (PermissionDenied, nothing created) when one person is outside
-    permissions.people_to_nominate(user), and (ValidationError) when the class does not take nominations.
+    The scope is checked first, nothing created when it refuses: a person outside the user's view scope is not found
+    (Http404, as reading them; never named), one seen but outside permissions.people_to_nominate(user) is refused
+    (PermissionDenied). Then ValidationError when the class does not take nominations.
     Returns (created enrolments, skipped [(person, message)])."""
+    people = list(dict((p.pk, p) for p in people).values())
+    ids = [p.pk for p in people]
+    allowed = set(people_to_nominate(user).filter(pk__in=ids).values_list("pk", flat=True))
+    if any(pk not in allowed for pk in ids):
+        seen = set(scope_of(user).filter_people(Person.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+        if any(pk not in seen for pk in ids):
+            raise Http404(_("Không tìm thấy cán bộ trong phạm vi của bạn."))
+        raise PermissionDenied(_("Có người được chọn ngoài phạm vi cán bộ bạn được cử."))
     if source not in (Enrollment.Source.NOMINATED, Enrollment.Source.ASSIGNED):
         raise ValidationError(_("Hình thức “%(s)s” không phải cử hoặc phân công.") % {"s": source})
     if training_class.status not in REQUEST_STATUSES:
         raise ValidationError(
             _("Lớp %(code)s đang “%(st)s”, không thể cử thêm học viên.")
             % {"code": training_class.code, "st": _status_label(training_class.status)}
-        )
-    people = list(dict((p.pk, p) for p in people).values())
-    ids = [p.pk for p in people]
-    allowed = set(people_to_nominate(user).filter(pk__in=ids).values_list("pk", flat=True))
-    outside = [p for p in people if p.pk not in allowed]
-    if outside:
-        raise PermissionDenied(
-            _("Bạn không có quyền cử: %(names)s.") % {"names": ", ".join(f"{p.full_name} ({p.code})" for p in outside)}
         )
     existing = dict(
         Enrollment.objects.filter(training_class=training_class, person_id__in=ids).values_list("person_id", "state")

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -74,7 +75,7 @@ def certificate_pdf(request, pk):
         return render(request, "training/certificate_revoked.html", {"cert": cert}, status=404)
     response = HttpResponse(certificates.document_pdf(cert), content_type="application/pdf")
     log_export(request.user, ExportKind.CERTIFICATE, f"{cert.number} · {cert.enrollment.training_class.code}", 1, request=request)
-    response["Content-Disposition"] = f'inline; filename="chung-chi-{cert.number}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(False, f"chung-chi-{cert.number}.pdf")
     return response
 
 

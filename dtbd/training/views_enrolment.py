@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dtbd.accounts.scope import scope_of
 from dtbd.core.db import prefix_q
 from dtbd.notices.services import person_of_account
 from dtbd.org.queries import default_unit
@@ -267,11 +268,16 @@ def _bulk_approve(request):
 # -- nomination ---------------------------------------------------------------------------------------------------
 
 def _chosen_people(request, field="person"):
-    """The people whose ids were posted (not yet scoped: _check_in_scope refuses the outside ones)."""
-    ids = _ids(request.POST.getlist(field))
-    return list(
-        Person.objects.filter(pk__in=ids).annotate(unit_name=unit_on(field="unit__name")).order_by("name_folded", "code")
+    """The people whose ids were posted, within the user's view scope: an id outside it (or of nobody) is not found
+    (404, as reading that person), never named. _check_in_scope refuses the ones seen but not nominable."""
+    ids = set(_ids(request.POST.getlist(field)))
+    people = list(
+        scope_of(request.user).filter_people(Person.objects.filter(pk__in=ids))
+        .annotate(unit_name=unit_on(field="unit__name")).order_by("name_folded", "code")
     )
+    if len(people) != len(ids):
+        raise Http404(_("Không tìm thấy cán bộ trong phạm vi của bạn."))
+    return people
 
 
 def _check_in_scope(user, people):

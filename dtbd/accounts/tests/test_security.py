@@ -250,17 +250,32 @@ def test_two_factor_pages_need_a_login(client, db):
 
 
 def test_settings_follow_the_environment():
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 60, "DTBD_VAR_DIR": "/tmp/dtbd-settings-test"}
-    env.pop("DTBD_REQUIRE_2FA", None)
-    code = "from dtbd import settings as s; print(s.DTBD_REQUIRE_2FA, s.SESSION_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["True", "True", "True"]  # production
-    env["DTBD_REQUIRE_2FA"] = "0"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
-    assert out.split()[0] == "False"
-    env = {k: v for k, v in env.items() if k not in ("SECRET_KEY", "DTBD_REQUIRE_2FA")}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["False", "False", "False"]  # embedded mode (make run)
+    """Production unless told otherwise (fail closed): only DTBD_PRODUCTION=0 (`make run`, `make test`, the test
+    settings) turns it off — not a missing SECRET_KEY, nor DEBUG."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DTBD_PRODUCTION", "DTBD_REQUIRE_2FA", "SECRET_KEY",
+                                                             "DEBUG", "DTBD_HTTPS", "SECURE_SSL_REDIRECT")}
+    env["DTBD_VAR_DIR"] = "/tmp/dtbd-settings-test"
+    code = ("from dtbd import settings as s; "
+            "print(s.PRODUCTION, s.DTBD_REQUIRE_2FA, s.SESSION_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)")
+
+    def shown(**extra):
+        return subprocess.run([sys.executable, "-c", code], env={**env, **extra}, capture_output=True, text=True,
+                              check=True).stdout.split()
+
+    assert shown() == ["True"] * 4  # nothing said: production, even without SECRET_KEY
+    assert shown(DEBUG="1") == ["True"] * 4
+    assert shown(SECRET_KEY="x" * 60, DEBUG="0") == ["True"] * 4
+    assert shown(SECRET_KEY="x" * 60, DTBD_REQUIRE_2FA="0")[1] == "False"
+    assert shown(DTBD_PRODUCTION="0") == ["False"] * 4  # embedded mode (make run, make test)
+    assert shown(DTBD_PRODUCTION="0", SECRET_KEY="x" * 60) == ["False"] * 4
+
+
+def test_the_test_suite_and_make_run_are_not_production(settings):
+    from pathlib import Path
+
+    assert settings.PRODUCTION is False and settings.SECURE_SSL_REDIRECT is False
+    makefile = (Path(settings.PROJECT_DIR) / "Makefile").read_text()
+    assert "run test: export DTBD_PRODUCTION = 0" in makefile
 
 
 # --- Sessions ---------------------------------------------------------------------------------------------------------
@@ -373,6 +388,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path, deployment):
         "ALLOWED_HOSTS": "daotao.example.gov.vn",
         "CSRF_TRUSTED_ORIGINS": "https://daotao.example.gov.vn",
         "DTBD_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "dtbd.settings",  # the deployed settings, not the test suite's
         **deployment,
     }
     for name in ("DTBD_PRODUCTION", "DTBD_HTTPS", "DTBD_REQUIRE_2FA", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",

@@ -36,12 +36,19 @@ def test_nomination_with_a_free_seat_is_enrolled_and_assignment_by_the_province(
     assert data["state"] == "ENROLLED" and data["source"] == "ASSIGNED"
 
 
-def test_out_of_scope_person_refused_and_nothing_written(tree, users):
+def test_out_of_scope_person_is_a_404_as_reading_them_and_nothing_written(tree, users):
+    """A person outside the caller's scope is neither named nor confirmed: the same 404 as GET /staff/<id>/, whether
+    they exist or not, and before the class's own refusals (a closed class)."""
     cls = make_class("FREE2", capacity=3)
-    other = make_person(tree.phong_b, code="B102")
+    closed = make_class("DONE2", capacity=3, status=TrainingClass.Status.CLOSED)
+    other = make_person(tree.phong_b, code="B102", full_name="Phạm Văn Ngoài")
     client = token_client(users.officer)
-    assert client.post(URL, {"training_class": cls.pk, "person": other.pk}, format="json").status_code == 403
-    assert client.post(URL, {"training_class": cls.pk, "person": 987654}, format="json").status_code == 403
+    assert client.get(f"/api/v1/staff/{other.pk}/").status_code == 404
+    for class_id, person_id in ((cls.pk, other.pk), (cls.pk, 987654), (closed.pk, other.pk)):
+        response = client.post(URL, {"training_class": class_id, "person": person_id}, format="json")
+        assert response.status_code == 404, response.content
+        body = response.content.decode()
+        assert "Ngoài" not in body and "B102" not in body
     assert not Enrollment.objects.filter(training_class=cls).exists()
 
 

@@ -3,6 +3,7 @@ import io
 
 import yaml
 from django.core.management import call_command
+from .conftest import token_client
 
 
 def test_schema_validates_without_warnings(tmp_path):
@@ -34,3 +35,16 @@ def test_anonymous_api_request_refused(client):
     response = client.get("/api/v1/staff/")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_schema_and_docs_need_a_login_in_production(client, users, settings):
+    """Production (README "Security"): the schema and the docs pages are for logged-in users (session or API key)."""
+    settings.PRODUCTION = True
+    assert client.get("/api/schema/").status_code == 401
+    for url in ("/api/docs/", "/api/redoc/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith("/accounts/login/"), url
+    assert token_client(users.learner).get("/api/schema/").status_code == 200
+    client.force_login(users.learner)
+    for url in ("/api/schema/", "/api/docs/", "/api/redoc/"):
+        assert client.get(url).status_code == 200, url

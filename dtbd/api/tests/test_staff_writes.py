@@ -48,9 +48,11 @@ def test_create_refused_to_read_only_roles_and_outside_the_scope(tree, users):
         response = token_client(user).post(STAFF, new_person(tree.phong_a), format="json")
         assert response.status_code == 403, user.role
     outside = token_client(users.officer).post(STAFF, new_person(tree.phong_b), format="json")
-    assert outside.status_code == 403 and "không thuộc phạm vi" in outside.json()["detail"]
+    assert outside.status_code == 404  # the same answer as reading the unit: GET /units/<id>/
+    assert token_client(users.officer).get(f"/api/v1/units/{tree.phong_b.pk}/").status_code == 404
+    assert "Ngân sách" not in outside.content.decode()
     missing = token_client(users.officer).post(STAFF, {**new_person(tree.phong_a), "unit": 10**12}, format="json")
-    assert missing.status_code == 403  # the same answer as outside the scope: never says whether a unit exists
+    assert missing.status_code == 404  # the same answer as outside the scope: never says whether a unit exists
     assert not Person.objects.filter(code="N001").exists()
     assert token_client(users.province).post(STAFF, new_person(tree.phong_b), format="json").status_code == 201
 
@@ -136,7 +138,9 @@ def test_move_outside_the_scope_refused(world, users, tree):
     url = f"{STAFF}{world.a.pk}/"
     body = {"unit": tree.phong_b.pk, "effective_from": "2024-07-01"}
     refused = token_client(users.officer).patch(url, body, format="json")
-    assert refused.status_code == 403 and "không thuộc phạm vi" in refused.json()["detail"]
+    # a unit outside the scope: the 404 of reading it (GET /units/<id>/), its name not given
+    assert refused.status_code == 404 and "đơn vị" in refused.json()["detail"]
+    assert "Ngân sách" not in refused.content.decode()
     assert list(UnitAssignment.objects.filter(person=world.a).values_list("unit_id", "valid_to")) == [(tree.phong_a.pk, None)]
     # The province manager may; the officer then no longer sees the person.
     assert token_client(users.province).patch(url, body, format="json").status_code == 200
@@ -192,8 +196,11 @@ def test_qualification_create_in_scope(world, users):
             "issuer": "Trường Đại học Ngoại ngữ"}
     for user in (users.leader, users.learner):
         assert token_client(user).post(QUALS, body, format="json").status_code == 403
-    assert token_client(users.officer).post(QUALS, {**body, "person": world.b.pk}, format="json").status_code == 403
-    assert token_client(users.officer).post(QUALS, {**body, "person": 10**12}, format="json").status_code == 403
+    # someone outside the scope, or nobody: the same 404 as reading them (GET /staff/<id>/), no name
+    assert token_client(users.officer).get(f"{STAFF}{world.b.pk}/").status_code == 404
+    outside = token_client(users.officer).post(QUALS, {**body, "person": world.b.pk}, format="json")
+    assert outside.status_code == 404 and "Bình" not in outside.content.decode()
+    assert token_client(users.officer).post(QUALS, {**body, "person": 10**12}, format="json").status_code == 404
     response = token_client(users.officer).post(QUALS, body, format="json")
     assert response.status_code == 201, response.json()
     data = response.json()

@@ -273,11 +273,17 @@ def test_read_only_roles_cannot_reach_any_write_url(client, users, tree, role):
         reverse("people:qualification_create", args=[person.pk]),
         reverse("people:qualification_edit", args=[person.pk, q.pk]),
     ]
-    for url in urls:
-        assert client.get(url).status_code in (403, 404), url
-        assert client.post(url, {"on_date": "01/01/2025", "reason": "OTHER"}).status_code in (403, 404), url
+    for url in urls:  # a record they can see: refused (403), not hidden
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {"on_date": "01/01/2025", "reason": "OTHER"}).status_code == 403, url
     person.refresh_from_db()
     assert person.left_on is None and Person.objects.filter(pk=person.pk).exists()
+    # a record outside their scope stays not found (404), as reading it
+    other = make_person(tree.phong_a if role == "institution" else tree.phong_b, code="OUT1")
+    assert client.get(reverse("people:person_detail", args=[other.pk])).status_code == 404
+    for name in ("person_edit", "person_leave", "person_delete", "qualification_create"):
+        assert client.get(reverse(f"people:{name}", args=[other.pk])).status_code == 404, name
+        assert client.post(reverse(f"people:{name}", args=[other.pk])).status_code == 404, name
 
 
 def test_officer_cannot_edit_another_department(client, users, tree):

@@ -189,10 +189,14 @@ def test_replace_lost_gives_a_confirmation_with_its_own_number_once(users, learn
     assert learner_cert.enrollment.person.qualifications.filter(certificate_no=learner_cert.number).count() == 1
     with pytest.raises(ValidationError):
         certificates.replace_lost(conf, users.province)
-    # Revoking the certificate revokes its confirmation too.
+    # Revoking the certificate revokes its confirmation too, audited as any change of a certificate.
+    from auditlog.models import LogEntry
+
     certificates.revoke(learner_cert, "Sai kết quả", users.province)
     conf.refresh_from_db()
     assert conf.revoked_at is not None
+    entry, = LogEntry.objects.get_for_object(conf).filter(action=LogEntry.Action.UPDATE)
+    assert entry.changes_dict["revoked_reason"][1] == "Sai kết quả"
     with pytest.raises(ValidationError):
         certificates.replace_lost(learner_cert, users.province)
 

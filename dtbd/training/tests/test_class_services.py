@@ -165,3 +165,8 @@ def test_refused_change_leaves_everything_untouched(tree, users):
     cls.save()
     with pytest.raises(ValidationError):
         class_services.set_status(cls, Status.OPEN, users.province)
+
+
+
+
+

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,10 +124,15 @@ def test_nominate_many_refuses_people_outside_scope(tree, users):
     cls = make_class("L_SCOPE")
     inside = make_person(tree.phong_a)
     outside = make_person(tree.phong_b, full_name="Người Ngoài")
-    with pytest.raises(PermissionDenied, match="Người Ngoài"):
+    # outside the officer's scope: not found (as reading them), never named; checked before the class's status
+    with pytest.raises(Http404) as refused:
         services.nominate_many(cls, [inside, outside], NOMINATED, users.officer)
+    assert "Người Ngoài" not in str(refused.value) and outside.code not in str(refused.value)
+    running = make_class("L_SCOPE_RUN", status=Status.RUNNING)
+    with pytest.raises(Http404):
+        services.nominate_many(running, [outside], NOMINATED, users.officer)
     assert not Enrollment.objects.exists()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied):  # the leader sees `inside` but may not nominate
         services.nominate_many(cls, [inside], NOMINATED, users.leader)
     # the province assigns anyone
     created, _skipped = services.nominate_many(cls, [inside, outside], ASSIGNED, users.province)
@@ -339,9 +345,13 @@ def test_nominate_refusals(client, tree, users):
     outside = make_person(tree.phong_b)
     inside = make_person(tree.phong_a)
     client.force_login(users.officer)
-    for step in ("preview", "confirm"):
-        r = client.post(reverse("training:nominate", args=[cls.pk]), {"step": step, "person": [inside.pk, outside.pk]})
-        assert r.status_code == 403
+    # someone outside the officer's scope, or an id of nobody: 404 as reading them, whichever page posts it
+    for url in (reverse("training:nominate", args=[cls.pk]), reverse("training:nominate_from_review", args=[cls.pk])):
+        for step in ("preview", "confirm"):
+            for ids in ([inside.pk, outside.pk], [inside.pk, 987654]):
+                r = client.post(url, {"step": step, "person": ids})
+                assert r.status_code == 404, (url, step, ids)
+                assert outside.full_name not in r.content.decode()
     assert not Enrollment.objects.exists()
     for role in ("leader", "institution", "learner"):
         client.force_login(getattr(users, role))
