@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dtbd.training import urls as training_urls
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -15,6 +17,6 @@ urlpatterns = [
     path("tong-quan/", include("dtbd.reports.urls_dashboard")),
     path("thong-bao/", include("dtbd.notices.urls")),
     path("api/", include("dtbd.api.urls")),
-    path("", include("dtbd.training.urls_public")),
+    path("", include((training_urls.public_urlpatterns, "public"))),
     path("", include("dtbd.home.urls")),
 ]

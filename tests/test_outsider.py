@@ -24,8 +24,9 @@ from dtbd.people.models import Qualification
 from dtbd.people.testing import make_person
 from dtbd.reports.models import Indicator
 from dtbd.standards.models import Requirement
-from dtbd.training import certificates, services
+from dtbd.training import services
 from dtbd.training.models import Attendance, Program, Result, TrainingClass
+from dtbd.training.services import certificates
 from dtbd.training.testing import enroll, make_class, make_program, make_provider, school_provider
 
 pytestmark = pytest.mark.django_db

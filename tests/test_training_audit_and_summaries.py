@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from dtbd.people.testing import make_person
 from dtbd.reports.models import SummaryDirty, SummaryPeriod
-from dtbd.training import class_services, services
+from dtbd.training import services
 from dtbd.training.models import Enrollment, TrainingClass
+from dtbd.training.services import classes as class_services
 from dtbd.training.testing import enroll, make_class
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def test_the_withdrawals_of_a_cancellation_are_audited_and_mark_the_summaries(tr
     enrolments = [enroll(cls, seated), enroll(cls, waiting)]
     _period()
     before = _last_entry()
-    class_services.set_status(cls, Status.CANCELLED, users.province)
+    class_services.change_status(cls, Status.CANCELLED, users.province)
     for enrolment, old in zip(enrolments, (State.ENROLLED, State.WAITLISTED), strict=True):
         entry, = _audited(enrolment, after=before)
         assert entry.changes_dict["state"] == [old, State.WITHDRAWN]

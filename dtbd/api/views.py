@@ -29,7 +29,6 @@ from dtbd.reports.registry import all_reports, get_report
 from dtbd.standards.engine import person_status, requirement_counts
 from dtbd.standards.models import Requirement
 from dtbd.training import services
-from dtbd.training.class_services import set_status
 from dtbd.training.models import Attendance, Certificate, Enrollment, Program, Result, Score
 from dtbd.training.permissions import (
     can_decide,
@@ -40,7 +39,8 @@ from dtbd.training.permissions import (
     is_manager,
     is_unit_officer,
 )
-from dtbd.training.results import record_attendance, save_draft_scores, submit
+from dtbd.training.services.nomination import check_nominator
+from dtbd.training.services.results import record_attendance, save_draft_scores, submit
 
 from . import filters
 from . import serializers as s
@@ -325,11 +325,11 @@ class TrainingClassViewSet(ScopedViewSet):
     @extend_schema(request=s.ClassStatusSerializer, responses=s.TrainingClassSerializer)
     @action(detail=True, methods=["post"], url_path="status", filter_backends=[], pagination_class=None)
     def change_status(self, request, pk=None, format=None):
-        """Chuyển trạng thái lớp (như nút trên trang lớp: class_services.set_status kiểm tra bước chuyển)."""
+        """Chuyển trạng thái lớp (như nút trên trang lớp: services.change_status kiểm tra bước chuyển)."""
         cls = self._class_to_run()
         body = s.ClassStatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        set_status(cls, body.validated_data["status"], request.user)
+        services.change_status(cls, body.validated_data["status"], request.user)
         return Response(s.TrainingClassSerializer(self.get_object(), context=self.get_serializer_context()).data)
 
     @extend_schema(methods=["GET"], responses=s.AttendanceSerializer(many=True), filters=False)
@@ -418,13 +418,11 @@ class EnrollmentViewSet(ScopedViewSet, viewsets.mixins.CreateModelMixin):
                 raise PermissionDenied(_("Tài khoản của bạn chưa gắn với hồ sơ cán bộ nên không thể tự đăng ký học."))
             enrollment = services.request_enrollment(cls, user.person, Enrollment.Source.SELF, user)
             return self._out(enrollment, status.HTTP_201_CREATED)
-        if not nominator:
-            raise PermissionDenied(_("Chỉ cán bộ quản lý cấp tỉnh và cán bộ tổ chức của đơn vị được cử học viên."))
+        check_nominator(user)
         person = scope_of(user).filter_people(Person.objects.all()).filter(pk=person_id).first()
         if person is None:  # as GET /staff/<id>/: the same 404 whether they are outside the scope or nobody
             raise Http404(_("Không tìm thấy cán bộ trong phạm vi của bạn."))
-        source = Enrollment.Source.ASSIGNED if is_manager(user) else Enrollment.Source.NOMINATED
-        created, skipped = services.nominate_many(cls, [person], source, user)
+        created, skipped = services.nominate_many(cls, [person], user=user)
         if skipped:
             raise ValidationError({"person": [message for _p, message in skipped]})
         return self._out(created[0], status.HTTP_201_CREATED)
@@ -457,16 +455,9 @@ class EnrollmentViewSet(ScopedViewSet, viewsets.mixins.CreateModelMixin):
         """Rút khỏi lớp: người duyệt, hoặc chính học viên (khi đăng ký chưa được xếp lớp)."""
         user = request.user
         enrollment = self.get_object()
-        decide = can_decide(user, enrollment)
-        own = bool(user.person_id) and enrollment.person_id == user.person_id
-        if not (decide or own):
-            raise PermissionDenied(_("Bạn không có quyền rút đăng ký này."))
-        if not decide and enrollment.state not in services.OWN_WITHDRAW_STATES:
-            raise ValidationError({"detail": _("Không thể rút: đăng ký đang ở trạng thái “%(st)s”.")
-                                   % {"st": enrollment.get_state_display()}})
         body = s.ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.withdraw(enrollment, user, body.validated_data["reason"])
+        services.withdraw(enrollment, user, body.validated_data["reason"])  # checks who may (check_withdraw)
         return self._out(enrollment)
 
 

@@ -30,7 +30,6 @@ from dtbd.people.models import (
     RankAssignment,
     UnitAssignment,
 )
-from dtbd.training.certificates import new_code
 from dtbd.training.models import (
     Assessment,
     Attendance,
@@ -43,6 +42,7 @@ from dtbd.training.models import (
     Score,
     TrainingClass,
 )
+from dtbd.training.services.certificates import new_code
 
 from .classes import SCHOOL, Classes, generate_classes
 from .generator import Province

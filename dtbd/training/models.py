@@ -49,7 +49,22 @@ class ProviderQuerySet(models.QuerySet):
         return self.none()
 
 
+def registration_open_q(day, prefix=""):
+    """Classes open for registration on `day`: status OPEN and `day` inside the registration window (a blank bound is
+    open). `prefix` reaches the class through a relation ("training_class__")."""
+    p = prefix
+    return (
+        models.Q(**{f"{p}status": "OPEN"})
+        & (models.Q(**{f"{p}registration_opens__isnull": True}) | models.Q(**{f"{p}registration_opens__lte": day}))
+        & (models.Q(**{f"{p}registration_closes__isnull": True}) | models.Q(**{f"{p}registration_closes__gte": day}))
+    )
+
+
 class TrainingClassQuerySet(models.QuerySet):
+    def open_for_registration(self, day=None):
+        """The classes taking registrations on `day` (default today): registration_open_q."""
+        return self.filter(registration_open_q(day or timezone.localdate()))
+
     def restrict(self, user, action=VIEW):
         """VIEW: the class offer (everyone with a scope). CHANGE: the classes the user runs (edit, sessions, status,
         attendance, results, certificates)."""
@@ -274,6 +289,12 @@ class TrainingClass(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TrainingClassQuerySet.as_manager()
+
+    def is_open_for_registration(self, day=None):
+        """registration_open_q for this loaded class, without a query."""
+        day = day or timezone.localdate()
+        opens, closes = self.registration_opens, self.registration_closes
+        return self.status == self.Status.OPEN and (opens is None or opens <= day) and (closes is None or closes >= day)
 
     class Meta:
         verbose_name = _("lớp")

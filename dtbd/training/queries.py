@@ -19,13 +19,15 @@ from dtbd.core.models import valid_on_q
 from dtbd.core.text import fold
 from dtbd.people.catalog import PostLevel, level_order
 from dtbd.people.models import Person, PlannedPost
+from dtbd.people.queries import unit_on
 from dtbd.standards import gate
 from dtbd.standards.engine import Catalogue, annual_hours, person_status
 from dtbd.standards.models import Requirement
 from dtbd.standards.needs import Need
 
 from .models import Certificate, Enrollment, Program, Result, TrainingClass
-from .permissions import is_institution, is_manager, run_classes_q
+from .permissions import is_institution, is_manager, is_unit_officer, people_to_nominate, run_classes_q
+from .states import ACTIVE_STATES, OWN_WITHDRAW_STATES, SEAT_STATUSES, State
 
 
 def programmes_for_need(qualification_type, level):
@@ -131,20 +133,10 @@ def search_certificates(qs, text):
 
 
 # -- the learner portal -------------------------------------------------------------------------------------------------
-def registration_open_q(date, prefix=""):
-    """Classes open for registration on `date`: status OPEN and inside the registration window (blank bounds = open)."""
-    p = prefix
-    return (
-        Q(**{f"{p}status": TrainingClass.Status.OPEN})
-        & (Q(**{f"{p}registration_opens__isnull": True}) | Q(**{f"{p}registration_opens__lte": date}))
-        & (Q(**{f"{p}registration_closes__isnull": True}) | Q(**{f"{p}registration_closes__gte": date}))
-    )
-
-
 def classes_open_for(person, date):
     """Classes `person` can register for on `date`: open for registration and not already in their enrolments."""
     return (
-        TrainingClass.objects.filter(registration_open_q(date))
+        TrainingClass.objects.open_for_registration(date)
         .exclude(pk__in=Enrollment.objects.filter(person=person).values("training_class_id"))
         .annotate(seats_left=F("capacity") - F("seats_taken"))
         .select_related("program", "provider")
@@ -265,3 +257,61 @@ def learning_standing(person, date):
         "programmes": programmes,
         "classes": classes,
     }
+
+
+# -- the enrolment pages (each a fixed number of queries) -----------------------------------------------------------
+def roster_rows(qs):
+    """Enrolment rows with what the lists show in the same query: person, class, who requested / decided, the
+    person's current unit name (`unit_name`) and, for WAITLISTED rows, their place on the class's waitlist
+    (`waitlist_position`, 1 = next to be promoted; order requested_at, id)."""
+    earlier = (
+        Enrollment.objects.filter(training_class=OuterRef("training_class"), state=State.WAITLISTED)
+        .filter(Q(requested_at__lt=OuterRef("requested_at")) | Q(requested_at=OuterRef("requested_at"), pk__lt=OuterRef("pk")))
+        .order_by().values("training_class").annotate(n=Count("pk")).values("n")
+    )
+    return qs.select_related("person", "training_class", "requested_by", "decided_by").annotate(
+        unit_name=unit_on(field="unit__name", person_ref="person_id"),
+        waitlist_position=Case(
+            When(state=State.WAITLISTED,
+                 then=Coalesce(Subquery(earlier, output_field=IntegerField()), Value(0)) + Value(1)),
+            default=None, output_field=IntegerField(),
+        ),
+    )
+
+
+def state_counts(qs):
+    """{state: count} of an enrolment queryset, every state present (zero when none), plus "total"; one aggregate."""
+    counts = qs.aggregate(total=Count("pk"), **{s.lower(): Count("pk", filter=Q(state=s)) for s in State.values})
+    return {"total": counts["total"], **{s: counts[s.lower()] for s in State.values}}
+
+
+def decidable_enrollments(user):
+    """Enrolments `user` may approve / reject / withdraw (permissions.can_decide as a queryset): managers all, unit
+    officers those of the people they may nominate; nobody else."""
+    if is_manager(user):
+        return Enrollment.objects.all()
+    if is_unit_officer(user):
+        return Enrollment.objects.filter(person__in=people_to_nominate(user).values("pk"))
+    return Enrollment.objects.none()
+
+
+def decidable_person_ids(user, person_ids):
+    """The subset of `person_ids` whose enrolments `user` may decide on (one query at most)."""
+    person_ids = set(person_ids)
+    if is_manager(user):
+        return person_ids
+    if is_unit_officer(user) and person_ids:
+        return set(people_to_nominate(user).filter(pk__in=person_ids).values_list("pk", flat=True))
+    return set()
+
+
+def row_actions(row, user, decidable):
+    """Set can_approve / can_reject / can_withdraw on an enrolment row for `user` (`decidable`: the person ids of
+    decidable_person_ids). No query."""
+    decide = row.person_id in decidable
+    status = row.training_class.status
+    row.can_approve = decide and row.state in (State.REQUESTED, State.APPROVED) and status in SEAT_STATUSES
+    row.can_reject = decide and row.state in (State.REQUESTED, State.APPROVED, State.WAITLISTED)
+    own = bool(user.person_id) and row.person_id == user.person_id and row.state in OWN_WITHDRAW_STATES
+    row.can_withdraw = (decide and row.state in ACTIVE_STATES) or own
+    return row

@@ -11,8 +11,9 @@ from rest_framework.test import APIClient
 from dtbd.api.tokens import create_token
 from dtbd.people.models import Qualification
 from dtbd.people.testing import make_person
-from dtbd.training import certificates, services
+from dtbd.training import services
 from dtbd.training.models import Attendance, Result, TrainingClass
+from dtbd.training.services import certificates
 from dtbd.training.testing import enroll, make_class, make_program, school_provider
 
 

@@ -1,5 +1,5 @@
 """Class status and attendance written through the API: only who runs the class (permissions.can_run_class), through
-class_services.set_status and results.record_attendance."""
+class_services.change_status and results.record_attendance."""
 from django.utils import timezone
 
 from dtbd.people.testing import make_person

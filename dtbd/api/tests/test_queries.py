@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from dtbd.people.models import Qualification
 from dtbd.people.testing import make_person
-from dtbd.training import certificates, services
+from dtbd.training import services
 from dtbd.training.models import Attendance, Enrollment, Result, TrainingClass
+from dtbd.training.services import certificates
 from dtbd.training.testing import make_class
 
 from .conftest import user_client

@@ -3,6 +3,7 @@ import io
 
 import yaml
 from django.core.management import call_command
+
 from .conftest import token_client
 
 

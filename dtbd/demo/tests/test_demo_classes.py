@@ -15,7 +15,6 @@ from dtbd.notices.models import Notice
 from dtbd.people.models import Person, Qualification
 from dtbd.standards.engine import annual_hours
 from dtbd.training import permissions
-from dtbd.training.certificates import class_tiet
 from dtbd.training.models import (
     Attendance,
     Certificate,
@@ -27,6 +26,7 @@ from dtbd.training.models import (
     TrainingClass,
 )
 from dtbd.training.seed import PROGRAMS
+from dtbd.training.services.certificates import class_tiet
 
 from .conftest import SMALL
 

@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dtbd.org.testing import make_unit
-from dtbd.training.forms import ProgramForm
+from dtbd.training.forms.catalogue import ProgramForm
 from dtbd.training.models import Program, Provider
 from dtbd.training.queries import programmes_for_need
 

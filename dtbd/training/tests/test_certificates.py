@@ -9,8 +9,9 @@ from django.urls import reverse
 from dtbd.accounts.models import Role
 from dtbd.accounts.testing import make_user
 from dtbd.people.testing import make_person
-from dtbd.training import certificates, services
+from dtbd.training import services
 from dtbd.training.models import Certificate, Result, TrainingClass
+from dtbd.training.services import certificates
 from dtbd.training.testing import enroll, make_class, make_program, make_provider, school_provider
 
 pytestmark = pytest.mark.django_db

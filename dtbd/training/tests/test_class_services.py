@@ -1,4 +1,4 @@
-"""dtbd.training.class_services: search, filters, month grid, enrolment counts, and set_status with its side effects
+"""dtbd.training.class_services: search, filters, month grid, enrolment counts, and change_status with its side effects
 (notices on start and cancellation, withdrawals on cancellation) in few queries."""
 import datetime
 
@@ -9,8 +9,9 @@ from django.utils import timezone
 from dtbd.accounts.testing import make_user
 from dtbd.notices.models import Notice
 from dtbd.people.testing import make_person
-from dtbd.training import class_services, services
+from dtbd.training import services
 from dtbd.training.models import ClassSession, Enrollment, TrainingClass
+from dtbd.training.services import classes as class_services
 from dtbd.training.testing import enroll, make_class, school_provider
 
 pytestmark = pytest.mark.django_db
@@ -40,10 +41,10 @@ def test_open_now_respects_status_and_window():
     make_class("W3", status=Status.OPEN, registration_closes=TODAY - datetime.timedelta(days=1))
     make_class("W4", status=Status.PLANNED)
     no_window = make_class("W5", status=Status.OPEN)
-    found = set(TrainingClass.objects.filter(class_services.open_now_q(TODAY)).values_list("code", flat=True))
+    found = set(TrainingClass.objects.open_for_registration(TODAY).values_list("code", flat=True))
     assert found == {"W1", "W5"}
     for cls in TrainingClass.objects.all():
-        assert class_services.is_open_now(cls, TODAY) == (cls.pk in {inside.pk, no_window.pk})
+        assert cls.is_open_for_registration(TODAY) == (cls.pk in {inside.pk, no_window.pk})
 
 
 def test_filter_mine_uses_run_classes(tree, users):
@@ -109,9 +110,9 @@ def test_start_notifies_enrolled_learners_with_a_fixed_number_of_queries(tree, u
     for person in _learners(tree, 30, "B"):
         enroll(big, person)
     with django_assert_max_num_queries(12) as ctx:
-        assert class_services.set_status(small, Status.RUNNING, users.province) == 2
+        assert class_services.change_status(small, Status.RUNNING, users.province) == 2
     with django_assert_max_num_queries(len(ctx.captured_queries)):
-        assert class_services.set_status(big, Status.RUNNING, users.province) == 30
+        assert class_services.change_status(big, Status.RUNNING, users.province) == 30
     notices = Notice.objects.filter(kind=Notice.Kind.CLASS_START)
     assert notices.count() == 32
     assert notices.filter(title__contains="S2").count() == 30
@@ -123,7 +124,7 @@ def test_start_does_not_tell_people_without_a_seat(tree, users):
     first, second = _learners(tree, 2, "C")
     enroll(cls, first)
     enroll(cls, second)  # waitlisted
-    class_services.set_status(cls, Status.RUNNING, users.province)
+    class_services.change_status(cls, Status.RUNNING, users.province)
     told = set(Notice.objects.filter(kind=Notice.Kind.CLASS_START).values_list("user__person_id", flat=True))
     assert told == {first.pk}
 
@@ -137,7 +138,7 @@ def test_cancel_withdraws_every_active_enrolment_and_frees_the_seats(tree, users
     services.request_enrollment(cls, people[3], Enrollment.Source.NOMINATED)  # requested
     rejected = services.request_enrollment(cls, people[4], Enrollment.Source.NOMINATED)
     services.reject(rejected, reason="Không thuộc đối tượng")
-    assert class_services.set_status(cls, Status.CANCELLED, users.province) == 4
+    assert class_services.change_status(cls, Status.CANCELLED, users.province) == 4
     cls.refresh_from_db()
     assert cls.status == Status.CANCELLED and cls.seats_taken == 0
     states = dict(cls.enrollments.values_list("person_id", "state"))
@@ -152,19 +153,19 @@ def test_refused_change_leaves_everything_untouched(tree, users):
     person = _learners(tree, 1, "E")[0]
     enroll(cls, person)
     with pytest.raises(ValidationError) as err:
-        class_services.set_status(cls, Status.RUNNING, users.province)  # fewer than min_size
+        class_services.change_status(cls, Status.RUNNING, users.province)  # fewer than min_size
     assert "chưa đủ số tối thiểu" in err.value.messages[0]
     with pytest.raises(ValidationError):
-        class_services.set_status(cls, Status.CLOSED, users.province)
+        class_services.change_status(cls, Status.CLOSED, users.province)
     with pytest.raises(ValidationError):
-        class_services.set_status(cls, "NOPE", users.province)
+        class_services.change_status(cls, "NOPE", users.province)
     cls.refresh_from_db()
     assert cls.status == Status.OPEN and cls.seats_taken == 1
     assert not Notice.objects.filter(kind__in=[Notice.Kind.CLASS_START, Notice.Kind.CLASS_CANCELLED]).exists()
     cls.status = Status.CANCELLED
     cls.save()
     with pytest.raises(ValidationError):
-        class_services.set_status(cls, Status.OPEN, users.province)
+        class_services.change_status(cls, Status.OPEN, users.province)
 
 
 

@@ -9,9 +9,10 @@ from dtbd.people.models import Person, Qualification
 from dtbd.people.testing import make_person
 from dtbd.standards.engine import annual_hours, person_status, requirement_counts
 from dtbd.standards.models import Requirement
-from dtbd.training import certificates, services
+from dtbd.training import services
 from dtbd.training.models import Enrollment, TrainingClass
 from dtbd.training.queries import completed_programme_people
+from dtbd.training.services import certificates
 from dtbd.training.testing import enroll, make_class, make_program
 
 pytestmark = pytest.mark.django_db

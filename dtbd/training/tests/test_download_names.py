@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
-from dtbd.training import certificates
 from dtbd.training.models import Certificate, TrainingClass
+from dtbd.training.services import certificates
 
 from .test_certificates import completed, school, school_class  # noqa: F401 — fixtures
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from dtbd.org.testing import make_unit
 from dtbd.people.testing import make_person
-from dtbd.training import results, services
+from dtbd.training import services
 from dtbd.training.models import Enrollment, TrainingClass
+from dtbd.training.services import enrolment, results
 from dtbd.training.testing import enroll, make_class
 
 postgresql_only = pytest.mark.skipif(
@@ -39,7 +40,7 @@ def test_a_withdrawal_or_approval_and_the_submission_of_results_at_once_do_not_d
     target = leaving if first == "withdraw" else requested
 
     a_locked, b_started = threading.Event(), threading.Event()
-    original_locked = services._locked
+    original_locked = enrolment._locked
 
     def locked_then_wait(enrollment, states, action):
         row = original_locked(enrollment, states, action)
@@ -49,7 +50,7 @@ def test_a_withdrawal_or_approval_and_the_submission_of_results_at_once_do_not_d
             threading.Event().wait(1.5)  # B takes what it can meanwhile (the class, when free) and waits
         return row
 
-    monkeypatch.setattr(services, "_locked", locked_then_wait)
+    monkeypatch.setattr(enrolment, "_locked", locked_then_wait)
     errors = []
 
     def run_a():

@@ -12,9 +12,10 @@ from dtbd.accounts.testing import make_user
 from dtbd.core.models import Source
 from dtbd.people.models import PlannedPost, Rank, RankAssignment
 from dtbd.people.testing import make_person
-from dtbd.training import certificates, services
+from dtbd.training import services
 from dtbd.training.models import Enrollment, Result, TrainingClass
 from dtbd.training.queries import enrolments_of, learning_standing
+from dtbd.training.services import certificates
 from dtbd.training.testing import enroll, make_class, make_program
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from dtbd.core.models import Source
 from dtbd.notices.models import Notice
 from dtbd.people.models import Qualification
 from dtbd.people.testing import make_person
-from dtbd.training import results
 from dtbd.training.models import Assessment, Attendance, Certificate, Enrollment, Result, TrainingClass
+from dtbd.training.services import results
 from dtbd.training.testing import enroll, make_class
 
 State = Enrollment.State

@@ -16,8 +16,8 @@ from django.utils import timezone
 from dtbd.accounts.models import Role
 from dtbd.accounts.testing import make_user
 from dtbd.people.testing import make_person
-from dtbd.training import results
 from dtbd.training.models import Assessment, Attendance, Certificate, Enrollment, Result, Score, TrainingClass
+from dtbd.training.services import results
 from dtbd.training.testing import enroll, make_class, school_provider
 
 pytestmark = pytest.mark.django_db

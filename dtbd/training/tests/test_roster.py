@@ -12,8 +12,8 @@ from python_calamine import CalamineWorkbook
 
 from dtbd.core.importing import ImportFailed
 from dtbd.people.testing import make_person
-from dtbd.training import results, roster
 from dtbd.training.models import Assessment, Attendance, Result, Score, TrainingClass
+from dtbd.training.services import results, roster
 from dtbd.training.testing import enroll, make_class
 
 P, E, A = Attendance.Status.PRESENT, Attendance.Status.EXCUSED, Attendance.Status.ABSENT

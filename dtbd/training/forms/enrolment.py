@@ -7,7 +7,7 @@ from dtbd.org.models import Unit
 from dtbd.org.queries import base_depth
 from dtbd.people.filters import UnitChoiceField
 
-from .models import Enrollment, TrainingClass
+from ..models import Enrollment, TrainingClass
 
 State = Enrollment.State
 

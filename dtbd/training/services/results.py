@@ -23,8 +23,8 @@ from dtbd.notices.models import Notice
 from dtbd.notices.services import notify_person
 from dtbd.people.models import UnitAssignment
 
+from ..models import Assessment, Attendance, Certificate, ClassSession, Enrollment, Result, Score, TrainingClass
 from . import certificates
-from .models import Assessment, Attendance, Certificate, ClassSession, Enrollment, Result, Score, TrainingClass
 
 State = Enrollment.State
 Grade = Result.Grade

@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Attendance
-from .results import parse_score
+from ..models import Attendance
+from ..services.results import parse_score
 
 MARK_CHOICES = [
     ("", "—"),

@@ -16,8 +16,8 @@ from dtbd.core.importing import ImportFailed, RowError, cell_text, guard_workboo
 from dtbd.core.spreadsheet import safe_text, write_cell
 from dtbd.core.text import fold_code
 
+from ..models import Assessment, Attendance, ClassSession
 from . import results
-from .models import Assessment, Attendance, ClassSession
 
 SHEET = "Danh sách lớp"
 HELP_SHEET = "Hướng dẫn"

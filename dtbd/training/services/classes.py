@@ -22,11 +22,10 @@ from dtbd.core.text import fold
 from dtbd.notices.models import Notice
 from dtbd.notices.services import notify
 
-from . import permissions, services
-from .models import ClassSession, Enrollment, TrainingClass
-
-Status = TrainingClass.Status
-State = Enrollment.State
+from .. import permissions
+from ..models import ClassSession, Enrollment, TrainingClass
+from ..queries import state_counts
+from ..states import ACTIVE_STATES, CLASS_TRANSITIONS, State, Status, status_label
 
 # Vietnamese week, Monday first.
 WEEKDAYS = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
@@ -46,25 +45,6 @@ def search_classes(qs, text):
         if all(word in haystack for word in words):
             ids.append(pk)
     return qs.filter(pk__in=ids)
-
-
-def open_now_q(today=None):
-    """Classes taking self-registrations today: status OPEN and today inside the (optional) registration window."""
-    today = today or timezone.localdate()
-    return (
-        Q(status=Status.OPEN)
-        & (Q(registration_opens__isnull=True) | Q(registration_opens__lte=today))
-        & (Q(registration_closes__isnull=True) | Q(registration_closes__gte=today))
-    )
-
-
-def is_open_now(training_class, today=None):
-    """The Python twin of open_now_q() for one loaded class."""
-    today = today or timezone.localdate()
-    opens, closes = training_class.registration_opens, training_class.registration_closes
-    return (
-        training_class.status == Status.OPEN and (opens is None or opens <= today) and (closes is None or closes >= today)
-    )
 
 
 def filter_classes(qs, data, user, today=None):
@@ -89,7 +69,7 @@ def filter_classes(qs, data, user, today=None):
         year = int(data["year"])
         qs = qs.filter(starts_on__lte=datetime.date(year, 12, 31), ends_on__gte=datetime.date(year, 1, 1))
     if data.get("open_now"):
-        qs = qs.filter(open_now_q(today))
+        qs = qs.open_for_registration(today)
     if data.get("mine"):
         qs = qs.filter(permissions.run_classes_q(user))
     if data.get("q"):
@@ -181,13 +161,11 @@ def month_grid(qs, year, month, today=None):
 
 # -- detail ---------------------------------------------------------------------------------------------------------
 def enrollment_counts(training_class):
-    """{state: count} for every enrolment state (zeros included), with the total, in one aggregate query."""
-    aggregates = {
-        state.lower(): Count("pk", filter=Q(state=state)) for state in State.values
-    }
-    row = Enrollment.objects.filter(training_class=training_class).aggregate(total=Count("pk"), **aggregates)
-    counts = [(State(state), row[state.lower()]) for state in State.values]
-    return {"by_state": counts, "total": row["total"], "map": {state: n for state, n in counts}}
+    """The class's enrolments by state for its page (queries.state_counts, one aggregate query): `by_state`
+    [(state, n)] in lifecycle order, `total`, `map` {state: n}."""
+    counts = state_counts(Enrollment.objects.filter(training_class=training_class))
+    by_state = [(State(state), counts[state]) for state in State.values]
+    return {"by_state": by_state, "total": counts["total"], "map": dict(by_state)}
 
 
 def _action_labels():
@@ -213,8 +191,8 @@ class Transition:
 
 
 def allowed_transitions(training_class):
-    """The moves a class may make (services.CLASS_TRANSITIONS) in lifecycle order, with their button labels."""
-    allowed = services.CLASS_TRANSITIONS[Status(training_class.status)]
+    """The moves a class may make (CLASS_TRANSITIONS) in lifecycle order, with their button labels."""
+    allowed = CLASS_TRANSITIONS[Status(training_class.status)]
     labels = _action_labels()
     return [Transition(s, labels[s]) for s in Status if s in allowed]
 
@@ -234,9 +212,9 @@ def _users_of_people(person_ids):
     return list(get_user_model().objects.filter(person_id__in=person_ids, is_active=True))
 
 
-def set_status(training_class, new_status, user=None):
-    """Change the status of a class (services.change_status checks the transition) and apply its side effects in the
-    same transaction:
+def change_status(training_class, new_status, user=None):
+    """Change the status of a class — the one way a class moves (pages, API, shell alike): the transition is checked
+    and saved (_move), and its side effects applied in the same transaction:
     - RUNNING: every ENROLLED learner is told the class starts (Notice CLASS_START);
     - CANCELLED: every active enrolment (requested, approved, enrolled, waitlisted) is WITHDRAWN with the reason
       "Lớp bị huỷ", the seat counter goes back to 0 and each of those people is told (Notice CLASS_CANCELLED).
@@ -246,7 +224,7 @@ def set_status(training_class, new_status, user=None):
     url = _class_url(training_class)
     period = f"{training_class.starts_on:%d/%m/%Y} – {training_class.ends_on:%d/%m/%Y}"
     with transaction.atomic():
-        services.change_status(training_class, new_status, user)
+        _move(training_class, new_status)
         if new_status == Status.RUNNING:
             person_ids = list(
                 Enrollment.objects.filter(training_class=training_class, state=State.ENROLLED)
@@ -265,7 +243,7 @@ def set_status(training_class, new_status, user=None):
             # with rows_updated (a queryset update sends no model signal).
             active = list(
                 Enrollment.objects.select_for_update().select_related("person", "training_class")
-                .filter(training_class=training_class, state__in=services.ACTIVE_STATES)
+                .filter(training_class=training_class, state__in=ACTIVE_STATES)
             )
             person_ids = [e.person_id for e in active]
             reason = _("Lớp bị huỷ")
@@ -283,6 +261,45 @@ def set_status(training_class, new_status, user=None):
             )
             return len(notices)
     return 0
+
+
+def _move(training_class, new_status):
+    """Move a class to `new_status` if the transition is allowed (states.CLASS_TRANSITIONS); refuse with a Vietnamese
+    message otherwise. The class row is locked and its status read again, so two concurrent changes cannot both pass; it is saved
+    through the model, so django-auditlog records the change and the dashboard's summaries are marked
+    (reports.signals)."""
+    if new_status not in Status.values:
+        raise ValidationError(_("Trạng thái lớp “%(s)s” không hợp lệ.") % {"s": new_status})
+    old = training_class.status
+    if new_status not in CLASS_TRANSITIONS[Status(old)]:
+        raise ValidationError(
+            _("Lớp %(code)s đang ở trạng thái “%(old)s”, không thể chuyển sang “%(new)s”.")
+            % {"code": training_class.code, "old": status_label(old), "new": status_label(new_status)}
+        )
+    if new_status == Status.OPEN and training_class.registration_closes and (
+        training_class.registration_closes < timezone.localdate()
+    ):
+        raise ValidationError(
+            _("Lớp %(code)s đã hết hạn đăng ký (%(d)s), không thể mở đăng ký.")
+            % {"code": training_class.code, "d": training_class.registration_closes.strftime("%d/%m/%Y")}
+        )
+    with transaction.atomic():
+        if new_status == Status.RUNNING and training_class.min_size:
+            taken = TrainingClass.objects.filter(pk=training_class.pk).values_list("seats_taken", flat=True).get()
+            if taken < training_class.min_size:
+                raise ValidationError(
+                    _("Lớp %(code)s mới có %(n)s học viên, chưa đủ số tối thiểu %(min)s để khai giảng.")
+                    % {"code": training_class.code, "n": taken, "min": training_class.min_size}
+                )
+        row = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+        if row.status != old:
+            raise ValidationError(
+                _("Trạng thái lớp %(code)s vừa được người khác thay đổi; vui lòng tải lại.") % {"code": training_class.code}
+            )
+        row.status = new_status
+        row.save(update_fields=["status"])
+    training_class.status = new_status
+    return training_class
 
 
 def _audit_updates(rows, values, user=None):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from dtbd.org.models import Unit
 from dtbd.people.catalog import LEVEL_CHOICES, Category, PostLevel
 
-from .models import Program
+from ..models import Program
 
 
 class ProgramFilterForm(forms.Form):

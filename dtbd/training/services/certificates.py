@@ -20,7 +20,7 @@ from dtbd.core.models import Source
 from dtbd.people.catalog import QualificationType
 from dtbd.people.models import Qualification
 
-from .models import Certificate, Enrollment, Program, Provider, Result
+from ..models import Certificate, Enrollment, Program, Provider, Result
 
 
 def class_tiet(training_class):

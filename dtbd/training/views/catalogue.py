@@ -18,9 +18,9 @@ from dtbd.org.models import Unit
 from dtbd.org.queries import default_unit
 from dtbd.standards.needs import needs_by_requirement
 
-from .forms import NeedsForm, ProgramFilterForm, ProgramForm
-from .models import Program, Provider
-from .queries import audit_entries, programmes_by_need, search_programmes
+from ..forms.catalogue import NeedsForm, ProgramFilterForm, ProgramForm
+from ..models import Program, Provider
+from ..queries import audit_entries, programmes_by_need, search_programmes
 
 PAGE_SIZE = 50
 

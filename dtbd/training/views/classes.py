@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 
 from dtbd.accounts.scope import scope_of
 
-from . import class_services, permissions, services
-from .certificates import class_tiet
-from .forms_classes import AssessmentFormSet, ClassFilterForm, ClassForm, SessionFormSet, StatusForm
-from .models import Enrollment, TrainingClass
-from .queries import audit_entries
+from .. import permissions, services
+from ..forms.classes import AssessmentFormSet, ClassFilterForm, ClassForm, SessionFormSet, StatusForm
+from ..models import Enrollment, TrainingClass
+from ..queries import audit_entries
+from ..services import classes as class_services
+from ..services.certificates import class_tiet
 
 PAGE_SIZE = 30
 
@@ -111,8 +112,8 @@ def class_detail(request, pk):
         "can_run": can_run,
         "can_decide_any": permissions.is_manager(user) or permissions.is_unit_officer(user),
         "transitions": class_services.allowed_transitions(cls) if can_run else [],
-        "open_now": class_services.is_open_now(cls),
-        "can_self_register": permissions.can_self_register(user) and class_services.is_open_now(cls) and own is None,
+        "open_now": cls.is_open_for_registration(),
+        "can_self_register": permissions.can_self_register(user) and cls.is_open_for_registration() and own is None,
         "can_see_roster": can_run or scope_of(user).sees_units,
         "own": own,
         "can_self_withdraw": bool(own) and own.state in getattr(services, "OWN_WITHDRAW_STATES", ()),
@@ -190,7 +191,7 @@ def class_status(request, pk):
         return redirect("training:class_detail", pk=cls.pk)
     new = form.cleaned_data["status"]
     try:
-        notified = class_services.set_status(cls, new, request.user)
+        notified = class_services.change_status(cls, new, request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -25,10 +25,10 @@ from dtbd.people.filters import PersonFilterSet
 from dtbd.people.models import Person, UnitAssignment
 from dtbd.people.queries import unit_on
 
-from . import services
-from .forms_enrolment import PersonSearchForm, QueueFilterForm, ReviewChoiceForm, RosterFilterForm
-from .models import Enrollment, TrainingClass
-from .permissions import (
+from .. import queries, services
+from ..forms.enrolment import PersonSearchForm, QueueFilterForm, ReviewChoiceForm, RosterFilterForm
+from ..models import Enrollment, TrainingClass
+from ..permissions import (
     can_decide,
     can_self_register,
     classes_for,
@@ -37,6 +37,7 @@ from .permissions import (
     is_unit_officer,
     people_to_nominate,
 )
+from ..services import nomination
 
 State = Enrollment.State
 PAGE_SIZE = 50
@@ -60,13 +61,8 @@ def _is_htmx(request):
     return request.headers.get("HX-Request") == "true"
 
 
-def _require_nominator(user):
-    if not (is_manager(user) or is_unit_officer(user)):
-        raise PermissionDenied(_("Chỉ cán bộ quản lý cấp tỉnh và cán bộ tổ chức của đơn vị được cử học viên."))
-
-
-def _source_for(user):
-    return Enrollment.Source.ASSIGNED if is_manager(user) else Enrollment.Source.NOMINATED
+_require_nominator = nomination.check_nominator  # the rules live in services.nomination
+_source_for = nomination.nomination_source
 
 
 def _state_summary(counts):
@@ -80,17 +76,17 @@ def class_enrolments(request, pk):
     user = request.user
     cls = _class_or_404(user, pk)
     base = enrollments_for(user).filter(training_class=cls)
-    counts = services.state_counts(base)
+    counts = queries.state_counts(base)
     form = RosterFilterForm(request.GET or None)
     qs = base
     if form.is_valid() and form.cleaned_data["state"]:
         qs = qs.filter(state=form.cleaned_data["state"])
-    qs = services.roster_rows(qs).order_by("requested_at", "id")
+    qs = queries.roster_rows(qs).order_by("requested_at", "id")
     page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page_obj.object_list)
-    decidable = services.decidable_person_ids(user, [r.person_id for r in rows])
+    decidable = queries.decidable_person_ids(user, [r.person_id for r in rows])
     for row in rows:
-        services.row_actions(row, user, decidable)
+        queries.row_actions(row, user, decidable)
     own = None
     if can_self_register(user):
         own = Enrollment.objects.filter(training_class=cls, person_id=user.person_id).first()
@@ -116,9 +112,9 @@ def _enrolment_for_action(request, pk):
 
 
 def _row_response(request, enrollment, message="", error=""):
-    row = services.roster_rows(Enrollment.objects.filter(pk=enrollment.pk)).get()
-    decidable = services.decidable_person_ids(request.user, [row.person_id])
-    services.row_actions(row, request.user, decidable)
+    row = queries.roster_rows(Enrollment.objects.filter(pk=enrollment.pk)).get()
+    decidable = queries.decidable_person_ids(request.user, [row.person_id])
+    queries.row_actions(row, request.user, decidable)
     return render(request, "training/_enrolment_row.html", {"row": row, "row_message": message, "row_error": error,
                                                             "show_class": request.POST.get("show_class") == "1"})
 
@@ -184,13 +180,6 @@ def enrolment_reject(request, pk):
 def enrolment_withdraw(request, pk):
     user = request.user
     enrollment = _enrolment_for_action(request, pk)
-    decide = can_decide(user, enrollment)
-    own = bool(user.person_id) and enrollment.person_id == user.person_id
-    if not (decide or own):
-        raise PermissionDenied(_("Bạn không có quyền rút đăng ký này."))
-    if not decide and enrollment.state not in services.OWN_WITHDRAW_STATES:
-        return _after_action(request, enrollment, error=_("Không thể rút: đăng ký đang ở trạng thái “%(st)s”.")
-                             % {"st": enrollment.get_state_display()})
     try:
         promoted = services.withdraw(enrollment, user, request.POST.get("reason", ""))
     except ValidationError as exc:
@@ -208,7 +197,7 @@ def enrolment_queue(request):
     if request.method == "POST":
         return _bulk_approve(request)
     form = QueueFilterForm(request.GET or None, user=user)
-    qs = services.decidable_enrollments(user)
+    qs = queries.decidable_enrollments(user)
     state = State.REQUESTED
     if form.is_valid():
         data = form.cleaned_data
@@ -218,13 +207,13 @@ def enrolment_queue(request):
         if data["unit"]:
             qs = qs.filter(person__in=UnitAssignment.objects.filter(
                 prefix_q("unit__path", data["unit"].path), valid_to__isnull=True).values("person_id"))
-    qs = services.roster_rows(qs.filter(state=state)).order_by("training_class__starts_on", "training_class__code",
+    qs = queries.roster_rows(qs.filter(state=state)).order_by("training_class__starts_on", "training_class__code",
                                                                "requested_at", "id")
     page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page_obj.object_list)
-    decidable = services.decidable_person_ids(user, [r.person_id for r in rows])
+    decidable = queries.decidable_person_ids(user, [r.person_id for r in rows])
     for row in rows:
-        services.row_actions(row, user, decidable)
+        queries.row_actions(row, user, decidable)
     context = {"form": form, "page_obj": page_obj, "rows": rows, "state": state,
                "selectable": any(r.can_approve for r in rows)}
     return render(request, "training/enrolment_queue.html", context)
@@ -250,7 +239,7 @@ def _bulk_approve(request):
         messages.warning(request, _("Chưa chọn đăng ký nào để duyệt."))
         return redirect(back + query)
     enrollments = list(
-        services.decidable_enrollments(request.user).filter(pk__in=ids)
+        queries.decidable_enrollments(request.user).filter(pk__in=ids)
         .select_related("training_class", "person").order_by("requested_at", "id")
     )
     enrolled, waitlisted, refused = services.approve_many(enrollments, request.user)
@@ -447,10 +436,6 @@ def self_withdraw(request, pk):
         training_class=cls, person_id=user.person_id).first()
     if enrollment is None:
         raise Http404(_("Bạn chưa đăng ký lớp này."))
-    if enrollment.state not in services.OWN_WITHDRAW_STATES:
-        messages.error(request, _("Không thể rút: đăng ký của bạn đang ở trạng thái “%(st)s”.")
-                       % {"st": enrollment.get_state_display()})
-        return _back(request, cls)
     try:
         services.withdraw(enrollment, user)
     except ValidationError as exc:

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_GET, require_POST
 from dtbd.core.exportlog import Kind as ExportKind
 from dtbd.core.exportlog import log_export
 
-from . import certificates
-from .models import Certificate, Provider, TrainingClass
-from .permissions import can_run_class
-from .queries import certificate_rows, certificates_for, search_certificates
+from ..models import Certificate, Provider, TrainingClass
+from ..permissions import can_run_class
+from ..queries import certificate_rows, certificates_for, search_certificates
+from ..services import certificates
 
 PAGE_SIZE = 50
 

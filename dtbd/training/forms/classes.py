@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dtbd.people.forms import date_field
 
-from . import class_services, permissions
-from .models import Assessment, ClassSession, Program, Provider, TrainingClass
+from .. import permissions
+from ..models import Assessment, ClassSession, Program, Provider, TrainingClass
+from ..services import classes as class_services
 
 ALL = [("", _("Tất cả"))]
 TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%Hh%M", "%H.%M"]

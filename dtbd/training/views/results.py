@@ -17,10 +17,10 @@ from dtbd.core.exportlog import log_export
 from dtbd.core.importing import ImportFailed
 from dtbd.core.middleware import upload_limit
 
-from . import results, roster
-from .forms_results import AttendanceGridForm, CorrectionForm, RosterUploadForm, ScoresGridForm
-from .models import Assessment, ClassSession, Enrollment
-from .permissions import can_run_class, classes_for
+from ..forms.results import AttendanceGridForm, CorrectionForm, RosterUploadForm, ScoresGridForm
+from ..models import Assessment, ClassSession, Enrollment
+from ..permissions import can_run_class, classes_for
+from ..services import results, roster
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Enrollment, Result
-from .queries import certificates_of, classes_open_for, enrolments_of, learning_standing
+from ..models import Enrollment, Result
+from ..queries import certificates_of, classes_open_for, enrolments_of, learning_standing
 
 
 @login_required

@@ -1,0 +1,1 @@
+"""The forms of the training app, by part: catalogue, classes, enrolment, results."""

@@ -1,0 +1,230 @@
+"""Nominating people to a class (cử, phân công) and what the nomination pages show about them: warnings that do not
+block (already qualified, overlapping class, outside the audience), the requirements a programme satisfies, the
+people of a unit who miss them (dtbd.standards)."""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dtbd.accounts.scope import scope_of
+from dtbd.core.models import valid_on_q
+from dtbd.people.catalog import Category, PostLevel
+from dtbd.people.models import CategoryAssignment, Person, PlannedPost, PostAssignment, Qualification
+from dtbd.standards.engine import NOTHING, Catalogue, people_in
+from dtbd.standards.models import Requirement
+
+from ..models import Enrollment
+from ..permissions import is_manager, is_unit_officer, people_to_nominate
+from ..states import REQUEST_STATUSES, State, state_label, status_label
+from . import notices
+from .enrolment import approve, request_enrollment
+
+
+def _codes(text):
+    return [c.strip() for c in (text or "").split(",") if c.strip()]
+
+
+def _label(choices, code):
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
+
+
+def warnings_for_many(training_class, people, on=None):
+    """{person_id: [Vietnamese warnings]} for nominating `people` (Person objects or ids) to `training_class`; the
+    warnings do not block:
+    - the person already holds (on `on`, default today) what the programme grants, at the same or a higher level;
+    - the person is already ENROLLED/APPROVED in another class whose dates overlap;
+    - the person is outside the programme's audience: their current category (CategoryAssignment valid on `on`) is
+      not in `audience_categories`, or neither a post level they hold nor one they are planned for (PostAssignment,
+      PlannedPost valid on `on`) is in `audience_post_levels` (comma-separated codes; empty = anyone).
+    A fixed number of queries whatever the number of people (at most six)."""
+    on = on or timezone.localdate()
+    ids = [getattr(p, "pk", p) for p in people]
+    result = {pk: [] for pk in ids}
+    if not ids:
+        return result
+    program = training_class.program
+    names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+    if program.grants_type and program.grants_level_order is not None:
+        held = (
+            Qualification.objects.held_on(on)
+            .filter(person_id__in=ids, type=program.grants_type, level_order__gte=program.grants_level_order)
+            .order_by("person_id", "-level_order", "pk")
+        )
+        seen = set()
+        for q in held:
+            if q.person_id in seen:
+                continue
+            seen.add(q.person_id)
+            result[q.person_id].append(
+                _("%(name)s đã có %(held)s, không thấp hơn văn bằng, chứng chỉ lớp này cấp (%(grants)s).")
+                % {"name": names.get(q.person_id, ""), "held": f"{q.get_type_display()}: {q.level_label}",
+                   "grants": program.grants_label}
+            )
+    overlapping = (
+        Enrollment.objects.filter(person_id__in=ids, state__in=[State.ENROLLED, State.APPROVED])
+        .exclude(training_class=training_class)
+        .filter(training_class__starts_on__lte=training_class.ends_on, training_class__ends_on__gte=training_class.starts_on)
+        .select_related("training_class").order_by("training_class__starts_on", "training_class__code")
+    )
+    for other in overlapping:
+        oc = other.training_class
+        result[other.person_id].append(
+            _("%(name)s đang học lớp %(code)s (%(start)s – %(end)s), trùng thời gian với lớp này.")
+            % {"name": names.get(other.person_id, ""), "code": oc.code,
+               "start": oc.starts_on.strftime("%d/%m/%Y"), "end": oc.ends_on.strftime("%d/%m/%Y")}
+        )
+    categories = _codes(program.audience_categories)
+    if categories:
+        current = {}
+        rows = CategoryAssignment.objects.filter(valid_on_q(on), person_id__in=ids).order_by(
+            "person_id", F("valid_from").desc(nulls_last=True)
+        ).values_list("person_id", "category")
+        for pid, cat in rows:
+            current.setdefault(pid, cat)
+        wanted = ", ".join(_label(Category, c) for c in categories)
+        for pid in ids:
+            cat = current.get(pid)
+            if cat not in categories:
+                if cat:
+                    text = _("%(name)s là %(cat)s, không thuộc đối tượng của chương trình (%(wanted)s).") % {
+                        "name": names.get(pid, ""), "cat": _label(Category, cat), "wanted": wanted}
+                else:
+                    text = _("%(name)s chưa có loại cán bộ hiện hành; chương trình dành cho %(wanted)s.") % {
+                        "name": names.get(pid, ""), "wanted": wanted}
+                result[pid].append(text)
+    levels = _codes(program.audience_post_levels)
+    if levels:
+        matching = set(
+            PostAssignment.objects.filter(valid_on_q(on), person_id__in=ids, level__in=levels).values_list("person_id", flat=True)
+        ) | set(
+            PlannedPost.objects.filter(valid_on_q(on), person_id__in=ids, level__in=levels).values_list("person_id", flat=True)
+        )
+        wanted = ", ".join(_label(PostLevel, c) for c in levels)
+        for pid in ids:
+            if pid not in matching:
+                result[pid].append(
+                    _("%(name)s không giữ và không được quy hoạch chức vụ thuộc đối tượng của chương trình (%(wanted)s).")
+                    % {"name": names.get(pid, ""), "wanted": wanted}
+                )
+    return result
+
+
+def nomination_warnings(training_class, person, on=None):
+    """Vietnamese warnings shown when nominating `person` for `training_class` (they do not block): what they
+    already hold, overlapping classes and the programme's machine-checkable audience (Program.audience_categories,
+    audience_post_levels). See warnings_for_many, which this calls for one person; the free-text
+    Program.target_audience is only shown beside the nomination."""
+    return warnings_for_many(training_class, [person], on)[person.pk]
+
+
+def nomination_source(user):
+    """How `user` puts people in a class: the province assigns (ASSIGNED), a unit officer nominates (NOMINATED)."""
+    return Enrollment.Source.ASSIGNED if is_manager(user) else Enrollment.Source.NOMINATED
+
+
+def check_nominator(user):
+    """Only managers and unit officers put other people in classes (PermissionDenied otherwise)."""
+    if not (is_manager(user) or is_unit_officer(user)):
+        raise PermissionDenied(_("Chỉ cán bộ quản lý cấp tỉnh và cán bộ tổ chức của đơn vị được cử học viên."))
+
+
+def nominate_many(training_class, people, source=None, user=None):
+    """A unit officer's nomination (source NOMINATED) or a province assignment (ASSIGNED) of several people: each is
+    requested and approved at once (the nomination is its own approval), so they are ENROLLED, or WAITLISTED when the
+    class is full. Each person gets a NOMINATED notice. People already in the class (whatever their state) are
+    skipped with a reason.
+
+    The scope is checked first, nothing created when it refuses: a person outside the user's view scope is not found
+    (Http404, as reading them; never named), one seen but outside permissions.people_to_nominate(user) is refused
+    (PermissionDenied). Then ValidationError when the class does not take nominations.
+    Returns (created enrolments, skipped [(person, message)])."""
+    if user is not None:
+        check_nominator(user)
+    source = source or nomination_source(user)
+    people = list(dict((p.pk, p) for p in people).values())
+    ids = [p.pk for p in people]
+    allowed = set(people_to_nominate(user).filter(pk__in=ids).values_list("pk", flat=True))
+    if any(pk not in allowed for pk in ids):
+        seen = set(scope_of(user).filter_people(Person.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+        if any(pk not in seen for pk in ids):
+            raise Http404(_("Không tìm thấy cán bộ trong phạm vi của bạn."))
+        raise PermissionDenied(_("Có người được chọn ngoài phạm vi cán bộ bạn được cử."))
+    if source not in (Enrollment.Source.NOMINATED, Enrollment.Source.ASSIGNED):
+        raise ValidationError(_("Hình thức “%(s)s” không phải cử hoặc phân công.") % {"s": source})
+    if training_class.status not in REQUEST_STATUSES:
+        raise ValidationError(
+            _("Lớp %(code)s đang “%(st)s”, không thể cử thêm học viên.")
+            % {"code": training_class.code, "st": status_label(training_class.status)}
+        )
+    existing = dict(
+        Enrollment.objects.filter(training_class=training_class, person_id__in=ids).values_list("person_id", "state")
+    )
+    created, skipped = [], []
+    for person in people:
+        if person.pk in existing:
+            skipped.append((person, _("%(name)s đã có trong danh sách lớp (%(st)s).")
+                            % {"name": person.full_name, "st": state_label(existing[person.pk])}))
+            continue
+        try:
+            with transaction.atomic():
+                enrollment = request_enrollment(training_class, person, source, user)
+                enrollment.training_class = training_class
+                approve(enrollment, user, notify=False)
+                notices.nominated(enrollment)
+        except ValidationError as exc:
+            skipped.append((person, " ".join(exc.messages)))
+            continue
+        created.append(enrollment)
+    return created, skipped
+
+
+def approve_many(enrollments, user):
+    """Approve several requests, each in its own transaction (one refusal does not undo the others).
+    Returns (enrolled, waitlisted, refused [(enrollment, message)])."""
+    enrolled, waitlisted, refused = [], [], []
+    for enrollment in enrollments:
+        try:
+            approve(enrollment, user)
+        except ValidationError as exc:
+            refused.append((enrollment, " ".join(exc.messages)))
+            continue
+        (enrolled if enrollment.state == State.ENROLLED else waitlisted).append(enrollment)
+    return enrolled, waitlisted, refused
+
+
+def requirement_codes_for(program, on=None):
+    """[(code, name)] of the requirements valid on `on` that completing `program` satisfies: QUALIFICATION rows of
+    the type the programme grants at a level not above the granted one, PROGRAMME rows naming the programme. One
+    query."""
+    on = on or timezone.localdate()
+    q = Q(kind=Requirement.Kind.PROGRAMME, programme_code=program.code)
+    if program.grants_type and program.grants_level_order is not None:
+        q |= Q(kind=Requirement.Kind.QUALIFICATION, qualification_type=program.grants_type,
+               min_level_order__lte=program.grants_level_order)
+    # a code with several rows (one per rank tier…) is named by its highest row the programme satisfies
+    rows = Requirement.objects.filter(valid_on_q(on)).filter(q).order_by(
+        "code", F("min_level_order").desc(nulls_last=True), "pk"
+    ).values_list("code", "name")
+    result = {}
+    for code, name in rows:
+        result.setdefault(code, name)
+    return list(result.items())
+
+
+def missing_people(unit, codes, on=None):
+    """People of `unit`'s subtree (staff of category CB/CC/VC placed there on `on`) missing at least one of the
+    requirement `codes` on `on` — the rule of dtbd.standards.engine.people_for(missing_only=True), for several codes
+    in one Person queryset (three catalogue queries, whatever the number of codes)."""
+    on = on or timezone.localdate()
+    codes = list(codes)
+    cat = Catalogue.on(on, codes)
+    q = NOTHING
+    for code in codes:
+        _subject, missing = cat.code_qs(code, staff_base=True)
+        q |= missing
+    return people_in(unit, on).filter(q)

@@ -1,0 +1,2 @@
+"""The pages of the training app, by part: catalogue (programmes, providers, needs), classes, enrolment, results,
+certificates, the learner portal."""
