@@ -297,7 +297,7 @@ class TrainingClassViewSet(ScopedViewSet):
     """Lớp đào tạo, bồi dưỡng (mọi người dùng có phạm vi xem được danh sách lớp để đăng ký, cử học viên)."""
 
     serializer_class = s.TrainingClassSerializer
-    filterset_class = filters.TrainingClassFilter
+    filterset_class = filters.ClassFilterSet
     ordering_fields = ["starts_on", "code", "id"]
     ordering = ["-starts_on", "code"]
 

@@ -20,7 +20,7 @@ from dtbd.core.text import fold
 from dtbd.notices.models import Notice
 from dtbd.notices.services import notify
 
-from . import permissions, services
+from . import services
 from .models import ClassSession, Enrollment, TrainingClass
 
 Status = TrainingClass.Status
@@ -63,36 +63,6 @@ def is_open_now(training_class, today=None):
     return (
         training_class.status == Status.OPEN and (opens is None or opens <= today) and (closes is None or closes >= today)
     )
-
-
-def filter_classes(qs, data, user, today=None):
-    """Apply the cleaned data of forms_classes.ClassFilterForm to a class queryset."""
-    if not data:
-        return qs
-    if data.get("status"):
-        qs = qs.filter(status=data["status"])
-    if data.get("category"):
-        qs = qs.filter(program__category=data["category"])
-    if data.get("program"):
-        qs = qs.filter(program=data["program"])
-    if data.get("provider"):
-        qs = qs.filter(provider=data["provider"])
-    if data.get("form"):
-        qs = qs.filter(form=data["form"])
-    if data.get("abroad") == "yes":
-        qs = qs.filter(abroad=True)
-    elif data.get("abroad") == "no":
-        qs = qs.filter(abroad=False)
-    if data.get("year"):
-        year = int(data["year"])
-        qs = qs.filter(starts_on__lte=datetime.date(year, 12, 31), ends_on__gte=datetime.date(year, 1, 1))
-    if data.get("open_now"):
-        qs = qs.filter(open_now_q(today))
-    if data.get("mine"):
-        qs = qs.filter(permissions.run_classes_q(user))
-    if data.get("q"):
-        qs = search_classes(qs, data["q"])
-    return qs
 
 
 def class_rows(qs):

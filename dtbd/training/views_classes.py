@@ -20,7 +20,8 @@ from dtbd.accounts.scope import scope_of
 
 from . import class_services, permissions, services
 from .certificates import class_tiet
-from .forms_classes import AssessmentFormSet, ClassFilterForm, ClassForm, SessionFormSet, StatusForm
+from .filters import ClassFilterSet
+from .forms_classes import AssessmentFormSet, ClassForm, SessionFormSet, StatusForm
 from .models import Enrollment, TrainingClass
 from .queries import audit_entries
 
@@ -45,11 +46,8 @@ def _require_run(user, training_class):
 
 
 def _filtered(request):
-    qs = _visible(request.user)
-    form = ClassFilterForm(request.GET or None, user=request.user)
-    if form.is_valid():
-        qs = class_services.filter_classes(qs, form.cleaned_data, request.user)
-    return form, qs
+    filterset = ClassFilterSet(request.GET or None, queryset=_visible(request.user), request=request)
+    return filterset.form, filterset.qs
 
 
 def _htmx_target(request, target):
