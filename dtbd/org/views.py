@@ -5,12 +5,11 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import CHANGE, scope_of
+from dtbd.core.lists import render_list, render_page
 
 from . import extensions, queries
 from .forms import UnitFilterForm, UnitForm
@@ -27,15 +26,13 @@ def unit_list(request):
         rows = queries.search_units(
             request.user, filters.get("q", ""), filters.get("kind", ""), filters.get("level", ""), show_dissolved
         )
-        page = Paginator(rows, queries.PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(mode="search", page_obj=page, rows=page.object_list, indent_offset=0)
-    else:
-        rows, base_depth = queries.tree_top(request.user, show_dissolved)
-        context.update(mode="tree", rows=rows, base_depth=base_depth, indent_offset=-base_depth)
-    template = "org/_unit_results.html" if request.htmx and request.htmx.target == "unit-results" else "org/unit_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
+        context.update(mode="search", indent_offset=0)
+        return render_list(request, rows, "org/unit_list.html", partial_template="org/_unit_results.html",
+                           target="unit-results", page_size=queries.PAGE_SIZE, context=context)
+    rows, base_depth = queries.tree_top(request.user, show_dissolved)
+    context.update(mode="tree", rows=rows, base_depth=base_depth, indent_offset=-base_depth)
+    return render_page(request, "org/unit_list.html", context, partial_template="org/_unit_results.html",
+                       target="unit-results")
 
 
 @login_required
