@@ -1,14 +1,12 @@
 """Filters of the list endpoints (django-filter). Every filter narrows a queryset that is already scoped. The lists
-that also have a web page use that page's FilterSet, from the app that owns the model (people.filters,
-training.filters), so a filter answers the same people and classes on both."""
+that also have a web page use that page's FilterSet, from the app that owns the model (org.filters, people.filters,
+training.filters), so a filter answers the same units, people and classes on both."""
 import django_filters
-from django import forms
-from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from dtbd.core.text import fold
-from dtbd.org.models import AdminLevel, Unit, UnitKind
+from dtbd.core.filters import MAX_ID, WholeNumberFilter
+from dtbd.org.filters import UnitFilterSet
 from dtbd.people.catalog import QualificationType
 from dtbd.people.filters import PersonFilterSet
 from dtbd.people.models import Qualification
@@ -16,14 +14,9 @@ from dtbd.standards.models import Requirement
 from dtbd.training.filters import ClassFilterSet
 from dtbd.training.models import Certificate, Enrollment, Program
 
-MAX_ID = 2**63 - 1
-
-
-class IdFilter(django_filters.NumberFilter):
+class IdFilter(WholeNumberFilter):
     """An id (or other whole number): integers only and within the database's range — a float or a 30-digit
     number is a 400, never a query that overflows."""
-
-    field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 0)
@@ -31,19 +24,11 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class UnitFilter(django_filters.FilterSet):
-    code = django_filters.CharFilter()
-    kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
-    admin_level = django_filters.ChoiceFilter(choices=AdminLevel.choices)
-    parent = IdFilter(field_name="parent_id")
-    q = django_filters.CharFilter(method="search", label="Tìm theo mã hoặc tên")
+class UnitFilter(UnitFilterSet):
+    """The unit list's filters (dtbd.org.filters.UnitFilterSet, the same as the web page), with the API's documented
+    default: every unit in scope, dissolved or not, unless `dissolved=false`."""
 
-    class Meta:
-        model = Unit
-        fields = ["code", "kind", "admin_level", "parent"]
-
-    def search(self, qs, name, value):
-        return qs.filter(Q(code__iexact=value) | Q(name_folded__contains=fold(value)))
+    show_dissolved_by_default = True
 
 
 def schema_types(filterset, **types):

@@ -12,20 +12,19 @@ from dtbd.accounts.scope import CHANGE, scope_of
 from dtbd.core.lists import render_list, render_page
 
 from . import extensions, queries
-from .forms import UnitFilterForm, UnitForm
+from .filters import UnitFilterSet
+from .forms import UnitForm
+from .models import Unit
 
 
 @login_required
 def unit_list(request):
     scope = scope_of(request.user)
-    form = UnitFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    show_dissolved = bool(filters.get("dissolved"))
-    context = {"form": form, "scope": scope, "show_dissolved": show_dissolved, "today": datetime.date.today()}
-    if filters and form.is_search():
-        rows = queries.search_units(
-            request.user, filters.get("q", ""), filters.get("kind", ""), filters.get("level", ""), show_dissolved
-        )
+    filterset = UnitFilterSet(request.GET or None, queryset=Unit.objects.restrict(request.user).select_related("parent"))
+    show_dissolved = filterset.show_dissolved
+    context = {"form": filterset.form, "scope": scope, "show_dissolved": show_dissolved, "today": datetime.date.today()}
+    if filterset.is_search():
+        rows = queries.with_tree_columns(filterset.qs.order_by("path"), show_dissolved)
         context.update(mode="search", indent_offset=0)
         return render_list(request, rows, "org/unit_list.html", partial_template="org/_unit_results.html",
                            target="unit-results", page_size=queries.PAGE_SIZE, context=context)

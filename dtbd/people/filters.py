@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dtbd.core.filters import WholeNumberFilter
 from dtbd.core.text import fold
 from dtbd.org.models import Unit
 from dtbd.org.queries import base_depth
@@ -45,13 +46,6 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 class UnitFilter(django_filters.ModelChoiceFilter):
     field_class = UnitChoiceField
-
-
-class WholeNumberFilter(django_filters.NumberFilter):
-    """A whole number within bounds (an age, a year): "1.5" or "1e400" is a form error, never a query that
-    overflows."""
-
-    field_class = forms.IntegerField
 
 
 class PersonFilterSet(django_filters.FilterSet):

@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dtbd.people.filters import WholeNumberFilter
+from dtbd.core.filters import WholeNumberFilter
 
 from . import class_services, permissions
 from .models import Program, Provider, TrainingClass

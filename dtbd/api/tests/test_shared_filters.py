@@ -1,11 +1,12 @@
 """The web lists and the API lists share one FilterSet per model (people.filters.PersonFilterSet,
-training.filters.ClassFilterSet): the same query string finds the same people and the same classes on both."""
+training.filters.ClassFilterSet, org.filters.UnitFilterSet): the same query string finds the same records on both."""
 import datetime
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dtbd.org.testing import make_unit
 from dtbd.people.services import record_leave
 from dtbd.people.testing import make_person
 from dtbd.training.models import TrainingClass
@@ -105,3 +106,29 @@ def test_staff_unit_outside_scope_is_refused_without_naming_it(world, tree, user
         assert response.status_code == 400
         assert "unit" in response.json()
         assert tree.so_b.name not in response.content.decode() and "SO_B" not in response.content.decode()
+
+
+def test_units_web_and_api_find_the_same_units(tree, users, web):
+    make_unit("SO_A.P2", "Phòng Lưu trữ cũ", parent=tree.so_a, kind="PHONG", valid_to=datetime.date(2024, 12, 31))
+    make_unit("XA02", "UBND xã Sông Lô", parent=tree.root, kind="UBND_XA", admin_level="XA")
+    api = token_client(users.province)
+    cases = [
+        {"q": "so_a", "dissolved": "false"},  # a code by its beginning: the department and its offices
+        {"q": "so_a", "dissolved": "true"},
+        {"code": "so_a.p", "dissolved": "true"},
+        {"q": "phong", "dissolved": "false"},  # words of the name, accent-insensitive
+        {"kind": "PHONG", "dissolved": "on"},
+        {"level": "XA", "dissolved": "false"},
+        {"admin_level": "XA", "dissolved": "false"},
+        {"parent": tree.so_a.pk, "dissolved": "true"},
+    ]
+    for params in cases:
+        response = web.get(reverse("org:unit_list"), params)
+        assert response.status_code == 200 and response.context["mode"] == "search"
+        found = {unit.code for unit in response.context["rows"]}
+        assert found == api_codes(api, "/api/v1/units/", params), params
+    assert api_codes(api, "/api/v1/units/", {"q": "so_a", "dissolved": "false"}) == {"SO_A", "SO_A.P1"}
+    assert api_codes(api, "/api/v1/units/", {"level": "XA"}) == {"XA01", "XA02"}
+    # the defaults: the page hides dissolved units, the API lists every unit in scope
+    assert "SO_A.P2" not in {u.code for u in web.get(reverse("org:unit_list"), {"q": "so_a"}).context["rows"]}
+    assert "SO_A.P2" in api_codes(api, "/api/v1/units/", {"q": "so_a"})
