@@ -12,7 +12,8 @@ from dtbd.people.filters import PersonFilterSet
 from dtbd.people.models import Qualification
 from dtbd.standards.models import Requirement
 from dtbd.training.filters import ClassFilterSet
-from dtbd.training.models import Certificate, Enrollment, Program
+from dtbd.training.models import Enrollment
+
 
 class IdFilter(WholeNumberFilter):
     """An id (or other whole number): integers only and within the database's range — a float or a 30-digit
@@ -68,12 +69,6 @@ class RequirementFilter(django_filters.FilterSet):
         fields = ["code", "kind", "qualification_type"]
 
 
-class ProgramFilter(django_filters.FilterSet):
-    class Meta:
-        model = Program
-        fields = ["code", "category", "kind", "active"]
-
-
 class EnrollmentFilter(django_filters.FilterSet):
     training_class = IdFilter(field_name="training_class_id")
     person = IdFilter(field_name="person_id")
@@ -81,14 +76,3 @@ class EnrollmentFilter(django_filters.FilterSet):
     class Meta:
         model = Enrollment
         fields = ["training_class", "person", "state", "source"]
-
-
-class CertificateFilter(django_filters.FilterSet):
-    year = IdFilter(max_value=9999)
-    person = IdFilter(field_name="enrollment__person_id")
-    training_class = IdFilter(field_name="enrollment__training_class_id")
-    revoked = django_filters.BooleanFilter(field_name="revoked_at", lookup_expr="isnull", exclude=True)
-
-    class Meta:
-        model = Certificate
-        fields = ["number", "kind", "year", "person", "training_class"]

@@ -6,10 +6,11 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dtbd.core.filters import WholeNumberFilter
+from dtbd.core.filters import MAX_ID, WholeNumberFilter
 
 from . import class_services, permissions
-from .models import Program, Provider, TrainingClass
+from .models import Certificate, Program, Provider, TrainingClass
+from .queries import search_certificates, search_programmes
 
 
 class ProgramChoiceField(forms.ModelChoiceField):
@@ -90,8 +91,7 @@ class ClassFilterSet(django_filters.FilterSet):
         return queryset  # applied last, in filter_queryset
 
     def filter_code(self, queryset, name, value):
-        text = (value or "").strip()
-        return queryset.filter(code__istartswith=text) if text else queryset
+        return _code_prefix(queryset, "code", value)
 
     def filter_abroad(self, queryset, name, value):
         return queryset.filter(abroad=value == "yes") if value in ("yes", "no") else queryset
@@ -107,3 +107,82 @@ class ClassFilterSet(django_filters.FilterSet):
 
     def filter_mine(self, queryset, name, value):
         return queryset.filter(permissions.run_classes_q(self.user)) if value else queryset
+
+
+def _code_prefix(queryset, field, value):
+    text = (value or "").strip()
+    return queryset.filter(**{f"{field}__istartswith": text}) if text else queryset
+
+
+class ProgramFilterSet(django_filters.FilterSet):
+    """The filters of the programme catalogue (training.views.program_list) and of /api/v1/programmes/.
+
+    Query-string names: the page's (q, category, kind) and the API's documented ones (code, category, kind,
+    active); the API-only ones are hidden fields on the page. A programme code matches by its beginning,
+    case-insensitive; `q` finds words of the code or the name anywhere, accent-insensitive (queries.search_programmes).
+    """
+
+    q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_search")
+    category = django_filters.ChoiceFilter(label=_("Nội dung"), choices=Program.Category.choices, empty_label=_("Tất cả"))
+    kind = django_filters.ChoiceFilter(label=_("Hình thức"), choices=Program.Kind.choices, empty_label=_("Tất cả"))
+    code = django_filters.CharFilter(label=_("Mã chương trình (bắt đầu bằng)"), method="filter_code", widget=forms.HiddenInput)
+    active = django_filters.BooleanFilter(label=_("Đang áp dụng"), widget=forms.HiddenInput)
+
+    class Meta:
+        model = Program
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return search_programmes(queryset, value) if (value or "").strip() else queryset
+
+    def filter_code(self, queryset, name, value):
+        return _code_prefix(queryset, "code", value)
+
+
+class CertificateFilterSet(django_filters.FilterSet):
+    """The filters of the certificate list (training.views_certificates.certificate_list) and of
+    /api/v1/certificates/.
+
+    Query-string names: the page's (q, co_so, nam, lop) and the API's documented ones (number, kind, year, person,
+    training_class, revoked); `nam` and `year` are the same filter, `lop` and `training_class` too. The API-only
+    ones are hidden fields on the page.
+
+    Matching rules, the same on every channel: `number` matches the beginning of the certificate number,
+    case-insensitive (like the codes of the other lists); `q` finds the number anywhere or every word of the
+    learner's name, accent-insensitive (queries.search_certificates); ids are ids of records (classes, people,
+    providers) — a class or a person outside the user's sight finds nothing.
+    """
+
+    q = django_filters.CharFilter(label=_("Tìm theo tên, số hiệu"), method="filter_search")
+    co_so = django_filters.ModelChoiceFilter(
+        label=_("Cơ sở cấp"), field_name="provider", queryset=Provider.objects.order_by("name"), empty_label=_("Tất cả")
+    )
+    nam = WholeNumberFilter(label=_("Năm cấp"), field_name="year", min_value=1990, max_value=2100)
+    lop = WholeNumberFilter(
+        label=_("Lớp (mã số)"), field_name="enrollment__training_class_id", min_value=0, max_value=MAX_ID,
+        widget=forms.HiddenInput,
+    )
+    number = django_filters.CharFilter(label=_("Số hiệu (bắt đầu bằng)"), method="filter_number", widget=forms.HiddenInput)
+    kind = django_filters.ChoiceFilter(label=_("Loại"), choices=Certificate.Kind.choices, widget=forms.HiddenInput)
+    year = WholeNumberFilter(label=_("Năm cấp"), field_name="year", min_value=1990, max_value=2100, widget=forms.HiddenInput)
+    person = WholeNumberFilter(
+        label=_("Học viên (mã số)"), field_name="enrollment__person_id", min_value=0, max_value=MAX_ID,
+        widget=forms.HiddenInput,
+    )
+    training_class = WholeNumberFilter(
+        label=_("Lớp (mã số)"), field_name="enrollment__training_class_id", min_value=0, max_value=MAX_ID,
+        widget=forms.HiddenInput,
+    )
+    revoked = django_filters.BooleanFilter(
+        label=_("Đã thu hồi"), field_name="revoked_at", lookup_expr="isnull", exclude=True, widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = Certificate
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return search_certificates(queryset, value)
+
+    def filter_number(self, queryset, name, value):
+        return _code_prefix(queryset, "number", value)

@@ -132,3 +132,48 @@ def test_units_web_and_api_find_the_same_units(tree, users, web):
     # the defaults: the page hides dissolved units, the API lists every unit in scope
     assert "SO_A.P2" not in {u.code for u in web.get(reverse("org:unit_list"), {"q": "so_a"}).context["rows"]}
     assert "SO_A.P2" in api_codes(api, "/api/v1/units/", {"q": "so_a"})
+
+
+def numbers(rows):
+    return {row.number for row in rows}
+
+
+def test_certificates_web_and_api_find_the_same_certificates(world, users, web):
+    """The certificate page's names (q, co_so, nam, lop) answer the same in the API (CertificateFilterSet)."""
+    api = token_client(users.province)
+    year = world.cert_a.year
+    cases = [
+        {},
+        {"q": "le van an"},  # the learner's name, accent-insensitive
+        {"q": world.cert_b.number[-4:]},  # the number, anywhere
+        {"co_so": world.provider.pk},
+        {"nam": year},
+        {"nam": year - 1},
+        {"lop": world.cls.pk},
+    ]
+    for params in cases:
+        response = web.get(reverse("training:certificate_list"), params)
+        assert response.status_code == 200
+        found = numbers(response.context["certificates"])
+        response = api.get("/api/v1/certificates/", {**params, "page_size": 200})
+        assert response.status_code == 200, response.content
+        assert found == {row["number"] for row in response.json()["results"]}, params
+    # the API's own names are the same filters
+    by_year = api.get("/api/v1/certificates/", {"year": year}).json()["results"]
+    assert {row["number"] for row in by_year} == {world.cert_a.number, world.cert_b.number}
+    prefix = world.cert_a.number[:3].lower()
+    assert api.get("/api/v1/certificates/", {"number": prefix}).json()["count"] == 2  # the beginning of the number
+    assert api.get("/api/v1/certificates/", {"number": world.cert_a.number[1:]}).json()["count"] == 0
+
+
+def test_programmes_web_and_api_find_the_same_programmes(world, users, web):
+    make_program("TH_CB", name="Tin học cơ bản", category="TIN_HOC", kind="BRIEFING")
+    api = token_client(users.province)
+    for params in ({}, {"q": "tin hoc"}, {"q": "qlnn"}, {"category": "QLNN"}, {"kind": "BRIEFING"}):
+        response = web.get(reverse("training:program_list"), params)
+        assert response.status_code == 200
+        assert response.context["page_obj"].paginator.num_pages == 1  # the whole result on the page
+        found = {p.code for p in response.context["programs"]}
+        assert found == api_codes(api, "/api/v1/programmes/", params), params
+    assert api_codes(api, "/api/v1/programmes/", {"code": "th_"}) == {"TH_CB"}
+    assert api_codes(api, "/api/v1/programmes/", {"kind": "BRIEFING"}) >= {"TH_CB"}
