@@ -13,6 +13,7 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -232,6 +233,22 @@ def test_a_user_sees_only_their_own_jobs(client, users, django_assert_max_num_qu
     assert client.get(reverse("jobs:detail", args=[mine[0].pk])).status_code == 404
     client.logout()
     assert client.get(reverse("jobs:detail", args=[mine[0].pk])).status_code == 302
+
+
+def test_the_job_list_is_paged_with_a_fixed_number_of_queries(client, users, django_assert_num_queries):
+    def add(n):
+        Job.objects.bulk_create(Job(kind=Job.Kind.REPORT, created_by=users.officer, title=f"Báo cáo {i}") for i in range(n))
+
+    client.force_login(users.officer)
+    add(3)
+    client.get(reverse("jobs:list"))  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("jobs:list"))
+    add(60)
+    with django_assert_num_queries(len(few)):
+        response = client.get(reverse("jobs:list"))
+    assert response.context["page_obj"].paginator.count == 63 and len(response.context["jobs"]) == 50
+    assert len(client.get(reverse("jobs:list"), {"page": 2}).context["jobs"]) == 13
 
 
 def test_a_waiting_job_page_polls_its_status_partial(client, users):

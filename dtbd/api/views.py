@@ -29,6 +29,7 @@ from dtbd.reports.registry import all_reports, get_report
 from dtbd.standards.engine import person_status, requirement_counts
 from dtbd.standards.models import Requirement
 from dtbd.training import services
+from dtbd.training.filters import CertificateFilterSet, ClassFilterSet, ProgramFilterSet
 from dtbd.training.models import Attendance, Certificate, Enrollment, Program, Result, Score
 from dtbd.training.permissions import (
     can_decide,
@@ -285,7 +286,7 @@ class ProgramViewSet(ScopedViewSet):
     """Chương trình đào tạo, bồi dưỡng."""
 
     serializer_class = s.ProgramSerializer
-    filterset_class = filters.ProgramFilter
+    filterset_class = ProgramFilterSet
     ordering_fields = ["code", "category", "id"]
     ordering = ["category", "code"]
 
@@ -297,7 +298,7 @@ class TrainingClassViewSet(ScopedViewSet):
     """Lớp đào tạo, bồi dưỡng (mọi người dùng có phạm vi xem được danh sách lớp để đăng ký, cử học viên)."""
 
     serializer_class = s.TrainingClassSerializer
-    filterset_class = filters.TrainingClassFilter
+    filterset_class = ClassFilterSet
     ordering_fields = ["starts_on", "code", "id"]
     ordering = ["-starts_on", "code"]
 
@@ -465,7 +466,7 @@ class CertificateViewSet(ScopedViewSet):
     """Chứng chỉ, giấy chứng nhận của các đăng ký học trong phạm vi."""
 
     serializer_class = s.CertificateSerializer
-    filterset_class = filters.CertificateFilter
+    filterset_class = CertificateFilterSet
     ordering_fields = ["issued_on", "number", "id"]
     ordering = ["-issued_on", "number"]
 

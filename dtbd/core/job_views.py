@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from .lists import render_list
 from .models import Job
 
 LIST_SIZE = 50
@@ -15,8 +16,8 @@ def _own_job(request, pk):
 
 @login_required
 def job_list(request):
-    jobs = Job.objects.filter(created_by=request.user).defer("parameters")[:LIST_SIZE]
-    return render(request, "jobs/list.html", {"jobs": jobs})
+    jobs = Job.objects.filter(created_by=request.user).defer("parameters").order_by("-created_at", "-pk")
+    return render_list(request, jobs, "jobs/list.html", page_size=LIST_SIZE, rows_name="jobs")
 
 
 @login_required

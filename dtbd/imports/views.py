@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from dtbd.accounts.scope import scope_of
 from dtbd.core import jobs
+from dtbd.core.lists import render_list
 from dtbd.core.middleware import upload_limit
 from dtbd.core.models import ImportBatch, Job
 
@@ -20,6 +21,7 @@ from .workbooks import build_template
 
 SLUGS = {"don-vi": ImportBatch.Kind.UNITS, "can-bo": ImportBatch.Kind.STAFF}
 FILE_NAMES = {ImportBatch.Kind.UNITS: "don-vi.xlsx", ImportBatch.Kind.STAFF: "can-bo.xlsx"}
+BATCH_PAGE_SIZE = 20
 
 
 class UploadForm(forms.Form):
@@ -63,13 +65,14 @@ def index(request):
 
 
 def _render_index(request, forms_by_kind, status=200):
-    batches = ImportBatch.objects.filter(user=request.user)[:20]
+    batches = ImportBatch.objects.filter(user=request.user).order_by("-created_at", "-pk")
     kinds = [
         {"slug": slug, "kind": kind, "label": ImportBatch.Kind(kind).label, "file_name": FILE_NAMES[kind],
          "form": forms_by_kind[kind]}
         for slug, kind in SLUGS.items()
     ]
-    return render(request, "imports/index.html", {"kinds": kinds, "batches": batches}, status=status)
+    return render_list(request, batches, "imports/index.html", page_size=BATCH_PAGE_SIZE, context={"kinds": kinds},
+                       rows_name="batches", status=status)
 
 
 @login_required

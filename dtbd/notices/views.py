@@ -2,10 +2,11 @@
 ever sees their own notices: another user's notice is a 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from dtbd.core.lists import is_htmx_partial, render_list
 
 from . import queries
 from .services import unread_count
@@ -17,16 +18,17 @@ PAGE_SIZE = 30
 def notice_list(request):
     show = request.GET.get("hien", "")
     unread_only = show == "chua-doc"
-    page_obj = Paginator(queries.notices_of(request.user, unread_only), PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "notices/_list.html" if request.headers.get("HX-Request") else "notices/list.html"
-    return render(request, template, {"page_obj": page_obj, "notices": page_obj.object_list, "unread_only": unread_only})
+    return render_list(
+        request, queries.notices_of(request.user, unread_only), "notices/list.html", partial_template="notices/_list.html",
+        target="notice-list", page_size=PAGE_SIZE, context={"unread_only": unread_only}, rows_name="notices",
+    )
 
 
 @login_required
 @require_POST
 def notice_read(request, pk):
     notice = queries.mark_read(queries.own_notice(request.user, pk))
-    if request.headers.get("HX-Request"):
+    if is_htmx_partial(request):
         # htmx: answer the row, marked read, and update the badge out of band.
         return render(request, "notices/_read.html", {"n": notice, "unread_count": unread_count(request.user)})
     target = queries.safe_url(notice.url)

@@ -73,21 +73,6 @@ class UnitForm(forms.ModelForm):
         return services.save_unit(self.instance)
 
 
-class UnitFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tên hoặc mã"), required=False, widget=forms.TextInput(attrs={"type": "search", "id": "unit-q", "placeholder": _("vd: so noi vu")}))
-    kind = forms.ChoiceField(label=_("Loại đơn vị"), required=False, choices=[("", _("Tất cả"))] + UnitKind.choices)
-    level = forms.ChoiceField(label=_("Cấp hành chính"), required=False, choices=[("", _("Tất cả"))] + AdminLevel.choices)
-    dissolved = forms.BooleanField(label=_("Hiện đơn vị đã giải thể"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def is_search(self):
-        data = self.cleaned_data
-        return bool(data.get("q") or data.get("kind") or data.get("level"))
-
-
 class FastSelect(forms.Select):
     """A <select> written in Python: a province's hundreds of units (a national user's ten thousand) render in
     milliseconds instead of one template per option (the dashboard page: 0,1–0,3 s of its time on 522 units)."""

@@ -10,7 +10,6 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from dtbd.accounts.scope import VIEW, scope_of
-from dtbd.core.text import fold
 
 from . import extensions
 from .models import AdminLevel, Unit
@@ -72,21 +71,6 @@ def tree_top(user, show_dissolved=False, today=None):
 def children_of(unit, show_dissolved=False, today=None):
     """Direct children of an (already scope-checked) unit, ordered by path."""
     qs = Unit.objects.filter(parent=unit)
-    if not show_dissolved:
-        qs = qs.filter(not_dissolved_q(today))
-    return with_tree_columns(qs.order_by("path"), show_dissolved, today)
-
-
-def search_units(user, q="", kind="", level="", show_dissolved=False, today=None):
-    """Units in scope matching an accent-insensitive name/code search, kind and administrative level, by path."""
-    qs = Unit.objects.restrict(user).select_related("parent")
-    if q:
-        folded = fold(q)
-        qs = qs.filter(Q(name_folded__contains=folded) | Q(code__icontains=q.strip()))
-    if kind:
-        qs = qs.filter(kind=kind)
-    if level:
-        qs = qs.filter(admin_level=level)
     if not show_dissolved:
         qs = qs.filter(not_dissolved_q(today))
     return with_tree_columns(qs.order_by("path"), show_dissolved, today)

@@ -5,37 +5,33 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import CHANGE, scope_of
+from dtbd.core.lists import render_list, render_page
 
 from . import extensions, queries
-from .forms import UnitFilterForm, UnitForm
+from .filters import UnitFilterSet
+from .forms import UnitForm
+from .models import Unit
 
 
 @login_required
 def unit_list(request):
     scope = scope_of(request.user)
-    form = UnitFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    show_dissolved = bool(filters.get("dissolved"))
-    context = {"form": form, "scope": scope, "show_dissolved": show_dissolved, "today": datetime.date.today()}
-    if filters and form.is_search():
-        rows = queries.search_units(
-            request.user, filters.get("q", ""), filters.get("kind", ""), filters.get("level", ""), show_dissolved
-        )
-        page = Paginator(rows, queries.PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(mode="search", page_obj=page, rows=page.object_list, indent_offset=0)
-    else:
-        rows, base_depth = queries.tree_top(request.user, show_dissolved)
-        context.update(mode="tree", rows=rows, base_depth=base_depth, indent_offset=-base_depth)
-    template = "org/_unit_results.html" if request.htmx and request.htmx.target == "unit-results" else "org/unit_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
+    filterset = UnitFilterSet(request.GET or None, queryset=Unit.objects.restrict(request.user).select_related("parent"))
+    show_dissolved = filterset.show_dissolved
+    context = {"form": filterset.form, "scope": scope, "show_dissolved": show_dissolved, "today": datetime.date.today()}
+    if filterset.is_search():
+        rows = queries.with_tree_columns(filterset.qs.order_by("path"), show_dissolved)
+        context.update(mode="search", indent_offset=0)
+        return render_list(request, rows, "org/unit_list.html", partial_template="org/_unit_results.html",
+                           target="unit-results", page_size=queries.PAGE_SIZE, context=context)
+    rows, base_depth = queries.tree_top(request.user, show_dissolved)
+    context.update(mode="tree", rows=rows, base_depth=base_depth, indent_offset=-base_depth)
+    return render_page(request, "org/unit_list.html", context, partial_template="org/_unit_results.html",
+                       target="unit-results")
 
 
 @login_required

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dtbd.core.filters import WholeNumberFilter
 from dtbd.core.text import fold
 from dtbd.org.models import Unit
 from dtbd.org.queries import base_depth
@@ -48,8 +49,23 @@ class UnitFilter(django_filters.ModelChoiceFilter):
 
 
 class PersonFilterSet(django_filters.FilterSet):
-    """Query-string names (q, unit, category, gender, ethnic_minority, party_member, education, page…) are used by
-    links from other pages (unit page headcounts) and by bench/staff_list.py: keep them."""
+    """The filters of the staff register, for the web list (people.views), its export and the API (/api/v1/staff/).
+
+    Query-string names (q, unit, category, gender, ethnic_minority, party_member, education, include_left, page…)
+    are used by links from other pages (unit page headcounts) and by bench/staff_list.py; `code` and `active` are the
+    API's documented parameters: keep them all.
+
+    Matching rules, the same on every channel:
+    - a staff code matches by its beginning, case-insensitive (`q=HV0` and `code=hv0` both find HV001, HV002): an
+      officer types the first characters of a code; `q` also finds the name, accent-insensitive, anywhere in it;
+    - `unit` is a unit in the user's scope and takes its whole subtree; any other id is a form error (the API
+      answers 400 without saying whether the unit exists);
+    - who is listed: people in service by default (`in_service_by_default`); `include_left` adds those who left;
+      `active=true` lists only people in service, `active=false` only those who left (it wins over include_left).
+      The API keeps its documented default — everyone in scope — by setting `in_service_by_default = False`.
+    """
+
+    in_service_by_default = True
 
     q = django_filters.CharFilter(
         label=_("Tìm theo tên hoặc mã"),
@@ -58,6 +74,7 @@ class PersonFilterSet(django_filters.FilterSet):
             attrs={"type": "search", "id": "person-q", "placeholder": _("vd: nguyen van an"), "autocomplete": "off"}
         ),
     )
+    code = django_filters.CharFilter(label=_("Mã cán bộ (bắt đầu bằng)"), method="filter_code")
     unit = UnitFilter(
         label=_("Đơn vị (gồm đơn vị trực thuộc)"), queryset=Unit.objects.none(), method="filter_unit", empty_label=_("Tất cả")
     )
@@ -97,15 +114,16 @@ class PersonFilterSet(django_filters.FilterSet):
     age_band = django_filters.ChoiceFilter(
         label=_("Độ tuổi"), choices=[(k, v[0]) for k, v in AGE_BANDS.items()], method="filter_age_band", empty_label=_("Tất cả")
     )
-    age_from = django_filters.NumberFilter(
-        label=_("Tuổi từ"), method="filter_age_from", widget=forms.NumberInput(attrs={"min": 16, "max": 75, "style": "width:5.5rem"})
+    age_from = WholeNumberFilter(
+        label=_("Tuổi từ"), method="filter_age_from", min_value=0, max_value=150, widget=forms.NumberInput(attrs={"min": 16, "max": 75, "style": "width:5.5rem"})
     )
-    age_to = django_filters.NumberFilter(
-        label=_("đến"), method="filter_age_to", widget=forms.NumberInput(attrs={"min": 16, "max": 75, "style": "width:5.5rem"})
+    age_to = WholeNumberFilter(
+        label=_("đến"), method="filter_age_to", min_value=0, max_value=150, widget=forms.NumberInput(attrs={"min": 16, "max": 75, "style": "width:5.5rem"})
     )
     include_left = django_filters.BooleanFilter(
         label=_("Gồm cả người đã thôi công tác"), method="filter_include_left", widget=forms.CheckboxInput
     )
+    active = django_filters.BooleanFilter(label=_("Đang công tác"), method="filter_include_left")
 
     LEVEL_TYPES = {
         "education": QualificationType.EDUCATION,
@@ -125,17 +143,22 @@ class PersonFilterSet(django_filters.FilterSet):
         field.queryset = units
         field.top_depth = base_depth(self.user)
         self.form.label_suffix = ""
+        # who is listed (see the class docstring): True, False or None (everyone in scope)
+        data = self.data if self.form.is_bound else {}
+        self.active = forms.NullBooleanField().to_python(data.get("active"))
+        if self.active is None and data.get("include_left", "") not in ("on", "true", "1", "True"):
+            self.active = True if self.in_service_by_default else None
         # date-independent filters read the open records; with people who left, their last ones
-        self.include_left = bool(self.form.is_bound and self.data.get("include_left") in ("on", "true", "1", "True"))
+        self.include_left = self.active is not True
 
     # -- the base queryset: active people unless asked otherwise -----------------------------------------------
     def filter_queryset(self, queryset):
-        if not self.include_left:
-            queryset = queryset.filter(left_on__isnull=True)
+        if self.active is not None:
+            queryset = queryset.filter(left_on__isnull=self.active)
         return super().filter_queryset(queryset)
 
     def filter_include_left(self, queryset, name, value):
-        return queryset  # applied in filter_queryset, before the others
+        return queryset  # include_left and active are applied in filter_queryset, before the others
 
     # -- filters ---------------------------------------------------------------------------------------------
     def filter_search(self, queryset, name, value):
@@ -147,6 +170,10 @@ class PersonFilterSet(django_filters.FilterSet):
         if folded:
             condition |= Q(name_folded__contains=folded)
         return queryset.filter(condition)
+
+    def filter_code(self, queryset, name, value):
+        text = (value or "").strip()
+        return queryset.filter(code__istartswith=text) if text else queryset
 
     def filter_unit(self, queryset, name, unit):
         return queryset.filter(queries.people_in_unit_q(unit.path, self.include_left)) if unit else queryset

@@ -7,11 +7,9 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,6 +18,7 @@ from dtbd.core import jobs
 from dtbd.core.exportlog import Kind as ExportKind
 from dtbd.core.exportlog import log_export, request_filters
 from dtbd.core.http import client_ip
+from dtbd.core.lists import render_list
 from dtbd.core.models import Job
 
 from . import exports, extensions, masking, queries, services
@@ -37,19 +36,11 @@ def person_list(request):
     scope = scope_of(request.user)
     filterset = _filterset(request)
     ids = filterset.qs.order_by("name_folded", "code").values_list("pk", flat=True)
-    page = Paginator(ids, queries.PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "filter": filterset,
-        "page_obj": page,
-        "rows": queries.display_rows(page.object_list),
-        "scope": scope,
-        "can_edit": scope.can_write,
-        "today": datetime.date.today(),
-    }
-    partial = request.htmx and not request.htmx.boosted and request.htmx.target == "person-results"
-    response = render(request, "people/_person_results.html" if partial else "people/person_list.html", context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
+    context = {"filter": filterset, "scope": scope, "can_edit": scope.can_write, "today": datetime.date.today()}
+    return render_list(
+        request, ids, "people/person_list.html", partial_template="people/_person_results.html", target="person-results",
+        page_size=queries.PAGE_SIZE, context=context, rows=queries.display_rows,
+    )
 
 
 @login_required

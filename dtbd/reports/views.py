@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +16,7 @@ from dtbd.core import jobs
 from dtbd.core.dbrouter import reading_from_replica
 from dtbd.core.exportlog import log_export, request_filters
 from dtbd.core.http import client_ip
+from dtbd.core.lists import render_page
 from dtbd.core.models import Job
 from dtbd.core.templatetags.dtbd import display_name
 from dtbd.org.queries import default_unit, unit_for
@@ -115,10 +115,8 @@ def report_view(request, name):
         "query": request.GET.urlencode(),
         "formats": DOWNLOAD_FORMATS,
     }
-    partial = request.htmx and request.htmx.target == "report-result"
-    response = render(request, "reports/_result.html" if partial else "reports/report.html", context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
+    return render_page(request, "reports/report.html", context, partial_template="reports/_result.html",
+                       target="report-result")
 
 
 @login_required

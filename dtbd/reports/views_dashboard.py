@@ -4,12 +4,12 @@ reports.targets. Every unit is read through the user's scope (404 outside it); u
 indicators are edited by managers only (403 for others)."""
 import datetime
 from decimal import Decimal
+from functools import partial
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from dtbd.accounts.scope import scope_of
 from dtbd.core.dbrouter import reading_from_replica
+from dtbd.core.lists import render_list
 from dtbd.org.forms import DATE_WIDGET
 from dtbd.org.models import Unit
 from dtbd.org.queries import default_unit, unit_for
@@ -171,12 +172,11 @@ def enrolments(request):
         raise Http404(_("Không có chỉ số này."))
     label = next((lbl for d, v, lbl in dashboard.person_times_figures() if d == dim and v == value), "")
     qs = _enrolment_rows(dashboard.completed_enrolments(unit, period).filter(condition))
-    page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "unit": unit, "period": period, "page_obj": page_obj, "dimension": dashboard.DIMENSIONS.get(dim, ""),
-        "label": label, "back_query": _query(unit, period),
+        "unit": unit, "period": period, "dimension": dashboard.DIMENSIONS.get(dim, ""), "label": label,
+        "back_query": _query(unit, period),
     }
-    return render(request, "dashboard/enrolments.html", context)
+    return render_list(request, qs, "dashboard/enrolments.html", page_size=PAGE_SIZE, context=context)
 
 
 @login_required
@@ -192,12 +192,11 @@ def classes(request):
     qs = dashboard.classes_in_period(summaries.unit_classes(classes_for(request.user), unit, period), period)
     qs = qs.filter(status=status) if status else qs.exclude(status=TrainingClass.Status.CANCELLED)
     qs = qs.select_related("program", "provider").order_by("starts_on", "code")
-    page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "unit": unit, "period": period, "page_obj": page_obj, "back_query": _query(unit, period),
+        "unit": unit, "period": period, "back_query": _query(unit, period),
         "status_label": TrainingClass.Status(status).label if status else _("Tất cả (trừ lớp đã huỷ)"),
     }
-    return render(request, "dashboard/classes.html", context)
+    return render_list(request, qs, "dashboard/classes.html", page_size=PAGE_SIZE, context=context)
 
 
 @login_required
@@ -212,15 +211,14 @@ def people(request):
     if level and level != registry.ALL and level not in dict(registry.AdminLevel.choices):
         raise Http404(_("Không có cấp hành chính này."))
     qs = dashboard.structure_people(unit, period.as_of, qtype, code, level).order_by("name_folded", "code")
-    page_obj = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = display_rows(page_obj.object_list, period.as_of)
     code_label = _("Chưa có") if code == dashboard.NONE_CODE else LEVELS[qtype][code][0]
     context = {
-        "unit": unit, "period": period, "page_obj": page_obj, "rows": rows,
+        "unit": unit, "period": period,
         "type_label": dashboard.STRUCTURE_TYPES[qtype], "code_label": code_label,
         "level_label": registry.level_label(level or registry.ALL), "back_query": _query(unit, period),
     }
-    return render(request, "dashboard/people.html", context)
+    return render_list(request, qs.values_list("pk", flat=True), "dashboard/people.html", page_size=PAGE_SIZE,
+                       context=context, rows=partial(display_rows, date=period.as_of))
 
 
 @login_required
@@ -241,14 +239,12 @@ def indicator_members(request, pk):
     qs = targets.members(indicator, unit, date, numerator=part == "n")
     context = {"unit": unit, "period": period, "indicator": indicator, "date": date, "numerator": part == "n",
                "back_query": _query(unit, period)}
+    template = "dashboard/indicator_members.html"
     if indicator.register == Indicator.Register.ENROLMENT:
-        context["page_obj"] = Paginator(_enrolment_rows(qs), PAGE_SIZE).get_page(request.GET.get("page"))
         context["enrolments"] = True
-    else:
-        page_obj = Paginator(qs.order_by("name_folded", "code").values_list("pk", flat=True), PAGE_SIZE).get_page(
-            request.GET.get("page"))
-        context.update(page_obj=page_obj, rows=display_rows(page_obj.object_list, date))
-    return render(request, "dashboard/indicator_members.html", context)
+        return render_list(request, _enrolment_rows(qs), template, page_size=PAGE_SIZE, context=context)
+    ids = qs.order_by("name_folded", "code").values_list("pk", flat=True)
+    return render_list(request, ids, template, page_size=PAGE_SIZE, context=context, rows=partial(display_rows, date=date))
 
 
 # -- indicators ---------------------------------------------------------------------------------------------------

@@ -6,12 +6,12 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import scope_of
+from dtbd.core.lists import render_list, render_page
 from dtbd.org.queries import default_unit, unit_for
 from dtbd.people.catalog import PostLevel
 from dtbd.people.queries import person_for
@@ -115,14 +115,19 @@ def succession(request):
             data["unit"] = str(unit.pk)
     form = SuccessionForm(data if "level" in data else None, user=user,
                           initial={"date": datetime.date.today(), "unit": default_unit(user)})
-    page_obj, params = None, None
-    if form.is_bound and form.is_valid():
-        params = form.cleaned_data
-        qs, rows = gate.succession_check(params["unit"], params["date"], params["level"])
-        page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        for person in page_obj.object_list:
-            person.unmet = gate.unmet_of(person, rows)
-        params = {**params, "level_label": PostLevel(params["level"]).label}
-    context = {"form": form, "page_obj": page_obj, "params": params, "hx_target": "#succession-result"}
-    partial = request.htmx and request.htmx.target == "succession-result"
-    return render(request, "standards/gate_succession_result.html" if partial else "standards/gate_succession.html", context)
+    context = {"form": form, "page_obj": None, "params": None, "hx_target": "#succession-result"}
+    templates = {"template": "standards/gate_succession.html", "partial_template": "standards/gate_succession_result.html",
+                 "target": "succession-result"}
+    if not (form.is_bound and form.is_valid()):
+        return render_page(request, context=context, **templates)
+    params = form.cleaned_data
+    qs, requirements = gate.succession_check(params["unit"], params["date"], params["level"])
+
+    def with_unmet(people):
+        people = list(people)
+        for person in people:
+            person.unmet = gate.unmet_of(person, requirements)
+        return people
+
+    context["params"] = {**params, "level_label": PostLevel(params["level"]).label}
+    return render_list(request, qs, page_size=PAGE_SIZE, context=context, rows=with_unmet, rows_name="people", **templates)

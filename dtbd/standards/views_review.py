@@ -6,15 +6,14 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import is_manager, scope_of
+from dtbd.core.lists import render_list, render_page
 from dtbd.core.models import valid_on_q
 from dtbd.org.models import Unit
 from dtbd.org.queries import default_unit, unit_for
@@ -134,10 +133,8 @@ def review(request):
             mine = {c.code: c for c in per_unit[u.pk]}
             by_unit.append({"unit": u, "cells": [mine.get(code) for code in codes]})
     context = {"params": params, "form": params.form, "rows": rows, "by_unit": by_unit, "codes": codes}
-    partial = request.htmx and request.htmx.target == "review-result"
-    response = render(request, "standards/_review_result.html" if partial else "standards/review.html", context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
+    return render_page(request, "standards/review.html", context, partial_template="standards/_review_result.html",
+                       target="review-result")
 
 
 def drill_down_people(params, code, missing_only):
@@ -155,6 +152,15 @@ def _evidence(people):
     return Qualification.objects.in_bulk(ids) if ids else {}
 
 
+def _with_evidence(people):
+    """The page's people, each with the qualification that meets the requirement (`evidence`): one query."""
+    people = list(people)
+    evidence = _evidence(people)
+    for person in people:
+        person.evidence = evidence.get(person.evidence_id)
+    return people
+
+
 def _code_or_404(code):
     info = _requirement_info([code])
     if code not in info:
@@ -168,21 +174,17 @@ def review_code(request, code):
     params = Review(request)
     info = _code_or_404(code)
     missing_only = request.GET.get("missing") == "1"
-    page_obj, evidence = None, {}
-    if params.valid:
-        page_obj = Paginator(drill_down_people(params, code, missing_only), PAGE_SIZE).get_page(request.GET.get("page"))
-        evidence = _evidence(page_obj.object_list)
-        for person in page_obj.object_list:
-            person.evidence = evidence.get(person.evidence_id)
     context = {
         "params": params, "form": params.form, "code": code, "info": info, "missing_only": missing_only,
-        "page_obj": page_obj, "export_query": params.query(**({"missing": 1} if missing_only else {})),
+        "page_obj": None, "export_query": params.query(**({"missing": 1} if missing_only else {})),
         "back_query": params.query(),
     }
-    partial = request.htmx and request.htmx.target == "review-people"
-    response = render(request, "standards/_review_people.html" if partial else "standards/review_code.html", context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
+    templates = {"template": "standards/review_code.html", "partial_template": "standards/_review_people.html",
+                 "target": "review-people"}
+    if not params.valid:
+        return render_page(request, context=context, **templates)
+    return render_list(request, drill_down_people(params, code, missing_only), page_size=PAGE_SIZE, context=context,
+                       rows=_with_evidence, rows_name="people", **templates)
 
 
 @login_required

@@ -3,6 +3,8 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dtbd.core.models import ImportBatch
@@ -85,3 +87,24 @@ def test_someone_elses_batch_is_404(client, users, tmp_path):
     assert client.get(reverse("imports:batch", args=[batch.pk])).status_code == 404
     assert client.post(reverse("imports:confirm", args=[batch.pk])).status_code == 404
     assert not Person.objects.filter(code="CB100").exists()
+
+
+def test_recent_imports_are_paged_with_a_fixed_number_of_queries(client, users, django_assert_num_queries):
+    def add(n):
+        ImportBatch.objects.bulk_create(
+            ImportBatch(user=users.officer, kind=ImportBatch.Kind.STAFF, file_name=f"can-bo-{i}.xlsx",
+                        status=ImportBatch.Status.DONE, rows=i)
+            for i in range(n)
+        )
+
+    client.force_login(users.officer)
+    add(3)
+    client.get(reverse("imports:index"))  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("imports:index"))
+    add(40)
+    with django_assert_num_queries(len(few)):
+        response = client.get(reverse("imports:index"))
+    assert response.context["page_obj"].paginator.count == 43 and len(response.context["batches"]) == 20
+    assert "?page=3" in response.content.decode()
+    assert len(client.get(reverse("imports:index"), {"page": 3}).context["batches"]) == 3

@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dtbd.org.models import Unit
@@ -286,3 +288,25 @@ def test_tree_expands_and_collapses_in_chromium(live_server, page, users, tree):
     expect(page.locator("#unit-results tbody tr")).to_have_count(1)  # no string eval: the CSP forbids it
     assert "Phòng Tổ chức" in page.locator("#unit-results tbody").inner_text()
     assert "q=to" in page.url  # hx-push-url keeps the filter in the address bar
+
+
+def test_unit_list_runs_the_same_queries_for_few_and_many_units(client, users, tree, django_assert_num_queries):
+    """The search results and the tree: the number of queries does not grow with the number of units."""
+    client.force_login(users.province)
+    url = reverse("org:unit_list")
+    search = {"q": "phong"}
+    client.get(url, search)  # warm the session
+
+    def count(params):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, params).status_code == 200
+        return len(ctx)
+
+    few_search, few_tree = count(search), count({})
+    for i in range(60):  # more than a page of results, and more children under the departments
+        make_unit(f"SO_A.Q{i:02d}", f"Phòng số {i}", parent=tree.so_a if i % 2 else tree.so_b, kind="PHONG")
+    with django_assert_num_queries(few_search):
+        response = client.get(url, search)
+    assert response.context["page_obj"].paginator.count == 62 and len(response.context["rows"]) == 50
+    with django_assert_num_queries(few_tree):
+        client.get(url)

@@ -185,6 +185,24 @@ def test_fixed_number_of_queries(client, tree, users, django_assert_max_num_quer
         assert client.get(reverse("dashboard:people"), {**params, "qtype": "LLCT", "code": "TC"}).status_code == 200
 
 
+def test_class_drill_down_runs_the_same_queries_for_few_and_many_classes(client, tree, users, django_assert_num_queries):
+    def add(n, start):
+        for i in range(n):
+            make_class(f"D{start + i:03d}", status=TrainingClass.Status.CLOSED,
+                       starts_on=datetime.date(YEAR, 4, 1), ends_on=datetime.date(YEAR, 4, 9))
+
+    client.force_login(users.province)
+    url, params = reverse("dashboard:classes"), {"unit": tree.root.pk, "year": YEAR}
+    add(3, 0)
+    client.get(url, params)  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, params)
+    add(55, 3)
+    with django_assert_num_queries(len(few)):
+        response = client.get(url, params)
+    assert response.context["page_obj"].paginator.count == 58 and len(response.context["page_obj"].object_list) == 50
+
+
 def test_unknown_drill_down_figure_is_404(client, tree, users):
     client.force_login(users.province)
     params = {"unit": tree.root.pk, "year": YEAR}

@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from dtbd.people.forms import date_field
 
 from .. import permissions
-from ..models import Assessment, ClassSession, Program, Provider, TrainingClass
-from ..services import classes as class_services
+from ..models import Assessment, ClassSession, Program, TrainingClass
 
 ALL = [("", _("Tất cả"))]
 TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%Hh%M", "%H.%M"]
@@ -15,32 +14,6 @@ TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%Hh%M", "%H.%M"]
 
 def _vn(day):
     return f"{day:%d/%m/%Y}" if day else ""
-
-
-class ClassFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm kiếm"), required=False,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Mã, tên lớp hoặc chương trình")}))
-    status = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=ALL + TrainingClass.Status.choices)
-    category = forms.ChoiceField(label=_("Nội dung"), required=False, choices=ALL + Program.Category.choices)
-    program = forms.ModelChoiceField(label=_("Chương trình"), required=False, queryset=Program.objects.none(),
-                                     empty_label=_("Tất cả"))
-    provider = forms.ModelChoiceField(label=_("Cơ sở tổ chức"), required=False, queryset=Provider.objects.none(),
-                                      empty_label=_("Tất cả"))
-    form = forms.ChoiceField(label=_("Hình thức tổ chức"), required=False, choices=ALL + TrainingClass.Form.choices)
-    abroad = forms.ChoiceField(label=_("Học ở nước ngoài"), required=False,
-                               choices=ALL + [("yes", _("Có")), ("no", _("Không"))])
-    year = forms.TypedChoiceField(label=_("Năm"), required=False, coerce=int, empty_value=None)
-    open_now = forms.BooleanField(label=_("Đang nhận đăng ký"), required=False)
-    mine = forms.BooleanField(label=_("Lớp do đơn vị tôi tổ chức"), required=False)
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = Program.objects.order_by("code")
-        self.fields["program"].label_from_instance = lambda p: f"{p.code} — {p.name}"
-        self.fields["provider"].queryset = Provider.objects.order_by("name")
-        self.fields["year"].choices = ALL + [(y, str(y)) for y in class_services.year_choices()]
-        if not permissions.is_institution(user):
-            del self.fields["mine"]
 
 
 class ClassForm(forms.ModelForm):

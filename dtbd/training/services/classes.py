@@ -22,7 +22,6 @@ from dtbd.core.text import fold
 from dtbd.notices.models import Notice
 from dtbd.notices.services import notify
 
-from .. import permissions
 from ..models import ClassSession, Enrollment, TrainingClass
 from ..queries import state_counts
 from ..states import ACTIVE_STATES, CLASS_TRANSITIONS, State, Status, status_label
@@ -47,34 +46,6 @@ def search_classes(qs, text):
     return qs.filter(pk__in=ids)
 
 
-def filter_classes(qs, data, user, today=None):
-    """Apply the cleaned data of forms_classes.ClassFilterForm to a class queryset."""
-    if not data:
-        return qs
-    if data.get("status"):
-        qs = qs.filter(status=data["status"])
-    if data.get("category"):
-        qs = qs.filter(program__category=data["category"])
-    if data.get("program"):
-        qs = qs.filter(program=data["program"])
-    if data.get("provider"):
-        qs = qs.filter(provider=data["provider"])
-    if data.get("form"):
-        qs = qs.filter(form=data["form"])
-    if data.get("abroad") == "yes":
-        qs = qs.filter(abroad=True)
-    elif data.get("abroad") == "no":
-        qs = qs.filter(abroad=False)
-    if data.get("year"):
-        year = int(data["year"])
-        qs = qs.filter(starts_on__lte=datetime.date(year, 12, 31), ends_on__gte=datetime.date(year, 1, 1))
-    if data.get("open_now"):
-        qs = qs.open_for_registration(today)
-    if data.get("mine"):
-        qs = qs.filter(permissions.run_classes_q(user))
-    if data.get("q"):
-        qs = search_classes(qs, data["q"])
-    return qs
 
 
 def class_rows(qs):

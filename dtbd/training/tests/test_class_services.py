@@ -10,6 +10,7 @@ from dtbd.accounts.testing import make_user
 from dtbd.notices.models import Notice
 from dtbd.people.testing import make_person
 from dtbd.training import services
+from dtbd.training.filters import ClassFilterSet
 from dtbd.training.models import ClassSession, Enrollment, TrainingClass
 from dtbd.training.services import classes as class_services
 from dtbd.training.testing import enroll, make_class, school_provider
@@ -50,9 +51,10 @@ def test_open_now_respects_status_and_window():
 def test_filter_mine_uses_run_classes(tree, users):
     make_class("M1", provider=school_provider(tree))
     make_class("M2")
-    qs = class_services.filter_classes(TrainingClass.objects.all(), {"mine": True}, users.institution)
+    qs = ClassFilterSet({"mine": "on"}, TrainingClass.objects.all(), user=users.institution).qs
     assert list(qs.values_list("code", flat=True)) == ["M1"]
-    qs = class_services.filter_classes(TrainingClass.objects.all(), {"mine": True}, users.province)
+    # the filter exists for institution staff only: for anyone else the parameter is ignored
+    qs = ClassFilterSet({"mine": "on"}, TrainingClass.objects.all(), user=users.province).qs
     assert qs.count() == 2
 
 

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from dtbd.accounts.scope import scope_of
 
 from .. import permissions, services
-from ..forms.classes import AssessmentFormSet, ClassFilterForm, ClassForm, SessionFormSet, StatusForm
+from ..filters import ClassFilterSet
+from ..forms.classes import AssessmentFormSet, ClassForm, SessionFormSet, StatusForm
 from ..models import Enrollment, TrainingClass
 from ..queries import audit_entries
 from ..services import classes as class_services
@@ -46,11 +47,8 @@ def _require_run(user, training_class):
 
 
 def _filtered(request):
-    qs = _visible(request.user)
-    form = ClassFilterForm(request.GET or None, user=request.user)
-    if form.is_valid():
-        qs = class_services.filter_classes(qs, form.cleaned_data, request.user)
-    return form, qs
+    filterset = ClassFilterSet(request.GET or None, queryset=_visible(request.user), request=request)
+    return filterset.form, filterset.qs
 
 
 def _htmx_target(request, target):
