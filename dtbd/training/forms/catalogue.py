@@ -7,12 +7,6 @@ from dtbd.people.catalog import LEVEL_CHOICES, Category, PostLevel
 from ..models import Program
 
 
-class ProgramFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm kiếm"), required=False)
-    category = forms.ChoiceField(label=_("Nội dung"), required=False, choices=[("", _("Tất cả"))] + Program.Category.choices)
-    kind = forms.ChoiceField(label=_("Hình thức"), required=False, choices=[("", _("Tất cả"))] + Program.Kind.choices)
-
-
 class ProgramForm(forms.ModelForm):
     grants_level = forms.ChoiceField(
         label=_("Trình độ được cấp"), required=False, choices=[("", "—")] + LEVEL_CHOICES

@@ -7,20 +7,21 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import is_manager, scope_of
+from dtbd.core.lists import render_list
 from dtbd.org.models import Unit
 from dtbd.org.queries import default_unit
 from dtbd.standards.needs import needs_by_requirement
 
-from ..forms.catalogue import NeedsForm, ProgramFilterForm, ProgramForm
+from ..filters import ProgramFilterSet
+from ..forms.catalogue import NeedsForm, ProgramForm
 from ..models import Program, Provider
-from ..queries import audit_entries, programmes_by_need, search_programmes
+from ..queries import audit_entries, programmes_by_need
 
 PAGE_SIZE = 50
 
@@ -44,21 +45,10 @@ def _require_manager(user):
 @login_required
 def program_list(request):
     _require_reader(request.user)
-    form = ProgramFilterForm(request.GET or None)
-    qs = Program.objects.prefetch_related("providers")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["category"]:
-            qs = qs.filter(category=data["category"])
-        if data["kind"]:
-            qs = qs.filter(kind=data["kind"])
-        if data["q"]:
-            qs = search_programmes(qs, data["q"])
-    page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "training/program_list.html",
-        {"form": form, "page_obj": page_obj, "programs": page_obj.object_list, "can_manage": can_manage(request.user)},
-    )
+    filterset = ProgramFilterSet(request.GET or None, queryset=Program.objects.prefetch_related("providers"),
+                                 request=request)
+    return render_list(request, filterset.qs, "training/program_list.html", page_size=PAGE_SIZE,
+                       context={"form": filterset.form, "can_manage": can_manage(request.user)}, rows_name="programs")
 
 
 @login_required

@@ -3,62 +3,47 @@ certificate, and the public verification page (/verify/<code>/, no login).
 
 Thin: the rules live in dtbd.training.certificates (numbering, replacement, the printed document) and
 dtbd.training.queries (who sees which certificate). Out of sight → 404; visible but not allowed → 403."""
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from dtbd.core.exportlog import Kind as ExportKind
 from dtbd.core.exportlog import log_export
+from dtbd.core.lists import render_list
 
-from ..models import Certificate, Provider, TrainingClass
+from ..models import Certificate, TrainingClass
 from ..permissions import can_run_class
-from ..queries import certificate_rows, certificates_for, search_certificates
+from ..filters import CertificateFilterSet
+from ..queries import certificate_rows, certificates_for
 from ..services import certificates
 
 PAGE_SIZE = 50
 
 
-class CertificateFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Tìm theo tên, số hiệu"), required=False)
-    co_so = forms.ModelChoiceField(
-        label=gettext_lazy("Cơ sở cấp"), queryset=Provider.objects.order_by("name"), required=False,
-        empty_label=gettext_lazy("Tất cả"),
-    )
-    nam = forms.IntegerField(label=gettext_lazy("Năm cấp"), required=False, min_value=1990, max_value=2100)
-    lop = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
 @login_required
 def certificate_list(request):
-    form = CertificateFilterForm(request.GET or None)
-    qs = certificates_for(request.user)
+    filterset = CertificateFilterSet(request.GET or None, queryset=certificates_for(request.user), request=request)
+    form = filterset.form
     training_class = None
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["lop"]:
-            training_class = TrainingClass.objects.filter(pk=data["lop"]).first()
-            qs = qs.filter(enrollment__training_class_id=data["lop"])
-        if data["co_so"]:
-            qs = qs.filter(provider=data["co_so"])
-        if data["nam"]:
-            qs = qs.filter(year=data["nam"])
-        qs = search_certificates(qs, data["q"])
-    page_obj = Paginator(certificate_rows(qs, request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    for cert in page_obj.object_list:  # programme already loaded: no query
-        cert.title = certificates.document_title(cert)
-    context = {"form": form, "page_obj": page_obj, "certificates": page_obj.object_list, "training_class": training_class}
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "certificate-list":
-        return render(request, "training/certificate_list_rows.html", context)
-    return render(request, "training/certificate_list.html", context)
+    if form.is_valid() and form.cleaned_data.get("lop"):
+        training_class = TrainingClass.objects.filter(pk=form.cleaned_data["lop"]).first()
+
+    def rows(page):
+        page = list(page)
+        for cert in page:  # programme already loaded: no query
+            cert.title = certificates.document_title(cert)
+        return page
+
+    return render_list(request, certificate_rows(filterset.qs, request.user), "training/certificate_list.html",
+                       page_size=PAGE_SIZE, partial_template="training/certificate_list_rows.html",
+                       target="certificate-list", context={"form": form, "training_class": training_class},
+                       rows=rows, rows_name="certificates")
 
 
 def _visible_certificate(user, pk):

@@ -8,15 +8,14 @@ change live in dtbd.training.class_services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dtbd.accounts.scope import scope_of
+from dtbd.core.lists import render_list, render_page
 
 from .. import permissions, services
 from ..filters import ClassFilterSet
@@ -51,23 +50,13 @@ def _filtered(request):
     return filterset.form, filterset.qs
 
 
-def _htmx_target(request, target):
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx and not htmx.boosted and htmx.target == target)
-
-
 @login_required
 def class_list(request):
     form, qs = _filtered(request)
-    page_obj = Paginator(class_services.class_rows(qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "form": form, "page_obj": page_obj, "classes": page_obj.object_list,
-        "can_create": permissions.can_create_class(request.user), "today": timezone.localdate(),
-    }
-    partial = _htmx_target(request, "class-results")
-    response = render(request, "training/_class_results.html" if partial else "training/class_list.html", context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
+    context = {"form": form, "can_create": permissions.can_create_class(request.user), "today": timezone.localdate()}
+    return render_list(request, class_services.class_rows(qs), "training/class_list.html", page_size=PAGE_SIZE,
+                       partial_template="training/_class_results.html", target="class-results", context=context,
+                       rows_name="classes")
 
 
 @login_required
@@ -86,10 +75,8 @@ def class_calendar(request):
         "prev_month": f"{prev_y:04d}-{prev_m:02d}", "next_month": f"{next_y:04d}-{next_m:02d}",
         "this_month": f"{today.year:04d}-{today.month:02d}", "current_month": f"{year:04d}-{month:02d}",
     }
-    partial = _htmx_target(request, "class-calendar")
-    response = render(request, "training/_class_calendar.html" if partial else "training/class_calendar.html", context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
+    return render_page(request, "training/class_calendar.html", context,
+                       partial_template="training/_class_calendar.html", target="class-calendar")
 
 
 @login_required

@@ -8,7 +8,6 @@ ASSIGNED), unit officers nominate people of their subtree (NOMINATED); a nominat
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dtbd.accounts.scope import scope_of
 from dtbd.core.db import prefix_q
+from dtbd.core.lists import page_of, render_page
 from dtbd.notices.services import person_of_account
 from dtbd.org.queries import default_unit
 from dtbd.people.filters import PersonFilterSet
@@ -57,10 +57,6 @@ def class_url(cls):
         return None
 
 
-def _is_htmx(request):
-    return request.headers.get("HX-Request") == "true"
-
-
 _require_nominator = nomination.check_nominator  # the rules live in services.nomination
 _source_for = nomination.nomination_source
 
@@ -82,7 +78,7 @@ def class_enrolments(request, pk):
     if form.is_valid() and form.cleaned_data["state"]:
         qs = qs.filter(state=form.cleaned_data["state"])
     qs = queries.roster_rows(qs).order_by("requested_at", "id")
-    page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = page_of(request, qs, PAGE_SIZE)
     rows = list(page_obj.object_list)
     decidable = queries.decidable_person_ids(user, [r.person_id for r in rows])
     for row in rows:
@@ -97,9 +93,8 @@ def class_enrolments(request, pk):
         "can_self_register": can_self_register(user) and own is None and cls.status == TrainingClass.Status.OPEN,
         "own": own, "own_can_withdraw": own is not None and own.state in services.OWN_WITHDRAW_STATES,
     }
-    if _is_htmx(request) and request.GET.get("page"):
-        return render(request, "training/_enrolment_table.html", context)
-    return render(request, "training/enrolment_class.html", context)
+    return render_page(request, "training/enrolment_class.html", context,
+                       partial_template="training/_enrolment_table.html", target="enrolment-list")
 
 
 def _enrolment_for_action(request, pk):
@@ -126,7 +121,7 @@ def _after_action(request, enrollment, message="", error="", promoted=()):
             request,
             _("Đã xếp từ danh sách chờ vào lớp: %(names)s.") % {"names": ", ".join(p.person.full_name for p in promoted)},
         )
-    if _is_htmx(request):
+    if request.htmx:
         if promoted:
             if message:
                 messages.success(request, message)
@@ -209,14 +204,14 @@ def enrolment_queue(request):
                 prefix_q("unit__path", data["unit"].path), valid_to__isnull=True).values("person_id"))
     qs = queries.roster_rows(qs.filter(state=state)).order_by("training_class__starts_on", "training_class__code",
                                                                "requested_at", "id")
-    page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = page_of(request, qs, PAGE_SIZE)
     rows = list(page_obj.object_list)
     decidable = queries.decidable_person_ids(user, [r.person_id for r in rows])
     for row in rows:
         queries.row_actions(row, user, decidable)
     context = {"form": form, "page_obj": page_obj, "rows": rows, "state": state,
                "selectable": any(r.can_approve for r in rows)}
-    return render(request, "training/enrolment_queue.html", context)
+    return render_page(request, "training/enrolment_queue.html", context)
 
 
 def _ids(values):
