@@ -117,7 +117,7 @@ class UnitViewSet(ScopedViewSet):
     ordering = ["path", "id"]
 
     def get_queryset(self):
-        return scope_of(self.request.user).filter_units(Unit.objects.select_related("parent"))
+        return Unit.objects.restrict(self.request.user).select_related("parent")
 
     @extend_schema(parameters=[DATE_PARAM], responses=s.UnitComplianceSerializer)
     @action(detail=True, pagination_class=None, filter_backends=[])
@@ -181,8 +181,7 @@ class PersonViewSet(WriteMethods, ScopedViewSet):
     ordering = ["name_folded", "code"]
 
     def get_queryset(self):
-        people = scope_of(self.request.user).filter_people(Person.objects.all())
-        return people.select_related("ethnicity").annotate(**present_columns())
+        return Person.objects.restrict(self.request.user).select_related("ethnicity").annotate(**present_columns())
 
     def _writable(self):
         return staff.writable_person(self.request.user, self.get_object().pk)
@@ -257,8 +256,7 @@ class QualificationViewSet(WriteMethods, ScopedViewSet):
     ordering = ["person_id", "type", "-level_order", "id"]
 
     def get_queryset(self):
-        people = scope_of(self.request.user).filter_people(Person.objects.all())
-        return Qualification.objects.filter(person__in=people.values("pk")).select_related("person")
+        return Qualification.objects.restrict(self.request.user).select_related("person")
 
     def _writable(self):
         qualification = self.get_object()
@@ -471,8 +469,7 @@ class CertificateViewSet(ScopedViewSet):
     ordering = ["-issued_on", "number"]
 
     def get_queryset(self):
-        visible = enrollments_for(self.request.user).values("pk")
-        return Certificate.objects.filter(enrollment__in=visible).select_related(
+        return Certificate.objects.restrict(self.request.user).select_related(
             "enrollment__person", "enrollment__training_class", "provider"
         )
 

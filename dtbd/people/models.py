@@ -209,6 +209,10 @@ class PlannedPost(PersonRecord):
 
 
 class QualificationQuerySet(DatedQuerySet):
+    def restrict(self, user, action="view"):
+        """The qualifications of the people `user` may see (view) or change (change): Person.objects.restrict."""
+        return self.filter(person__in=Person.objects.restrict(user, action).values("pk"))
+
     def held_on(self, date):
         return self.filter(
             (Q(issued_on__isnull=True) | Q(issued_on__lte=date)) & (Q(valid_until__isnull=True) | Q(valid_until__gte=date))

@@ -172,7 +172,7 @@ def allowed_transitions(training_class):
 def _class_url(training_class):
     try:
         return reverse("training:class_detail", args=[training_class.pk])
-    except NoReverseMatch:  # pragma: no cover — the route exists once urls_classes is loaded
+    except NoReverseMatch:  # pragma: no cover — the route exists once the URLconf is loaded
         return ""
 
 

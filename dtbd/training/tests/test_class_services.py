@@ -1,4 +1,4 @@
-"""dtbd.training.class_services: search, filters, month grid, enrolment counts, and change_status with its side effects
+"""dtbd.training.services.classes: search, filters, month grid, enrolment counts, and change_status with its side effects
 (notices on start and cancellation, withdrawals on cancellation) in few queries."""
 import datetime
 

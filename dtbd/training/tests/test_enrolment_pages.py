@@ -516,7 +516,8 @@ def test_roster_pagination_answers_htmx_with_the_table(client, tree, users):
     cls = make_class("L_PAGE", capacity=100)
     _fill(cls, [tree.phong_a], 55)
     client.force_login(users.province)
-    r = client.get(reverse("training:class_enrolments", args=[cls.pk]), {"page": 2}, HTTP_HX_REQUEST="true")
+    r = client.get(reverse("training:class_enrolments", args=[cls.pk]), {"page": 2}, HTTP_HX_REQUEST="true",
+                   HTTP_HX_TARGET="enrolment-list")  # as the pagination links ask (hx-target="#enrolment-list")
     html = r.content.decode()
     assert "<html" not in html and html.count('id="enr-') == 5
 

@@ -1,7 +1,7 @@
 """Certificates: the list of the certificates a user may see, the printed PDF, the confirmation that replaces a lost
 certificate, and the public verification page (/verify/<code>/, no login).
 
-Thin: the rules live in dtbd.training.certificates (numbering, replacement, the printed document) and
+Thin: the rules live in dtbd.training.services.certificates (numbering, replacement, the printed document) and
 dtbd.training.queries (who sees which certificate). Out of sight → 404; visible but not allowed → 403."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

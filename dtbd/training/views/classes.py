@@ -4,7 +4,7 @@ assessments, status changes.
 Reading: anyone `permissions.classes_for(user)` lets see the class offer (learners included); nobody else (403 on
 the list and calendar, 404 on a class). Writing: `permissions.can_create_class` / `can_run_class` (managers; an
 institution for the classes of its own providers) — 403 for everyone else. Views are thin: reads and the status
-change live in dtbd.training.class_services."""
+change live in dtbd.training.services.classes."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -1,8 +1,8 @@
 """Attendance, results, roster download/upload and result corrections of a class.
 
 Only the people who run the class (permissions.can_run_class: the institution of its provider, managers) see these
-pages; a class out of sight is 404, a visible class they do not run is 403. Rules live in dtbd.training.results and
-dtbd.training.roster; the views only read forms and call them. Every grid runs a fixed number of queries."""
+pages; a class out of sight is 404, a visible class they do not run is 403. Rules live in dtbd.training.services.results and
+dtbd.training.services.roster; the views only read forms and call them. Every grid runs a fixed number of queries."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
