@@ -19,8 +19,10 @@ import contextlib
 import datetime
 import functools
 import gc
+import itertools
 import json
 import re
+from json.encoder import encode_basestring_ascii
 from unicodedata import normalize
 from collections import defaultdict
 from dataclasses import dataclass
@@ -566,15 +568,15 @@ class StaffImport:
                 cursor.execute("PRAGMA cache_size = -131072")
         job_ids = self._create_job_positions()
         # New people.
+        fold_ = self.fold
         person_rows = [
-            (row.code, row.full_name, self.fold(row.full_name), row.birth_date, row.gender, row.ethnicity_id,
-             row.citizen_id, row.email, row.phone, row.recruited_on, row.party_member, row.party_joined_on, None, "",
-             now, now)
+            (row.code, row.full_name, fold_(row.full_name), row.birth_date, row.gender, row.ethnicity_id,
+             row.citizen_id, row.email, row.phone, row.recruited_on, row.party_member, row.party_joined_on)
             for row in self.created
         ]
         insert_rows(Person, ("code", "full_name", "name_folded", "birth_date", "gender", "ethnicity_id", "citizen_id",
-                             "email", "phone", "recruited_on", "party_member", "party_joined_on", "left_on",
-                             "leave_reason", "created_at", "updated_at"), person_rows, BULK)
+                             "email", "phone", "recruited_on", "party_member", "party_joined_on"), person_rows, BULK,
+                    constants={"left_on": None, "leave_reason": "", "created_at": now, "updated_at": now})
         if self.created:
             new_codes = {row.code for row in self.created}
             ids = dict(_fetch(Person.objects.all(), "code", new_codes, ("code", "id")))
@@ -586,7 +588,7 @@ class StaffImport:
         # record, so every value the file states opens with an unknown start (what plan_single/plan_set answer).
         for name, kind in KINDS.items():
             model = kind.model
-            closes, drops, records = defaultdict(list), [], []
+            closes, drops, records, new_records = defaultdict(list), [], [], []
             for person_id, change in self.changes[name]:
                 if change.__class__ is Close:
                     closes[change.valid_to].append(change.record_id)
@@ -599,32 +601,34 @@ class StaffImport:
                     )
                 else:
                     key = _job_key(change.key, job_ids) if name == "job" else change.key
-                    records.append((person_id,) + key + (change.valid_from, None, Source.IMPORTED, "", now))
+                    records.append((person_id,) + key + (change.valid_from,))
             for valid_to, pks in closes.items():
                 for part in chunks(pks):
                     model.objects.filter(pk__in=part).update(valid_to=valid_to)
             for part in chunks(drops):
                 model.objects.filter(pk__in=part).delete()
+            constants = {"valid_to": None, "source": Source.IMPORTED, "decision_no": "", "created_at": now}
+            insert_rows(model, ("person_id",) + kind.fields + ("valid_from",), records, BULK, constants=constants)
             for row in self.created:
                 for key in row.wanted(name):
-                    if name == "job":
-                        key = _job_key(key, job_ids)
-                    records.append((row.person_id,) + key + (None, None, Source.IMPORTED, "", now))
-            insert_rows(model, ("person_id",) + kind.fields + ("valid_from", "valid_to", "source", "decision_no",
-                                                               "created_at"), records, BULK)
+                    new_records.append((row.person_id,) + key)
+            insert_rows(model, ("person_id",) + kind.fields, new_records, BULK,
+                        constants={"valid_from": None, **constants})
         # Qualifications.
         from .catalog import level_order
 
+        orders = {}
         quals = []
-        for row in self.created:
-            for qtype, level, major, language in row.quals:
-                quals.append((row.person_id, qtype, level, level_order(qtype, level), major, language, "", None,
-                              None, "", Source.IMPORTED, now))
-        for row, qtype, level, major, language in self.new_quals:
-            quals.append((row.person_id, qtype, level, level_order(qtype, level), major, language, "", None, None,
-                          "", Source.IMPORTED, now))
-        insert_rows(Qualification, ("person_id", "type", "level", "level_order", "major", "language", "issuer",
-                                    "issued_on", "valid_until", "certificate_no", "source", "created_at"), quals, BULK)
+        for row, qtype, level, major, language in itertools.chain(
+            ((row, *q) for row in self.created for q in row.quals), self.new_quals
+        ):
+            order = orders.get((qtype, level))
+            if order is None:
+                order = orders[qtype, level] = level_order(qtype, level)
+            quals.append((row.person_id, qtype, level, order, major, language))
+        insert_rows(Qualification, ("person_id", "type", "level", "level_order", "major", "language"), quals, BULK,
+                    constants={"issuer": "", "issued_on": None, "valid_until": None, "certificate_no": "",
+                               "source": Source.IMPORTED, "created_at": now})
         self._write_audit()
 
     def _create_job_positions(self):
@@ -691,27 +695,27 @@ class StaffImport:
         from auditlog.models import LogEntry
         from django.contrib.contenttypes.models import ContentType
 
-        field = LogEntry._meta.get_field("changes")
-        if connection.vendor == "sqlite":
-            prep = json.dumps
-        else:
-            def prep(value):
-                return field.get_db_prep_save(value, connection)
-
         content_type_id = ContentType.objects.get_for_model(Person).id
         actor_id = self.user.pk if self.user is not None and self.user.is_authenticated else None
         now = db_now()
-        rows = []
-        for row in self.created:
-            changes = {"code": ["None", row.code], "full_name": ["None", row.full_name],
-                       "birth_date": ["None", str(row.birth_date)], "Đơn vị": ["", row.unit_code]}
-            rows.append((content_type_id, str(row.person_id), row.person_id, f"{row.full_name} ({row.code})",
-                         LogEntry.Action.CREATE, "", prep(changes), actor_id, now))
-        for row in self.changed:
-            rows.append((content_type_id, str(row.person_id), row.person_id, f"{row.full_name} ({row.code})",
-                         LogEntry.Action.UPDATE, "", prep(self.audit[row.code]), actor_id, now))
-        insert_rows(LogEntry, ("content_type", "object_pk", "object_id", "object_repr", "action", "changes_text",
-                               "changes", "actor", "timestamp"), rows, BULK)
+        # The JSON text of a new person's entry, as json.dumps writes {"code": ["None", code], "full_name": [...],
+        # "birth_date": [...], "Đơn vị": ["", unit code]} (the column stores JSON text on SQLite, parses it on
+        # PostgreSQL), built from the C string encoder without a dict per row.
+        quote = encode_basestring_ascii
+        template = '{"code": ["None", %s], "full_name": ["None", %s], "birth_date": ["None", "%s"], ' + quote("Đơn vị") + ': ["", %s]}'
+        create, update = LogEntry.Action.CREATE, LogEntry.Action.UPDATE
+        rows = [
+            (str(row.person_id), row.person_id, f"{row.full_name} ({row.code})", create,
+             template % (quote(row.code), quote(row.full_name), row.birth_date, quote(row.unit_code)))
+            for row in self.created
+        ]
+        rows += [
+            (str(row.person_id), row.person_id, f"{row.full_name} ({row.code})", update, json.dumps(self.audit[row.code]))
+            for row in self.changed
+        ]
+        insert_rows(LogEntry, ("object_pk", "object_id", "object_repr", "action", "changes"), rows, BULK,
+                    constants={"content_type": content_type_id, "changes_text": "", "actor": actor_id,
+                               "timestamp": now})
 
 
 def _job_key(key, job_ids):
