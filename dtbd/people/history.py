@@ -98,6 +98,14 @@ class DateNeeded(ValueError):
         super().__init__("A change of an existing record needs a date.")
 
 
+def unchanged(keys, wanted):
+    """True when open records holding `keys` (in any order) already are exactly `wanted` (distinct keys): what
+    plan_single and plan_set answer with no change. A quick test for a caller that plans many people at once."""
+    if keys == wanted:
+        return len(keys) < 2 or len(set(keys)) == len(keys)
+    return len(keys) == len(wanted) and len(keys) > 1 and set(keys) == set(wanted) and len(set(keys)) == len(keys)
+
+
 def end(record: OpenRecord, on_date):
     """The change that ends `record` because a change takes effect on `on_date`: Close on the day before, or Drop
     when the record started on that day or later."""

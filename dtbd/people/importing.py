@@ -56,7 +56,7 @@ from dtbd.org.models import Unit
 
 from . import validators as v
 from .catalog import LEVELS, Category, Gender, PostLevel, QualificationType
-from .history import KINDS, Amend, Close, Drop, OpenRecord, plan_set, plan_single
+from .history import KINDS, Amend, Close, Drop, OpenRecord, plan_set, plan_single, unchanged
 from .models import Ethnicity, JobPosition, Person, Qualification, Rank
 
 HEADERS = (
@@ -149,14 +149,24 @@ def _fetch(queryset, field, keys, columns):
     the queryset for many (the caller filters). Never one query per row."""
     if len(keys) > LOAD_ALL_ABOVE:
         index = columns.index(field) if field in columns else None
-        rows = queryset.values_list(*columns).iterator(chunk_size=10000)
+        rows = _raw_rows(queryset.values_list(*columns))
         if index is None:
-            return list(rows)
+            return rows
         return [row for row in rows if row[index] in keys]
     result = []
     for part in chunks(keys):
-        result.extend(queryset.filter(**{f"{field}__in": part}).values_list(*columns))
+        result.extend(_raw_rows(queryset.filter(**{f"{field}__in": part}).values_list(*columns)))
     return result
+
+
+def _raw_rows(queryset):
+    """The rows of a values_list() queryset, read on the cursor without the ORM's per-row converters: the driver
+    already gives dates and booleans (SQLite through the converters Django registers for declared column types,
+    PostgreSQL natively), and the columns read here are ids, text, dates and booleans."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def import_staff(source, user=None, dry_run=False, scope: Scope | None = None, today=None) -> ImportReport:
@@ -223,6 +233,23 @@ class StaffRow:
     planned: tuple  # planned post levels, sorted
     quals: list  # (type, level, major, language)
     person_id: int | None = None
+
+    def identity(self):
+        """The identity fields, in PERSON_FIELDS order."""
+        return (self.full_name, self.birth_date, self.gender, self.ethnicity_id, self.citizen_id, self.email,
+                self.phone, self.recruited_on, self.party_member, self.party_joined_on)
+
+    def wanted_all(self):
+        """wanted() of every history, in people.history.KINDS order."""
+        unit_id, post = self.unit_id, (self.post_title or self.post_level)
+        return (
+            ((unit_id,),),
+            ((self.category,),),
+            ((self.rank_id,),) if self.rank_id else (),
+            ((self.post_title, self.post_level, unit_id),) if post else (),
+            ((self.job,),) if self.job != "" else (),
+            tuple((level,) for level in self.planned),
+        )
 
     def wanted(self, name):
         """The keys the row states for the history `name` (people.history.KINDS): a tuple of keys."""
@@ -457,15 +484,16 @@ class StaffImport:
                 message = _("Số CCCD đã thuộc về cán bộ khác (mã %(code)s).") % {"code": holders[cid]}
                 self.errors.append(RowError(row.row, HEADERS[5], cid, message))
         person_ids = {values[0] for values in self.existing.values()}
-        self.open = {}  # history -> person id -> [OpenRecord]
+        self.open = {}  # history -> person id -> [(person id, record id, valid_from, *key)], oldest record first
         for name, kind in KINDS.items():
-            records = defaultdict(list)
-            queryset = kind.model.objects.filter(valid_to__isnull=True)
+            records = {}
+            queryset = kind.model.objects.filter(valid_to__isnull=True).order_by("id")
             for r in _fetch(queryset, "person_id", person_ids, ("person_id", "id", "valid_from") + kind.fields):
-                records[r[0]].append(OpenRecord(r[1], r[2], r[3:]))
-            for items in records.values():
-                if len(items) > 1:
-                    items.sort(key=lambda record: record.id)
+                held = records.get(r[0])
+                if held is None:
+                    records[r[0]] = [r]
+                else:
+                    held.append(r)
             self.open[name] = records
         if not self.scope.everything:
             allowed = {pk for _code, (pk, path) in self.cat.units.items() if path.startswith(self.scope.unit_path or "\x00")}
@@ -473,7 +501,7 @@ class StaffImport:
                 old = self.existing.get(row.code)
                 if old is None:
                     continue
-                current_units = {record.key[0] for record in self.open["unit"].get(old[0], [])}
+                current_units = {r[3] for r in self.open["unit"].get(old[0], [])}
                 if current_units - allowed:
                     self.errors.append(RowError(row.row, HEADERS[0], row.code,
                                                 _("Cán bộ %(code)s đang thuộc đơn vị ngoài phạm vi quản lý của bạn.")
@@ -506,32 +534,42 @@ class StaffImport:
                 updates.append((row, old))
         # A history the person never had (no record, open or ended) starts on an unknown date; otherwise today.
         never_had = {}
+        rows_by_id = {row.person_id: row for row, _old in updates}
         for name, kind in KINDS.items():
-            opened = self.open[name]
-            without = [row.person_id for row, _old in updates if row.person_id not in opened and row.wanted(name)]
+            without = [pk for pk in rows_by_id.keys() - self.open[name].keys() if rows_by_id[pk].wanted(name)]
             never_had[name] = set(without) - self._had_any(kind.model, without)
+        kinds = [(name, kind, self.open[name], never_had[name]) for name, kind in KINDS.items()]
         for row, old in updates:
             person_id = row.person_id
             audit = {}
-            diff = {}
-            for index, field in enumerate(PERSON_FIELDS):
-                new_value, old_value = getattr(row, field), old[index + 1]
-                if new_value != old_value and not (field in KEEP_WHEN_BLANK and new_value in (None, "")):
-                    diff[field] = (old_value, new_value)
-                    audit[field] = [str(old_value), str(new_value)]
-            if diff:
-                self.person_updates.append((person_id, diff))
-            for name, kind in KINDS.items():
-                records = self.open[name].get(person_id, ())
-                wanted = row.wanted(name)
-                start = None if person_id in never_had[name] else today
+            identity = row.identity()
+            if identity != old[1:]:
+                diff = {}
+                for index, field in enumerate(PERSON_FIELDS):
+                    new_value, old_value = identity[index], old[index + 1]
+                    if new_value != old_value and not (field in KEEP_WHEN_BLANK and new_value in (None, "")):
+                        diff[field] = (old_value, new_value)
+                        audit[field] = [str(old_value), str(new_value)]
+                if diff:
+                    self.person_updates.append((person_id, diff))
+            for (name, kind, opened, never), wanted in zip(kinds, row.wanted_all()):
+                open_rows = opened.get(person_id, ())
+                if len(open_rows) == 1:
+                    keys = (open_rows[0][3:],)
+                else:
+                    keys = tuple(r[3:] for r in open_rows)
+                if unchanged(keys, wanted):
+                    continue
+                records = [OpenRecord(r[1], r[2], r[3:]) for r in open_rows]
+                start = None if person_id in never else today
                 if kind.single:
                     changes = plan_single(records, wanted[0] if wanted else None, today, start)
                 else:
                     changes = plan_set(records, wanted, today, start)
-                if changes:
-                    self.changes[name].extend((person_id, change) for change in changes)
-                    audit[kind.label] = [self._describe(name, {r.key for r in records}), self._describe(name, wanted)]
+                if not changes:
+                    continue
+                self.changes[name].extend((person_id, change) for change in changes)
+                audit[kind.label] = [self._describe(name, set(keys)), self._describe(name, wanted)]
             for qtype, level, major, language in row.quals:
                 if (person_id, qtype, level, self.fold(language)) not in held:
                     self.new_quals.append((row, qtype, level, major, language))

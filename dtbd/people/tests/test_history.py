@@ -71,6 +71,20 @@ def test_leave_ends_every_open_record_on_the_day():
     assert history.plan_leave([OpenRecord(1, None, ()), OpenRecord(2, BEFORE, ())], D) == [Close(1, D), Close(2, D)]
 
 
+def test_unchanged_is_what_the_planners_answer_with_no_change():
+    import itertools
+
+    values = [("A",), ("B",)]
+    lists = [list(c) for n in range(4) for c in itertools.product(values, repeat=n)]
+    for keys in lists:
+        records = [OpenRecord(i, BEFORE, key) for i, key in enumerate(keys)]
+        for wanted in [w for w in lists if len(set(w)) == len(w)]:  # a row states each value once
+            expected = history.plan_set(records, tuple(wanted), D) == []
+            if len(wanted) <= 1:
+                assert expected == (history.plan_single(records, wanted[0] if wanted else None, D) == [])
+            assert history.unchanged(tuple(keys), tuple(wanted)) == expected, (keys, wanted)
+
+
 # ---------------------------------------------------------------- database rules (migration people 0009)
 
 
