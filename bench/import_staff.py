@@ -166,6 +166,7 @@ def main():
     # Interleaved: every run reads the file alone, then dry-runs, imports into the units-only database and
     # re-imports, so that each ratio compares timings taken close together (the machine is shared and its load drifts).
     runs = {"read": [], "dry": [], "import": [], "again": []}
+    cpu = {step: [] for step in runs}  # CPU time of this process (SQLite works inside it; PostgreSQL's server not)
     summaries = {}
     for _ in range(args.runs):
         for step, fn, before in (
@@ -174,7 +175,9 @@ def main():
             ("import", lambda: import_staff(staff_path), reset),
             ("again", lambda: import_staff(staff_path), None),
         ):
+            started = time.process_time()
             _s, (elapsed,), result = timed(fn, 1, before=before)
+            cpu[step].append(time.process_time() - started)
             runs[step].append(elapsed)
             summaries[step] = result if step == "read" else result.summary()
     median = {step: statistics.median(times) for step, times in runs.items()}
@@ -190,6 +193,10 @@ def main():
     print(f"ratio of medians: dry-run/read = {median['dry'] / median['read']:.2f}, import/read = "
           f"{median['import'] / median['read']:.2f} (goal ≤ 3 SQLite, ≤ 4 PostgreSQL), re-import/read = "
           f"{median['again'] / median['read']:.2f} (goal ≤ 2); database: {connection.vendor}")
+    cpu_median = {step: statistics.median(times) for step, times in cpu.items()}
+    print("CPU time of this process, median: " + ", ".join(f"{step} {t:.2f} s" for step, t in cpu_median.items())
+          + f"; ratios import/read = {cpu_median['import'] / cpu_median['read']:.2f}, re-import/read = "
+          f"{cpu_median['again'] / cpu_median['read']:.2f}")
 
 if __name__ == "__main__":
     main()
