@@ -4,7 +4,6 @@ import datetime
 from django.db import transaction
 
 from . import history
-
 from .models import (
     CategoryAssignment,
     JobAssignment,
