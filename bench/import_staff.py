@@ -8,7 +8,8 @@ through the units import, writes a deterministic staff file, then times (median 
   - dry run: read + validate the whole file (nothing written);
   - import:  read + validate + save into a database holding the units but no staff (restored before each run);
   - reimport: the same file again (everything unchanged).
-The goal is import ≤ 3 × read.
+Each run takes the four in turn, so that every ratio compares timings taken close together. Goals: import ≤ 3 × read
+on SQLite, ≤ 4 × on PostgreSQL; re-import ≤ 2 × read.
 """
 import argparse
 import datetime
@@ -153,17 +154,56 @@ def main():
     def read():
         return CalamineWorkbook.from_path(str(staff_path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
 
-    read_s, read_all, rows = timed(read, args.runs)
-    print(f"calamine read     : {read_s:6.2f} s  (runs {', '.join(f'{t:.2f}' for t in read_all)}; {len(rows) - 1} rows)")
-    dry_s, dry_all, report = timed(lambda: import_staff(staff_path, dry_run=True), args.runs, before=reset)
-    print(f"import --dry-run  : {dry_s:6.2f} s  (runs {', '.join(f'{t:.2f}' for t in dry_all)}; {report.summary()})")
-    real_s, real_all, report = timed(lambda: import_staff(staff_path), args.runs, before=reset)
-    print(f"import (new staff): {real_s:6.2f} s  (runs {', '.join(f'{t:.2f}' for t in real_all)}; {report.summary()})")
-    again_s, again_all, report = timed(lambda: import_staff(staff_path), args.runs)
-    print(f"re-import (same)  : {again_s:6.2f} s  (runs {', '.join(f'{t:.2f}' for t in again_all)}; {report.summary()})")
-    print(f"ratio dry-run/read = {dry_s / read_s:.2f}, import/read = {real_s / read_s:.2f} (goal ≤ 3), "
-          f"re-import/read = {again_s / read_s:.2f}; database: {connection.vendor}")
+    # Interleaved: every run reads the file alone, then dry-runs, imports into the units-only database and
+    # re-imports, so that each ratio compares timings taken close together (the machine is shared and its load drifts).
+    runs = {"read": [], "dry": [], "import": [], "again": []}
+    cpu = {step: [] for step in runs}  # CPU time of this process (SQLite works inside it) and of its server process
 
+    def server_cpu():
+        """CPU seconds of this connection's PostgreSQL backend so far (a local server: /proc), 0 on SQLite."""
+        if sqlite:
+            return 0.0
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    summaries = {}
+    for _ in range(args.runs):
+        for step, fn, before in (
+            ("read", read, None),
+            ("dry", lambda: import_staff(staff_path, dry_run=True), reset),
+            ("import", lambda: import_staff(staff_path), reset),
+            ("again", lambda: import_staff(staff_path), None),
+        ):
+            if before:
+                before()
+            started, server = time.process_time(), server_cpu()
+            _s, (elapsed,), result = timed(fn, 1)
+            cpu[step].append(time.process_time() - started + server_cpu() - server)
+            runs[step].append(elapsed)
+            summaries[step] = result if step == "read" else result.summary()
+    median = {step: statistics.median(times) for step, times in runs.items()}
+    labels = {"read": "calamine read     ", "dry": "import --dry-run  ", "import": "import (new staff)",
+              "again": "re-import (same)  "}
+    for step, label in labels.items():
+        times = ", ".join(f"{t:.2f}" for t in runs[step])
+        extra = f"{len(summaries['read']) - 1} rows" if step == "read" else summaries[step]
+        print(f"{label}: {median[step]:6.2f} s  (runs {times}; {extra})")
+    per_run = {step: [t / r for t, r in zip(runs[step], runs["read"])] for step in ("dry", "import", "again")}
+    print("ratio to the read of the same run, per run: "
+          + "; ".join(f"{step} " + ", ".join(f"{x:.2f}" for x in values) for step, values in per_run.items()))
+    print(f"ratio of medians: dry-run/read = {median['dry'] / median['read']:.2f}, import/read = "
+          f"{median['import'] / median['read']:.2f} (goal ≤ 3 SQLite, ≤ 4 PostgreSQL), re-import/read = "
+          f"{median['again'] / median['read']:.2f} (goal ≤ 2); database: {connection.vendor}")
+    cpu_median = {step: statistics.median(times) for step, times in cpu.items()}
+    print("CPU time of this process and its database server process, median: " + ", ".join(f"{step} {t:.2f} s" for step, t in cpu_median.items())
+          + f"; ratios import/read = {cpu_median['import'] / cpu_median['read']:.2f}, re-import/read = "
+          f"{cpu_median['again'] / cpu_median['read']:.2f}")
 
 if __name__ == "__main__":
     main()

@@ -6,8 +6,9 @@ their open records, loaded once), then saved set-based in one transaction:
 - people are upserted by staff code; identity fields are updated in place when they differ;
 - the file states the current situation: for each history (unit, category, rank, post, job position, planned posts)
   the open records that the file no longer states end the day before the import day, the stated ones that are not
-  open start on the import day (change_single semantics; a record that started on the import day itself is replaced);
-  for a new person, or a history the person never had, they start on an unknown date (valid_from NULL);
+  open start on the import day (the rules of people.history, shared with the record pages and the API; a record that
+  started on the import day itself is corrected in place); for a new person, or a history the person never had,
+  they start on an unknown date (valid_from NULL);
 - columns 13–19 add an imported qualification (issued_on NULL) when the person holds no record of that level;
   nothing is ever deleted from the qualifications;
 - one django-auditlog LogEntry per created or changed person, written in bulk (bulk writes send no signals).
@@ -18,10 +19,12 @@ import contextlib
 import datetime
 import functools
 import gc
+import itertools
 import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from unicodedata import normalize
 
 from django.contrib.contenttypes.models import ContentType
@@ -54,19 +57,8 @@ from dtbd.org.models import Unit
 
 from . import validators as v
 from .catalog import LEVELS, Category, Gender, PostLevel, QualificationType, level_order
-from .models import (
-    CategoryAssignment,
-    Ethnicity,
-    JobAssignment,
-    JobPosition,
-    Person,
-    PlannedPost,
-    PostAssignment,
-    Qualification,
-    Rank,
-    RankAssignment,
-    UnitAssignment,
-)
+from .history import KINDS, Amend, Close, Drop, OpenRecord, plan_set, plan_single, unchanged
+from .models import Ethnicity, JobPosition, Person, Qualification, Rank
 
 HEADERS = (
     "Mã cán bộ",  # 0
@@ -105,16 +97,6 @@ PERSON_FIELDS = (
     "recruited_on", "party_member", "party_joined_on",
 )
 KEEP_WHEN_BLANK = {"citizen_id", "email", "phone", "recruited_on", "party_joined_on"}
-
-# History models: key fields compared with the file, label used in the audit entry.
-HISTORIES = {
-    "unit": (UnitAssignment, ("unit_id",), "Đơn vị"),
-    "category": (CategoryAssignment, ("category",), "Loại cán bộ"),
-    "rank": (RankAssignment, ("rank_id",), "Ngạch"),
-    "post": (PostAssignment, ("title", "level", "unit_id"), "Chức vụ"),
-    "job": (JobAssignment, ("job_position_id",), "Vị trí việc làm"),
-    "planned": (PlannedPost, ("level",), "Quy hoạch"),
-}
 
 TEXT_COLUMNS = (1, 9, 11, 13)  # free text stored as written (NFC)
 QUAL_COLUMNS = (
@@ -168,14 +150,24 @@ def _fetch(queryset, field, keys, columns):
     the queryset for many (the caller filters). Never one query per row."""
     if len(keys) > LOAD_ALL_ABOVE:
         index = columns.index(field) if field in columns else None
-        rows = queryset.values_list(*columns).iterator(chunk_size=10000)
+        rows = _raw_rows(queryset.values_list(*columns))
         if index is None:
-            return list(rows)
+            return rows
         return [row for row in rows if row[index] in keys]
     result = []
     for part in chunks(keys):
-        result.extend(queryset.filter(**{f"{field}__in": part}).values_list(*columns))
+        result.extend(_raw_rows(queryset.filter(**{f"{field}__in": part}).values_list(*columns)))
     return result
+
+
+def _raw_rows(queryset):
+    """The rows of a values_list() queryset, read on the cursor without the ORM's per-row converters: the driver
+    already gives dates and booleans (SQLite through the converters Django registers for declared column types,
+    PostgreSQL natively), and the columns read here are ids, text, dates and booleans."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def import_staff(source, user=None, dry_run=False, scope: Scope | None = None, today=None) -> ImportReport:
@@ -213,6 +205,66 @@ def _without_cyclic_gc():
     finally:
         if enabled:
             gc.enable()
+
+
+@dataclass(slots=True, eq=False)
+class StaffRow:
+    """One valid data row of the file, as the importer plans and saves it."""
+
+    row: int  # Excel row number
+    code: str
+    unit_code: str
+    full_name: str
+    birth_date: datetime.date
+    gender: str
+    ethnicity_id: int
+    citizen_id: str | None
+    email: str
+    phone: str
+    recruited_on: datetime.date | None
+    party_member: bool
+    party_joined_on: datetime.date | None
+    unit_id: int
+    category: str
+    rank_id: int | None
+    post_title: str
+    post_level: str
+    job: object  # the job position's id, or its folded name until the position exists; "" = none
+    job_name: str
+    planned: tuple  # planned post levels, sorted
+    quals: list  # (type, level, major, language)
+    person_id: int | None = None
+
+    def identity(self):
+        """The identity fields, in PERSON_FIELDS order."""
+        return (self.full_name, self.birth_date, self.gender, self.ethnicity_id, self.citizen_id, self.email,
+                self.phone, self.recruited_on, self.party_member, self.party_joined_on)
+
+    def wanted_all(self):
+        """wanted() of every history, in people.history.KINDS order."""
+        unit_id, post = self.unit_id, (self.post_title or self.post_level)
+        return (
+            ((unit_id,),),
+            ((self.category,),),
+            ((self.rank_id,),) if self.rank_id else (),
+            ((self.post_title, self.post_level, unit_id),) if post else (),
+            ((self.job,),) if self.job != "" else (),
+            tuple((level,) for level in self.planned),
+        )
+
+    def wanted(self, name):
+        """The keys the row states for the history `name` (people.history.KINDS): a tuple of keys."""
+        if name == "unit":
+            return ((self.unit_id,),)
+        if name == "category":
+            return ((self.category,),)
+        if name == "rank":
+            return ((self.rank_id,),) if self.rank_id else ()
+        if name == "post":
+            return ((self.post_title, self.post_level, self.unit_id),) if (self.post_title or self.post_level) else ()
+        if name == "job":
+            return ((self.job,),) if self.job != "" else ()
+        return tuple((level,) for level in self.planned)
 
 
 class StaffImport:
@@ -410,29 +462,17 @@ class StaffImport:
             if row_errors:
                 errors.extend(row_errors)
                 continue
-            self.parsed.append(
-                {
-                    "row": row_no,
-                    "code": code,
-                    "unit_code": unit_code,
-                    "person": (full_name, birth_date, gender, ethnicity_id, citizen_id or None, email, phone,
-                               recruited_on, party == "CO", party_joined_on),
-                    "unit": {(unit_id,)},
-                    "category": {(category,)},
-                    "rank": {(rank_id,)} if rank_id else set(),
-                    "post": {(post_title, post_level, unit_id)} if (post_title or post_level) else set(),
-                    "job": {(fold_(job),)} if job else set(),
-                    "job_name": job,
-                    "planned": {(level,) for level in planned},
-                    "quals": quals,
-                }
-            )
+            self.parsed.append(StaffRow(
+                row_no, code, unit_code, full_name, birth_date, gender, ethnicity_id, citizen_id or None, email,
+                phone, recruited_on, party == "CO", party_joined_on, unit_id, category, rank_id, post_title,
+                post_level, fold_(job) if job else "", job, tuple(sorted(planned)), quals,
+            ))
         self._check_against_database(seen_ids)
         self.errors.sort(key=lambda e: e.row)
 
     def _check_against_database(self, file_ids):
         """Citizen IDs held by other people; people the user may not change."""
-        codes = {row["code"] for row in self.parsed}
+        codes = {row.code for row in self.parsed}
         self.existing = {
             r[0]: r[1:]
             for r in _fetch(Person.objects.all(), "code", codes, ("code", "id") + PERSON_FIELDS)
@@ -440,88 +480,104 @@ class StaffImport:
         holders = dict(_fetch(Person.objects.filter(citizen_id__isnull=False), "citizen_id", set(file_ids),
                               ("citizen_id", "code")))
         for row in self.parsed:
-            cid = row["person"][4]
-            if cid and holders.get(cid, row["code"]) != row["code"]:
+            cid = row.citizen_id
+            if cid and holders.get(cid, row.code) != row.code:
                 message = _("Số CCCD đã thuộc về cán bộ khác (mã %(code)s).") % {"code": holders[cid]}
-                self.errors.append(RowError(row["row"], HEADERS[5], cid, message))
+                self.errors.append(RowError(row.row, HEADERS[5], cid, message))
         person_ids = {values[0] for values in self.existing.values()}
-        self.open = {}
-        for name, (model, key_fields, _label) in HISTORIES.items():
-            records = defaultdict(list)
-            queryset = model.objects.filter(valid_to__isnull=True)
-            for row in _fetch(queryset, "person_id", person_ids, ("person_id", "id") + key_fields):
-                records[row[0]].append((row[1], None, row[2:]))
+        self.open = {}  # history -> person id -> [(person id, record id, valid_from, *key)], oldest record first
+        for name, kind in KINDS.items():
+            records = {}
+            queryset = kind.model.objects.filter(valid_to__isnull=True).order_by("id")
+            for r in _fetch(queryset, "person_id", person_ids, ("person_id", "id", "valid_from") + kind.fields):
+                held = records.get(r[0])
+                if held is None:
+                    records[r[0]] = [r]
+                else:
+                    held.append(r)
             self.open[name] = records
         if not self.scope.everything:
             allowed = {pk for _code, (pk, path) in self.cat.units.items() if path.startswith(self.scope.unit_path or "\x00")}
             for row in self.parsed:
-                old = self.existing.get(row["code"])
+                old = self.existing.get(row.code)
                 if old is None:
                     continue
-                current_units = {key[0] for _id, _from, key in self.open["unit"].get(old[0], [])}
+                current_units = {r[3] for r in self.open["unit"].get(old[0], [])}
                 if current_units - allowed:
-                    self.errors.append(RowError(row["row"], HEADERS[0], row["code"],
+                    self.errors.append(RowError(row.row, HEADERS[0], row.code,
                                                 _("Cán bộ %(code)s đang thuộc đơn vị ngoài phạm vi quản lý của bạn.")
-                                                % {"code": row["code"]}))
+                                                % {"code": row.code}))
 
-    # ------------------------------------------------------------ planning (what changes)
+    # ------------------------------------------------------------ planning (what changes: people.history)
 
     def plan(self):
-        existing, cat = self.existing, self.cat
+        existing, cat, today = self.existing, self.cat, self.today
         person_ids = {values[0] for values in existing.values()}
         held = set()
         for person_id, qtype, level, language in _fetch(
             Qualification.objects.all(), "person_id", person_ids, ("person_id", "type", "level", "language")
         ):
             held.add((person_id, qtype, level, self.fold(language)))
-        self.to_close = defaultdict(list)  # history -> [record id]
-        self.to_open = defaultdict(list)  # history -> [(row, key)] for existing people
+        self.changes = {name: [] for name in KINDS}  # history -> [(person id, change)]
         self.person_updates = []  # (person id, {field: (old, new)})
         self.new_quals = []  # (row, qtype, level, major, language)
         self.audit = {}  # code -> {label: [old, new]}
         job_ids = cat.job_positions
+        updates = []
         for row in self.parsed:
-            if row["job"]:
-                folded = next(iter(row["job"]))[0]
-                if folded in job_ids:
-                    row["job"] = {(job_ids[folded],)}
-            old = existing.get(row["code"])
+            if row.job in job_ids:
+                row.job = job_ids[row.job]
+            old = existing.get(row.code)
             if old is None:
                 self.created.append(row)
-                continue
-            person_id = old[0]
-            row["person_id"] = person_id
+            else:
+                row.person_id = old[0]
+                updates.append((row, old))
+        # A history the person never had (no record, open or ended) starts on an unknown date; otherwise today.
+        never_had = {}
+        rows_by_id = {row.person_id: row for row, _old in updates}
+        for name, kind in KINDS.items():
+            without = [pk for pk in rows_by_id.keys() - self.open[name].keys() if rows_by_id[pk].wanted(name)]
+            never_had[name] = set(without) - self._had_any(kind.model, without)
+        kinds = [(name, kind, self.open[name], never_had[name]) for name, kind in KINDS.items()]
+        for row, old in updates:
+            person_id = row.person_id
             audit = {}
-            diff = {}
-            for index, field in enumerate(PERSON_FIELDS):
-                new_value, old_value = row["person"][index], old[index + 1]
-                if new_value != old_value and not (field in KEEP_WHEN_BLANK and new_value in (None, "")):
-                    diff[field] = (old_value, new_value)
-                    audit[field] = [str(old_value), str(new_value)]
-            if diff:
-                self.person_updates.append((person_id, diff))
-            for name, (_model, _keys, label) in HISTORIES.items():
-                wanted = row[name]
-                records = self.open[name].get(person_id, [])
-                have = {key for _id, _from, key in records}
-                if have == wanted and len(records) == len(have):
+            identity = row.identity()
+            if identity != old[1:]:
+                diff = {}
+                for index, field in enumerate(PERSON_FIELDS):
+                    new_value, old_value = identity[index], old[index + 1]
+                    if new_value != old_value and not (field in KEEP_WHEN_BLANK and new_value in (None, "")):
+                        diff[field] = (old_value, new_value)
+                        audit[field] = [str(old_value), str(new_value)]
+                if diff:
+                    self.person_updates.append((person_id, diff))
+            for (name, kind, opened, never), wanted in zip(kinds, row.wanted_all()):
+                open_rows = opened.get(person_id, ())
+                if len(open_rows) == 1:
+                    keys = (open_rows[0][3:],)
+                else:
+                    keys = tuple(r[3:] for r in open_rows)
+                if unchanged(keys, wanted):
                     continue
-                kept = set()
-                for record_id, _from, key in records:
-                    if key in wanted and key not in kept:
-                        kept.add(key)
-                    else:  # no longer stated, or a duplicate open record
-                        self.to_close[name].append(record_id)
-                for key in wanted - have:
-                    self.to_open[name].append((row, key))
-                audit[label] = [self._describe(name, have), self._describe(name, wanted)]
-            for qtype, level, major, language in row["quals"]:
+                records = [OpenRecord(r[1], r[2], r[3:]) for r in open_rows]
+                start = None if person_id in never else today
+                if kind.single:
+                    changes = plan_single(records, wanted[0] if wanted else None, today, start)
+                else:
+                    changes = plan_set(records, wanted, today, start)
+                if not changes:
+                    continue
+                self.changes[name].extend((person_id, change) for change in changes)
+                audit[kind.label] = [self._describe(name, set(keys)), self._describe(name, wanted)]
+            for qtype, level, major, language in row.quals:
                 if (person_id, qtype, level, self.fold(language)) not in held:
                     self.new_quals.append((row, qtype, level, major, language))
                     audit[str(QualificationType(qtype).label)] = ["", f"{language} {level}".strip()]
             if audit:
                 self.changed.append(row)
-                self.audit[row["code"]] = audit
+                self.audit[row.code] = audit
             else:
                 self.unchanged += 1
 
@@ -532,11 +588,11 @@ class StaffImport:
         )
         preview = []
         for row in self.created[:PREVIEW_ROWS]:
-            preview.append({"row": row["row"], "code": row["code"], "name": row["person"][0], "action": "create",
-                            "changes": [f"Đơn vị: {row['unit_code']}"]})
+            preview.append({"row": row.row, "code": row.code, "name": row.full_name, "action": "create",
+                            "changes": [f"Đơn vị: {row.unit_code}"]})
         for row in self.changed[:PREVIEW_ROWS]:
-            changes = [f"{label}: {old or '∅'} → {new or '∅'}" for label, (old, new) in self.audit[row["code"]].items()]
-            preview.append({"row": row["row"], "code": row["code"], "name": row["person"][0], "action": "update",
+            changes = [f"{label}: {old or '∅'} → {new or '∅'}" for label, (old, new) in self.audit[row.code].items()]
+            preview.append({"row": row.row, "code": row.code, "name": row.full_name, "action": "update",
                             "changes": changes})
         report.preview = sorted(preview, key=lambda item: item["row"])[:PREVIEW_ROWS]
         return report
@@ -549,81 +605,86 @@ class StaffImport:
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:  # a larger page cache keeps the index updates in memory
                 cursor.execute("PRAGMA cache_size = -131072")
-        self._create_job_positions()
+        job_ids = self._create_job_positions()
         # New people.
-        person_rows = []
-        for row in self.created:
-            p = row["person"]
-            person_rows.append((row["code"], p[0], self.fold(p[0]), p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9],
-                                None, "", now, now))
+        fold_ = self.fold
+        person_rows = [
+            (row.code, row.full_name, fold_(row.full_name), row.birth_date, row.gender, row.ethnicity_id,
+             row.citizen_id, row.email, row.phone, row.recruited_on, row.party_member, row.party_joined_on)
+            for row in self.created
+        ]
         insert_rows(Person, ("code", "full_name", "name_folded", "birth_date", "gender", "ethnicity_id", "citizen_id",
-                             "email", "phone", "recruited_on", "party_member", "party_joined_on", "left_on",
-                             "leave_reason", "created_at", "updated_at"), person_rows, BULK)
+                             "email", "phone", "recruited_on", "party_member", "party_joined_on"), person_rows, BULK,
+                    constants={"left_on": None, "leave_reason": "", "created_at": now, "updated_at": now})
         if self.created:
-            new_codes = {row["code"] for row in self.created}
+            new_codes = {row.code for row in self.created}
             ids = dict(_fetch(Person.objects.all(), "code", new_codes, ("code", "id")))
             for row in self.created:
-                row["person_id"] = ids[row["code"]]
+                row.person_id = ids[row.code]
         # Changed identity fields.
         self._update_people(now)
-        # Histories: close what the file no longer states, open what it states anew.
-        for name, (model, key_fields, _label) in HISTORIES.items():
-            had_any = self._had_any(model, [row["person_id"] for row, _key in self.to_open.get(name, [])])
-            closing = self.to_close.get(name, [])
-            started_today = set()  # corrected on the day it started: replaced, not ended (change_single semantics)
-            for part in chunks(closing):
-                started_today.update(
-                    model.objects.filter(pk__in=part, valid_from__gte=self.today).values_list("pk", flat=True)
-                )
-            replace = [pk for pk in closing if pk in started_today]
-            end = [pk for pk in closing if pk not in started_today]
-            for part in chunks(end):
-                model.objects.filter(pk__in=part).update(valid_to=self.yesterday)
-            for part in chunks(replace):
+        # Histories: the planner's changes for the people already registered (people.history); a new person has no
+        # record, so every value the file states opens with an unknown start (what plan_single/plan_set answer).
+        for name, kind in KINDS.items():
+            model = kind.model
+            closes, drops, records, new_records = defaultdict(list), [], [], []
+            for person_id, change in self.changes[name]:
+                if change.__class__ is Close:
+                    closes[change.valid_to].append(change.record_id)
+                elif change.__class__ is Drop:
+                    drops.append(change.record_id)
+                elif change.__class__ is Amend:
+                    key = _job_key(change.key, job_ids) if name == "job" else change.key
+                    model.objects.filter(pk=change.record_id).update(
+                        source=Source.IMPORTED, decision_no="", **dict(zip(kind.fields, key))
+                    )
+                else:
+                    key = _job_key(change.key, job_ids) if name == "job" else change.key
+                    records.append((person_id,) + key + (change.valid_from,))
+            for valid_to, pks in closes.items():
+                for part in chunks(pks):
+                    model.objects.filter(pk__in=part).update(valid_to=valid_to)
+            for part in chunks(drops):
                 model.objects.filter(pk__in=part).delete()
-            records = []
+            constants = {"valid_to": None, "source": Source.IMPORTED, "decision_no": "", "created_at": now}
+            insert_rows(model, ("person_id",) + kind.fields + ("valid_from",), records, BULK, constants=constants)
             for row in self.created:
-                for key in row[name]:
-                    records.append((row["person_id"],) + key + (None, None, Source.IMPORTED, "", now))
-            for row, key in self.to_open.get(name, []):
-                start = self.today if row["person_id"] in had_any else None
-                records.append((row["person_id"],) + key + (start, None, Source.IMPORTED, "", now))
-            insert_rows(model, ("person_id",) + key_fields + ("valid_from", "valid_to", "source", "decision_no",
-                                                              "created_at"), records, BULK)
+                for key in row.wanted(name):
+                    new_records.append((row.person_id,) + key)
+            insert_rows(model, ("person_id",) + kind.fields, new_records, BULK,
+                        constants={"valid_from": None, **constants})
         # Qualifications.
 
+        orders = {}
         quals = []
-        for row in self.created:
-            for qtype, level, major, language in row["quals"]:
-                quals.append((row["person_id"], qtype, level, level_order(qtype, level), major, language, "", None,
-                              None, "", Source.IMPORTED, now))
-        for row, qtype, level, major, language in self.new_quals:
-            quals.append((row["person_id"], qtype, level, level_order(qtype, level), major, language, "", None, None,
-                          "", Source.IMPORTED, now))
-        insert_rows(Qualification, ("person_id", "type", "level", "level_order", "major", "language", "issuer",
-                                    "issued_on", "valid_until", "certificate_no", "source", "created_at"), quals, BULK)
+        for row, qtype, level, major, language in itertools.chain(
+            ((row, *q) for row in self.created for q in row.quals), self.new_quals
+        ):
+            order = orders.get((qtype, level))
+            if order is None:
+                order = orders[qtype, level] = level_order(qtype, level)
+            quals.append((row.person_id, qtype, level, order, major, language))
+        insert_rows(Qualification, ("person_id", "type", "level", "level_order", "major", "language"), quals, BULK,
+                    constants={"issuer": "", "issued_on": None, "valid_until": None, "certificate_no": "",
+                               "source": Source.IMPORTED, "created_at": now})
         self._write_audit()
 
     def _create_job_positions(self):
+        """Create the job positions the file names that do not exist yet; returns folded name -> id of those."""
         names = {}
         for row in self.created + self.changed:
-            if row["job"]:
-                key = next(iter(row["job"]))[0]
-                if isinstance(key, str):
-                    names.setdefault(key, row["job_name"])
-        if names:
-            JobPosition.objects.bulk_create(
-                [JobPosition(name=name, name_folded=folded) for folded, name in names.items()], batch_size=BULK
-            )
-            ids = dict(JobPosition.objects.filter(name_folded__in=list(names)).values_list("name_folded", "id"))
-            for row in self.created + self.changed:
-                if row["job"]:
-                    key = next(iter(row["job"]))[0]
-                    if isinstance(key, str):
-                        row["job"] = {(ids[key],)}
-            for name, pairs in self.to_open.items():
-                if name == "job":
-                    self.to_open[name] = [(row, next(iter(row["job"]))) for row, _key in pairs]
+            if row.job.__class__ is str and row.job:
+                names.setdefault(row.job, row.job_name)
+        if not names:
+            return {}
+        JobPosition.objects.bulk_create(
+            [JobPosition(name=name, name_folded=folded) for folded, name in names.items()], batch_size=BULK
+        )
+        ids = dict(JobPosition.objects.filter(name_folded__in=list(names)).values_list("name_folded", "id"))
+        for row in self.created + self.changed:
+            if row.job.__class__ is str and row.job:
+                row.job = ids[row.job]
+        return ids
 
     def _update_people(self, now):
         if not self.person_updates:
@@ -671,27 +732,29 @@ class StaffImport:
         """One LogEntry per created or changed person (bulk writes send no signals to django-auditlog)."""
         from auditlog.models import LogEntry
 
-        field = LogEntry._meta.get_field("changes")
-        if connection.vendor == "sqlite":
-            prep = json.dumps
-        else:
-            def prep(value):
-                return field.get_db_prep_save(value, connection)
-
         content_type_id = ContentType.objects.get_for_model(Person).id
         actor_id = self.user.pk if self.user is not None and self.user.is_authenticated else None
         now = db_now()
-        rows = []
-        for row in self.created:
-            p = row["person"]
-            changes = {"code": ["None", row["code"]], "full_name": ["None", p[0]], "birth_date": ["None", str(p[1])],
-                       "Đơn vị": ["", row["unit_code"]]}
-            rows.append((content_type_id, str(row["person_id"]), row["person_id"], f"{p[0]} ({row['code']})",
-                         LogEntry.Action.CREATE, "", prep(changes), actor_id, now))
-        for row in self.changed:
-            p = row["person"]
-            rows.append((content_type_id, str(row["person_id"]), row["person_id"], f"{p[0]} ({row['code']})",
-                         LogEntry.Action.UPDATE, "", prep(self.audit[row["code"]]),
-                         actor_id, now))
-        insert_rows(LogEntry, ("content_type", "object_pk", "object_id", "object_repr", "action", "changes_text",
-                               "changes", "actor", "timestamp"), rows, BULK)
+        # The JSON text of a new person's entry, as json.dumps writes {"code": ["None", code], "full_name": [...],
+        # "birth_date": [...], "Đơn vị": ["", unit code]} (the column stores JSON text on SQLite, parses it on
+        # PostgreSQL), built from the C string encoder without a dict per row.
+        quote = encode_basestring_ascii
+        template = '{"code": ["None", %s], "full_name": ["None", %s], "birth_date": ["None", "%s"], ' + quote("Đơn vị") + ': ["", %s]}'
+        create, update = LogEntry.Action.CREATE, LogEntry.Action.UPDATE
+        rows = [
+            (str(row.person_id), row.person_id, f"{row.full_name} ({row.code})", create,
+             template % (quote(row.code), quote(row.full_name), row.birth_date, quote(row.unit_code)))
+            for row in self.created
+        ]
+        rows += [
+            (str(row.person_id), row.person_id, f"{row.full_name} ({row.code})", update, json.dumps(self.audit[row.code]))
+            for row in self.changed
+        ]
+        insert_rows(LogEntry, ("object_pk", "object_id", "object_repr", "action", "changes"), rows, BULK,
+                    constants={"content_type": content_type_id, "changes_text": "", "actor": actor_id,
+                               "timestamp": now})
+
+
+def _job_key(key, job_ids):
+    """A job key naming a position created by this import (by folded name) -> its id."""
+    return (job_ids[key[0]],) if key[0].__class__ is str else key

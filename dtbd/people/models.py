@@ -136,6 +136,19 @@ class PersonRecord(DatedRecord):
         abstract = True
 
 
+def one_open(name, *fields):
+    """At most one open record (valid_to NULL) per person (and `fields`): a partial unique index (migration 0009)."""
+    return models.UniqueConstraint(fields=["person", *fields], condition=Q(valid_to__isnull=True), name=name)
+
+
+def period_check(name):
+    """A period ends on or after the day it starts (either end may be unknown/open)."""
+    return models.CheckConstraint(
+        condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+        name=name,
+    )
+
+
 class UnitAssignment(PersonRecord):
     """Which unit a person works in (công tác tại)."""
 
@@ -149,6 +162,7 @@ class UnitAssignment(PersonRecord):
         verbose_name_plural = _("quá trình công tác")
         ordering = ["-valid_to", "-valid_from"]
         indexes = [models.Index(fields=["unit", "valid_to", "person"]), models.Index(fields=["person", "valid_to"])]
+        constraints = [one_open("unitassignment_one_open"), period_check("unitassignment_period")]
 
 
 class CategoryAssignment(PersonRecord):
@@ -159,6 +173,7 @@ class CategoryAssignment(PersonRecord):
         verbose_name = _("loại cán bộ")
         verbose_name_plural = _("loại cán bộ")
         indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["category", "valid_to", "person"])]
+        constraints = [one_open("categoryassignment_one_open"), period_check("categoryassignment_period")]
 
 
 class RankAssignment(PersonRecord):
@@ -169,6 +184,7 @@ class RankAssignment(PersonRecord):
         verbose_name = _("ngạch / chức danh")
         verbose_name_plural = _("quá trình ngạch / chức danh")
         indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["rank", "valid_to", "person"])]
+        constraints = [one_open("rankassignment_one_open"), period_check("rankassignment_period")]
 
 
 class PostAssignment(PersonRecord):
@@ -183,6 +199,8 @@ class PostAssignment(PersonRecord):
         verbose_name = _("chức vụ")
         verbose_name_plural = _("quá trình chức vụ")
         indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["level", "valid_to", "person"])]
+        # Several posts may be open at once (kiêm nhiệm): no one-open rule.
+        constraints = [period_check("postassignment_period")]
 
 
 class JobAssignment(PersonRecord):
@@ -193,6 +211,7 @@ class JobAssignment(PersonRecord):
         verbose_name = _("vị trí việc làm")
         verbose_name_plural = _("quá trình vị trí việc làm")
         indexes = [models.Index(fields=["person", "valid_to"])]
+        constraints = [one_open("jobassignment_one_open"), period_check("jobassignment_period")]
 
 
 class PlannedPost(PersonRecord):
@@ -206,6 +225,8 @@ class PlannedPost(PersonRecord):
         verbose_name = _("quy hoạch")
         verbose_name_plural = _("quy hoạch")
         indexes = [models.Index(fields=["person", "valid_to"]), models.Index(fields=["level", "valid_to", "person"])]
+        # Planned for several levels at once, each level once.
+        constraints = [one_open("plannedpost_one_open_level", "level"), period_check("plannedpost_period")]
 
 
 class QualificationQuerySet(DatedQuerySet):

@@ -12,9 +12,9 @@ from dtbd.core.text import fold
 from dtbd.org.models import Unit
 from dtbd.org.queries import not_dissolved_q
 
-from . import queries
+from . import history, queries
 from . import validators as v
-from .catalog import POST_LEVEL_ORDER, QualificationType
+from .catalog import QualificationType
 from .models import (
     CategoryAssignment,
     JobAssignment,
@@ -30,57 +30,91 @@ from .models import (
 ASSIGNMENT_MODELS = (UnitAssignment, CategoryAssignment, RankAssignment, PostAssignment, JobAssignment, PlannedPost)
 
 
+def lock_person(person):
+    """Take the row lock of `person` for the rest of the transaction (SELECT … FOR UPDATE; nothing on SQLite, which
+    has one writer at a time): two changes of one person's history run one after the other, and each plans from
+    the records the other left, so a person never has two open records of a single-valued history."""
+    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").first()
+
+
+def _open_records(person, model, fields):
+    """The open records of `person` in `model`, as the planner sees them (oldest first, as .first() read them), and
+    the instances by id (the changes are saved through them, so that django-auditlog records each one)."""
+    instances = list(model.objects.filter(person=person, valid_to__isnull=True).order_by("pk"))
+    records = [history.OpenRecord(r.pk, r.valid_from, tuple(getattr(r, f) for f in fields)) for r in instances]
+    return records, {r.pk: r for r in instances}
+
+
+def _key_of(model, values):
+    """(attnames, key) of keyword values given by field name (unit=Unit or unit=id, category="CC")."""
+    fields, key = [], []
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        fields.append(field.attname)
+        key.append(value.pk if field.is_relation and hasattr(value, "pk") else value)
+    return tuple(fields), tuple(key)
+
+
+def _apply(person, model, fields, changes, instances, source, decision_no=""):
+    """Apply the planner's changes record by record (saves and deletes: django-auditlog sees each). Returns the
+    record opened or amended, if any."""
+    result = None
+    for change in changes:
+        if isinstance(change, history.Close):
+            record = instances[change.record_id]
+            record.valid_to = change.valid_to
+            record.save(update_fields=["valid_to"])
+        elif isinstance(change, history.Drop):
+            instances[change.record_id].delete()
+        elif isinstance(change, history.Amend):
+            record = result = instances[change.record_id]
+            for field, value in zip(fields, change.key):
+                setattr(record, field, value)
+            record.source, record.decision_no = source, decision_no
+            record.save()
+        else:
+            result = model.objects.create(
+                person=person, valid_from=change.valid_from, source=source, decision_no=decision_no,
+                **dict(zip(fields, change.key)),
+            )
+    return result
+
+
+def _change_single(person, model, on_date, source, decision_no, values):
+    fields, key = _key_of(model, values)
+    records, instances = _open_records(person, model, fields)
+    changes = history.plan_single(records, key, on_date, start=on_date)
+    opened = _apply(person, model, fields, changes, instances, source, decision_no)
+    return opened or instances[next(r.id for r in records if r.key == key)]
+
+
+@transaction.atomic
 def change_single(person, model, on_date: datetime.date | None, source, decision_no="", **values):
     """Set a single-valued history (unit, category, rank, job position) to `values` from `on_date`.
 
-    The open record ends the day before `on_date`; nothing changes if it already holds `values`.
-    on_date None means an unknown start (only when the person has no record of this kind yet).
-    Returns the open record."""
-    current = model.objects.filter(person=person, valid_to__isnull=True).first()
-    if current is not None and all(getattr(current, k) == v for k, v in values.items()):
-        return current
-    if current is not None:
-        if on_date is None:
-            raise ValueError("A change of an existing record needs a date.")
-        if current.valid_from is not None and current.valid_from >= on_date:
-            # Corrected on the day it started: replace rather than leave an empty period.
-            for key, value in values.items():
-                setattr(current, key, value)
-            current.source, current.decision_no = source, decision_no
-            current.save()
-            return current
-        current.valid_to = on_date - datetime.timedelta(days=1)
-        current.save(update_fields=["valid_to"])
-    return model.objects.create(person=person, valid_from=on_date, source=source, decision_no=decision_no, **values)
+    The open record ends the day before `on_date`; nothing changes if it already holds `values`; one that started on
+    `on_date` or later is corrected in place (people.history). on_date None means an unknown start (only when the
+    person has no record of this kind yet). Returns the open record."""
+    lock_person(person)
+    return _change_single(person, model, on_date, source, decision_no, values)
 
 
 @transaction.atomic
 def record_leave(person: Person, on_date: datetime.date, reason: str):
     """A person leaves (retires, transfers out, resigns): every open record ends on `on_date`; nothing is deleted."""
+    lock_person(person)
     person.left_on = on_date
     person.leave_reason = reason
     person.save(update_fields=["left_on", "leave_reason", "updated_at"])
     for model in ASSIGNMENT_MODELS:
-        for record in model.objects.filter(person=person, valid_to__isnull=True):
-            record.valid_to = on_date
-            record.save(update_fields=["valid_to"])
+        records, instances = _open_records(person, model, ())
+        _apply(person, model, (), history.plan_leave(records, on_date), instances, None)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Record pages: create/edit a person and their present situation, qualifications. Validation lives in the forms
-# (dtbd.people.forms, built on dtbd.people.validators); these functions apply the change with history semantics.
-
-
-def _end_or_drop(record, on_date):
-    """End an open record the day before `on_date`; a record that started on/after that day is a same-day
-    correction and is removed instead of leaving an empty period."""
-    if on_date is None:
-        raise ValueError("A change of an existing record needs a date.")
-    if record.valid_from is not None and record.valid_from >= on_date:
-        record.delete()
-    else:
-        record.valid_to = on_date - datetime.timedelta(days=1)
-        record.save(update_fields=["valid_to"])
+# (dtbd.people.forms, built on dtbd.people.validators); these functions apply the change with history semantics
+# (dtbd.people.history).
 
 
 def job_position_named(name):
@@ -92,38 +126,42 @@ def job_position_named(name):
     return position or JobPosition.objects.create(name=name)
 
 
+def _change_main_post(person, title, level, on_date, source, unit, decision_no):
+    fields = history.KINDS["post"].fields
+    records, instances = _open_records(person, PostAssignment, fields)
+    wanted = (title, level, getattr(unit, "pk", unit)) if (title or level) else None
+    if wanted is not None:
+        held = next((r for r in records if r.key[:2] == wanted[:2]), None)
+        if held is not None:
+            return instances[held.id]
+    changes = history.plan_main_post(records, wanted, on_date, start=on_date)
+    return _apply(person, PostAssignment, fields, changes, instances, source, decision_no)
+
+
+@transaction.atomic
 def change_main_post(person, title, level, on_date, source, unit=None, decision_no=""):
     """Set the person's main post (the highest open one) to (title, level) from `on_date`; blank = no post.
     Other open posts (kiêm nhiệm) are left alone. Returns the open main post or None."""
-    open_posts = list(PostAssignment.objects.filter(person=person, valid_to__isnull=True))
-    if any(p.title == title and p.level == level for p in open_posts):
-        return next(p for p in open_posts if p.title == title and p.level == level)
-    main = max(open_posts, key=lambda p: (POST_LEVEL_ORDER.get(p.level, 0), p.valid_from or datetime.date.min), default=None)
-    if main is not None:
-        _end_or_drop(main, on_date)
-    if not (title or level):
-        return None
-    return PostAssignment.objects.create(
-        person=person, title=title, level=level, unit=unit, valid_from=on_date, source=source, decision_no=decision_no
-    )
+    lock_person(person)
+    return _change_main_post(person, title, level, on_date, source, unit, decision_no)
 
 
+def _change_planned_levels(person, levels, on_date, source):
+    records, instances = _open_records(person, PlannedPost, ("level",))
+    changes = history.plan_set(records, {(level,) for level in levels}, on_date, start=on_date)
+    _apply(person, PlannedPost, ("level",), changes, instances, source)
+
+
+@transaction.atomic
 def change_planned_levels(person, levels, on_date, source):
     """Make the open planned posts (quy hoạch) exactly `levels`: the others end, the new ones start on `on_date`."""
-    levels = set(levels)
-    held = {}
-    for record in PlannedPost.objects.filter(person=person, valid_to__isnull=True):
-        if record.level in levels and record.level not in held:
-            held[record.level] = record
-        else:
-            _end_or_drop(record, on_date)
-    for level in sorted(levels - set(held)):
-        PlannedPost.objects.create(person=person, level=level, valid_from=on_date, source=source)
+    lock_person(person)
+    _change_planned_levels(person, levels, on_date, source)
 
 
-def _end_single(model, person, on_date):
-    for record in model.objects.filter(person=person, valid_to__isnull=True):
-        _end_or_drop(record, on_date)
+def _end_single(model, person, on_date, source):
+    records, instances = _open_records(person, model, ())
+    _apply(person, model, (), history.plan_single(records, None, on_date), instances, source)
 
 
 @transaction.atomic
@@ -143,21 +181,23 @@ def update_person_assignments(
     """Set the person's present unit, category, rank, main post, job position and planned posts as of `on_date`.
 
     Unchanged values change nothing; a changed one ends the open record the day before `on_date` and opens a new one
-    (change_single). `on_date` None = unknown start, only for a history the person does not have yet."""
+    (people.history). `on_date` None = unknown start, only for a history the person does not have yet. The person's
+    row is locked first (lock_person): concurrent changes of one person run one after the other."""
     source = source or Source.ENTERED
-    change_single(person, UnitAssignment, on_date, source, unit=unit)
-    change_single(person, CategoryAssignment, on_date, source, category=category)
+    lock_person(person)
+    _change_single(person, UnitAssignment, on_date, source, "", {"unit": unit})
+    _change_single(person, CategoryAssignment, on_date, source, "", {"category": category})
     if rank is not None:
-        change_single(person, RankAssignment, on_date, source, rank=rank)
+        _change_single(person, RankAssignment, on_date, source, "", {"rank": rank})
     else:
-        _end_single(RankAssignment, person, on_date)
-    change_main_post(person, post_title, post_level, on_date, source, unit=unit)
+        _end_single(RankAssignment, person, on_date, source)
+    _change_main_post(person, post_title, post_level, on_date, source, unit, "")
     position = job_position_named(job_position)
     if position is not None:
-        change_single(person, JobAssignment, on_date, source, job_position=position)
+        _change_single(person, JobAssignment, on_date, source, "", {"job_position": position})
     else:
-        _end_single(JobAssignment, person, on_date)
-    change_planned_levels(person, planned_levels, on_date, source)
+        _end_single(JobAssignment, person, on_date, source)
+    _change_planned_levels(person, planned_levels, on_date, source)
 
 
 @transaction.atomic
