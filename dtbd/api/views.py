@@ -32,7 +32,6 @@ from dtbd.training import services
 from dtbd.training.filters import CertificateFilterSet, ClassFilterSet, ProgramFilterSet
 from dtbd.training.models import Attendance, Certificate, Enrollment, Program, Result, Score
 from dtbd.training.permissions import (
-    can_decide,
     can_run_class,
     can_self_register,
     classes_for,
@@ -431,9 +430,7 @@ class EnrollmentViewSet(ScopedViewSet, viewsets.mixins.CreateModelMixin):
     def approve(self, request, pk=None, format=None):
         """Duyệt: xếp lớp nếu còn chỗ, nếu không vào danh sách chờ."""
         enrollment = self.get_object()
-        if not can_decide(request.user, enrollment):
-            raise PermissionDenied(_("Bạn không có quyền duyệt đăng ký này."))
-        services.approve(enrollment, request.user)
+        services.approve(enrollment, request.user)  # checks who may (check_decide)
         return self._out(enrollment)
 
     @extend_schema(request=s.ReasonSerializer, responses=s.EnrollmentSerializer)
@@ -441,11 +438,9 @@ class EnrollmentViewSet(ScopedViewSet, viewsets.mixins.CreateModelMixin):
     def reject(self, request, pk=None, format=None):
         """Từ chối (cần lý do)."""
         enrollment = self.get_object()
-        if not can_decide(request.user, enrollment):
-            raise PermissionDenied(_("Bạn không có quyền từ chối đăng ký này."))
         body = s.ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.reject(enrollment, request.user, body.validated_data["reason"])
+        reason = body.validated_data["reason"] if body.is_valid() else ""
+        services.reject(enrollment, request.user, reason)  # checks who may (check_decide), then the reason
         return self._out(enrollment)
 
     @extend_schema(request=s.ReasonSerializer, responses=s.EnrollmentSerializer)

@@ -8,10 +8,11 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from dtbd.core.models import Source
-from dtbd.core.testing import make_person
-from dtbd.people import history, services
+from dtbd.people import history
 from dtbd.people import models as m
+from dtbd.people import services
 from dtbd.people.history import Amend, Close, Drop, Open, OpenRecord
+from dtbd.people.testing import make_person
 
 D = datetime.date(2026, 3, 15)
 BEFORE = datetime.date(2024, 1, 1)

@@ -139,9 +139,18 @@ def _sync(enrollment, row):
     return enrollment
 
 
+def check_decide(enrollment, user, refusal):
+    """Approve and reject are for those who decide on the enrolment (permissions.can_decide: managers, the person's
+    unit officer); PermissionDenied with `refusal` otherwise. Nothing for `user` None (the system, a script)."""
+    if user is not None and not can_decide(user, enrollment):
+        raise PermissionDenied(refusal)
+
+
 def approve(enrollment, user=None, notify=True):
-    """Approve a request: ENROLLED if a seat is free (taken with the atomic conditional update), else WAITLISTED.
-    The person is told (APPROVED or WAITLISTED notice) unless `notify` is False (nominate_many sends its own)."""
+    """`user` approves a request (check_decide): ENROLLED if a seat is free (taken with the atomic conditional update),
+    else WAITLISTED. The person is told (APPROVED or WAITLISTED notice) unless `notify` is False (nominate_many sends
+    its own)."""
+    check_decide(enrollment, user, _("Bạn không có quyền duyệt đăng ký này."))
     cls = enrollment.training_class
     if cls.status not in SEAT_STATUSES:
         raise ValidationError(
@@ -161,6 +170,8 @@ def approve(enrollment, user=None, notify=True):
 
 
 def reject(enrollment, user=None, reason=""):
+    """`user` refuses a request, with the reason the person is told (check_decide)."""
+    check_decide(enrollment, user, _("Bạn không có quyền từ chối đăng ký này."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Cần ghi lý do từ chối.")})
