@@ -140,9 +140,8 @@ def test_services_follow_the_planner(tree):
 # ---------------------------------------------------------------- concurrent changes of one person (PostgreSQL)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only (SQLite has one writer)")
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_changes_of_one_person_run_one_after_the_other(tree, monkeypatch):
+@pytest.mark.postgresql  # row locks between connections (SQLite has one writer)
+def test_concurrent_changes_of_one_person_run_one_after_the_other(transactional_db, tree, monkeypatch):
     """Two transactions, each its own connection, change the same person's placement at the same moment. Each
     planning step waits a little so that, without the person's row lock, both would plan from the same open
     records (two open unit records, or an IntegrityError from the one-open index). With it, the second waits for

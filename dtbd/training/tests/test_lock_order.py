@@ -5,7 +5,6 @@ import datetime
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -16,14 +15,7 @@ from dtbd.training.models import Enrollment, TrainingClass
 from dtbd.training.services import enrolment, results
 from dtbd.training.testing import enroll, make_class
 
-postgresql_only = pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="PostgreSQL only: SQLite serialises writers, there are no row locks to take in the wrong order",
-)
-
-
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgresql  # SQLite serialises writers: there are no row locks to take in the wrong order
 @pytest.mark.parametrize("first", ["withdraw", "approve"])
 def test_a_withdrawal_or_approval_and_the_submission_of_results_at_once_do_not_deadlock(transactional_db, monkeypatch,
                                                                                        first):
