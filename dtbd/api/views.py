@@ -417,7 +417,7 @@ class EnrollmentViewSet(ScopedViewSet, viewsets.mixins.CreateModelMixin):
             enrollment = services.request_enrollment(cls, user.person, Enrollment.Source.SELF, user)
             return self._out(enrollment, status.HTTP_201_CREATED)
         check_nominator(user)
-        person = scope_of(user).filter_people(Person.objects.all()).filter(pk=person_id).first()
+        person = Person.objects.restrict(user).filter(pk=person_id).first()
         if person is None:  # as GET /staff/<id>/: the same 404 whether they are outside the scope or nobody
             raise Http404(_("Không tìm thấy cán bộ trong phạm vi của bạn."))
         created, skipped = services.nominate_many(cls, [person], user=user)

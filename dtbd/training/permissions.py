@@ -57,10 +57,7 @@ def enrollments_for(user):
 
 def people_to_nominate(user):
     """People `user` may nominate (unit officer: their subtree) or assign (managers: everyone)."""
-    scope = scope_of(user)
-    if not scope.can_write:
-        return Person.objects.none()
-    return scope.filter_people(Person.objects.all(), action="change")
+    return Person.objects.restrict(user, CHANGE)
 
 
 def can_decide(user, enrollment):

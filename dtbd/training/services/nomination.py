@@ -8,7 +8,6 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dtbd.accounts.scope import scope_of
 from dtbd.core.models import valid_on_q
 from dtbd.people.catalog import Category, PostLevel
 from dtbd.people.models import CategoryAssignment, Person, PlannedPost, PostAssignment, Qualification
@@ -150,7 +149,7 @@ def nominate_many(training_class, people, source=None, user=None):
     ids = [p.pk for p in people]
     allowed = set(people_to_nominate(user).filter(pk__in=ids).values_list("pk", flat=True))
     if any(pk not in allowed for pk in ids):
-        seen = set(scope_of(user).filter_people(Person.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+        seen = set(Person.objects.restrict(user).filter(pk__in=ids).values_list("pk", flat=True))
         if any(pk not in seen for pk in ids):
             raise Http404(_("Không tìm thấy cán bộ trong phạm vi của bạn."))
         raise PermissionDenied(_("Có người được chọn ngoài phạm vi cán bộ bạn được cử."))

@@ -16,7 +16,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dtbd.accounts.scope import scope_of
 from dtbd.core.db import prefix_q
 from dtbd.core.lists import page_of, render_page
 from dtbd.notices.services import person_of_account
@@ -251,7 +250,7 @@ def _chosen_people(request, field="person"):
     (404, as reading that person), never named. _check_in_scope refuses the ones seen but not nominable."""
     ids = set(_ids(request.POST.getlist(field)))
     people = list(
-        scope_of(request.user).filter_people(Person.objects.filter(pk__in=ids))
+        Person.objects.restrict(request.user).filter(pk__in=ids)
         .annotate(unit_name=unit_on(field="unit__name")).order_by("name_folded", "code")
     )
     if len(people) != len(ids):
