@@ -17,6 +17,8 @@ def pytest_collection_modifyitems(config, items):
     engine = settings.DATABASES["default"]["ENGINE"]
     if engine.endswith("postgresql"):
         return
+    # Reported as skipped, with the reason, so a run on SQLite shows what it did not check; `.ci/run` runs the whole
+    # suite again on PostgreSQL, where these tests run.
     skip = pytest.mark.skip(reason=f"needs PostgreSQL (the database is {engine.rsplit('.', 1)[-1]})")
     for item in items:
         if item.get_closest_marker("postgresql") is not None:
