@@ -75,7 +75,6 @@ class Scope:
         """`unit` lies in the scope's part of the tree."""
         return self.everything or bool(self.unit_path and unit.path.startswith(self.unit_path))
 
-    contains_unit = sees_unit
 
 
 NOTHING = Scope()

@@ -61,7 +61,7 @@ def unit_detail(request, pk):
         "unit": unit,
         "scope": scope,
         "can_edit": scope.can_write,
-        "ancestors": [(a, scope.contains_unit(a)) for a in unit.ancestors()],
+        "ancestors": [(a, scope.sees_unit(a)) for a in unit.ancestors()],
         "children": queries.children_of(unit, show_dissolved=True),
         "entries": queries.audit_entries(unit),
         **extensions.unit_page_context(request, unit),  # the subtree's headcounts (people)

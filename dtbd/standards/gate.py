@@ -238,7 +238,7 @@ def record_appointment(
     if kind == Appointment.Kind.POST:
         if post_level not in PostLevel.values:
             errors["post_level"] = [_("Chọn cấp chức vụ được bổ nhiệm.")]
-        if unit is not None and not scope_of(user).contains_unit(unit):
+        if unit is not None and not scope_of(user).sees_unit(unit):
             errors["unit"] = [_("Đơn vị không thuộc phạm vi quản lý của bạn.")]
         rank = None
     elif kind == Appointment.Kind.RANK:

@@ -36,7 +36,7 @@ def test_unit_officer_sees_and_changes_only_their_subtree(users, staff, tree):
     assert codes(Person.objects.restrict(users.officer)) == {"A1", "A2", "HV001"}
     assert codes(Person.objects.restrict(users.officer, "change")) == {"A1", "A2", "HV001"}
     assert codes(Unit.objects.restrict(users.officer)) == {"SO_A", "SO_A.P1"}
-    assert not scope_of(users.officer).contains_unit(tree.so_b)
+    assert not scope_of(users.officer).sees_unit(tree.so_b)
 
 
 @pytest.mark.django_db

@@ -151,6 +151,12 @@ def approve(enrollment, user=None, notify=True):
     else WAITLISTED. The person is told (APPROVED or WAITLISTED notice) unless `notify` is False (nominate_many sends
     its own)."""
     check_decide(enrollment, user, _("Bạn không có quyền duyệt đăng ký này."))
+    return approve_decided(enrollment, user, notify)
+
+
+def approve_decided(enrollment, user=None, notify=True):
+    """approve() for a caller that has checked `user` may decide on a whole batch at once (nominate_many,
+    approve_many): one check for the batch instead of one query per enrolment."""
     cls = enrollment.training_class
     if cls.status not in SEAT_STATUSES:
         raise ValidationError(

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dtbd.accounts.scope import CHANGE
 from dtbd.core.models import valid_on_q
 from dtbd.people.catalog import Category, PostLevel
 from dtbd.people.models import CategoryAssignment, Person, PlannedPost, PostAssignment, Qualification
@@ -18,7 +19,7 @@ from ..models import Enrollment
 from ..permissions import is_manager, is_unit_officer, people_to_nominate
 from ..states import REQUEST_STATUSES, State, state_label, status_label
 from . import notices
-from .enrolment import approve, request_enrollment
+from .enrolment import approve_decided, request_enrollment
 
 
 def _codes(text):
@@ -173,7 +174,7 @@ def nominate_many(training_class, people, source=None, user=None):
             with transaction.atomic():
                 enrollment = request_enrollment(training_class, person, source, user)
                 enrollment.training_class = training_class
-                approve(enrollment, user, notify=False)
+                approve_decided(enrollment, user, notify=False)  # the batch is checked above (people_to_nominate)
                 notices.nominated(enrollment)
         except ValidationError as exc:
             skipped.append((person, " ".join(exc.messages)))
@@ -183,12 +184,19 @@ def nominate_many(training_class, people, source=None, user=None):
 
 
 def approve_many(enrollments, user):
-    """Approve several requests, each in its own transaction (one refusal does not undo the others).
+    """`user` approves several requests, each in its own transaction (one refusal by the class or the seats does not
+    undo the others). The whole batch is refused (PermissionDenied, nothing approved) when `user` does not decide on
+    one of them (Enrollment.objects.restrict(user, CHANGE), one query).
     Returns (enrolled, waitlisted, refused [(enrollment, message)])."""
+    enrollments = list(enrollments)
+    if user is not None and not is_manager(user):
+        ids = {e.pk for e in enrollments}
+        if ids - set(Enrollment.objects.restrict(user, CHANGE).filter(pk__in=ids).values_list("pk", flat=True)):
+            raise PermissionDenied(_("Có đăng ký được chọn mà bạn không có quyền duyệt."))
     enrolled, waitlisted, refused = [], [], []
     for enrollment in enrollments:
         try:
-            approve(enrollment, user)
+            approve_decided(enrollment, user)
         except ValidationError as exc:
             refused.append((enrollment, " ".join(exc.messages)))
             continue

@@ -65,3 +65,13 @@ def test_nomination_checks_the_nominator_and_the_scope(tree, users):
     assert [e.source for e in created] == [Enrollment.Source.NOMINATED] and not skipped
     created, _skipped = services.nominate_many(cls, [theirs], user=users.province)
     assert [e.source for e in created] == [Enrollment.Source.ASSIGNED]
+
+
+def test_bulk_approval_is_refused_whole_when_one_is_not_ones_to_decide(tree, users):
+    cls = make_class("SP4", capacity=5)
+    mine, theirs = _request(cls, make_person(tree.phong_a)), _request(cls, make_person(tree.phong_b))
+    with pytest.raises(PermissionDenied):
+        services.approve_many([mine, theirs], users.officer)
+    assert set(Enrollment.objects.filter(training_class=cls).values_list("state", flat=True)) == {State.REQUESTED}
+    enrolled, waitlisted, refused = services.approve_many([mine], users.officer)
+    assert enrolled == [mine] and not waitlisted and not refused

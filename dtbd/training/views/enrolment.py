@@ -55,10 +55,6 @@ def class_url(cls):
         return None
 
 
-_require_nominator = nomination.check_nominator  # the rules live in services.nomination
-_source_for = nomination.nomination_source
-
-
 def _state_summary(counts):
     return [(State(s).label, s, counts[s]) for s in State.values if counts[s]]
 
@@ -182,7 +178,7 @@ def enrolment_withdraw(request, pk):
 @login_required
 def enrolment_queue(request):
     user = request.user
-    _require_nominator(user)
+    nomination.check_nominator(user)
     if request.method == "POST":
         return _bulk_approve(request)
     form = QueueFilterForm(request.GET or None, user=user)
@@ -272,7 +268,7 @@ def _confirm(request, cls, people):
         messages.warning(request, _("Chưa chọn người nào."))
         return None
     try:
-        created, skipped = services.nominate_many(cls, people, _source_for(request.user), request.user)
+        created, skipped = services.nominate_many(cls, people, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return None
@@ -303,9 +299,9 @@ def _status_refusal(cls):
 def nominate(request, pk):
     user = request.user
     cls = _class_or_404(user, pk)
-    _require_nominator(user)
+    nomination.check_nominator(user)
     context = {"cls": cls, "class_url": class_url(cls), "refusal": _status_refusal(cls),
-               "source_label": Enrollment.Source(_source_for(user)).label}
+               "source_label": Enrollment.Source(nomination.nomination_source(user)).label}
     if request.method == "POST":
         people = _chosen_people(request)
         _check_in_scope(user, people)
@@ -339,7 +335,7 @@ def nominate(request, pk):
 def nominate_from_review(request, pk):
     user = request.user
     cls = _class_or_404(user, pk)
-    _require_nominator(user)
+    nomination.check_nominator(user)
     if request.method == "POST":
         people = _chosen_people(request)
         _check_in_scope(user, people)
@@ -374,7 +370,7 @@ def nominate_from_review(request, pk):
     context = {
         "cls": cls, "class_url": class_url(cls), "form": form, "codes": codes, "unit": unit, "rows": rows,
         "truncated": total > REVIEW_LIMIT, "limit": REVIEW_LIMIT, "refusal": _status_refusal(cls),
-        "query": request.GET.urlencode(), "source_label": Enrollment.Source(_source_for(user)).label,
+        "query": request.GET.urlencode(), "source_label": Enrollment.Source(nomination.nomination_source(user)).label,
     }
     return render(request, "training/nominate_review.html", context)
 
