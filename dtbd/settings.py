@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dtbd.reports",
     "dtbd.standards",
     "dtbd.training",
+    "dtbd.plans",
     "dtbd.notices",
     "dtbd.imports",
     "dtbd.demo",
