@@ -13,6 +13,7 @@ urlpatterns = [
     path("cong-viec/", include("dtbd.core.job_urls")),
     path("tieu-chuan/", include("dtbd.standards.urls")),
     path("dao-tao/", include("dtbd.training.urls")),
+    path("ke-hoach/", include("dtbd.plans.urls")),
     path("bao-cao/", include("dtbd.reports.urls")),
     path("tong-quan/", include("dtbd.reports.urls_dashboard")),
     path("thong-bao/", include("dtbd.notices.urls")),

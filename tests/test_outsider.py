@@ -130,6 +130,7 @@ OPEN = {
     "training:provider_list": ({}, OFFER),
     "training:provider_detail": ({"pk": "provider"}, OFFER),
     "training:needs": ({}, LIST),
+    "plans:plan_list": ({}, LIST),
     "training:class_list": ({}, OFFER),
     "training:class_calendar": ({}, OFFER),
     "training:class_create": ({}, FORM),

@@ -1,0 +1,1 @@
+"""Class costs, cost norms, roll-ups and the execution view."""

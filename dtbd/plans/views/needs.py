@@ -1,0 +1,1 @@
+"""Needs register and unit requests."""
