@@ -51,6 +51,9 @@ def revoke(token, by_user):
     if not (token.user_id == by_user.pk or by_user.is_superuser):
         raise PermissionDenied(_("Bạn chỉ được thu hồi khoá của chính mình."))
     with transaction.atomic():
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if locked.revoked_at is None:
+            locked.revoked_at = timezone.now()
+            locked.save(update_fields=["revoked_at"])  # save(), not update(): the revocation is audited
     token.refresh_from_db(fields=["revoked_at"])
     return token

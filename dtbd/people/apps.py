@@ -16,6 +16,9 @@ class PeopleConfig(AppConfig):
 
         auditlog.register(m.Person, exclude_fields=["name_folded", "updated_at"])
         auditlog.register(m.Qualification, exclude_fields=["level_order"])
+        # The catalogues (ranks, ethnic groups, job positions) are data that managers edit: recorded like the rest.
+        for model in (m.Rank, m.Ethnicity, m.JobPosition):
+            auditlog.register(model)
         for model in (m.UnitAssignment, m.CategoryAssignment, m.RankAssignment, m.PostAssignment, m.JobAssignment, m.PlannedPost):
             auditlog.register(model)
         org_extensions.unit_rows.register(queries.with_staff_direct)
