@@ -12,6 +12,8 @@ import contextlib
 import datetime
 
 from auditlog.context import auditlog_value, set_actor
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, DecimalField, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
@@ -40,6 +42,7 @@ TRANSITIONS = {
 RUNNING = (Status.APPROVED, Status.IN_EXECUTION)
 LINE_FIELDS = ("program", "target_group", "people", "classes", "form", "provider", "quarter", "note")
 # The fields the revision diff compares, with their labels (costs by source are compared after them).
+MAX_PEOPLE, MAX_CLASSES, MAX_AMOUNT = 1_000_000, 1_000, 10**15
 DIFF_FIELDS = ("people", "classes", "quarter", "provider", "form", "program", "target_group")
 
 
@@ -209,8 +212,14 @@ def _check_line(data, costs):
         errors["quarter"] = _("Quý phải là 1, 2, 3 hoặc 4.")
     if data.get("form") not in TrainingClass.Form.values:
         errors["form"] = _("Hình thức tổ chức không hợp lệ.")
+    if people is not None and people > MAX_PEOPLE:
+        errors["people"] = _("Số người không được quá %(n)s.") % {"n": f"{MAX_PEOPLE:,}".replace(",", ".")}
+    if classes is not None and classes > MAX_CLASSES:
+        errors["classes"] = _("Số lớp không được quá %(n)s.") % {"n": MAX_CLASSES}
     for source, amount in (costs or {}).items():
-        if source not in Funding.values:
+        if amount is not None and amount >= MAX_AMOUNT:
+            errors[f"cost_{source}"] = _("Dự toán quá lớn (tối đa 15 chữ số).")
+        elif source not in Funding.values:
             errors[f"cost_{source}"] = _("Nguồn kinh phí “%(s)s” không hợp lệ.") % {"s": source}
         elif amount is not None and amount < 0:
             errors[f"cost_{source}"] = _("Dự toán nguồn “%(s)s” không được âm.") % {"s": Funding(source).label}
@@ -308,6 +317,7 @@ def transition(plan, to_status, user, comment="", *, decision_no="", approved_on
         row = Plan.objects.select_for_update().get(pk=plan.pk)
         if row.status != plan.status:
             raise ValidationError(_("Trạng thái kế hoạch vừa được người khác thay đổi; vui lòng tải lại."))
+        plan.refresh_from_db()  # the row is locked: work on its current values
         rule = TRANSITIONS.get((plan.status, to_status))
         if rule is None:
             raise ValidationError(
@@ -484,8 +494,15 @@ def consolidate(province_plan, user):
     into the province's draft: their lines are copied (source_line = the unit's line), each unit plan gets
     consolidated_into and an event. A line already taken is not taken again. Returns (plans, lines) counted."""
     _require_manager(user, province_plan, _("tổng hợp kế hoạch của các đơn vị"))
-    if province_plan.status != Status.DRAFT:
-        raise ValidationError(_("Chỉ tổng hợp vào kế hoạch đang là dự thảo."))
+    with transaction.atomic(), _actor(user):
+        province_plan = Plan.objects.select_for_update().select_related("unit").get(pk=province_plan.pk)
+        if province_plan.status != Status.DRAFT:
+            raise ValidationError(_("Chỉ tổng hợp vào kế hoạch đang là dự thảo."))
+        return _consolidate(province_plan, user)
+
+
+def _consolidate(province_plan, user):
+    """consolidate's work on the locked draft `province_plan`."""
     unit_plans = list(
         Plan.objects.filter(prefix_q("unit__path", province_plan.unit.path), year=province_plan.year,
                             status=Status.SUBMITTED)
@@ -499,31 +516,30 @@ def consolidate(province_plan, user):
     lines = list(PlanLine.objects.filter(plan__in=unit_plans).order_by("plan__unit__path", "position", "pk"))
     costs = _costs_of([line.pk for line in lines])
     plans_done, lines_done = 0, 0
-    with transaction.atomic(), _actor(user):
-        position = province_plan.lines.aggregate(m=Max("position"))["m"] or 0
-        new_by_plan = {}
-        for line in lines:
-            if line.pk in taken:
-                continue
-            position += 1
-            copy = PlanLine(plan=province_plan, source_line=line, position=position,
-                            **{name: getattr(line, name) for name in LINE_FIELDS})
-            copy.save()
-            for source, amount in costs.get(line.pk, {}).items():
-                LineCost(line=copy, source=source, amount=amount).save()
-            new_by_plan[line.plan_id] = new_by_plan.get(line.plan_id, 0) + 1
-            lines_done += 1
-        for unit_plan in unit_plans:
-            if unit_plan.consolidated_into_id == province_plan.pk and not new_by_plan.get(unit_plan.pk):
-                continue
-            unit_plan.consolidated_into = province_plan
-            unit_plan.save()
-            _event(unit_plan, user, _("Đã tổng hợp vào kế hoạch “%(plan)s” (%(n)s dòng).")
-                   % {"plan": province_plan, "n": new_by_plan.get(unit_plan.pk, 0)})
-            plans_done += 1
-        if plans_done:
-            _event(province_plan, user, _("Tổng hợp %(p)s kế hoạch đơn vị, thêm %(n)s dòng.")
-                   % {"p": plans_done, "n": lines_done})
+    position = province_plan.lines.aggregate(m=Max("position"))["m"] or 0
+    new_by_plan = {}
+    for line in lines:
+        if line.pk in taken:
+            continue
+        position += 1
+        copy = PlanLine(plan=province_plan, source_line=line, position=position,
+                        **{name: getattr(line, name) for name in LINE_FIELDS})
+        copy.save()
+        for source, amount in costs.get(line.pk, {}).items():
+            LineCost(line=copy, source=source, amount=amount).save()
+        new_by_plan[line.plan_id] = new_by_plan.get(line.plan_id, 0) + 1
+        lines_done += 1
+    for unit_plan in unit_plans:
+        if unit_plan.consolidated_into_id == province_plan.pk and not new_by_plan.get(unit_plan.pk):
+            continue
+        unit_plan.consolidated_into = province_plan
+        unit_plan.save()
+        _event(unit_plan, user, _("Đã tổng hợp vào kế hoạch “%(plan)s” (%(n)s dòng).")
+               % {"plan": province_plan, "n": new_by_plan.get(unit_plan.pk, 0)})
+        plans_done += 1
+    if plans_done:
+        _event(province_plan, user, _("Tổng hợp %(p)s kế hoạch đơn vị, thêm %(n)s dòng.")
+               % {"p": plans_done, "n": lines_done})
     return plans_done, lines_done
 
 
@@ -601,6 +617,18 @@ def class_prefill(line):
         "name": line.program.name, "form": line.form, "capacity": max(1, -(-line.people // line.classes)),
         "starts_on": quarter_start, "ends_on": quarter_start + datetime.timedelta(days=30),
     }
+
+
+# -- history ---------------------------------------------------------------------------------------------------------
+def audit_entries(plan, limit=80):
+    """The change history (django-auditlog) of the plan and of its present lines and their costs, newest first, the
+    actor and the kind of record in the same query."""
+    lines = list(plan.lines.values_list("pk", flat=True))
+    costs = list(LineCost.objects.filter(line__plan=plan).values_list("pk", flat=True))
+    types = ContentType.objects.get_for_models(Plan, PlanLine, LineCost)
+    q = Q(content_type=types[Plan], object_id=plan.pk)
+    q |= Q(content_type=types[PlanLine], object_id__in=lines) | Q(content_type=types[LineCost], object_id__in=costs)
+    return LogEntry.objects.filter(q).select_related("actor", "content_type").order_by("-timestamp", "-pk")[:limit]
 
 
 # -- totals -----------------------------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from dtbd.accounts.scope import scope_of
 from dtbd.core.lists import render_list
-from dtbd.training.queries import audit_entries
 
 from ..forms import CommentForm, LineForm, OpenClassForm, PlanFilterForm, PlanForm, TransitionForm
 from ..models import ClassLine, Funding, Plan, PlanEvent, PlanLine
@@ -97,8 +96,9 @@ def plan_create(request):
 @_scoped
 def plan_edit(request, pk):
     plan = _plan(request.user, pk)
-    if not workflow.can_change(request.user, plan):
-        raise PermissionDenied(_("Bạn không có quyền thay đổi kế hoạch này."))
+    refused = _require_editable(request, plan)
+    if refused:
+        return refused
     initial = {"title": plan.title, "note": plan.note, "budget_cap": plan.budget_cap}
     form = PlanForm(request.POST or None, user=request.user, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -139,7 +139,7 @@ def plan_detail(request, pk):
         "obj": plan, "rows": rows, "totals": totals, "by_source": [(label, totals["by_source"][s]) for s, label in Funding.choices],
         "sources": Funding.choices, "actions": actions, "Status": Plan.Status,
         "events": PlanEvent.objects.filter(plan=plan).select_related("user").order_by("-at", "-pk"),
-        "entries": audit_entries(plan) if workflow.can_change(user, plan) or scope_of(user).is_manager else None,
+        "entries": workflow.audit_entries(plan) if workflow.can_change(user, plan) or scope_of(user).is_manager else None,
         "following": following,
         "consolidated": Plan.objects.filter(consolidated_into=plan).select_related("unit").order_by("unit__path"),
         "candidates": workflow.candidate_plans(plan) if actions["consolidate"] else None,
