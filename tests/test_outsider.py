@@ -79,6 +79,7 @@ REFUSED = {
     # -- plans (docs/domain.md §13.2)
     "plans:plan_detail": {"pk": "plan"},
     "plans:plan_edit": {"pk": "plan"},
+    "plans:plan_delete": {"pk": "plan_revision"},
     "plans:line_create": {"pk": "plan"},
     "plans:plan_transition": {"pk": "plan"},
     "plans:plan_comment": {"pk": "plan"},

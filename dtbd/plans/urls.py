@@ -11,6 +11,7 @@ urlpatterns = [
     path("lap-moi/", plans.plan_create, name="plan_create"),
     path("<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("<int:pk>/sua/", plans.plan_edit, name="plan_edit"),
+    path("<int:pk>/xoa/", plans.plan_delete, name="plan_delete"),
     path("<int:pk>/them-dong/", plans.line_create, name="line_create"),
     path("<int:pk>/chuyen-trang-thai/", plans.plan_transition, name="plan_transition"),
     path("<int:pk>/y-kien/", plans.plan_comment, name="plan_comment"),

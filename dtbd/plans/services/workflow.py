@@ -107,6 +107,7 @@ def allowed_actions(user, plan):
     pending = _pending_revision(plan)
     return {
         "edit": change and status == Status.DRAFT,
+        "delete": change and status == Status.DRAFT,
         "submit": change and status == Status.DRAFT,
         "return": manager and status == Status.SUBMITTED,
         "approve": manager and status == Status.SUBMITTED,
@@ -182,6 +183,26 @@ def update_plan(plan, user, **fields):
             raise ValidationError({"title": _("Nhập tên kế hoạch.")})
         plan.save()
     return plan
+
+
+def delete_plan(plan, user):
+    """Drop a draft (a plan drawn up by mistake, a revision given up): its lines and log go with it, the audit history
+    keeps the deletion. The unit plans consolidated into it are free to be consolidated again."""
+    _require_change(user, plan)
+    check_draft(plan)
+    with transaction.atomic(), _actor(user):
+        for unit_plan in Plan.objects.filter(consolidated_into=plan).order_by("pk"):
+            unit_plan.consolidated_into = None
+            unit_plan.save()
+            _event(unit_plan, user, _("Bản tổng hợp “%(plan)s” đã bị xoá.") % {"plan": plan})
+        if plan.previous_id:
+            _event(Plan.objects.get(pk=plan.previous_id), user,
+                   _("Bỏ bản điều chỉnh lần %(n)s.") % {"n": plan.revision})
+        for cost in LineCost.objects.filter(line__plan=plan):
+            cost.delete()
+        for line in plan.lines.all():
+            line.delete()
+        plan.delete()
 
 
 def check_draft(plan):
@@ -613,10 +634,16 @@ def class_prefill(line):
     """Initial values of the class form opened from a line."""
     plan = line.plan
     quarter_start = datetime.date(plan.year, 3 * (line.quarter - 1) + 1, 1)
-    return {
+    costs = dict(line.costs.values_list("source", "amount"))
+    total = sum(costs.values())
+    initial = {
         "name": line.program.name, "form": line.form, "capacity": max(1, -(-line.people // line.classes)),
         "starts_on": quarter_start, "ends_on": quarter_start + datetime.timedelta(days=30),
     }
+    if total:
+        initial["cost_estimate"] = round(total / line.classes)
+        initial["funding_source"] = max(costs, key=lambda source: costs[source])  # the main source
+    return initial
 
 
 # -- history ---------------------------------------------------------------------------------------------------------

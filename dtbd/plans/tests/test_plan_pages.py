@@ -191,3 +191,12 @@ def test_consolidation_page(tree, users):
     client.post(f"/ke-hoach/{province_plan.pk}/tong-hop/")
     assert province_plan.lines.count() == 2
     assert client_of(users.officer).post(f"/ke-hoach/{unit.pk}/tong-hop/").status_code == 403
+
+
+def test_a_draft_is_deleted_by_post_only_by_who_may_change_it(tree, users):
+    plan = _plan(users.officer, tree.so_a)
+    assert client_of(users.officer).get(f"/ke-hoach/{plan.pk}/xoa/").status_code == 405
+    assert client_of(users.leader).post(f"/ke-hoach/{plan.pk}/xoa/").status_code == 403
+    response = client_of(users.officer).post(f"/ke-hoach/{plan.pk}/xoa/")
+    assert response.status_code == 302 and response["Location"] == "/ke-hoach/"
+    assert not Plan.objects.filter(unit=tree.so_a).exists()

@@ -331,3 +331,35 @@ def test_totals_equal_a_hand_written_sum(tree, users, program, provider):
     assert (totals["lines"], totals["people"], totals["classes"]) == (lines, people, classes) == (3, 72, 4)
     assert {s: a for s, a in totals["by_source"].items() if a} == by_source
     assert totals["cost"] == sum(by_source.values()) == 195_500_000
+
+
+def test_a_draft_revision_can_be_given_up_and_an_approved_plan_cannot_be_deleted(tree, users, program):
+    plan = _approved(users, tree.so_a, program)
+    with pytest.raises(ValidationError):
+        workflow.delete_plan(plan, users.province)
+    rev = workflow.new_revision(plan, users.officer)
+    with pytest.raises(PermissionDenied):
+        workflow.delete_plan(rev, users.leader)
+    rev_pk = rev.pk
+    workflow.delete_plan(rev, users.officer)
+    assert not Plan.objects.filter(pk=rev_pk).exists()
+    assert Plan.objects.get(pk=plan.pk).status == S.APPROVED and plan.lines.count() == 1
+    assert PlanEvent.objects.filter(plan=plan, comment__contains="Bỏ bản điều chỉnh lần 1").exists()
+    assert LogEntry.objects.filter(object_id=rev_pk, action=LogEntry.Action.DELETE,
+                                   content_type__model="plan").exists()
+    assert workflow.new_revision(plan, users.officer).revision == 1  # a new one may be drawn up
+
+
+def test_only_the_manager_consolidates(tree, users, program):
+    own = _plan(users.officer, tree.so_a)
+    with pytest.raises(PermissionDenied):
+        workflow.consolidate(own, users.officer)
+
+
+def test_class_form_is_prefilled_from_the_line(tree, users, program, provider):
+    plan = _plan(users.province, tree.so_b)
+    line = _line(plan, users.province, program, provider, people=90, classes=2, quarter=3,
+                 costs={"NSTINH": Decimal(100_000_000), "DON_VI": Decimal(20_000_000)})
+    initial = workflow.class_prefill(line)
+    assert (initial["capacity"], initial["starts_on"], initial["cost_estimate"], initial["funding_source"]) == (
+        45, datetime.date(YEAR, 7, 1), 60_000_000, "NSTINH")

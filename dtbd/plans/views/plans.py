@@ -113,6 +113,21 @@ def plan_edit(request, pk):
 
 
 @login_required
+@require_POST
+@_scoped
+def plan_delete(request, pk):
+    plan = _plan(request.user, pk)
+    previous = plan.previous_id
+    try:
+        workflow.delete_plan(plan, request.user)
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("plans:plan_detail", pk=plan.pk)
+    messages.success(request, _("Đã xoá dự thảo kế hoạch."))
+    return redirect("plans:plan_detail", pk=previous) if previous else redirect("plans:plan_list")
+
+
+@login_required
 @_scoped
 def plan_detail(request, pk):
     plan = _plan(request.user, pk)
