@@ -13,7 +13,6 @@ import datetime
 
 from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, DecimalField, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
@@ -41,8 +40,9 @@ TRANSITIONS = {
 # Plans whose lines classes may be opened from, and which may be revised.
 RUNNING = (Status.APPROVED, Status.IN_EXECUTION)
 LINE_FIELDS = ("program", "target_group", "people", "classes", "form", "provider", "quarter", "note")
-# The fields the revision diff compares, with their labels (costs by source are compared after them).
+# Bounds of a line's input (the columns' sizes: amounts have 15 digits).
 MAX_PEOPLE, MAX_CLASSES, MAX_AMOUNT = 1_000_000, 1_000, 10**15
+# The fields the revision diff compares (costs by source are compared after them).
 DIFF_FIELDS = ("people", "classes", "quarter", "provider", "form", "program", "target_group")
 
 
@@ -110,7 +110,7 @@ def allowed_actions(user, plan):
         "delete": change and status == Status.DRAFT,
         "submit": change and status == Status.DRAFT,
         "return": manager and status == Status.SUBMITTED,
-        "approve": manager and status == Status.SUBMITTED,
+        "approve": manager and status == Status.SUBMITTED and not plan.consolidated_into_id,
         "execute": manager and status == Status.APPROVED,
         "close": manager and status == Status.IN_EXECUTION and pending is None,
         "revise": change and status in RUNNING and pending is None,
@@ -647,15 +647,11 @@ def class_prefill(line):
 
 
 # -- history ---------------------------------------------------------------------------------------------------------
-def audit_entries(plan, limit=80):
-    """The change history (django-auditlog) of the plan and of its present lines and their costs, newest first, the
-    actor and the kind of record in the same query."""
-    lines = list(plan.lines.values_list("pk", flat=True))
-    costs = list(LineCost.objects.filter(line__plan=plan).values_list("pk", flat=True))
-    types = ContentType.objects.get_for_models(Plan, PlanLine, LineCost)
-    q = Q(content_type=types[Plan], object_id=plan.pk)
-    q |= Q(content_type=types[PlanLine], object_id__in=lines) | Q(content_type=types[LineCost], object_id__in=costs)
-    return LogEntry.objects.filter(q).select_related("actor", "content_type").order_by("-timestamp", "-pk")[:limit]
+def audit_entries(plan, limit=50):
+    """The plan's change history (django-auditlog), newest first, with the actor in the same query. Its lines' and
+    costs' changes are recorded too (dtbd/plans/apps.py); the page shows the plan's own, whose number does not grow
+    with the lines (each entry's references are read to be displayed)."""
+    return LogEntry.objects.get_for_object(plan).select_related("actor", "content_type").order_by("-timestamp")[:limit]
 
 
 # -- totals -----------------------------------------------------------------------------------------------------------

@@ -200,3 +200,14 @@ def test_a_draft_is_deleted_by_post_only_by_who_may_change_it(tree, users):
     response = client_of(users.officer).post(f"/ke-hoach/{plan.pk}/xoa/")
     assert response.status_code == 302 and response["Location"] == "/ke-hoach/"
     assert not Plan.objects.filter(unit=tree.so_a).exists()
+
+
+def test_plan_page_runs_a_fixed_number_of_queries(tree, users, django_assert_max_num_queries):
+    client = client_of(users.province)
+    school = school_provider(tree)
+    small = _approve(_plan(users.province, tree.so_a, lines=1, provider=school), users)
+    big = _approve(_plan(users.province, tree.so_b, lines=15, provider=school), users)
+    with django_assert_max_num_queries(40) as one:
+        assert client.get(f"/ke-hoach/{small.pk}/").status_code == 200
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(f"/ke-hoach/{big.pk}/").status_code == 200
