@@ -363,3 +363,14 @@ def test_class_form_is_prefilled_from_the_line(tree, users, program, provider):
     initial = workflow.class_prefill(line)
     assert (initial["capacity"], initial["starts_on"], initial["cost_estimate"], initial["funding_source"]) == (
         45, datetime.date(YEAR, 7, 1), 60_000_000, "NSTINH")
+
+
+def test_unit_officer_edits_the_plans_of_their_whole_subtree(tree, users, program):
+    office = _plan(users.province, tree.phong_a, title="Kế hoạch của phòng")
+    line = _line(office, users.officer, program)
+    workflow.edit_line(line, users.officer, people=12)
+    workflow.transition(office, S.SUBMITTED, users.officer)
+    assert set(workflow.plans_for(users.officer)) == {office}
+    assert set(workflow.plans_for(users.leader)) == {office}
+    assert not workflow.plans_for(users.learner).exists()
+    assert not workflow.plans_for(users.institution).exists()  # no approved plan has a line for its school
