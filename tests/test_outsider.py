@@ -22,6 +22,7 @@ from dtbd.notices.models import Notice
 from dtbd.org.testing import make_unit
 from dtbd.people.models import Qualification
 from dtbd.people.testing import make_person
+from dtbd.plans.services import workflow as plan_workflow
 from dtbd.reports.models import Indicator
 from dtbd.standards.models import Requirement
 from dtbd.training import services
@@ -75,6 +76,20 @@ REFUSED = {
     "reports:training_history_download": {"pk": "person", "fmt": "pdf"},
     "reports:training_history_job": {"pk": "person", "fmt": "pdf"},
     "dashboard:indicator_edit": {"pk": "indicator"},
+    # -- plans (docs/domain.md §13.2)
+    "plans:plan_detail": {"pk": "plan"},
+    "plans:plan_edit": {"pk": "plan"},
+    "plans:plan_delete": {"pk": "plan_revision"},
+    "plans:line_create": {"pk": "plan"},
+    "plans:plan_transition": {"pk": "plan"},
+    "plans:plan_comment": {"pk": "plan"},
+    "plans:plan_revise": {"pk": "plan"},
+    "plans:plan_diff": {"pk": "plan_revision"},
+    "plans:plan_consolidate": {"pk": "plan"},
+    "plans:line_edit": {"pk": "plan_line"},
+    "plans:line_delete": {"pk": "plan_line"},
+    "plans:line_open_class": {"pk": "plan_line"},
+    # -- end of plans
     "api:unit-detail": {"pk": "unit"},
     "api:unit-compliance": {"pk": "unit"},
     "api:staff-detail": {"pk": "person"},
@@ -131,6 +146,7 @@ OPEN = {
     "training:provider_detail": ({"pk": "provider"}, OFFER),
     "training:needs": ({}, LIST),
     "plans:plan_list": ({}, LIST),
+    "plans:plan_create": ({}, FORM),
     "training:class_list": ({}, OFFER),
     "training:class_calendar": ({}, OFFER),
     "training:class_create": ({}, FORM),
@@ -264,8 +280,20 @@ def world(tree, users):
         )
 
     b_side = of(outsider_b, tree.phong_b, class_b)
-    return SimpleNamespace(officer=b_side, leader=b_side, learner=b_side,
-                           institution=of(outsider_a, tree.phong_a, class_a), users=users)
+    a_side = of(outsider_a, tree.phong_a, class_a)
+    # -- plans (docs/domain.md §13.2): each side's approved plan with a line, and its revision in draft. The so_b plan's
+    # line is for the school the institution runs (out of sight of the so_a roles); the so_a plan's line is for
+    # another provider (out of sight of the institution).
+    for side, unit, provider in ((b_side, tree.so_b, school), (a_side, tree.so_a, elsewhere)):
+        plan = plan_workflow.create_plan(province, unit, 2030, "Kế hoạch ngoài phạm vi")
+        side.plan_line = plan_workflow.add_line(plan, province, program=Program.objects.order_by("pk").first(),
+                                                provider=provider, people=20, classes=1, quarter=2)
+        plan_workflow.transition(plan, "SUBMITTED", province)
+        plan_workflow.transition(plan, "APPROVED", province)
+        side.plan = plan
+        side.plan_revision = plan_workflow.new_revision(plan, province)
+    # -- end of plans
+    return SimpleNamespace(officer=b_side, leader=b_side, learner=b_side, institution=a_side, users=users)
 
 
 def client_for(role, world, api):

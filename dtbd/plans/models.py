@@ -284,6 +284,9 @@ class LineCost(models.Model):
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="plans_line_cost_not_negative"),
         ]
 
+    def __str__(self):
+        return f"{self.get_source_display()}: {self.amount:,.0f} đ".replace(",", ".")
+
 
 class PlanEvent(models.Model):
     """A transition of a plan's status or a comment on it (nhật ký xử lý kế hoạch)."""

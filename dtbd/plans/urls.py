@@ -8,6 +8,19 @@ app_name = "plans"
 urlpatterns = [
     # -- plans (list, detail, lines, transitions, revisions, consolidation, classes opened from lines)
     path("", plans.plan_list, name="plan_list"),
+    path("lap-moi/", plans.plan_create, name="plan_create"),
+    path("<int:pk>/", plans.plan_detail, name="plan_detail"),
+    path("<int:pk>/sua/", plans.plan_edit, name="plan_edit"),
+    path("<int:pk>/xoa/", plans.plan_delete, name="plan_delete"),
+    path("<int:pk>/them-dong/", plans.line_create, name="line_create"),
+    path("<int:pk>/chuyen-trang-thai/", plans.plan_transition, name="plan_transition"),
+    path("<int:pk>/y-kien/", plans.plan_comment, name="plan_comment"),
+    path("<int:pk>/dieu-chinh/", plans.plan_revise, name="plan_revise"),
+    path("<int:pk>/so-sanh/", plans.plan_diff, name="plan_diff"),
+    path("<int:pk>/tong-hop/", plans.plan_consolidate, name="plan_consolidate"),
+    path("dong/<int:pk>/sua/", plans.line_edit, name="line_edit"),
+    path("dong/<int:pk>/xoa/", plans.line_delete, name="line_delete"),
+    path("dong/<int:pk>/mo-lop/", plans.line_open_class, name="line_open_class"),
     # -- needs (register, unit requests, upload)
     # -- budget and execution (class costs, norms, roll-ups, execution view)
 ]
