@@ -62,6 +62,7 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         UNITS = "units", _("Đơn vị")
         STAFF = "staff", _("Cán bộ")
+        NEEDS = "needs", _("Nhu cầu đào tạo, bồi dưỡng")
 
     class Status(models.TextChoices):
         INVALID = "INVALID", _("Có lỗi, không nhập")

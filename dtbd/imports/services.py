@@ -6,12 +6,17 @@ from dtbd.core.importing import ImportFailed, ImportReport
 from dtbd.core.models import ImportBatch
 from dtbd.org.importing import import_units
 from dtbd.people.importing import import_staff
+from dtbd.plans.importing import import_needs
 
-IMPORTERS = {ImportBatch.Kind.UNITS: import_units, ImportBatch.Kind.STAFF: import_staff}
+IMPORTERS = {
+    ImportBatch.Kind.UNITS: import_units,
+    ImportBatch.Kind.STAFF: import_staff,
+    ImportBatch.Kind.NEEDS: import_needs,
+}
 
 
 def importer_for(kind):
-    """The import function of a kind ('units' or 'staff'): f(source, user=None, dry_run=False) -> ImportReport."""
+    """The import function of a kind ('units', 'staff' or 'needs'): f(source, user=None, dry_run=False) -> ImportReport."""
     try:
         return IMPORTERS[kind]
     except KeyError:

@@ -19,8 +19,9 @@ from dtbd.core.models import ImportBatch, Job
 from .services import check_batch
 from .workbooks import build_template
 
-SLUGS = {"don-vi": ImportBatch.Kind.UNITS, "can-bo": ImportBatch.Kind.STAFF}
-FILE_NAMES = {ImportBatch.Kind.UNITS: "don-vi.xlsx", ImportBatch.Kind.STAFF: "can-bo.xlsx"}
+SLUGS = {"don-vi": ImportBatch.Kind.UNITS, "can-bo": ImportBatch.Kind.STAFF, "nhu-cau": ImportBatch.Kind.NEEDS}
+FILE_NAMES = {ImportBatch.Kind.UNITS: "don-vi.xlsx", ImportBatch.Kind.STAFF: "can-bo.xlsx",
+              ImportBatch.Kind.NEEDS: "nhu-cau.xlsx"}
 BATCH_PAGE_SIZE = 20
 
 

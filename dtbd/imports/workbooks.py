@@ -1,4 +1,4 @@
-"""The downloadable import templates (don-vi.xlsx, can-bo.xlsx): the header row of the spec on the first sheet, column
+"""The downloadable import templates (don-vi.xlsx, can-bo.xlsx, nhu-cau.xlsx): the header row of the spec on the first sheet, column
 widths, drop-down lists for coded columns and an instructions sheet after it with every code list."""
 import io
 
@@ -10,8 +10,12 @@ from dtbd.org.models import AdminLevel, UnitKind
 from dtbd.people import importing as staff
 from dtbd.people.catalog import LEVELS, Category, Gender, PostLevel, QualificationType
 from dtbd.people.models import Ethnicity, Rank
+from dtbd.plans import importing as needs
+from dtbd.plans.models import Priority
+from dtbd.training.models import Program
 
-TEMPLATES = {"don-vi": "units", "can-bo": "staff"}
+TEMPLATES = {"don-vi": "units", "can-bo": "staff", "nhu-cau": "needs"}
+SHEET_NAMES = {"units": "Đơn vị", "staff": "Cán bộ", "needs": "Nhu cầu"}
 DATA_ROWS = 5000  # rows that get the drop-down lists
 
 
@@ -60,17 +64,32 @@ def _column_notes_staff():
     ]
 
 
+def _column_notes_needs():
+    """The needs template (dtbd.plans.importing, docs/domain.md §13.1): one row per unit request."""
+    return needs.HEADERS, [
+        (8, True, "Năm kế hoạch, ví dụ 2027", None),
+        (14, True, "Mã đơn vị đề nghị (trong phạm vi quản lý của người nhập)", None),
+        (16, True, "Mã chương trình đang áp dụng", list(Program.objects.filter(active=True).values_list("code", "name"))),
+        (10, True, "Số người cần đào tạo, bồi dưỡng (số nguyên dương)", None),
+        (14, False, "Cao, Trung bình hoặc Thấp; để trống = Trung bình", [(label, label) for _c, label in Priority.choices]),
+        (8, False, "Quý mong muốn: 1, 2, 3 hoặc 4; để trống = không yêu cầu", [(q, f"Quý {q}") for q in range(1, 5)]),
+        (40, False, "Lý do, căn cứ của đề nghị", None),
+        (30, False, "Mã các cán bộ được nêu tên (nếu có), cách nhau bằng dấu phẩy; không nhiều hơn Số người", None),
+    ]
+
+
 def build_template(kind) -> bytes:
-    """The template for kind 'units' or 'staff' as .xlsx bytes."""
+    """The template for kind 'units', 'staff' or 'needs' as .xlsx bytes."""
+    notes_of = {"units": _column_notes_units, "staff": _column_notes_staff, "needs": _column_notes_needs}
     with translation.override("vi"):
-        headers, notes = _column_notes_units() if kind == "units" else _column_notes_staff()
+        headers, notes = notes_of[kind]()
         return _write(kind, headers, notes)
 
 
 def _write(kind, headers, notes):
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("Đơn vị" if kind == "units" else "Cán bộ")
+    sheet = book.add_worksheet(SHEET_NAMES[kind])
     guide = book.add_worksheet("Hướng dẫn")
     head = book.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "top"})
     head_required = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True, "valign": "top"})

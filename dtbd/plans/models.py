@@ -117,6 +117,10 @@ class NeedRequest(models.Model):
     )
     created_at = models.DateTimeField(_("thời điểm lập"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("thời điểm gửi"), null=True, blank=True)
+    # The people the unit names, where known (they become Need rows with reason REQUEST when the request is sent).
+    people = models.ManyToManyField(
+        "people.Person", verbose_name=_("cán bộ được nêu tên"), blank=True, related_name="+"
+    )
 
     objects = RequestQuerySet.as_manager()
 

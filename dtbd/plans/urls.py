@@ -22,5 +22,12 @@ urlpatterns = [
     path("dong/<int:pk>/xoa/", plans.line_delete, name="line_delete"),
     path("dong/<int:pk>/mo-lop/", plans.line_open_class, name="line_open_class"),
     # -- needs (register, unit requests, upload)
+    path("nhu-cau/", needs.register, name="need_list"),
+    path("nhu-cau/tong-hop/", needs.collect, name="need_collect"),
+    path("de-nghi/", needs.request_list, name="request_list"),
+    path("de-nghi/them/", needs.request_create, name="request_create"),
+    path("de-nghi/<int:pk>/", needs.request_detail, name="request_detail"),
+    path("de-nghi/<int:pk>/sua/", needs.request_edit, name="request_edit"),
+    path("de-nghi/<int:pk>/gui/", needs.request_submit, name="request_submit"),
     # -- budget and execution (class costs, norms, roll-ups, execution view)
 ]
