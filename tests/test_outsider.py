@@ -22,6 +22,8 @@ from dtbd.notices.models import Notice
 from dtbd.org.testing import make_unit
 from dtbd.people.models import Qualification
 from dtbd.people.testing import make_person
+from dtbd.plans.models import NeedRequest
+from dtbd.plans.services import needs as need_services
 from dtbd.plans.services import workflow as plan_workflow
 from dtbd.reports.models import Indicator
 from dtbd.standards.models import Requirement
@@ -105,6 +107,10 @@ REFUSED = {
     "api:enrolment-reject": {"pk": "enrolment"},
     "api:enrolment-withdraw": {"pk": "enrolment"},
     "api:certificate-detail": {"pk": "certificate"},
+    # -- plans: needs register and unit requests
+    "plans:request_detail": {"pk": "need_request"},
+    "plans:request_edit": {"pk": "need_request"},
+    "plans:request_submit": {"pk": "need_request"},
 }
 
 LIST = "a list or page of the caller's own scope"
@@ -147,6 +153,10 @@ OPEN = {
     "training:needs": ({}, LIST),
     "plans:plan_list": ({}, LIST),
     "plans:plan_create": ({}, FORM),
+    "plans:need_list": ({}, LIST),
+    "plans:need_collect": ({}, FORM),
+    "plans:request_list": ({}, LIST),
+    "plans:request_create": ({}, FORM),
     "training:class_list": ({}, OFFER),
     "training:class_calendar": ({}, OFFER),
     "training:class_create": ({}, FORM),
@@ -293,6 +303,13 @@ def world(tree, users):
         side.plan = plan
         side.plan_revision = plan_workflow.new_revision(plan, province)
     # -- end of plans
+    # -- plans, needs (docs/domain.md §13.1): each side's unit request, sent and naming its outsider (who is then in the needs register)
+    for side, person, unit in ((b_side, outsider_b, tree.phong_b), (a_side, outsider_a, tree.phong_a)):
+        request = need_services.save_request(
+            province, NeedRequest(year=timezone.localdate().year + 1, unit=unit, program=shared["programme"],
+                                  people_count=1), [person])
+        side.need_request = need_services.submit_request(province, request)
+    # -- end of plans, needs
     return SimpleNamespace(officer=b_side, leader=b_side, learner=b_side, institution=a_side, users=users)
 
 
