@@ -8,6 +8,7 @@ unit asked for the person). A row keeps every reason seen in `reasons`; `reason`
 
 Writes: rows are created and changed in bulk (a province of tens of thousands of people collects in a few queries);
 bulk writes send no signals, so each created or changed row gets its django-auditlog entry written here."""
+import json
 from collections import defaultdict
 
 from auditlog.models import LogEntry
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import CHANGE, VIEW, scope_of
 from dtbd.core.db import prefix_q
+from dtbd.core.importing import chunks, db_now, insert_rows
 from dtbd.core.models import valid_on_q
 from dtbd.people.models import Person, PlannedPost
 from dtbd.people.queries import staff_placements
@@ -52,24 +54,9 @@ def strongest(reasons):
     return min(reasons, key=REASON_ORDER.__getitem__)
 
 
-def _audit(rows, action, changes_of, user):
-    """One LogEntry per row (bulk writes send no signals to django-auditlog)."""
-    if not rows:
-        return
-    content_type = ContentType.objects.get_for_model(Need)
-    actor = user if user is not None and user.is_authenticated else None
-    now = timezone.now()
-    LogEntry.objects.bulk_create(
-        [
-            LogEntry(content_type=content_type, object_pk=str(n.pk), object_id=n.pk, object_repr=str(n)[:200],
-                     action=action, changes=changes_of(n), actor=actor, timestamp=now)
-            for n in rows
-        ],
-        batch_size=1000,
-    )
-
-
 NEED_FIELDS = ("unit_id", "reason", "reasons", "requirement_codes", "request_id", "due_on", "met")
+INSERTED = ("year", "person", "program", "unit", "reason", "reasons", "requirement_codes", "request", "due_on",
+            "waiting_since", "met")
 
 
 def _snapshot(need):
@@ -81,17 +68,45 @@ def _diff(before, need):
             if before[f] != getattr(need, f)}
 
 
+def _audit(entries, user):
+    """[(need id, repr, action, changes)] as django-auditlog entries, written in bulk (bulk writes send no signals)."""
+    if not entries:
+        return
+    actor = user.pk if user is not None and user.is_authenticated else None
+    insert_rows(
+        LogEntry, ("object_pk", "object_id", "object_repr", "action", "changes"),
+        [(str(pk), pk, text, action, json.dumps(changes, ensure_ascii=False)) for pk, text, action, changes in entries],
+        constants={"content_type": ContentType.objects.get_for_model(Need).id, "changes_text": "", "actor": actor,
+                   "timestamp": db_now()},
+    )
+
+
 def _write(created, changed, user):
-    """Insert `created` (new Need objects), update `changed` ([(need, snapshot before)]) and audit both."""
+    """Insert `created` (new Need objects, unsaved), update `changed` ([(need, snapshot before)]) and audit both.
+    New rows go in with core.importing.insert_rows (COPY on PostgreSQL, multi-row INSERTs on SQLite) and their ids are
+    read back in one query: tens of thousands of rows in a few statements."""
+    entries = []
     if created:
-        Need.objects.bulk_create(created, batch_size=1000)
-        _audit(created, LogEntry.Action.CREATE,
-               lambda n: {f.removesuffix("_id"): ["None", str(getattr(n, f))] for f in NEED_FIELDS}, user)
+        insert_rows(Need, INSERTED, [
+            (n.year, n.person_id, n.program_id, n.unit_id, n.reason, n.reasons, n.requirement_codes, n.request_id,
+             n.due_on, n.waiting_since, n.met) for n in created
+        ], constants={"created_at": db_now()})
+        keys = {(n.year, n.person_id, n.program_id) for n in created}
+        ids = {}
+        for year in {k[0] for k in keys}:
+            people = {k[1] for k in keys if k[0] == year}
+            for chunk in chunks(people):
+                ids.update(((year, person_id, program_id), pk) for pk, person_id, program_id in Need.objects.filter(
+                    year=year, person_id__in=chunk).values_list("pk", "person_id", "program_id"))
+        for n in created:
+            n.pk = ids[(n.year, n.person_id, n.program_id)]
+            entries.append((n.pk, str(n), LogEntry.Action.CREATE,
+                            {f.removesuffix("_id"): ["None", str(getattr(n, f))] for f in NEED_FIELDS}))
     if changed:
         fields = [f.removesuffix("_id") for f in NEED_FIELDS]
-        Need.objects.bulk_update([n for n, _b in changed], fields, batch_size=1000)
-        before = {n.pk: b for n, b in changed}
-        _audit([n for n, _b in changed], LogEntry.Action.UPDATE, lambda n: _diff(before[n.pk], n), user)
+        Need.objects.bulk_update([n for n, _b in changed], fields, batch_size=500)
+        entries += [(n.pk, str(n), LogEntry.Action.UPDATE, _diff(before, n)) for n, before in changed]
+    _audit(entries, user)
 
 
 # -- from the review -------------------------------------------------------------------------------------------------

@@ -281,3 +281,17 @@ def test_collect_is_set_based(tree, users, cat, django_assert_max_num_queries):
     with django_assert_max_num_queries(25):
         counts = services.collect_from_review(tree.so_a, YEAR, users.officer, date=ON)
     assert counts["created"] == 80
+
+
+def test_bad_input_never_answers_500(tree, users, staff, cat, client):
+    client.force_login(users.officer)
+    for params in ({"year": "abc"}, {"unit": "x"}, {"unit": "999999"}, {"program": "-1"}, {"reason": "NOPE"},
+                   {"met": "2"}, {"page": "abc"}, {"year": "99999999999999999999"}):
+        assert client.get(reverse("plans:need_list"), params).status_code == 200, params
+    assert client.get(reverse("plans:request_list"), {"year": "x", "page": "-3"}).status_code == 200
+    for data in ({}, {"year": "x", "unit": "y"}, {"year": 2027, "unit": 999999}):
+        assert client.post(reverse("plans:need_collect"), data).status_code == 302
+    for data in ({}, {"year": "abc", "people_count": "-1", "quarter": "9", "priority": "7", "unit": "z",
+                      "program": "q", "people_codes": ";;;"}):
+        assert client.post(reverse("plans:request_create"), data).status_code == 400
+    assert not Need.objects.exists() and not NeedRequest.objects.exists()
