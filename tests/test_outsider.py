@@ -155,6 +155,7 @@ OPEN = {
     "plans:plan_create": ({}, FORM),
     "plans:need_list": ({}, LIST),
     "plans:need_collect": ({}, FORM),
+    "plans:need_export": ({}, LIST),
     "plans:request_list": ({}, LIST),
     "plans:request_create": ({}, FORM),
     "training:class_list": ({}, OFFER),

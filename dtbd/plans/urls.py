@@ -24,6 +24,7 @@ urlpatterns = [
     # -- needs (register, unit requests, upload)
     path("nhu-cau/", needs.register, name="need_list"),
     path("nhu-cau/tong-hop/", needs.collect, name="need_collect"),
+    path("nhu-cau/xuat.xlsx", needs.register_export, name="need_export"),
     path("de-nghi/", needs.request_list, name="request_list"),
     path("de-nghi/them/", needs.request_create, name="request_create"),
     path("de-nghi/<int:pk>/", needs.request_detail, name="request_detail"),

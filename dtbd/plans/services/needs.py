@@ -8,10 +8,12 @@ unit asked for the person). A row keeps every reason seen in `reasons`; `reason`
 
 Writes: rows are created and changed in bulk (a province of tens of thousands of people collects in a few queries);
 bulk writes send no signals, so each created or changed row gets its django-auditlog entry written here."""
+import io
 import json
 from collections import defaultdict
 
 from auditlog.models import LogEntry
+import xlsxwriter
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,6 +25,7 @@ from dtbd.accounts.scope import CHANGE, VIEW, scope_of
 from dtbd.core.db import prefix_q
 from dtbd.core.importing import chunks, db_now, insert_rows
 from dtbd.core.models import valid_on_q
+from dtbd.core.spreadsheet import write_cell
 from dtbd.people.models import Person, PlannedPost
 from dtbd.people.queries import staff_placements
 from dtbd.standards.engine import Catalogue, people_in
@@ -334,6 +337,50 @@ def needs_for(user):
 def in_subtree_q(unit):
     """Q on Need: rows recorded in `unit`'s subtree."""
     return prefix_q("unit__path", unit.path)
+
+
+def filter_register(qs, year=None, unit=None, program=None, reason="", met=""):
+    """The register narrowed by the page's filters (each blank = no condition); `met` "1" met, "0" not met."""
+    if year:
+        qs = qs.filter(year=year)
+    if unit is not None:
+        qs = qs.filter(in_subtree_q(unit))
+    if program is not None:
+        qs = qs.filter(program=program)
+    if reason:
+        qs = qs.filter(reason=reason)
+    if met:
+        qs = qs.filter(met=met == "1")
+    return qs
+
+
+EXPORT_HEADERS = ("Năm", "Mã cán bộ", "Họ và tên", "Mã đơn vị", "Đơn vị", "Mã chương trình", "Chương trình",
+                  "Lý do chính", "Các lý do", "Tiêu chuẩn còn thiếu", "Hạn", "Có nhu cầu từ", "Đã đáp ứng",
+                  "Theo đề nghị của")
+
+
+def register_xlsx(qs):
+    """The register rows of `qs` as an .xlsx workbook (bytes) and the number of rows: one query, streamed."""
+    labels = dict(Reason.choices)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
+    sheet = book.add_worksheet("Nhu cầu")
+    date = book.add_format({"num_format": "dd/mm/yyyy"})
+    sheet.write_row(0, 0, EXPORT_HEADERS, book.add_format({"bold": True}))
+    rows = qs.order_by("year", "program__code", "person__code", "pk").values_list(
+        "year", "person__code", "person__full_name", "unit__code", "unit__name", "program__code", "program__name",
+        "reason", "reasons", "requirement_codes", "due_on", "waiting_since", "met", "request__unit__code",
+    )
+    count = 0
+    for count, row in enumerate(rows.iterator(chunk_size=2000), start=1):
+        row = list(row)
+        row[7] = str(labels.get(row[7], row[7]))
+        row[8] = ", ".join(str(labels.get(r, r)) for r in split_codes(row[8]))
+        row[12] = "Có" if row[12] else ""
+        for col, value in enumerate(row):
+            write_cell(sheet, count, col, value, date)
+    book.close()
+    return buffer.getvalue(), count
 
 
 def register_counts(qs):

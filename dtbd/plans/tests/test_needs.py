@@ -1,5 +1,6 @@
 """The needs register (docs/domain.md §13.1): needs from the review, unit requests and their dedup, scope, pages."""
 import datetime
+import io
 from types import SimpleNamespace
 
 import pytest
@@ -8,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
-from dtbd.core.models import Source
+from dtbd.core.models import ExportLog, Source
 from dtbd.people.models import JobAssignment, JobPosition, PlannedPost, Qualification
 from dtbd.people.testing import make_person
 from dtbd.plans.models import Need, NeedRequest, Priority, Reason
@@ -295,3 +297,20 @@ def test_bad_input_never_answers_500(tree, users, staff, cat, client):
                       "program": "q", "people_codes": ";;;"}):
         assert client.post(reverse("plans:request_create"), data).status_code == 400
     assert not Need.objects.exists() and not NeedRequest.objects.exists()
+
+
+def test_register_export_is_scoped_and_logged(tree, users, staff, client):
+    services.collect_from_review(tree.root, YEAR, users.province, date=ON)
+    client.force_login(users.officer)
+    response = client.get(reverse("plans:need_export"), {"year": YEAR, "reason": "LEGAL"})
+    assert response.status_code == 200 and "nhu-cau-2027.xlsx" in response["Content-Disposition"]
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    assert sheet[0][:3] == ["Năm", "Mã cán bộ", "Họ và tên"]
+    assert sorted((r[1], r[5]) for r in sheet[1:]) == [
+        ("A_TP", "T_LLCT_TC"), ("A_TP", "T_QLLD_P"), ("C_TPQH", "T_LLCT_CC")]
+    c_row = next(r for r in sheet[1:] if r[1] == "C_TPQH")
+    assert c_row[8] == "Tiêu chuẩn ngạch, chức vụ đang giữ (bắt buộc), Chức vụ quy hoạch"
+    assert staff.f.full_name not in {r[2] for r in sheet}
+    log = ExportLog.objects.get()
+    assert (log.user, log.rows, log.filters) == (users.officer, 3, {"year": "2027", "reason": "LEGAL"})
+    assert client.get(reverse("plans:need_export"), {"year": "abc"}).status_code == 400

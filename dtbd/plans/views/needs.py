@@ -2,15 +2,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dtbd.accounts.scope import CHANGE, scope_of
+from dtbd.core.exportlog import log_export
 from dtbd.core.lists import render_list
+from dtbd.core.models import ExportLog
 from dtbd.plans.models import NeedRequest, Reason
 from dtbd.plans.needs_forms import CollectForm, RegisterFilterForm, RequestForm
 from dtbd.plans.services import needs as services
@@ -32,28 +34,21 @@ def _writer(user):
     return scope
 
 
+def _with_default_year(params):
+    """The register's filters, the year defaulting to the next plan year (a blank year: every year)."""
+    data = params.copy()
+    data.setdefault("year", str(services.default_year()))
+    return data
+
+
 @login_required
 def register(request):
     """Sổ nhu cầu: filters, counts per programme and reason (in the database), one page of rows."""
     scope = _reader(request.user)
-    data = request.GET.copy()
-    data.setdefault("year", str(services.default_year()))
+    data = _with_default_year(request.GET)
     form = RegisterFilterForm(data, user=request.user)
     qs = services.needs_for(request.user)
-    if form.is_valid():
-        f = form.cleaned_data
-        if f["year"]:
-            qs = qs.filter(year=f["year"])
-        if f["unit"]:
-            qs = qs.filter(services.in_subtree_q(f["unit"]))
-        if f["program"]:
-            qs = qs.filter(program=f["program"])
-        if f["reason"]:
-            qs = qs.filter(reason=f["reason"])
-        if f["met"]:
-            qs = qs.filter(met=f["met"] == "1")
-    else:
-        qs = qs.none()
+    qs = services.filter_register(qs, **form.cleaned_data) if form.is_valid() else qs.none()
     per_programme, per_reason = services.register_counts(qs)
     rows = qs.select_related("person", "unit", "program", "request").order_by(
         "program__code", "person__code", "pk")
@@ -64,6 +59,22 @@ def register(request):
         context={"form": form, "per_programme": per_programme, "per_reason": per_reason,
                  "reason_labels": dict(Reason.choices), "collect_form": collect},
     )
+
+
+@login_required
+def register_export(request):
+    """The register with the page's filters as .xlsx (personal data: the download is logged)."""
+    _reader(request.user)
+    form = RegisterFilterForm(_with_default_year(request.GET), user=request.user)
+    if not form.is_valid():
+        errors = "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items() if k in form.fields)
+        return HttpResponse(errors or _("Tham số không hợp lệ."), status=400, content_type="text/plain; charset=utf-8")
+    body, rows = services.register_xlsx(services.filter_register(services.needs_for(request.user), **form.cleaned_data))
+    log_export(request.user, ExportLog.Kind.OTHER, _("Sổ nhu cầu đào tạo, bồi dưỡng"), rows, request=request)
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    year = form.cleaned_data["year"]
+    response["Content-Disposition"] = content_disposition_header(True, f"nhu-cau-{year or 'moi-nam'}.xlsx")
+    return response
 
 
 @login_required
