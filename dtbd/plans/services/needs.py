@@ -57,7 +57,7 @@ def strongest(reasons):
     return min(reasons, key=REASON_ORDER.__getitem__)
 
 
-NEED_FIELDS = ("unit_id", "reason", "reasons", "requirement_codes", "request_id", "due_on", "met")
+NEED_FIELDS = ("unit_id", "reason", "reasons", "requirement_codes", "request_id", "due_on", "waiting_since", "met")
 INSERTED = ("year", "person", "program", "unit", "reason", "reasons", "requirement_codes", "request", "due_on",
             "waiting_since", "met")
 
@@ -119,29 +119,33 @@ def _check_writer(user, unit):
         raise PermissionDenied
 
 
-def _chosen_programmes(rows):
-    """{row pk: programme} for the requirement rows a programme can clear: the active programme of a PROGRAMME row's
-    code; for a QUALIFICATION row, among the active programmes granting its type at its level or above, the lowest
-    granted level, then the lowest code (dtbd.training.queries.programmes_by_need orders them so). Rows of annual
-    hours, and rows no active programme clears, are left out."""
+def _candidate_programmes(rows):
+    """{row pk: [programmes]} for the requirement rows a programme can clear, the preferred first: the active
+    programme of a PROGRAMME row's code; for a QUALIFICATION row, the active programmes granting its type at its level
+    or above, the lowest granted level first, then the lowest code (dtbd.training.queries.programmes_by_need orders
+    them so). Rows of annual hours, and rows no active programme clears, are left out."""
     needs = {r.pk: need_of(r) for r in rows if r.kind != Requirement.Kind.ANNUAL_HOURS}
     found = programmes_by_need(list(set(needs.values()))) if needs else {}
-    return {pk: found[need][0] for pk, need in needs.items() if found.get(need)}
+    return {pk: found[need] for pk, need in needs.items() if found.get(need)}
 
 
-def review_needs(unit, date):
+def review_needs(unit, date, registered=None):
     """{(person id, programme id): {"reasons", "codes", "due_on"}} of `unit`'s subtree on `date`, and {person id:
     unit id} of the people placed there: for every requirement row the person misses (engine: subject and not met),
-    the programme that clears it (`_chosen_programmes`). Within one qualification type only the highest level the
-    person misses gives a programme, which clears the lower levels too (docs/domain.md §13.1): missing LLCT TC (post
-    held) and CC (planned post) is one need, the CC programme, with both reasons.
+    the programme that clears it (`_candidate_programmes`; a programme already registered for the person — in
+    `registered`, {person id: {programme ids}} — when it is one of them, so that the choice does not move when a
+    programme is added, and a unit's request for another programme that clears the gap is the same need). Within one
+    qualification type only the highest level the person misses gives a programme, which clears the lower levels too
+    (docs/domain.md §13.1): missing LLCT TC (post held) and CC (planned post) is one need, the CC programme, with both
+    reasons.
 
     One query per requirement row that a programme can clear (the people missing it, as ids), one for the
     placements and one for the planned posts' end dates: a fixed number whatever the number of people."""
     cat = Catalogue.on(date)
     rows = [r for code_rows in cat.rows_by_code.values() for r in code_rows]
-    chosen = _chosen_programmes(rows)
-    rows = [r for r in rows if r.pk in chosen]
+    candidates = _candidate_programmes(rows)
+    rows = [r for r in rows if r.pk in candidates]
+    registered = registered or {}
     people = people_in(unit, date)
     missing = defaultdict(list)  # person id -> [row]
     for r in rows:
@@ -168,7 +172,8 @@ def review_needs(unit, date):
             families[key].append(r)
         for family_rows in families.values():
             top = max(family_rows, key=lambda r: (r.min_level_order or 0, -r.pk))
-            programme = chosen[top.pk]
+            mine = registered.get(person_id, ())
+            programme = next((p for p in candidates[top.pk] if p.pk in mine), candidates[top.pk][0])
             entry = result.setdefault((person_id, programme.pk), {"reasons": set(), "codes": set(), "due_on": None})
             for r in family_rows:
                 reason = reason_of(r)
@@ -198,11 +203,14 @@ def collect_from_review(unit, year, user, date=None):
     {"created", "changed", "unchanged", "met"} counts. PermissionDenied unless `user` may write in `unit`."""
     _check_writer(user, unit)
     date = date or timezone.localdate()
-    found, units = review_needs(unit, date)
     existing = {
         (n.person_id, n.program_id): n
         for n in Need.objects.filter(year=year, person_id__in=people_in(unit, date).values("pk"))
     }
+    registered = defaultdict(set)
+    for person_id, programme_id in existing:
+        registered[person_id].add(programme_id)
+    found, units = review_needs(unit, date, registered)
     created, changed, counts = [], [], {"created": 0, "changed": 0, "unchanged": 0, "met": 0}
     for (person_id, programme_id), entry in found.items():
         need = existing.pop((person_id, programme_id), None)

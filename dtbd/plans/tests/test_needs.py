@@ -314,3 +314,17 @@ def test_register_export_is_scoped_and_logged(tree, users, staff, client):
     log = ExportLog.objects.get()
     assert (log.user, log.rows, log.filters) == (users.officer, 3, {"year": "2027", "reason": "LEGAL"})
     assert client.get(reverse("plans:need_export"), {"year": "abc"}).status_code == 400
+
+
+def test_a_registered_programme_that_clears_the_gap_is_kept(tree, users, staff, cat):
+    # The unit asked for D on the other cao cấp programme before the review: the review joins that row.
+    req = _request(tree.so_a, cat.p.llct_cc2, people=[staff.d], user=users.officer)
+    services.submit_request(users.officer, req)
+    services.collect_from_review(tree.so_a, YEAR, users.officer, date=ON)
+    got = rows()
+    assert got[("D_QH", "T_LLCT_CC_Z")][:2] == ("PLANNED_POST", "PLANNED_POST,REQUEST")
+    assert ("D_QH", "T_LLCT_CC") not in got
+    # A programme added later with a lower code does not move the needs already registered.
+    make_program("T_LLCT_CC_A", name="Cao cấp LLCT (mới)", category="LLCT", grants_type="LLCT", grants_level="CC")
+    counts = services.collect_from_review(tree.so_a, YEAR, users.officer, date=ON)
+    assert counts["created"] == 0 and counts["met"] == 0 and rows().keys() == got.keys()
