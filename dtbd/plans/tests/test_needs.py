@@ -228,7 +228,7 @@ def test_others_requests_are_404_and_the_leader_is_read_only(tree, users, staff,
     assert client.get(reverse("plans:request_create")).status_code == 403
     assert client.get(reverse("plans:request_edit", args=[mine.pk])).status_code == 403
     assert client.post(reverse("plans:request_submit", args=[mine.pk])).status_code == 403
-    assert client.post(reverse("plans:need_collect"), {"year": YEAR, "unit": tree.so_a.pk}).status_code == 403
+    assert client.post(reverse("plans:need_collect"), {"collect-year": YEAR, "collect-unit": tree.so_a.pk}).status_code == 403
     assert client.get(reverse("plans:need_list")).status_code == 200
     mine.refresh_from_db()
     assert mine.status == "DRAFT" and not Need.objects.exists()
@@ -236,9 +236,9 @@ def test_others_requests_are_404_and_the_leader_is_read_only(tree, users, staff,
 
 def test_collect_page_runs_for_the_officer_subtree_only(tree, users, staff, client):
     client.force_login(users.officer)
-    response = client.post(reverse("plans:need_collect"), {"year": YEAR, "unit": tree.so_b.pk})
+    response = client.post(reverse("plans:need_collect"), {"collect-year": YEAR, "collect-unit": tree.so_b.pk})
     assert response.status_code == 302 and not Need.objects.exists()
-    response = client.post(reverse("plans:need_collect"), {"year": YEAR, "unit": tree.so_a.pk})
+    response = client.post(reverse("plans:need_collect"), {"collect-year": YEAR, "collect-unit": tree.so_a.pk})
     assert response.status_code == 302 and Need.objects.count() > 0
     assert not Need.objects.filter(person=staff.f).exists()
     page = client.get(response.url).content.decode()
@@ -291,7 +291,7 @@ def test_bad_input_never_answers_500(tree, users, staff, cat, client):
                    {"met": "2"}, {"page": "abc"}, {"year": "99999999999999999999"}):
         assert client.get(reverse("plans:need_list"), params).status_code == 200, params
     assert client.get(reverse("plans:request_list"), {"year": "x", "page": "-3"}).status_code == 200
-    for data in ({}, {"year": "x", "unit": "y"}, {"year": 2027, "unit": 999999}):
+    for data in ({}, {"collect-year": "x", "collect-unit": "y"}, {"collect-year": 2027, "collect-unit": 999999}):
         assert client.post(reverse("plans:need_collect"), data).status_code == 302
     for data in ({}, {"year": "abc", "people_count": "-1", "quarter": "9", "priority": "7", "unit": "z",
                       "program": "q", "people_codes": ";;;"}):

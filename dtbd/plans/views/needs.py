@@ -52,7 +52,7 @@ def register(request):
     per_programme, per_reason = services.register_counts(qs)
     rows = qs.select_related("person", "unit", "program", "request").order_by(
         "program__code", "person__code", "pk")
-    collect = CollectForm(user=request.user, initial={"year": data.get("year")}) if scope.can_write else None
+    collect = CollectForm(user=request.user, initial={"year": data.get("year")}, prefix="collect") if scope.can_write else None
     return render_list(
         request, rows, "plans/need_list.html", page_size=PAGE_SIZE, partial_template="plans/need_rows.html",
         target="need-list", rows_name="needs",
@@ -81,7 +81,7 @@ def register_export(request):
 @require_POST
 def collect(request):
     _writer(request.user)
-    form = CollectForm(request.POST, user=request.user)
+    form = CollectForm(request.POST, user=request.user, prefix="collect")
     if not form.is_valid():
         messages.error(request, _("Chọn năm kế hoạch và đơn vị trong phạm vi quản lý của bạn."))
         return redirect("plans:need_list")
