@@ -16,3 +16,5 @@ class PlansConfig(AppConfig):
         # Every change of a plan, its lines, its costs and the norms is recorded (who, when, what).
         for model in (NeedRequest, Need, Plan, PlanLine, LineCost, ClassLine, ClassCost, CostNorm):
             auditlog.register(model)
+        # A unit request's named people: changes of the list are recorded too (docs/domain.md §13.1).
+        auditlog.register(NeedRequest, m2m_fields={"people"})

@@ -3,6 +3,7 @@ tree; named people are given by staff code and checked against the people the us
 import re
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -70,8 +71,9 @@ class RequestForm(forms.ModelForm):
         self.user = user
         self.fields["unit"] = UnitChoiceField(label=gettext_lazy("Đơn vị đề nghị"),
                                               queryset=Unit.objects.restrict(user, CHANGE).order_by("path"))
-        self.fields["program"] = ProgramChoiceField(label=gettext_lazy("Chương trình"),
-                                                    queryset=Program.objects.filter(active=True).order_by("code"))
+        # Active programmes; a request kept on a programme since withdrawn still shows (and saves) it.
+        programmes = Program.objects.filter(Q(active=True) | Q(pk=self.instance.program_id)).order_by("code")
+        self.fields["program"] = ProgramChoiceField(label=gettext_lazy("Chương trình"), queryset=programmes)
         self.fields["quarter"] = forms.TypedChoiceField(
             label=gettext_lazy("Quý mong muốn"), required=False, coerce=int, empty_value=None,
             choices=[("", "—")] + [(q, _("Quý %(q)s") % {"q": q}) for q in range(1, 5)],

@@ -328,3 +328,10 @@ def test_a_registered_programme_that_clears_the_gap_is_kept(tree, users, staff, 
     make_program("T_LLCT_CC_A", name="Cao cấp LLCT (mới)", category="LLCT", grants_type="LLCT", grants_level="CC")
     counts = services.collect_from_review(tree.so_a, YEAR, users.officer, date=ON)
     assert counts["created"] == 0 and counts["met"] == 0 and rows().keys() == got.keys()
+
+
+def test_changes_of_the_named_people_are_audited(tree, users, staff, cat):
+    req = _request(tree.phong_a, cat.p.tt, people=[staff.a], user=users.officer)
+    services.save_request(users.officer, req, [staff.a, staff.c])
+    entries = LogEntry.objects.get_for_object(req)
+    assert any((e.changes or {}).get("people", {}).get("type") == "m2m" for e in entries)
