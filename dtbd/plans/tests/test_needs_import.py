@@ -4,6 +4,7 @@ import io
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.management import call_command
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
@@ -151,3 +152,12 @@ def test_the_template_and_the_upload_pages(setup, users, client, tmp_path, media
     client.post(reverse("imports:confirm", args=[batch.pk]))
     batch.refresh_from_db()
     assert batch.status == "DONE" and NeedRequest.objects.count() == 2
+
+
+def test_the_command_line_import(setup, tmp_path, capsys):
+    path = xlsx(tmp_path, *GOOD)
+    call_command("import-needs", str(path), "--dry-run")
+    assert not NeedRequest.objects.exists()
+    call_command("import-needs", str(path))
+    assert NeedRequest.objects.count() == 2
+    assert "2 thêm mới" in capsys.readouterr().out
