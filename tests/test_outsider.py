@@ -22,6 +22,7 @@ from dtbd.notices.models import Notice
 from dtbd.org.testing import make_unit
 from dtbd.people.models import Qualification
 from dtbd.people.testing import make_person
+from dtbd.plans.models import Plan
 from dtbd.reports.models import Indicator
 from dtbd.standards.models import Requirement
 from dtbd.training import services
@@ -58,6 +59,9 @@ REFUSED = {
     "standards:appointment_create": {"person_pk": "person"},
     "training:program_edit": {"pk": "programme"},
     "training:class_edit": {"pk": "class"},
+    # -- plans: budget and execution
+    "plans:class_costs": {"pk": "class"},
+    "plans:plan_execution": {"pk": "plan"},
     "training:class_sessions": {"pk": "class"},
     "training:class_status": {"pk": "class"},
     "training:attendance": {"pk": "class"},
@@ -131,6 +135,7 @@ OPEN = {
     "training:provider_detail": ({"pk": "provider"}, OFFER),
     "training:needs": ({}, LIST),
     "plans:plan_list": ({}, LIST),
+    "plans:norm_list": ({}, "the cost norms, a catalogue read by every role (edited in the admin)"),
     "training:class_list": ({}, OFFER),
     "training:class_calendar": ({}, OFFER),
     "training:class_create": ({}, FORM),
@@ -264,8 +269,14 @@ def world(tree, users):
         )
 
     b_side = of(outsider_b, tree.phong_b, class_b)
-    return SimpleNamespace(officer=b_side, leader=b_side, learner=b_side,
-                           institution=of(outsider_a, tree.phong_a, class_a), users=users)
+    a_side = of(outsider_a, tree.phong_a, class_a)
+
+    # -- plans (budget and execution): a plan outside each role's scope — so_b's for the so_a roles, so_a's for the
+    # institution (which sees no plan).
+    b_side.plan = Plan.objects.create(year=2025, unit=tree.so_b, title="Kế hoạch của Sở Tài chính")
+    a_side.plan = Plan.objects.create(year=2025, unit=tree.so_a, title="Kế hoạch của Sở Nội vụ")
+
+    return SimpleNamespace(officer=b_side, leader=b_side, learner=b_side, institution=a_side, users=users)
 
 
 def client_for(role, world, api):
