@@ -392,6 +392,15 @@ class TrainingHistory(Report):
 OUTSIDE_PLAN = "NGOAI_KH"
 
 
+class LabelledCode(str):
+    """A row's code (what the CSV and the API keep) carrying the label shown on screen, in .xlsx and PDF."""
+
+    def __new__(cls, code, label):
+        value = super().__new__(cls, code)
+        value.label = label
+        return value
+
+
 @register
 class PlanExecution(Report):
     """Tình hình thực hiện kế hoạch đào tạo, bồi dưỡng (docs/domain.md §13.4): for --year, per unit of the plans in
@@ -409,8 +418,7 @@ class PlanExecution(Report):
     )
     uses_year = True
     columns = [
-        Column("unit", _("Mã đơn vị"), numeric=False),
-        Column("name", _("Đơn vị"), numeric=False),
+        Column("unit", _("Đơn vị"), numeric=False),
         Column("planned_classes", _("Số lớp kế hoạch")),
         Column("opened", _("Số lớp đã mở")),
         Column("finished", _("Số lớp đã kết thúc")),
@@ -423,7 +431,7 @@ class PlanExecution(Report):
         Column("variance", _("Chênh lệch thực chi – kế hoạch (đồng)")),
         Column("at_risk", _("Số dòng chậm tiến độ")),
     ]
-    quarter_columns = [Column("quarter", _("Quý"), numeric=False), *columns[2:]]
+    quarter_columns = [Column("quarter", _("Quý"), numeric=False), *columns[1:]]
 
     @staticmethod
     def _cells(figures):
@@ -439,10 +447,10 @@ class PlanExecution(Report):
 
     def _unit_rows(self, result):
         units = Unit.objects.filter(pk__in=list(result.per_unit)).order_by("path").values_list("pk", "code", "name")
-        rows = [(code, name, *self._cells(result.per_unit[pk])) for pk, code, name in units]
+        rows = [(LabelledCode(code, name), *self._cells(result.per_unit[pk])) for pk, code, name in units]
         if result.unplanned is not None:
-            rows.append((OUTSIDE_PLAN, str(_("Ngoài kế hoạch")), *self._cells(result.unplanned)))
-        rows.append((ALL, "", *self._cells(result.total)))
+            rows.append((LabelledCode(OUTSIDE_PLAN, str(_("Ngoài kế hoạch"))), *self._cells(result.unplanned)))
+        rows.append((ALL, *self._cells(result.total)))
         return rows
 
     def sections(self, subject, date, year):
@@ -457,7 +465,7 @@ class PlanExecution(Report):
     def row_label(self, value):
         if value == ALL:
             return str(_("Tổng cộng"))
-        return str(value)
+        return getattr(value, "label", str(value))
 
     @staticmethod
     def quarter_label(value):

@@ -70,7 +70,7 @@ def norms_on(date=None):
     started last. One query."""
     date = date or datetime.date.today()
     later = CostNorm.objects.filter(_valid_on_q(date), code=OuterRef("code"), valid_from__gt=OuterRef("valid_from"))
-    return CostNorm.objects.filter(_valid_on_q(date)).filter(~Exists(later)).order_by("item", "code")
+    return CostNorm.objects.filter(_valid_on_q(date)).filter(~Exists(later)).order_by("item", "-amount", "code")
 
 
 def norm_on(code, date=None):
@@ -313,7 +313,8 @@ def over_budget_warnings(budget, what):
 
 
 def lines_budget(lines):
-    """[Budget] of each line of `lines` (a PlanLine queryset, in its order): its estimate by source (LineCost)
+    """[Budget] of each line of `lines` (a PlanLine queryset, in its order, numbered from 1 in the warnings as on
+    the execution page): its estimate by source (LineCost)
     against the classes opened from it (ClassLine), estimated and actual by source, with warnings. Four queries
     whatever the number of lines."""
     lines = list(lines.select_related("program"))
@@ -321,10 +322,10 @@ def lines_budget(lines):
     planned = _split(line_estimates(PlanLine.objects.filter(pk__in=pks), "pk"), 1)
     spent = _split(class_amounts(TrainingClass.objects.filter(plan_link__line__in=pks), "plan_link__line"), 1)
     out = []
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         budget = Budget(key=line, label=str(line), planned=planned.get(line.pk, {}), classes=spent.get(line.pk, {}))
         budget.warnings = over_budget_warnings(
-            budget, _("Dòng %(n)s (%(code)s)") % {"n": line.position or line.pk, "code": line.program.code}
+            budget, _("Dòng %(n)s (%(code)s)") % {"n": number, "code": line.program.code}
         )
         out.append(budget)
     return out

@@ -61,6 +61,7 @@ class Figures:
     spend: Amounts = field(default_factory=Amounts)
     at_risk: int = 0  # lines at risk (breakdown with a date)
     line: object = None  # the PlanLine, for a per-line breakdown
+    number: int = 0  # the line's number in the plan (1, 2, …), as in the warnings
     state: str = ""
     warnings: list = field(default_factory=list)
 
@@ -141,9 +142,9 @@ def plan_execution(plan, date=None):
     per_line = breakdown(lines, "pk", date)
     budgets = {b.key.pk: b for b in budget_services.lines_budget(lines)}
     rows = []
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         figures = per_line.get(line.pk, Figures(key=line.pk))
-        figures.line = line
+        figures.line, figures.number = line, number
         figures.state = _state(figures, line)
         figures.warnings = budgets[line.pk].warnings
         rows.append(figures)

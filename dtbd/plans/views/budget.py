@@ -36,10 +36,11 @@ class ClassCostForm(forms.Form):
             cell = budget.cells.get((item, source))
             for prefix, what, value in (("e", gettext_lazy("Dự toán"), cell.estimated if cell else None),
                                         ("a", gettext_lazy("Thực chi"), cell.actual if cell else None)):
+                label = f"{what} — {items[item]} — {sources[source]}"
                 self.fields[f"{prefix}_{item}_{source}"] = forms.DecimalField(
-                    label=f"{what} — {items[item]} — {sources[source]}", required=False, min_value=0,
-                    max_digits=15, decimal_places=0, initial=value,
-                    widget=forms.NumberInput(attrs={"class": "num", "step": "1", "min": "0"}),
+                    label=label, required=False, min_value=0, max_digits=15, decimal_places=0, initial=value,
+                    widget=forms.NumberInput(attrs={"class": "num", "step": "1", "min": "0", "aria-label": label,
+                                                    "placeholder": what, "style": "width:9rem"}),
                 )
 
     def cells(self):

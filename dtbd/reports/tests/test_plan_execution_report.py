@@ -54,6 +54,7 @@ def test_the_report_shows_the_published_line_of_classes_and_cost(tree):
     values = [cell for row in sheet for cell in row if cell != ""]
     assert "Tổng cộng" in values and 112 in values and 28_000_000_000 in values
     assert "Quý 1" in values  # the per-quarter table
+    assert tree.root.name in values  # the unit's name on the row (its code in the CSV)
     assert renderers.render(result, "pdf").startswith(b"%PDF")
 
 
@@ -62,6 +63,7 @@ def test_the_report_through_the_cli(small, tree):
     call_command("report", "plan-execution", "--unit", tree.root.code, "--year", "2025", "--date", "2025-08-15",
                  stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0].split(",")[:3] == ["unit", "name", "planned_classes"]
+    assert lines[0].split(",")[:3] == ["unit", "planned_classes", "opened"]
+    assert lines[1].split(",")[:2] == [tree.so_a.code, "5"]  # the CSV keeps the unit's code
     total = next(line for line in lines if line.startswith("ALL,"))
-    assert total.split(",")[2:5] == ["5", "3", "1"]
+    assert total.split(",")[1:4] == ["5", "3", "1"]
