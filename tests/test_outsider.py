@@ -61,6 +61,9 @@ REFUSED = {
     "standards:appointment_create": {"person_pk": "person"},
     "training:program_edit": {"pk": "programme"},
     "training:class_edit": {"pk": "class"},
+    # -- plans: budget and execution
+    "plans:class_costs": {"pk": "class"},
+    "plans:plan_execution": {"pk": "plan"},
     "training:class_sessions": {"pk": "class"},
     "training:class_status": {"pk": "class"},
     "training:attendance": {"pk": "class"},
@@ -158,6 +161,7 @@ OPEN = {
     "plans:need_export": ({}, LIST),
     "plans:request_list": ({}, LIST),
     "plans:request_create": ({}, FORM),
+    "plans:norm_list": ({}, "the cost norms, a catalogue read by every role (edited in the admin)"),
     "training:class_list": ({}, OFFER),
     "training:class_calendar": ({}, OFFER),
     "training:class_create": ({}, FORM),

@@ -31,4 +31,7 @@ urlpatterns = [
     path("de-nghi/<int:pk>/sua/", needs.request_edit, name="request_edit"),
     path("de-nghi/<int:pk>/gui/", needs.request_submit, name="request_submit"),
     # -- budget and execution (class costs, norms, roll-ups, execution view)
+    path("lop/<int:pk>/kinh-phi/", budget.class_costs, name="class_costs"),
+    path("dinh-muc/", budget.norm_list, name="norm_list"),
+    path("<int:pk>/thuc-hien/", budget.plan_execution, name="plan_execution"),
 ]

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from dtbd.core.models import Source
-from dtbd.org.models import AdminLevel
+from dtbd.org.models import AdminLevel, Unit
 from dtbd.people.catalog import Category, QualificationType
 from dtbd.people.catalog import level_label as qualification_level_label
+from dtbd.plans.services import execution as plan_execution
 from dtbd.standards.engine import annual_hours_summary, requirement_counts
 from dtbd.training.models import Enrollment, Program
 
@@ -386,3 +387,86 @@ class TrainingHistory(Report):
             lines.append((str(_("Chức vụ")), post))
         return unit, lines
 
+
+
+OUTSIDE_PLAN = "NGOAI_KH"
+
+
+class LabelledCode(str):
+    """A row's code (what the CSV and the API keep) carrying the label shown on screen, in .xlsx and PDF."""
+
+    def __new__(cls, code, label):
+        value = super().__new__(cls, code)
+        value.label = label
+        return value
+
+
+@register
+class PlanExecution(Report):
+    """Tình hình thực hiện kế hoạch đào tạo, bồi dưỡng (docs/domain.md §13.4): for --year, per unit of the plans in
+    force of the subtree (dtbd.plans.services.budget.plans_in_force), planned against done — classes, person-times
+    (lượt, §11.3), distinct people, spend — and the lines at risk on the report's date. The classes outside any plan
+    are a row of their own in a report of the whole province (a unit without a parent), where the total row reads
+    as the province publishes it ("112 lớp, kinh phí khoảng 28 tỷ đồng"). A second table gives the same per
+    quarter (the plans' lines only)."""
+
+    name = "plan-execution"
+    title = _("Tình hình thực hiện kế hoạch đào tạo, bồi dưỡng")
+    description = _(
+        "Số lớp, số lượt người, số người và kinh phí theo kế hoạch và thực hiện trong năm, theo đơn vị lập kế hoạch; "
+        "lớp ngoài kế hoạch; các dòng kế hoạch chậm tiến độ tại ngày báo cáo."
+    )
+    uses_year = True
+    columns = [
+        Column("unit", _("Đơn vị"), numeric=False),
+        Column("planned_classes", _("Số lớp kế hoạch")),
+        Column("opened", _("Số lớp đã mở")),
+        Column("finished", _("Số lớp đã kết thúc")),
+        Column("planned_people", _("Số lượt kế hoạch")),
+        Column("luot", _("Số lượt hoàn thành")),
+        Column("people", _("Số người")),
+        Column("planned_cost", _("Kinh phí kế hoạch (đồng)")),
+        Column("estimated", _("Dự toán các lớp (đồng)")),
+        Column("actual", _("Thực chi (đồng)")),
+        Column("variance", _("Chênh lệch thực chi – kế hoạch (đồng)")),
+        Column("at_risk", _("Số dòng chậm tiến độ")),
+    ]
+    quarter_columns = [Column("quarter", _("Quý"), numeric=False), *columns[1:]]
+
+    @staticmethod
+    def _cells(figures):
+        return (figures.planned_classes, figures.opened, figures.finished, figures.planned_people, figures.luot,
+                figures.people, figures.planned_cost, figures.spend.estimated, figures.spend.actual,
+                figures.spend.actual - figures.planned_cost, figures.at_risk)
+
+    def _compute(self, unit, date, year):
+        return plan_execution.year_execution(year, unit, date, include_unplanned=unit.parent_id is None)
+
+    def rows(self, unit, date, year):
+        return self._unit_rows(self._compute(unit, date, year))
+
+    def _unit_rows(self, result):
+        units = Unit.objects.filter(pk__in=list(result.per_unit)).order_by("path").values_list("pk", "code", "name")
+        rows = [(LabelledCode(code, name), *self._cells(result.per_unit[pk])) for pk, code, name in units]
+        if result.unplanned is not None:
+            rows.append((LabelledCode(OUTSIDE_PLAN, str(_("Ngoài kế hoạch"))), *self._cells(result.unplanned)))
+        rows.append((ALL, *self._cells(result.total)))
+        return rows
+
+    def sections(self, subject, date, year):
+        result = self._compute(subject, date, year)
+        quarters = [(f"Q{q}", *self._cells(result.per_quarter[q])) for q in sorted(result.per_quarter)]
+        return [
+            Section("", self.columns, self._unit_rows(result), self.row_label),
+            Section(str(_("Theo quý (các dòng kế hoạch)")), self.quarter_columns, quarters, self.quarter_label,
+                    empty=str(_("Không có dòng kế hoạch nào."))),
+        ]
+
+    def row_label(self, value):
+        if value == ALL:
+            return str(_("Tổng cộng"))
+        return getattr(value, "label", str(value))
+
+    @staticmethod
+    def quarter_label(value):
+        return str(_("Quý %(n)s") % {"n": str(value)[1:]})

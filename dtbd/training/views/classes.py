@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from dtbd.accounts.scope import scope_of
 from dtbd.core.lists import render_list, render_page
 
-from .. import permissions, services
+from .. import extensions, permissions, services
 from ..filters import ClassFilterSet
 from ..forms.classes import AssessmentFormSet, ClassForm, SessionFormSet, StatusForm
 from ..models import Enrollment, TrainingClass
@@ -104,6 +104,7 @@ def class_detail(request, pk):
         "can_self_withdraw": bool(own) and own.state in getattr(services, "OWN_WITHDRAW_STATES", ()),
         "entries": audit_entries(cls) if can_run else None,
         "Status": TrainingClass.Status,
+        "panels": extensions.class_page_panels(request, cls),  # e.g. the class's costs (dtbd.plans)
     }
     return render(request, "training/class_detail.html", context)
 
