@@ -1,0 +1,172 @@
+"""`solve(instance, time_limit)`: the best plan found within the time limit and a proven upper bound
+(docs/domain.md §13.5).
+
+1. A greedy plan (greedy.py): feasible at once, the fallback and the integer programme's first incumbent.
+2. The integer programme (model.py) with HiGHS in the time left: people with one need, grouped by identical needs,
+   modelled exactly; the needs of people with several needs first pooled by (programme, weight) — a relaxation.
+3. Counts back to people: groups of alike people by `assign_group`, need pools by `assign_needs`. If every seat is
+   named, the plan reaches the model's optimum, which bounds every plan: done. Otherwise the plan is repaired
+   (undersized classes closed, free seats topped up) and kept if better, the people of the pools that fell short
+   are modelled one by one (a group that could not be split among its people too), and the model solved again
+   while time remains.
+4. The plan returned is checked against every rule (check.py); its objective and cost are recomputed from the
+   placements. The bound is the smallest of HiGHS's dual bounds (each model is a relaxation of the problem) and the
+   sum over people of their k heaviest needs that a usable class offers; with whole weights it is rounded down.
+"""
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .check import cost as total_cost
+from .check import objective as total_weight
+from .check import violations
+from .greedy import Schedule, greedy
+from .model import PlanModel, assign_group, assign_needs, mixed_groups, usable_classes
+
+OPTIMAL_GAP = 1e-4
+DEFAULT_TIME_LIMIT = 60.0
+REFINED_COLUMNS = 15_000  # a refined model larger than this is not solved again: its LP alone takes too long
+
+
+@dataclass
+class Result:
+    status: str  # optimal | feasible | infeasible_budget
+    objective: float
+    bound: float
+    gap: float
+    cost: int
+    opened: list
+    placements: list  # [(person, class id)]
+    seconds: float
+    greedy_objective: float = 0.0
+    notes: list = field(default_factory=list)
+
+    def to_json(self):
+        """The result file of docs/domain.md §13.5."""
+        return {
+            "status": self.status,
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "cost": self.cost,
+            "opened": list(self.opened),
+            "placements": [{"person": p, "class": c} for p, c in self.placements],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def gap_of(objective, bound):
+    """(bound − objective) / bound, 0 when the bound is 0."""
+    return (bound - objective) / bound if bound > 0 else 0.0
+
+
+def simple_bound(instance, classes):
+    """Σ over people of their max_classes_per_person heaviest needs whose programme a usable class offers."""
+    offered = {k.programme for k in classes}
+    weights = defaultdict(list)
+    for need in instance.needs:
+        if need.programme in offered:
+            weights[need.person].append(need.weight)
+    k = instance.max_classes_per_person
+    return math.fsum(w for ws in weights.values() for w in sorted(ws, reverse=True)[:k])
+
+
+def _schedule_of(instance, placements):
+    plan = Schedule(instance)
+    for cid in sorted({c for _, c in placements}):
+        plan.open(plan.by_id[cid])
+    for person, cid in placements:
+        plan.place(person, plan.by_id[cid])
+    return plan
+
+
+def solve(instance, time_limit=DEFAULT_TIME_LIMIT):
+    """The Result for `instance`, spending about `time_limit` seconds at most in the solver."""
+    started = time.perf_counter()
+    deadline = started + time_limit
+    classes = usable_classes(instance)
+    by_id = instance.class_by_id()
+    k = instance.max_classes_per_person
+    notes = []
+
+    best = greedy(instance)
+    greedy_value = best.objective()
+    bound = simple_bound(instance, classes)
+    whole = all(float(n.weight).is_integer() for n in instance.needs)
+    exact, split = set(), set()
+    rounds = 0
+    while classes and bound > 0 and time.perf_counter() < deadline:
+        groups = mixed_groups(instance, classes, frozenset(exact), frozenset(split))
+        model = PlanModel(instance, classes, groups, (deadline - time.perf_counter()) * 0.85)
+        if rounds and (model.num_cols > REFINED_COLUMNS or deadline - time.perf_counter() < 0.3 * time_limit):
+            notes.append(f"không giải lại: mô hình {model.num_cols} biến hoặc không đủ thời gian")
+            break
+        rounds += 1
+        model.start_from(best.placements())
+        solution, dual, _proven = model.run()
+        if math.isfinite(dual):
+            bound = min(bound, math.floor(dual + 1e-6) if whole else dual)
+        if solution is None:
+            break
+        opened, counts = solution
+        plan = Schedule(instance)
+        for cid in opened:
+            plan.open(by_id[cid])
+        per_group = defaultdict(dict)
+        for (g, cid), n in counts.items():
+            if not groups[g].pool:
+                per_group[g][cid] = n
+        failed = []
+        for g, group_counts in sorted(per_group.items()):
+            left = max(deadline - time.perf_counter(), 0.5)
+            found = assign_group(groups[g], group_counts, by_id, k, min(left, 10.0))
+            if found is None:
+                failed.append(groups[g].key)
+            else:
+                for person, cid in found:
+                    plan.place(person, by_id[cid])
+        empty = assign_needs(instance, groups, counts, plan, max(deadline - time.perf_counter(), 1.0))
+        if failed or empty:
+            plan.close_undersized()
+            plan.top_up()
+        if plan.objective() > best.objective() + 1e-9:
+            best = plan
+        if not failed and not empty:
+            break
+        split.update(failed)
+        # Model one by one the people with two needs or more in pools that were used up or fell short.
+        seated = defaultdict(int)
+        for (g, _cid), n in counts.items():
+            seated[g] += n
+        tight = {g for g, group in enumerate(groups) if group.pool and (seated[g] >= group.size or
+                                                                        any(h == g for h, _ in empty))}
+        times = defaultdict(int)
+        for g in tight:
+            for person in groups[g].people:
+                times[person] += 1
+        exact.update(p for p, n in times.items() if n >= 2)
+        notes.append(f"mô hình nới lỏng để trống {sum(empty.values())} chỗ, {len(failed)} nhóm không chia được: "
+                     f"mô hình hoá riêng {len(exact)} người có nhiều nhu cầu rồi giải lại")
+
+    order = {klass.id: i for i, klass in enumerate(instance.classes)}
+    placements = best.placements()
+    opened = sorted(best.opened & {c for _, c in placements}, key=order.get)
+    problems = violations(instance, opened, placements)
+    if problems:  # never expected: fall back to the greedy plan, which keeps every rule by construction
+        notes.append("kế hoạch của mô hình vi phạm ràng buộc: " + "; ".join(problems[:3]))
+        best = greedy(instance)
+        placements = best.placements()
+        opened = sorted(best.opened & {c for _, c in placements}, key=order.get)
+    value = total_weight(instance, placements)
+    bound = max(bound, value)
+    gap = gap_of(value, bound)
+    if bound <= 0:
+        status = "infeasible_budget"
+    elif gap <= OPTIMAL_GAP:
+        status = "optimal"
+    else:
+        status = "feasible"
+    return Result(status=status, objective=value, bound=bound, gap=gap, cost=total_cost(instance, opened, placements),
+                  opened=opened, placements=placements, seconds=time.perf_counter() - started,
+                  greedy_objective=greedy_value, notes=notes)
