@@ -145,7 +145,12 @@ def solve(instance, time_limit=DEFAULT_TIME_LIMIT):
         for g in tight:
             for person in groups[g].people:
                 times[person] += 1
+        before = len(exact)
         exact.update(p for p, n in times.items() if n >= 2)
+        if len(exact) == before:
+            exact.update(p for g, _ in empty for p in groups[g].people)
+        if len(exact) == before and not failed:
+            break
         notes.append(f"mô hình nới lỏng để trống {sum(empty.values())} chỗ, {len(failed)} nhóm không chia được: "
                      f"mô hình hoá riêng {len(exact)} người có nhiều nhu cầu rồi giải lại")
 
@@ -159,7 +164,7 @@ def solve(instance, time_limit=DEFAULT_TIME_LIMIT):
         placements = best.placements()
         opened = sorted(best.opened & {c for _, c in placements}, key=order.get)
     value = total_weight(instance, placements)
-    bound = max(bound, value)
+    bound = float(max(bound, value))
     gap = gap_of(value, bound)
     if bound <= 0:
         status = "infeasible_budget"
