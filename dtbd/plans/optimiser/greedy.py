@@ -7,6 +7,7 @@ reaches its minimum size. Values only fall as classes open, so a class whose rec
 stale one is taken without re-evaluating the others (lazy greedy). Then top up the opened classes with whoever can
 still join, best weight per cost first, while the budget allows."""
 import heapq
+import math
 from collections import defaultdict
 
 
@@ -54,7 +55,8 @@ class Schedule:
         self.spent -= klass.fixed_cost
 
     def objective(self):
-        return sum(self.weights[p, self.by_id[c].programme] for c, people in self.members.items() for p in people)
+        return math.fsum(self.weights[p, self.by_id[c].programme]
+                         for c, people in self.members.items() for p in people)
 
     def placements(self):
         return [(p, c) for c in sorted(self.members) for p in sorted(self.members[c])]

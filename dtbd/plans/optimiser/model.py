@@ -14,14 +14,20 @@ size n_g, and the model counts how many of a group go to a class instead of nami
               Σ_{c ∋ day d} x_gc ≤ n_g                   for each g and each start day d of g's classes whose
                                                          classes active on d span ≥ 2 programmes (a maximal clique
                                                          of the interval graph; within one programme the line above
-                                                         already holds), nobody in two overlapping classes
+                                                         already holds): nobody in two overlapping classes
               Σ_c x_gc ≤ k · n_g                         for each g needing more than k programmes
 
 For a group of one person this is exactly the original problem (two overlapping intervals share the start day of
-the later one, so the day cliques forbid every overlapping pair). For larger groups it is a relaxation — every plan
-gives counts that satisfy it — so its optimum and HiGHS's dual bound are true upper bounds; turning counts back into
-people (`assign_group`) nearly always succeeds, and when it does not for a group, that group is split into single
-people and the model solved again (see solver.py).
+the later one, so the day cliques forbid every overlapping pair), and a group of people with one need each is exact
+too. A larger group of people with several needs is a relaxation — every plan gives counts that satisfy it — and
+`assign_group` nearly always turns its counts into people; when it cannot, the group is split into single people.
+
+At province size, modelling every person with several needs this way makes an LP that HiGHS alone needs longer than
+the time limit for (83.000 columns on the benchmark). So `mixed_groups` first puts the needs of people with several
+needs into *need pools*, one group per (programme, weight) with one programme each — a relaxation (each need as if
+it were a person of its own), small (about 2.000 columns) and solved in a second or two. Its optimum and HiGHS's
+dual bound are true upper bounds; `assign_needs` names the pools' people through a small exact model, and the
+solver models one by one the people of the pools that fell short (solver.py).
 """
 import contextlib
 import os
@@ -376,3 +382,59 @@ def _assign_exactly(group, counts, by_id, k, time_limit):
     values = highs.getSolution().col_value
     found = [(p, cid) for (p, cid), col in column.items() if values[col] > 0.5]
     return found if len(found) == sum(counts.values()) else None
+
+
+def column_count(instance, classes, groups):
+    """The number of x columns `PlanModel` would have for `groups`."""
+    per_programme = defaultdict(int)
+    for klass in classes:
+        per_programme[klass.programme] += 1
+    return sum(per_programme[p] for group in groups for p in group.weights)
+
+
+def seat_bound(instance, classes, time_limit):
+    """An upper bound from the seat model, whatever the weights: seats x_c of each class, and per programme the
+    needs seated by weight, z_pw ∈ [0, number of needs of programme p with weight w] (continuous):
+
+        maximise Σ w · z_pw   s.t.  Σ_w z_pw = Σ_{c of p} x_c;  min_c · y_c ≤ x_c ≤ cap_c · y_c;
+                                    Σ fixed · y + Σ cpp · x ≤ budget;  Σ x ≤ Σ_person min(k, its needs)
+
+    Every plan gives such x, y, z (its class sizes and the needs it meets), so the optimum — and HiGHS's dual bound —
+    bounds every plan. Used when the model over groups would be too large (many distinct weights). Returns the bound
+    or None."""
+    highs = new_highs(time_limit)
+    counts = defaultdict(int)
+    people = defaultdict(int)
+    offered = {k.programme for k in classes}
+    for need in instance.needs:
+        if need.programme in offered:
+            counts[need.programme, need.weight] += 1
+            people[need.person] += 1
+    n = len(classes)
+    add_integer_columns(highs, [0.0] * 2 * n, [1.0] * n + [float(c.capacity) for c in classes])
+    levels = sorted(counts)
+    highs.addCols(len(levels), np.array([w for _, w in levels], dtype=np.float64), np.zeros(len(levels)),
+                  np.array([counts[key] for key in levels], dtype=np.float64), 0,
+                  np.zeros(len(levels), dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
+    rows = Rows()
+    by_programme = defaultdict(list)
+    for i, klass in enumerate(classes):
+        by_programme[klass.programme].append(n + i)
+        rows.add([n + i, i], [1.0, -float(klass.capacity)], upper=0.0)
+        if klass.min_size:
+            rows.add([n + i, i], [1.0, -float(klass.min_size)], lower=0.0)
+    for j, (programme, _w) in enumerate(levels):
+        by_programme[programme, "z"].append(2 * n + j)
+    for programme in offered:
+        z = by_programme[programme, "z"]
+        x = by_programme[programme]
+        rows.add(z + x, [1.0] * len(z) + [-1.0] * len(x), lower=0.0, upper=0.0)
+    rows.add(list(range(2 * n)), [float(c.fixed_cost) for c in classes] + [float(c.cost_per_person) for c in classes],
+             upper=float(instance.budget))
+    k = instance.max_classes_per_person
+    rows.add(list(range(n, 2 * n)), [1.0] * n, upper=float(sum(min(k, m) for m in people.values())))
+    rows.pass_to(highs)
+    highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    highs.run()
+    bound = highs.getInfo().mip_dual_bound
+    return bound if np.isfinite(bound) else None

@@ -22,10 +22,12 @@ from .check import cost as total_cost
 from .check import objective as total_weight
 from .check import violations
 from .greedy import Schedule, greedy
-from .model import PlanModel, assign_group, assign_needs, mixed_groups, usable_classes
+from .model import (PlanModel, assign_group, assign_needs, column_count, mixed_groups, seat_bound,
+                    usable_classes)
 
 OPTIMAL_GAP = 1e-4
 DEFAULT_TIME_LIMIT = 60.0
+FIRST_COLUMNS = 30_000  # beyond, the first model's LP alone may outlast the time limit: seat_bound instead
 REFINED_COLUMNS = 15_000  # a refined model larger than this is not solved again: its LP alone takes too long
 
 
@@ -81,13 +83,39 @@ def _schedule_of(instance, placements):
     return plan
 
 
+def _name_people(instance, groups, solution, deadline):
+    """(plan, keys of the groups that could not be split among their people, {(pool, class): seats left empty}) of
+    a model's solution; a plan that fell short is repaired: classes under their minimum closed, seats topped up."""
+    by_id = instance.class_by_id()
+    opened, counts = solution
+    plan = Schedule(instance)
+    for cid in opened:
+        plan.open(by_id[cid])
+    per_group = defaultdict(dict)
+    for (g, cid), n in counts.items():
+        if not groups[g].pool:
+            per_group[g][cid] = n
+    failed = []
+    for g, group_counts in sorted(per_group.items()):
+        left = max(deadline - time.perf_counter(), 0.5)
+        found = assign_group(groups[g], group_counts, by_id, instance.max_classes_per_person, min(left, 10.0))
+        if found is None:
+            failed.append(groups[g].key)
+        else:
+            for person, cid in found:
+                plan.place(person, by_id[cid])
+    empty = assign_needs(instance, groups, counts, plan, max(deadline - time.perf_counter(), 1.0))
+    if failed or empty:
+        plan.close_undersized()
+        plan.top_up()
+    return plan, failed, empty
+
+
 def solve(instance, time_limit=DEFAULT_TIME_LIMIT):
     """The Result for `instance`, spending about `time_limit` seconds at most in the solver."""
     started = time.perf_counter()
     deadline = started + time_limit
     classes = usable_classes(instance)
-    by_id = instance.class_by_id()
-    k = instance.max_classes_per_person
     notes = []
 
     best = greedy(instance)
@@ -95,12 +123,23 @@ def solve(instance, time_limit=DEFAULT_TIME_LIMIT):
     bound = simple_bound(instance, classes)
     whole = all(float(n.weight).is_integer() for n in instance.needs)
     exact, split = set(), set()
-    rounds = 0
-    while classes and bound > 0 and time.perf_counter() < deadline:
+    rounds, reserve = 0, 0.0
+    while classes and bound > 0:
+        # Keep time after the solver to name the people (as long as the last round took for it, and a half).
+        available = deadline - time.perf_counter() - 1.5 * reserve
+        if available <= (0.5 if rounds else 0):
+            break
         groups = mixed_groups(instance, classes, frozenset(exact), frozenset(split))
-        model = PlanModel(instance, classes, groups, (deadline - time.perf_counter()) * 0.85)
-        if rounds and (model.num_cols > REFINED_COLUMNS or deadline - time.perf_counter() < 0.3 * time_limit):
-            notes.append(f"không giải lại: mô hình {model.num_cols} biến hoặc không đủ thời gian")
+        if not rounds and column_count(instance, classes, groups) > FIRST_COLUMNS:
+            dual = seat_bound(instance, classes, available * 0.8)
+            if dual is not None:
+                bound = min(bound, math.floor(dual + 1e-6) if whole else dual)
+            notes.append("quá nhiều mức trọng số khác nhau cho mô hình theo nhóm: giữ kế hoạch tham lam, cận từ "
+                         "mô hình chỗ ngồi")
+            break
+        model = PlanModel(instance, classes, groups, available * (0.85 if rounds else 0.6))
+        if rounds and model.num_cols > REFINED_COLUMNS:
+            notes.append(f"không giải lại: mô hình {model.num_cols} biến")
             break
         rounds += 1
         model.start_from(best.placements())
@@ -109,50 +148,27 @@ def solve(instance, time_limit=DEFAULT_TIME_LIMIT):
             bound = min(bound, math.floor(dual + 1e-6) if whole else dual)
         if solution is None:
             break
-        opened, counts = solution
-        plan = Schedule(instance)
-        for cid in opened:
-            plan.open(by_id[cid])
-        per_group = defaultdict(dict)
-        for (g, cid), n in counts.items():
-            if not groups[g].pool:
-                per_group[g][cid] = n
-        failed = []
-        for g, group_counts in sorted(per_group.items()):
-            left = max(deadline - time.perf_counter(), 0.5)
-            found = assign_group(groups[g], group_counts, by_id, k, min(left, 10.0))
-            if found is None:
-                failed.append(groups[g].key)
-            else:
-                for person, cid in found:
-                    plan.place(person, by_id[cid])
-        empty = assign_needs(instance, groups, counts, plan, max(deadline - time.perf_counter(), 1.0))
-        if failed or empty:
-            plan.close_undersized()
-            plan.top_up()
+        naming = time.perf_counter()
+        plan, failed, empty = _name_people(instance, groups, solution, deadline)
         if plan.objective() > best.objective() + 1e-9:
             best = plan
+        reserve = max(reserve, time.perf_counter() - naming)
         if not failed and not empty:
             break
+        notes.append(f"mô hình nới lỏng để trống {sum(empty.values())} chỗ, {len(failed)} nhóm không chia được")
+        before = len(exact) + len(split)
         split.update(failed)
-        # Model one by one the people with two needs or more in pools that were used up or fell short.
-        seated = defaultdict(int)
-        for (g, _cid), n in counts.items():
-            seated[g] += n
-        tight = {g for g, group in enumerate(groups) if group.pool and (seated[g] >= group.size or
-                                                                        any(h == g for h, _ in empty))}
+        # Model one by one the people with two needs or more in the pools that fell short.
         times = defaultdict(int)
-        for g in tight:
+        for g in {g for g, _ in empty}:
             for person in groups[g].people:
                 times[person] += 1
-        before = len(exact)
         exact.update(p for p, n in times.items() if n >= 2)
-        if len(exact) == before:
-            exact.update(p for g, _ in empty for p in groups[g].people)
-        if len(exact) == before and not failed:
+        if len(exact) + len(split) == before:
+            exact.update(times)
+        if len(exact) + len(split) == before:  # nothing left to refine
             break
-        notes.append(f"mô hình nới lỏng để trống {sum(empty.values())} chỗ, {len(failed)} nhóm không chia được: "
-                     f"mô hình hoá riêng {len(exact)} người có nhiều nhu cầu rồi giải lại")
+        notes.append(f"mô hình hoá riêng {len(exact)} người có nhiều nhu cầu rồi giải lại")
 
     order = {klass.id: i for i, klass in enumerate(instance.classes)}
     placements = best.placements()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from dtbd.plans.optimiser import InstanceError, instance_from_rows, parse, solve
+from dtbd.plans.optimiser import InstanceError, instance_from_rows, parse, solve, solver
 from dtbd.plans.optimiser.check import cost, objective, violations
 from dtbd.plans.optimiser.greedy import greedy
 
@@ -104,7 +104,7 @@ def test_larger_random_plans_keep_every_rule(seed):
     rng = random.Random(100 + seed)
     instance = parse(random_data(rng, people=rng.randint(30, 120), classes=rng.randint(8, 30), programmes=5,
                                  max_needs=3, budget_share=rng.choice([0.2, 0.5, 1.0]), whole=seed % 2 == 0))
-    result = solve(instance, time_limit=20)
+    result = solve(instance, time_limit=5)
     assert_sound(instance, result)
     assert result.objective >= greedy(instance).objective() - 1e-9
 
@@ -292,3 +292,17 @@ def test_the_command_exits_1_with_the_message_only(tmp_path):
     done = run_command(str(path))
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr.strip() == ('classes[0].capacity: phải là số nguyên không âm, không phải "năm" (lớp "K1")')
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_seat_bound_of_large_models_bounds_the_brute_force_optimum(seed, monkeypatch):
+    """Past FIRST_COLUMNS (many distinct weights) the solver keeps the greedy plan and bounds it with the seat
+    model; forced here on small instances."""
+    monkeypatch.setattr(solver, "FIRST_COLUMNS", 0)
+    rng = random.Random(300 + seed)
+    instance = parse(random_data(rng, people=rng.randint(2, 6), classes=rng.randint(1, 4), programmes=2,
+                                 whole=seed % 2 == 0))
+    result = solve(instance, time_limit=10)
+    assert_sound(instance, result)
+    assert result.objective == pytest.approx(greedy(instance).objective(), abs=1e-9)
+    assert result.bound >= brute_force(instance) - 1e-9
