@@ -1,10 +1,10 @@
 """Benchmark: the training-plan optimiser on a province-sized instance (docs/domain.md §13.5).
 
     .venv/bin/python bench/optimiser.py [--needs 10000] [--classes 300] [--programmes 25] [--runs 3] [--seed 1]
-                                        [--time-limit 30] [--write bench/out/optimiser/instance.json]
+                                        [--time-limit 30] [--real-weights] [--write instance.json]
 
 Generates a deterministic instance: programmes with skewed popularity; people with 1 (55 %), 2 (30 %) or 3 (15 %)
-needs of weight 3, 2 or 1 (high, normal, low priority) until --needs needs; candidate classes shared out by demand
+needs of weight 3, 2 or 1 (high, normal, low priority; --real-weights: any in 0,5–5) until --needs needs; candidate classes shared out by demand
 (at least 2 per programme), 30–60 seats, minimum 40 % of capacity, fixed cost 60–200 million VND, 1,5–4 million per
 learner, 5–60 days between January and December; a budget of 30 % of what opening every class full would cost, so
 that it binds. Each run times the greedy plan alone and `solve` (greedy + integer programme, --time-limit seconds)
@@ -25,8 +25,9 @@ from dtbd.plans.optimiser.check import violations
 from dtbd.plans.optimiser.greedy import greedy
 
 
-def generate(needs=10_000, classes=300, programmes=25, seed=1):
-    """The JSON data of a deterministic instance (see the module docstring)."""
+def generate(needs=10_000, classes=300, programmes=25, seed=1, real_weights=False):
+    """The JSON data of a deterministic instance (see the module docstring); `real_weights`: each weight drawn
+    uniformly in 0,5–5 with two decimals instead of the three priority levels."""
     rng = random.Random(seed)
     codes = [f"CT{i + 1:02d}" for i in range(programmes)]
     popularity = [1 / (i + 1) ** 0.8 for i in range(programmes)]
@@ -38,8 +39,8 @@ def generate(needs=10_000, classes=300, programmes=25, seed=1):
         while len(chosen) < count:
             chosen.add(rng.choices(codes, popularity)[0])
         for code in sorted(chosen):
-            need_rows.append({"person": f"CB{person:06d}", "programme": code,
-                              "weight": rng.choices([3, 2, 1], [25, 50, 25])[0]})
+            weight = round(rng.uniform(0.5, 5), 2) if real_weights else rng.choices([3, 2, 1], [25, 50, 25])[0]
+            need_rows.append({"person": f"CB{person:06d}", "programme": code, "weight": weight})
     demand = {code: 0 for code in codes}
     for row in need_rows:
         demand[row["programme"]] += 1
@@ -75,10 +76,11 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--time-limit", type=float, default=30.0)
+    parser.add_argument("--real-weights", action="store_true", help="weights drawn in 0,5–5 instead of 3 levels")
     parser.add_argument("--write", help="also write the instance to this JSON file")
     args = parser.parse_args()
 
-    data = generate(args.needs, args.classes, args.programmes, args.seed)
+    data = generate(args.needs, args.classes, args.programmes, args.seed, args.real_weights)
     if args.write:
         with open(args.write, "w", encoding="utf-8") as handle:
             json.dump(data, handle, ensure_ascii=False)
@@ -99,7 +101,8 @@ def main():
               f"gap {result.gap:.4%}, {result.seconds:.1f} s, {len(result.opened)} classes, "
               f"{len(result.placements)} placements, cost {result.cost:,} | greedy {greedy_value:,.0f} in "
               f"{greedy_seconds:.2f} s, MIP / greedy {result.objective / greedy_value:.4f} | "
-              f"check: {'ok' if not problems else problems[:3]}{' | ' + '; '.join(result.notes) if result.notes else ''}")
+              f"check: {'ok' if not problems else problems[:3]}"
+              f"{' | ' + '; '.join(result.notes) if result.notes else ''}")
     seconds = statistics.median(r[0].seconds for r in rows)
     gap = statistics.median(r[0].gap for r in rows)
     ratio = statistics.median(r[0].objective / r[2] for r in rows)

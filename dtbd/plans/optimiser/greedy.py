@@ -145,3 +145,30 @@ def greedy(instance):
             plan.place(person, klass)
     plan.top_up()
     return plan
+
+
+def fill_seats(instance, seats):
+    """A plan for given classes and sizes {class id: seats} (the seat model's solution): the needs by weight, heaviest
+    first (people with fewer needs first among equals), each to a class of its programme with a seat left that the
+    person can join — the one furthest below its minimum size, then with most seats left; then classes under their
+    minimum closed and free seats topped up."""
+    plan = Schedule(instance)
+    for cid in seats:
+        plan.open(plan.by_id[cid])
+    needs_of = defaultdict(int)
+    for need in instance.needs:
+        needs_of[need.person] += 1
+    by_programme = defaultdict(list)
+    for cid in seats:
+        by_programme[plan.by_id[cid].programme].append(plan.by_id[cid])
+    for need in sorted(instance.needs, key=lambda n: (-n.weight, needs_of[n.person], n.person, n.programme)):
+        options = [k for k in by_programme.get(need.programme, ())
+                   if len(plan.members[k.id]) < seats[k.id] and k.cost_per_person <= plan.remaining
+                   and plan.can_join(need.person, k)]
+        if options:
+            klass = max(options, key=lambda k: (k.min_size - len(plan.members[k.id]),
+                                                seats[k.id] - len(plan.members[k.id]), k.id))
+            plan.place(need.person, klass)
+    plan.close_undersized()
+    plan.top_up()
+    return plan

@@ -173,7 +173,8 @@ def parse(data):
             catalogue = []
             for i, code in enumerate(raw):
                 if not isinstance(code, str) or not code.strip():
-                    check.add(f"programmes[{i}]", f"phải là mã chương trình (chuỗi khác rỗng), không phải {_shown(code)}")
+                    check.add(f"programmes[{i}]",
+                              f"phải là mã chương trình (chuỗi khác rỗng), không phải {_shown(code)}")
                 else:
                     catalogue.append(code.strip())
     known = set(catalogue) if catalogue is not None else None

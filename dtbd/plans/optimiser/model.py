@@ -392,7 +392,7 @@ def column_count(instance, classes, groups):
     return sum(per_programme[p] for group in groups for p in group.weights)
 
 
-def seat_bound(instance, classes, time_limit):
+def seat_model(instance, classes, time_limit):
     """An upper bound from the seat model, whatever the weights: seats x_c of each class, and per programme the
     needs seated by weight, z_pw ∈ [0, number of needs of programme p with weight w] (continuous):
 
@@ -400,8 +400,8 @@ def seat_bound(instance, classes, time_limit):
                                     Σ fixed · y + Σ cpp · x ≤ budget;  Σ x ≤ Σ_person min(k, its needs)
 
     Every plan gives such x, y, z (its class sizes and the needs it meets), so the optimum — and HiGHS's dual bound —
-    bounds every plan. Used when the model over groups would be too large (many distinct weights). Returns the bound
-    or None."""
+    bounds every plan. Used when the model over groups would be too large (many distinct weights). Returns (the
+    bound or None, {class id: seats} of the best solution found or None)."""
     highs = new_highs(time_limit)
     counts = defaultdict(int)
     people = defaultdict(int)
@@ -436,5 +436,9 @@ def seat_bound(instance, classes, time_limit):
     rows.pass_to(highs)
     highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
     highs.run()
-    bound = highs.getInfo().mip_dual_bound
-    return bound if np.isfinite(bound) else None
+    info = highs.getInfo()
+    bound = info.mip_dual_bound if np.isfinite(info.mip_dual_bound) else None
+    if info.primal_solution_status != 2:
+        return bound, None
+    values = highs.getSolution().col_value
+    return bound, {c.id: int(round(values[n + i])) for i, c in enumerate(classes) if values[i] > 0.5}

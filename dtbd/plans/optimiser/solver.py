@@ -9,6 +9,8 @@
    (undersized classes closed, free seats topped up) and kept if better, the people of the pools that fell short
    are modelled one by one (a group that could not be split among its people too), and the model solved again
    while time remains.
+   When the model would be too large for its LP to finish in time (many distinct weights: FIRST_COLUMNS), the seat
+   model (model.seat_model) bounds instead, and its classes and sizes are filled by weight (greedy.fill_seats).
 4. The plan returned is checked against every rule (check.py); its objective and cost are recomputed from the
    placements. The bound is the smallest of HiGHS's dual bounds (each model is a relaxation of the problem) and the
    sum over people of their k heaviest needs that a usable class offers; with whole weights it is rounded down.
@@ -21,13 +23,13 @@ from dataclasses import dataclass, field
 from .check import cost as total_cost
 from .check import objective as total_weight
 from .check import violations
-from .greedy import Schedule, greedy
-from .model import (PlanModel, assign_group, assign_needs, column_count, mixed_groups, seat_bound,
+from .greedy import Schedule, fill_seats, greedy
+from .model import (PlanModel, assign_group, assign_needs, column_count, mixed_groups, seat_model,
                     usable_classes)
 
 OPTIMAL_GAP = 1e-4
 DEFAULT_TIME_LIMIT = 60.0
-FIRST_COLUMNS = 30_000  # beyond, the first model's LP alone may outlast the time limit: seat_bound instead
+FIRST_COLUMNS = 30_000  # beyond, the first model's LP alone may outlast the time limit: seat_model instead
 REFINED_COLUMNS = 15_000  # a refined model larger than this is not solved again: its LP alone takes too long
 
 
@@ -131,11 +133,14 @@ def solve(instance, time_limit=DEFAULT_TIME_LIMIT):
             break
         groups = mixed_groups(instance, classes, frozenset(exact), frozenset(split))
         if not rounds and column_count(instance, classes, groups) > FIRST_COLUMNS:
-            dual = seat_bound(instance, classes, available * 0.8)
+            dual, seats = seat_model(instance, classes, available * 0.8)
             if dual is not None:
                 bound = min(bound, math.floor(dual + 1e-6) if whole else dual)
-            notes.append("quá nhiều mức trọng số khác nhau cho mô hình theo nhóm: giữ kế hoạch tham lam, cận từ "
-                         "mô hình chỗ ngồi")
+            if seats:
+                plan = fill_seats(instance, seats)
+                if plan.objective() > best.objective() + 1e-9:
+                    best = plan
+            notes.append("nhiều mức trọng số khác nhau: mô hình chỗ ngồi thay cho mô hình theo nhóm")
             break
         model = PlanModel(instance, classes, groups, available * (0.85 if rounds else 0.6))
         if rounds and model.num_cols > REFINED_COLUMNS:

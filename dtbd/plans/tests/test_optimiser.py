@@ -295,14 +295,15 @@ def test_the_command_exits_1_with_the_message_only(tmp_path):
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_the_seat_bound_of_large_models_bounds_the_brute_force_optimum(seed, monkeypatch):
-    """Past FIRST_COLUMNS (many distinct weights) the solver keeps the greedy plan and bounds it with the seat
-    model; forced here on small instances."""
+def test_the_seat_model_of_large_models_bounds_the_brute_force_optimum(seed, monkeypatch):
+    """Past FIRST_COLUMNS (many distinct weights) the solver bounds with the seat model and fills its classes,
+    keeping the greedy plan if better; forced here on small instances."""
     monkeypatch.setattr(solver, "FIRST_COLUMNS", 0)
     rng = random.Random(300 + seed)
     instance = parse(random_data(rng, people=rng.randint(2, 6), classes=rng.randint(1, 4), programmes=2,
                                  whole=seed % 2 == 0))
     result = solve(instance, time_limit=10)
     assert_sound(instance, result)
-    assert result.objective == pytest.approx(greedy(instance).objective(), abs=1e-9)
+    assert result.status == "infeasible_budget" or "mô hình chỗ ngồi" in " ".join(result.notes)
+    assert result.objective >= greedy(instance).objective() - 1e-9
     assert result.bound >= brute_force(instance) - 1e-9
