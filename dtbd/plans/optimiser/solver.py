@@ -158,7 +158,7 @@ def solve(instance, time_limit=DEFAULT_TIME_LIMIT):
         if plan.objective() > best.objective() + 1e-9:
             best = plan
         reserve = max(reserve, time.perf_counter() - naming)
-        if not failed and not empty:
+        if not failed and not empty or gap_of(best.objective(), bound) <= OPTIMAL_GAP:
             break
         notes.append(f"mô hình nới lỏng để trống {sum(empty.values())} chỗ, {len(failed)} nhóm không chia được")
         before = len(exact) + len(split)

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from dtbd.plans.optimiser import InstanceError, instance_from_rows, parse, solve, solver
 from dtbd.plans.optimiser.check import cost, objective, violations
 from dtbd.plans.optimiser.greedy import greedy
+from dtbd.plans.optimiser.model import Group, assign_group
 
 ROOT = Path(__file__).resolve().parents[3]
 DAY = datetime.date(2027, 1, 1)
@@ -307,3 +308,33 @@ def test_the_seat_model_of_large_models_bounds_the_brute_force_optimum(seed, mon
     assert result.status == "infeasible_budget" or "mô hình chỗ ngồi" in " ".join(result.notes)
     assert result.objective >= greedy(instance).objective() - 1e-9
     assert result.bound >= brute_force(instance) - 1e-9
+
+
+def odd_hole():
+    """Two people needing A, B and C; five one-seat classes whose conflicts (same programme or overlapping dates)
+    form a cycle of five: a1–a2 (A), a2–b1 (11/03), b1–b2 (B), b2–c1 (03/03), c1–a1 (02/03). Every count the
+    grouped model allows is met (at most 2 per programme and per day), yet two people can take at most 2 each."""
+    spans = {"a1": ("A", 1, 2), "a2": ("A", 10, 11), "b1": ("B", 11, 12), "b2": ("B", 3, 4), "c1": ("C", 2, 3)}
+    classes = [{"id": cid, "programme": prog, "capacity": 1, "min_size": 0, "fixed_cost": 0, "cost_per_person": 0,
+                "start": f"2027-03-{start:02d}", "end": f"2027-03-{end:02d}"}
+               for cid, (prog, start, end) in spans.items()]
+    needs = [{"person": p, "programme": g, "weight": 1} for p in "XY" for g in "ABC"]
+    return parse({"budget": 0, "max_classes_per_person": 3, "needs": needs, "classes": classes})
+
+
+def test_counts_no_two_people_can_take_are_refused_by_the_assignment():
+    instance = odd_hole()
+    group = Group(key=(("A", 1.0), ("B", 1.0), ("C", 1.0)), people=["X", "Y"], weights={"A": 1, "B": 1, "C": 1})
+    by_id = instance.class_by_id()
+    assert assign_group(group, {c: 1 for c in by_id}, by_id, 3, time_limit=5) is None
+    found = assign_group(group, {"a1": 1, "a2": 1, "b1": 1, "b2": 1}, by_id, 3, time_limit=5)
+    assert len(found) == 4
+    assert violations(instance, list({c for _, c in found}), found) == []
+
+
+def test_a_group_that_cannot_be_split_among_its_people_is_modelled_one_by_one():
+    instance = odd_hole()
+    result = solve(instance, time_limit=20)
+    assert_sound(instance, result)
+    assert result.objective == brute_force(instance) == 4
+    assert result.status == "optimal"
