@@ -7,9 +7,9 @@ Generates a deterministic instance: programmes with skewed popularity; people wi
 needs of weight 3, 2 or 1 (high, normal, low priority; --real-weights: any in 0,5–5) until --needs needs;
 candidate classes shared out by demand (at least 2 per programme), 30–60 seats, minimum 40 % of capacity, fixed cost
 60–200 million VND, 1,5–4 million per learner, 5–60 days between January and December; a budget of 30 % of what
-opening every class full would cost, so that it binds. Each run times the greedy plan alone and `solve` (greedy + integer programme, --time-limit seconds)
-and checks the plan against every rule. Prints each run and the medians. Goal: proven optimal or gap ≤ 1 % within
-30 s. Needs no database.
+opening every class full would cost, so that it binds. Each run times the greedy plan alone and `solve` (greedy +
+integer programme, --time-limit seconds) and checks the plan against every rule. Prints each run and the medians.
+Goal: proven optimal or gap ≤ 1 % within 30 s. Needs no database.
 """
 import argparse
 import datetime
