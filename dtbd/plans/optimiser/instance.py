@@ -122,17 +122,17 @@ class _Checker:
             self.add(path, "thiếu trường bắt buộc", item)
             return None
         value = obj[key]
+        if isinstance(value, datetime.datetime):
+            return value.date()
         if isinstance(value, datetime.date):
             return value
-        try:
-            return datetime.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad()
-        except ValueError:
-            self.add(path, f"phải là ngày dạng YYYY-MM-DD, không phải {_shown(value)}", item)
-            return None
-
-
-def _bad():
-    raise ValueError
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.add(path, f"phải là ngày dạng YYYY-MM-DD, không phải {_shown(value)}", item)
+        return None
 
 
 def _shown(value):

@@ -76,15 +76,6 @@ def simple_bound(instance, classes):
     return math.fsum(w for ws in weights.values() for w in sorted(ws, reverse=True)[:k])
 
 
-def _schedule_of(instance, placements):
-    plan = Schedule(instance)
-    for cid in sorted({c for _, c in placements}):
-        plan.open(plan.by_id[cid])
-    for person, cid in placements:
-        plan.place(person, plan.by_id[cid])
-    return plan
-
-
 def _name_people(instance, groups, solution, deadline):
     """(plan, keys of the groups that could not be split among their people, {(pool, class): seats left empty}) of
     a model's solution; a plan that fell short is repaired: classes under their minimum closed, seats topped up."""
