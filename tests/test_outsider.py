@@ -94,6 +94,9 @@ REFUSED = {
     "plans:line_edit": {"pk": "plan_line"},
     "plans:line_delete": {"pk": "plan_line"},
     "plans:line_open_class": {"pk": "plan_line"},
+    "plans:plan_optimise": {"pk": "plan_revision"},
+    "plans:proposal": {"pk": "job"},
+    "plans:proposal_accept": {"pk": "job"},
     # -- end of plans
     "api:unit-detail": {"pk": "unit"},
     "api:unit-compliance": {"pk": "unit"},

@@ -141,6 +141,7 @@ class Job(models.Model):
         IMPORT = "import", _("Nhập dữ liệu từ tệp")
         REPORT = "report", _("Xuất báo cáo")
         STAFF_EXPORT = "staff_export", _("Xuất danh sách cán bộ")
+        PLAN_OPTIMISE = "plan_optimise", _("Đề xuất kế hoạch (tối ưu)")
 
     class Status(models.TextChoices):
         QUEUED = "QUEUED", _("Đang chờ")

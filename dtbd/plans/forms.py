@@ -154,3 +154,47 @@ class OpenClassForm(forms.ModelForm):
 
     def _post_clean(self):
         pass  # the class is checked whole (model clean) by services.workflow.open_class_from_line
+
+
+class OptimiseForm(forms.Form):
+    """The optimiser's parameters (services.proposal.Options): budget, limits, class sizes and costs, weights."""
+
+    budget = forms.IntegerField(label=_("Tổng kinh phí tối đa (đồng)"), min_value=0, max_value=10**15)
+    max_classes_per_person = forms.IntegerField(label=_("Số lớp tối đa một người trong năm"), min_value=1, max_value=10,
+                                                initial=2)
+    capacity = forms.IntegerField(label=_("Số học viên tối đa một lớp"), min_value=1, max_value=1000, initial=50)
+    min_size = forms.IntegerField(label=_("Số học viên tối thiểu để mở lớp"), min_value=0, max_value=1000, initial=20)
+    fixed_cost = forms.IntegerField(label=_("Chi phí cố định một lớp (đồng)"), min_value=0, max_value=10**13,
+                                    initial=20_000_000)
+    cost_per_tiet = forms.IntegerField(label=_("Chi phí thêm mỗi tiết học của lớp (đồng)"), min_value=0,
+                                       max_value=10**10, initial=150_000)
+    cost_per_person_day = forms.IntegerField(label=_("Chi phí mỗi học viên mỗi ngày (đồng)"), min_value=0,
+                                             max_value=10**10, initial=200_000)
+    source = forms.ChoiceField(label=_("Nguồn kinh phí của các dòng đề xuất"), choices=Funding.choices,
+                               initial=Funding.NSTINH)
+    time_limit = forms.IntegerField(label=_("Thời gian tìm phương án tối đa (giây)"), min_value=5, max_value=600,
+                                    initial=30)
+    legal = forms.FloatField(label=_("Trọng số: tiêu chuẩn bắt buộc"), min_value=0.1, max_value=1000, initial=10)
+    planned_post = forms.FloatField(label=_("Trọng số: chức vụ quy hoạch"), min_value=0.1, max_value=1000, initial=6)
+    job_position = forms.FloatField(label=_("Trọng số: vị trí việc làm"), min_value=0.1, max_value=1000, initial=4)
+    request = forms.FloatField(label=_("Trọng số: đơn vị đề nghị"), min_value=0.1, max_value=1000, initial=3)
+    per_year_waited = forms.FloatField(label=_("Cộng thêm mỗi năm đã chờ (tối đa 3 năm)"), min_value=0,
+                                       max_value=1000, initial=1)
+    deadline_in_year = forms.FloatField(label=_("Cộng thêm khi hạn đáp ứng rơi vào năm kế hoạch"), min_value=0,
+                                        max_value=1000, initial=5)
+    retiring_factor = forms.FloatField(label=_("Hệ số với người nghỉ hưu trong 2 năm tới"), min_value=0.01,
+                                       max_value=1, initial=0.5)
+
+    WEIGHTS = ("legal", "planned_post", "job_position", "request", "per_year_waited", "deadline_in_year",
+               "retiring_factor")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("min_size") is not None and data.get("capacity") and data["min_size"] > data["capacity"]:
+            self.add_error("min_size", _("Số học viên tối thiểu không được lớn hơn số học viên tối đa."))
+        return data
+
+    def options(self):
+        data = dict(self.cleaned_data)
+        weights = {name: data.pop(name) for name in self.WEIGHTS}
+        return {**data, "weights": weights}

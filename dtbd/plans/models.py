@@ -156,6 +156,11 @@ class Need(models.Model):
         NeedRequest, verbose_name=_("theo đề nghị"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="needs",
     )
+    # The plan line that will meet it (set when a proposal is accepted into a plan, or by hand).
+    line = models.ForeignKey(
+        "PlanLine", verbose_name=_("dòng kế hoạch dự kiến"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="needs",
+    )
     due_on = models.DateField(_("hạn phải đáp ứng"), null=True, blank=True)
     waiting_since = models.DateField(_("có nhu cầu từ ngày"), null=True, blank=True)
     met = models.BooleanField(_("đã đáp ứng"), default=False)

@@ -1,7 +1,7 @@
 """The plan pages under /ke-hoach/: needs and unit requests, plans and their revisions, budget and execution."""
 from django.urls import path
 
-from .views import budget, needs, plans
+from .views import budget, needs, optimiser, plans
 
 app_name = "plans"
 
@@ -21,6 +21,10 @@ urlpatterns = [
     path("dong/<int:pk>/sua/", plans.line_edit, name="line_edit"),
     path("dong/<int:pk>/xoa/", plans.line_delete, name="line_delete"),
     path("dong/<int:pk>/mo-lop/", plans.line_open_class, name="line_open_class"),
+    # -- the optimiser's proposal (a background job), read and accepted into a draft plan
+    path("<int:pk>/toi-uu/", optimiser.plan_optimise, name="plan_optimise"),
+    path("de-xuat/<int:pk>/", optimiser.proposal_detail, name="proposal"),
+    path("de-xuat/<int:pk>/chap-nhan/", optimiser.proposal_accept, name="proposal_accept"),
     # -- needs (register, unit requests, upload)
     path("nhu-cau/", needs.register, name="need_list"),
     path("nhu-cau/tong-hop/", needs.collect, name="need_collect"),

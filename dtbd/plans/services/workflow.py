@@ -73,7 +73,8 @@ def can_change(user, plan):
     return Plan.objects.restrict(user, CHANGE).filter(pk=plan.pk).exists()
 
 
-def _require_change(user, plan):
+def require_change(user, plan):
+    """OutOfScope when the plan is out of sight, PermissionDenied when the user may only read it."""
     _visible(user, plan)
     if not can_change(user, plan):
         raise PermissionDenied(_("Bạn không có quyền thay đổi kế hoạch này."))
@@ -173,7 +174,7 @@ def create_plan(user, unit, year, title, note="", budget_cap=None):
 
 def update_plan(plan, user, **fields):
     """The plan's title, note and budget cap, while it is a draft."""
-    _require_change(user, plan)
+    require_change(user, plan)
     check_draft(plan)
     with transaction.atomic(), _actor(user):
         for name in ("title", "note", "budget_cap"):
@@ -188,7 +189,7 @@ def update_plan(plan, user, **fields):
 def delete_plan(plan, user):
     """Drop a draft (a plan drawn up by mistake, a revision given up): its lines and log go with it, the audit history
     keeps the deletion. The unit plans consolidated into it are free to be consolidated again."""
-    _require_change(user, plan)
+    require_change(user, plan)
     check_draft(plan)
     with transaction.atomic(), _actor(user):
         for unit_plan in Plan.objects.filter(consolidated_into=plan).order_by("pk"):
@@ -266,7 +267,7 @@ def _set_costs(line, costs):
 
 def add_line(plan, user, costs=None, **data):
     """A new line at the end of a draft plan, with its estimated cost by source ({"NSTINH": 120000000, …})."""
-    _require_change(user, plan)
+    require_change(user, plan)
     check_draft(plan)
     data = {k: v for k, v in data.items() if k in LINE_FIELDS}
     data.setdefault("form", TrainingClass.Form.IN_PERSON)
@@ -287,7 +288,7 @@ def _line_plan(line):
 def edit_line(line, user, costs=None, **data):
     """Change a line of a draft plan (an approved plan's lines change only through a revision)."""
     plan = _line_plan(line)
-    _require_change(user, plan)
+    require_change(user, plan)
     check_draft(plan)
     values = {name: getattr(line, name) for name in LINE_FIELDS}
     values.update({k: v for k, v in data.items() if k in LINE_FIELDS})
@@ -303,7 +304,7 @@ def edit_line(line, user, costs=None, **data):
 def delete_line(line, user):
     """Remove a line of a draft plan with its costs."""
     plan = _line_plan(line)
-    _require_change(user, plan)
+    require_change(user, plan)
     check_draft(plan)
     with transaction.atomic(), _actor(user):
         for cost in line.costs.all():
@@ -437,7 +438,7 @@ def new_revision(plan, user):
     """A DRAFT copy of an approved (or running) plan — revision + 1, `previous` = the plan — with its lines (each
     keeping `origin`, the line it continues) and their costs. The plan stays as it is until the revision is
     approved."""
-    _require_change(user, plan)
+    require_change(user, plan)
     if plan.status not in RUNNING:
         raise ValidationError(_("Chỉ lập bản điều chỉnh cho kế hoạch đã phê duyệt hoặc đang thực hiện."))
     pending = _pending_revision(plan)
