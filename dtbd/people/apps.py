@@ -16,6 +16,7 @@ class PeopleConfig(AppConfig):
 
         auditlog.register(m.Person, exclude_fields=["name_folded", "updated_at"])
         auditlog.register(m.Qualification, exclude_fields=["level_order"])
+        auditlog.register(m.AnnualAssessment)
         # The catalogues (ranks, ethnic groups, job positions) are data that managers edit: recorded like the rest.
         for model in (m.Rank, m.Ethnicity, m.JobPosition):
             auditlog.register(model)

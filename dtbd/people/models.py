@@ -281,3 +281,51 @@ class Qualification(models.Model):
     def save(self, *args, **kwargs):
         self.level_order = level_order(self.type, self.level)
         super().save(*args, **kwargs)
+
+
+class Rating(models.TextChoices):
+    """Xếp loại chất lượng hằng năm (annual assessment of cán bộ, công chức, viên chức; docs/domain.md §14.1)."""
+
+    HTXSNV = "HTXSNV", _("Hoàn thành xuất sắc nhiệm vụ")
+    HTTNV = "HTTNV", _("Hoàn thành tốt nhiệm vụ")
+    HTNV = "HTNV", _("Hoàn thành nhiệm vụ")
+    KHTNV = "KHTNV", _("Không hoàn thành nhiệm vụ")
+
+
+# Ratings that count as "hoàn thành tốt nhiệm vụ trở lên" (conditions for postgraduate study, political theory).
+GOOD_RATINGS = (Rating.HTXSNV, Rating.HTTNV)
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def restrict(self, user, action="view"):
+        """The assessments of the people `user` may see (view) or change (change): Person.objects.restrict."""
+        return self.filter(person__in=Person.objects.restrict(user, action).values("pk"))
+
+
+class AnnualAssessment(models.Model):
+    """Đánh giá, xếp loại chất lượng của một người trong một năm: one rating per person and year."""
+
+    person = models.ForeignKey(Person, verbose_name=_("cán bộ"), on_delete=models.CASCADE, related_name="assessments")
+    year = models.PositiveSmallIntegerField(_("năm đánh giá"))
+    rating = models.CharField(_("xếp loại"), max_length=6, choices=Rating.choices)
+    assessed_by = models.CharField(_("cấp đánh giá"), max_length=200, blank=True,
+                                   help_text=_("Người hoặc cấp có thẩm quyền đánh giá, xếp loại."))
+    assessed_on = models.DateField(_("ngày đánh giá"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.ENTERED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đánh giá, xếp loại hằng năm")
+        verbose_name_plural = _("đánh giá, xếp loại hằng năm")
+        ordering = ["person", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year"], name="people_assessment_once_per_year"),
+            models.CheckConstraint(condition=models.Q(year__gte=2000), name="people_assessment_year"),
+        ]
+        indexes = [models.Index(fields=["year", "rating"])]
+
+    def __str__(self):
+        return f"{self.year}: {self.get_rating_display()}"
