@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dtbd.standards",
     "dtbd.training",
     "dtbd.plans",
+    "dtbd.funding",
     "dtbd.notices",
     "dtbd.imports",
     "dtbd.demo",
