@@ -173,6 +173,7 @@ class ProposedLine:
     cost: int
     start: datetime.date
     end: datetime.date
+    learners: list = field(default_factory=list)  # person codes placed in the line's classes
 
 
 def summary(proposal):
@@ -181,6 +182,9 @@ def summary(proposal):
     result = proposal["result"]
     by_id = {c["id"]: c for c in proposal["classes"]}
     size = Counter(p["class"] for p in result["placements"])
+    members = defaultdict(list)
+    for p in result["placements"]:
+        members[p["class"]].append(p["person"])
     lines = {}
     for class_id in result["opened"]:
         c = by_id[class_id]
@@ -190,6 +194,7 @@ def summary(proposal):
                                                         datetime.date.fromisoformat(c["end"])))
         line.classes += 1
         line.people += size[class_id]
+        line.learners.extend(members[class_id])
         line.cost += c["fixed_cost"] + c["cost_per_person"] * size[class_id]
     placed = {(p["person"], by_id[p["class"]]["programme"]) for p in result["placements"]}
     per_person = Counter(p["person"] for p in result["placements"])

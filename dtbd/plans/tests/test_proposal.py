@@ -132,7 +132,8 @@ def test_the_pages_run_the_job_show_the_proposal_and_accept_it(client, draft, us
     job = Job.objects.get(kind=Job.Kind.PLAN_OPTIMISE)
     assert response.status_code == 302 and job.status == Job.Status.DONE, job.error
     page = client.get(reverse("plans:proposal", args=[job.pk]))
-    assert page.status_code == 200 and "LLCT_TC_X" in page.content.decode()
+    body = page.content.decode()
+    assert page.status_code == 200 and "LLCT_TC_X" in body and "DX000 Người 0" in body  # the learners proposed
     # Someone else (even a manager) does not read this user's proposal.
     other = client.__class__()
     other.force_login(users.province)

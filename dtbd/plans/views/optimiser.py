@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from dtbd.core import jobs
 from dtbd.core.models import Job
+from dtbd.people.models import Person
 from dtbd.training.models import Program
 
 from ..forms import OptimiseForm
@@ -58,6 +59,10 @@ def proposal_detail(request, pk):
     summary = proposal.summary(data)
     names = dict(Program.objects.filter(code__in=[line.programme for line in summary["lines"]] + list(summary["unmet"]))
                  .values_list("code", "name"))
+    codes = {code for line in summary["lines"] for code in line.learners}
+    people = dict(Person.objects.restrict(request.user).filter(code__in=codes).values_list("code", "full_name"))
+    for line in summary["lines"]:
+        line.learners = sorted((code, people.get(code, "")) for code in line.learners)
     context = {"job": job, "plan": plan, "data": data, "result": data["result"], "summary": summary, "names": names,
                "gap_pct": data["result"]["gap"] * 100,
                "can_accept": plan.status == Plan.Status.DRAFT and workflow.can_change(request.user, plan)}
