@@ -1,8 +1,10 @@
 """The plan pages (docs/domain.md §13.2): scope and refusals, the whole flow through the pages, fixed query counts."""
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import Client
 
 from dtbd.org.testing import make_unit
@@ -179,6 +181,18 @@ def test_institution_sees_approved_plans_of_its_providers_and_opens_classes(tree
         "ends_on": "30/04/2027", "capacity": 10})
     assert response.status_code == 302
     assert ClassLine.objects.get(training_class__code="TR-01").line == line
+
+
+def test_the_lines_table_scrolls_sideways_so_its_buttons_stay_reachable(tree, users):
+    """The lines table has a column per funding source after eight others: wider than the page's card at common screen
+    widths. The card clips what overflows (.card.flush), so the table sits in a wrapper that scrolls sideways
+    (.table-wrap) — otherwise the last column, with "Mở lớp", "Sửa" and "Xoá", could not be reached."""
+    plan = _approve(_plan(users.province, tree.so_a, provider=school_provider(tree)), users)
+    page = client_of(users.province).get(f"/ke-hoach/{plan.pk}/").content.decode()
+    wrapped = re.search(r'<div class="table-wrap">\s*<table class="data plan-lines">(.*?)</table>\s*</div>', page, re.S)
+    assert wrapped and "Mở lớp" in wrapped.group(1)
+    with open(finders.find("dtbd/app.css"), encoding="utf-8") as css:
+        assert re.search(r"\.table-wrap\s*\{[^}]*overflow-x:\s*auto", css.read())
 
 
 def test_consolidation_page(tree, users):
