@@ -94,3 +94,18 @@ def test_a_learner_s_pages_highlight_exactly_one_menu_entry(client, users):
     ]:
         current = _current_entries(page(client, users.learner, url))
         assert current and len(current) == 1 and current[0].startswith(label), (url, current)
+
+
+def test_the_jobs_entry_has_an_icon_the_menu_font_draws(client, users):
+    """Every icon of the side menu is a character of the same fonts as the others, or an inline SVG."""
+    import re
+
+    sidebar = _sidebar(page(client, users.officer, reverse("jobs:list")))
+    icons = dict(
+        (re.sub(r"<[^>]+>", "", label).strip(), icon)
+        for icon, label in re.findall(r'<span class="nav-icon"[^>]*>(.*?)</span>(.*?)</a>', sidebar, re.S)
+    )
+    jobs = icons.pop("Công việc của tôi")
+    others = {icon for icon in icons.values() if "<svg" not in icon}
+    assert {"⌂", "▦", "☰", "▣", "▤"} <= others  # the characters of the menu's fonts
+    assert jobs in others or jobs.strip().startswith("<svg"), jobs
