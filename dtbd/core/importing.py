@@ -56,8 +56,11 @@ class RowError:
 
 
 class ImportFailed(Exception):
-    def __init__(self, errors):
+    """Every error of a refused file; `rows`: how many data rows the file has (shown with the errors)."""
+
+    def __init__(self, errors, rows=0):
         self.errors = list(errors)
+        self.rows = rows
         super().__init__(_("%(count)s lỗi") % {"count": len(self.errors)})
 
 
@@ -245,6 +248,11 @@ def data_rows(rows, width):
         if len(cells) < width:
             cells = list(cells) + [""] * (width - len(cells))
         yield index + 1, cells
+
+
+def count_data_rows(rows) -> int:
+    """How many data rows (non-empty rows after the header) `data_rows` reads, whether they are valid or not."""
+    return sum(1 for _row in data_rows(rows, 0))
 
 
 # ---------------------------------------------------------------- cell parsers
