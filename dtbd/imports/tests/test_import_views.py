@@ -128,3 +128,29 @@ def test_a_file_with_wrong_headers_tells_how_many_data_rows_it_has(client, users
                 {"units-file": SimpleUploadedFile("don-vi.xlsx", path.read_bytes())})
     batch = ImportBatch.objects.get()
     assert batch.status == "INVALID" and batch.rows == 3
+
+
+def _truncated_xlsx(tmp_path):
+    data = write_sheet(tmp_path / "full.xlsx", list(staff.HEADERS), [staff_row()]).read_bytes()
+    return data[: len(data) // 2]
+
+
+@pytest.mark.parametrize("content", [
+    lambda tmp_path: "Danh sách cán bộ\nCB100;Lê Thị Bình\n".encode(),  # a text file renamed .xlsx
+    _truncated_xlsx,  # a zip cut in the middle (its end of central directory is missing)
+    lambda tmp_path: bytes((i * 7919 + 13) % 256 for i in range(4096)),  # random bytes
+])
+def test_a_file_that_is_not_an_xlsx_gets_a_vietnamese_message(client, users, tmp_path, caplog, content):
+    client.force_login(users.officer)
+    upload = SimpleUploadedFile("can-bo.xlsx", content(tmp_path))
+    with caplog.at_level("WARNING", logger="dtbd.core.importing"):
+        response = client.post(reverse("imports:upload", args=["can-bo"]), {"staff-file": upload})
+    batch = ImportBatch.objects.get()
+    assert batch.status == "INVALID" and batch.error_count == 1
+    message = batch.report["errors"][0]["message"]
+    assert message.startswith("Không đọc được tệp Excel (.xlsx): ") and "không phải là tệp .xlsx hợp lệ" in message
+    page = client.get(response.url).content.decode()
+    assert message in page
+    for technical in ("Zip", "zip", "EOCD", "calamine", "Error"):
+        assert technical not in message
+    assert any(record.name == "dtbd.core.importing" for record in caplog.records)  # the detail goes to the log
