@@ -18,7 +18,6 @@ from dtbd.core.exportlog import log_export, request_filters
 from dtbd.core.http import client_ip
 from dtbd.core.lists import render_page
 from dtbd.core.models import Job
-from dtbd.core.templatetags.dtbd import display_name
 from dtbd.org.queries import default_unit, unit_for
 from dtbd.people.queries import person_for
 
@@ -45,7 +44,7 @@ def _report_or_404(name, subject=UNIT):
 
 
 def _file_response(request, result, fmt):
-    options = {"prepared_by": display_name(request.user)} if fmt == "pdf" else {}
+    options = {"prepared_by": request.user.signature_name()} if fmt == "pdf" else {}
     try:
         content = renderers.render(result, fmt, **options)
     except renderers.FormatNotAvailable as exc:
