@@ -69,7 +69,7 @@ def test_every_page_highlights_exactly_one_menu_entry(client, users, tree):
         "training:class_list": "Lớp học", "training:class_detail": "Lớp học", "training:class_enrolments": "Lớp học",
         "training:program_list": "Chương trình, cơ sở ĐTBD", "training:provider_list": "Chương trình, cơ sở ĐTBD",
         "training:enrolment_queue": "Duyệt đăng ký học", "training:certificate_list": "Chứng chỉ",
-        "dashboard:index": None, "reports:index": "Báo cáo", "notices:list": "Thông báo",
+        "dashboard:index": "Bảng số liệu", "reports:index": "Báo cáo", "notices:list": "Thông báo",
         "jobs:list": "Công việc của tôi",
     }
     for name, args in pages.items():
