@@ -1,7 +1,11 @@
 """The menu and the buttons of every page follow the signed-in user's scope: officers' tools are not offered to
 learners."""
+import re
+
 import pytest
 from django.urls import reverse
+
+from dtbd.training.testing import make_class
 
 pytestmark = pytest.mark.django_db
 
@@ -34,15 +38,11 @@ def _sidebar(body):
 
 def _current_entries(body):
     """The labels of the side menu entries marked as the current page."""
-    import re
-
     sidebar = re.sub(r"<span class=\"nav-icon\"[^>]*>.*?</span>", "", _sidebar(body))
     return [re.sub(r"<[^>]+>", "", m).strip() for m in re.findall(r'<a [^>]*aria-current="page"[^>]*>(.*?)</a>', sidebar, re.S)]
 
 
 def test_every_page_highlights_exactly_one_menu_entry(client, users, tree):
-    from dtbd.training.testing import make_class
-
     cls = make_class(code="LMENU")
     pages = {
         "home:home": [],
@@ -80,8 +80,6 @@ def test_every_page_highlights_exactly_one_menu_entry(client, users, tree):
 
 
 def test_a_learner_s_pages_highlight_exactly_one_menu_entry(client, users):
-    from dtbd.training.testing import make_class
-
     cls = make_class(code="LMENU")
     person = users.learner.person
     for url, label in [
@@ -98,8 +96,6 @@ def test_a_learner_s_pages_highlight_exactly_one_menu_entry(client, users):
 
 def test_the_jobs_entry_has_an_icon_the_menu_font_draws(client, users):
     """Every icon of the side menu is a character of the same fonts as the others, or an inline SVG."""
-    import re
-
     sidebar = _sidebar(page(client, users.officer, reverse("jobs:list")))
     icons = dict(
         (re.sub(r"<[^>]+>", "", label).strip(), icon)

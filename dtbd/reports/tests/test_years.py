@@ -1,9 +1,13 @@
 """A year is written 2026, never with a thousands separator (2.026), on the report pages, the .xlsx and the PDF."""
+import datetime
 import io
 
 import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
+
+from dtbd.reports import renderers
+from dtbd.reports.registry import get_report
 
 from .test_documents import pdf_text, squash
 
@@ -31,10 +35,7 @@ def test_the_pdf_and_the_workbook_write_the_year_plainly(client, users, tree, na
     text = squash(pdf_text(pdf.content))
     assert "2026" in text and "2.026" not in text and "2,026" not in text
 
-    from dtbd.reports import renderers
-    from dtbd.reports.registry import get_report
-
-    result = renderers.run(get_report(name), tree.so_a, __import__("datetime").date(2026, 7, 1), 2026)
+    result = renderers.run(get_report(name), tree.so_a, datetime.date(2026, 7, 1), 2026)
     rows = CalamineWorkbook.from_filelike(io.BytesIO(renderers.to_xlsx(result))).get_sheet_by_index(0).to_python()
     cells = [str(c) for row in rows for c in row]
     assert any("2026" in c for c in cells)
