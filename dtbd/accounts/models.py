@@ -29,3 +29,11 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
+
+    def signature_name(self):
+        """The full name signed under a document (NGƯỜI LẬP BIỂU, Decree 30/2020/NĐ-CP): họ + tên of the account,
+        else the full name of the linked staff record, else the username."""
+        name = f"{self.last_name} {self.first_name}".strip()
+        if not name and self.person_id:
+            name = self.person.full_name
+        return name or self.username

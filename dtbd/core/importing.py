@@ -5,6 +5,7 @@ An importer validates the whole file before anything is written; `ImportFailed` 
 """
 import datetime
 import itertools
+import logging
 import os
 import re
 import unicodedata
@@ -26,6 +27,16 @@ from .text import fold, fold_code
 REQUIRED = gettext_lazy("Ô bắt buộc, không được để trống.")
 DATE_FORMAT = gettext_lazy("Ngày phải là ngày Excel hoặc văn bản dạng dd/mm/yyyy.")
 _DATE_TEXT = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+logger = logging.getLogger(__name__)
+
+
+def not_an_xlsx(detail) -> "ImportFailed":
+    """The refusal of a file the reader cannot open (not a zip, truncated, corrupt): a Vietnamese message for the
+    user; the reader's own (English, technical) explanation goes to the log only."""
+    logger.warning("unreadable .xlsx upload: %s", detail)
+    return ImportFailed([RowError(0, "", "", _(
+        "Không đọc được tệp Excel (.xlsx): tệp không phải là tệp .xlsx hợp lệ hoặc đã bị hỏng. Hãy mở tệp bằng "
+        "Excel, lưu lại dưới dạng “Excel Workbook (.xlsx)” rồi tải lên lại."))])
 
 
 @dataclass(frozen=True)
@@ -56,8 +67,11 @@ class RowError:
 
 
 class ImportFailed(Exception):
-    def __init__(self, errors):
+    """Every error of a refused file; `rows`: how many data rows the file has (shown with the errors)."""
+
+    def __init__(self, errors, rows=0):
         self.errors = list(errors)
+        self.rows = rows
         super().__init__(_("%(count)s lỗi") % {"count": len(self.errors)})
 
 
@@ -128,8 +142,7 @@ def read_first_sheet(source):
         # pyo3's PanicException, a BaseException: an unreadable file too. Interrupts and exits pass through.
         if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
             raise
-        message = _("Không đọc được tệp Excel (.xlsx): %(error)s") % {"error": exc}
-        raise ImportFailed([RowError(0, "", "", message)]) from exc
+        raise not_an_xlsx(f"{type(exc).__name__}: {exc}") from exc
 
 
 def import_limits():
@@ -174,7 +187,7 @@ def guard_workbook(source, sheet=None):
             else:
                 message = _("Không đọc được tệp Excel (.xlsx): tệp nén không chứa bảng tính .xlsx.")
         else:
-            message = _("Không đọc được tệp Excel (.xlsx): %(error)s") % {"error": d.get("detail", "")}
+            raise not_an_xlsx(d.get("detail", "")) from refused
         raise ImportFailed([RowError(0, "", "", message)]) from refused
 
 
@@ -245,6 +258,11 @@ def data_rows(rows, width):
         if len(cells) < width:
             cells = list(cells) + [""] * (width - len(cells))
         yield index + 1, cells
+
+
+def count_data_rows(rows) -> int:
+    """How many data rows (non-empty rows after the header) `data_rows` reads, whether they are valid or not."""
+    return sum(1 for _row in data_rows(rows, 0))
 
 
 # ---------------------------------------------------------------- cell parsers

@@ -28,7 +28,7 @@ def check_batch(batch, user, dry_run):
     try:
         report = importer_for(batch.kind)(batch.file.path, user=user, dry_run=dry_run)
     except ImportFailed as failed:
-        report = ImportReport(kind=batch.kind, errors=failed.errors)
+        report = ImportReport(kind=batch.kind, rows=failed.rows, errors=failed.errors)
     batch.rows, batch.created, batch.changed, batch.unchanged = report.rows, report.created, report.changed, report.unchanged
     batch.error_count = len(report.errors)
     batch.report = report.as_dict()

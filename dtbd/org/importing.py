@@ -14,6 +14,7 @@ from dtbd.core.importing import (
     RowError,
     cell_text,
     check_headers,
+    count_data_rows,
     data_rows,
     parse_date,
     read_first_sheet,
@@ -52,7 +53,7 @@ def import_units(source, user=None, dry_run=False, scope: Scope | None = None) -
         raise ImportFailed([RowError(1, "", "", _("Tệp không có dữ liệu (trang tính đầu tiên trống)."))])
     errors = check_headers(rows[0], HEADERS)
     if errors:
-        raise ImportFailed(errors)
+        raise ImportFailed(errors, rows=count_data_rows(rows))
 
     existing = {
         u["code"]: u for u in Unit.objects.values("id", "code", "name", "parent__code", "kind", "admin_level", "path",
@@ -129,7 +130,7 @@ def import_units(source, user=None, dry_run=False, scope: Scope | None = None) -
     report = ImportReport(kind="units", rows=len(parsed))
     if errors:
         report.errors = errors
-        raise ImportFailed(errors)
+        raise ImportFailed(errors, rows=report.rows)
 
     changes = []
     for row_no, code, values, _ok in parsed:

@@ -45,6 +45,7 @@ from dtbd.core.importing import (
     check_headers,
     chunks,
     clean_text,
+    count_data_rows,
     data_rows,
     db_now,
     insert_rows,
@@ -180,12 +181,12 @@ def import_staff(source, user=None, dry_run=False, scope: Scope | None = None, t
         raise ImportFailed([RowError(1, "", "", _("Tệp không có dữ liệu (trang tính đầu tiên trống)."))])
     errors = check_headers(rows[0], HEADERS)
     if errors:
-        raise ImportFailed(errors)
+        raise ImportFailed(errors, rows=count_data_rows(rows))
     importer = StaffImport(scope, today, user)
     with _without_cyclic_gc():
         importer.validate(rows)
         if importer.errors:
-            raise ImportFailed(importer.errors)
+            raise ImportFailed(importer.errors, rows=count_data_rows(rows))
         importer.plan()
         report = importer.report()
         if not dry_run and (importer.created or importer.changed):

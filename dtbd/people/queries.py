@@ -327,14 +327,15 @@ def headcount_rows(counts):
 STAFF_CATEGORIES = (Category.CB, Category.CC, Category.VC)
 
 
-def staff_placements(unit, date: datetime.date):
+def staff_placements(unit, date: datetime.date, categories=STAFF_CATEGORIES):
     """Unit assignments valid on `date` in `unit`'s subtree of people who are CB, CC or VC on that date and had not
-    left before it (`unit` None: in every unit).
+    left before it (`unit` None: in every unit). `categories`: other categories instead (HD: the contract workers
+    the figures leave out, docs/domain.md §2).
 
     valid_from NULL (unknown start) counts as valid on every earlier date; valid_to is the last valid day. A person
     who left (`left_on`, their last working day) is not counted after it, even if a record was left open."""
     category = CategoryAssignment.objects.filter(
-        valid_on_q(date), person=OuterRef("person_id"), category__in=STAFF_CATEGORIES
+        valid_on_q(date), person=OuterRef("person_id"), category__in=categories
     )
     placements = UnitAssignment.objects.all() if unit is None else UnitAssignment.objects.filter(prefix_q("unit__path", unit.path))
     return (
@@ -343,3 +344,9 @@ def staff_placements(unit, date: datetime.date):
         .filter(Q(person__left_on__isnull=True) | Q(person__left_on__gte=date))
         .filter(Exists(category))
     )
+
+
+def contract_workers_left_out(unit, date: datetime.date) -> int:
+    """How many contract workers (HD) work in `unit`'s subtree on `date`: kept in the register but counted in no
+    figure (docs/domain.md §2). One query."""
+    return staff_placements(unit, date, categories=(Category.HD,)).values("person_id").distinct().count()

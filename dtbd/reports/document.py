@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dtbd.accounts.scope import scope_of
 from dtbd.org.models import Unit
 
 from .cells import FormatNotAvailable, display_cells, text_cell
@@ -88,8 +89,24 @@ def orientation(result) -> str:
     return "landscape" if weight > LANDSCAPE_WEIGHT else "portrait"
 
 
-def context(result, issued_on=None, prepared_by=""):
-    unit = result.unit
+def issuing_unit(user, result):
+    """The body at the head of the document (Decree 30/2020/NĐ-CP: tên cơ quan ban hành, số, ký hiệu). A unit report
+    is issued by the unit reported on. A person report (training history) is issued by the body of the user who makes
+    it — their scope unit, the province (root unit) for a province-wide user — not by the unit the person works in;
+    a user without a unit scope (a learner printing their own history) issues it under the person's unit."""
+    if result.person is None or user is None:
+        return result.unit
+    scope = scope_of(user)
+    if scope.everything:
+        return Unit.objects.filter(parent__isnull=True).order_by("path").first() or result.unit
+    if scope.unit_path and user.scope_unit_id:
+        return user.scope_unit
+    return result.unit
+
+
+def context(result, issued_on=None, prepared_by="", issuer=None):
+    """`issuer`: the unit at the head of the document (`issuing_unit`), by default the result's unit."""
+    unit = issuer or result.unit
     governing, root = header_units(unit)
     issuer = unit or root
     place = getattr(settings, "DTBD_REPORT_PLACE", "") or place_of(root.name if root else "")

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from dtbd.core.exportlog import Kind as ExportKind
 from dtbd.core.exportlog import log_export
 from dtbd.core.jobs import JobError, Outcome
-from dtbd.core.templatetags.dtbd import display_name
 from dtbd.people.queries import person_for
 
 from . import renderers, views
+from .document import issuing_unit
 from .forms import AsOfForm
 from .registry import PERSON, get_report
 
@@ -51,7 +51,9 @@ def export_report(job, context):
             raise JobError((views.form_errors(form) if form is not None else "") or _("Chưa chọn đơn vị."))
         result = views.result_for(report, form)
     context.progress(1, 3, _("Đang tạo tệp .%(fmt)s") % {"fmt": fmt})
-    options = {"prepared_by": display_name(user)} if fmt == "pdf" else {}
+    options = {}
+    if fmt == "pdf":
+        options = {"prepared_by": user.signature_name(), "issuer": issuing_unit(user, result)}
     try:
         content = renderers.render(result, fmt, **options)
     except renderers.FormatNotAvailable as exc:

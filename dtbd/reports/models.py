@@ -14,7 +14,7 @@ class Indicator(models.Model):
     code = models.SlugField(_("mã chỉ tiêu"), max_length=40, unique=True)
     name = models.CharField(_("tên chỉ tiêu"), max_length=255)
     description = models.TextField(_("ghi chú, căn cứ"), blank=True)
-    register = models.CharField(_("sổ tính"), max_length=10, choices=Register.choices, default=Register.STAFF)
+    register = models.CharField(_("tính trên"), max_length=10, choices=Register.choices, default=Register.STAFF)
     denominator = models.JSONField(
         _("điều kiện mẫu số"), default=dict, blank=True,
         help_text=_("Những ai được tính ở mẫu số (trong phạm vi đơn vị, tại ngày tính)."),

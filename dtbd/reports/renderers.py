@@ -169,7 +169,7 @@ def to_xlsx(result: ReportResult) -> bytes:
 
 def render(result: ReportResult, fmt: str, **options) -> bytes:
     """The report as bytes in `fmt` (csv in UTF-8). PDF options: issued_on (date of the document), prepared_by
-    (name under NGƯỜI LẬP BIỂU)."""
+    (name under NGƯỜI LẬP BIỂU), issuer (unit at the head: document.issuing_unit)."""
     if fmt == "csv":
         return to_csv(result).encode("utf-8")
     if fmt == "xlsx":

@@ -18,11 +18,11 @@ from dtbd.core.exportlog import log_export, request_filters
 from dtbd.core.http import client_ip
 from dtbd.core.lists import render_page
 from dtbd.core.models import Job
-from dtbd.core.templatetags.dtbd import display_name
 from dtbd.org.queries import default_unit, unit_for
 from dtbd.people.queries import person_for
 
 from . import renderers
+from .document import issuing_unit
 from .forms import AsOfForm, ReportForm
 from .registry import PERSON, UNIT, all_reports, get_report
 
@@ -45,7 +45,9 @@ def _report_or_404(name, subject=UNIT):
 
 
 def _file_response(request, result, fmt):
-    options = {"prepared_by": display_name(request.user)} if fmt == "pdf" else {}
+    options = {}
+    if fmt == "pdf":
+        options = {"prepared_by": request.user.signature_name(), "issuer": issuing_unit(request.user, result)}
     try:
         content = renderers.render(result, fmt, **options)
     except renderers.FormatNotAvailable as exc:

@@ -23,7 +23,7 @@ from dtbd.org.forms import DATE_WIDGET
 from dtbd.org.models import Unit
 from dtbd.org.queries import default_unit, unit_for
 from dtbd.people.catalog import LEVELS
-from dtbd.people.queries import display_rows
+from dtbd.people.queries import contract_workers_left_out, display_rows
 from dtbd.training.models import TrainingClass
 from dtbd.training.permissions import classes_for
 
@@ -115,7 +115,7 @@ def _query(unit, period):
 def dashboard_view(request):
     _require_unit_scope(request.user)
     form, valid = _bound(request)
-    board = query = review_query = hours_query = None
+    board = query = review_query = hours_query = left_out = None
     compliance = []
     if valid:
         period = form.period()
@@ -127,6 +127,8 @@ def dashboard_view(request):
         review_query = urlencode({"unit": board.unit.pk, "date": period.as_of.strftime("%d/%m/%Y")})
         hours_date = board.annual_hours_date or dashboard.annual_hours_date(period)  # None while pending
         hours_query = urlencode({"unit": board.unit.pk, "date": hours_date.strftime("%d/%m/%Y")})
+        if not board.pending:
+            left_out = contract_workers_left_out(board.unit, period.as_of)
         compliance = [
             {"code": c.code, "applicable": c.applicable, "met": c.met, "missing": c.missing,
              "percent": round(Decimal(100) * c.met / c.applicable, 1) if c.applicable else Decimal(0)}
@@ -136,7 +138,7 @@ def dashboard_view(request):
     context = {
         "form": form, "board": board, "query": query, "review_query": review_query, "hours_query": hours_query,
         "compliance": compliance, "dimensions": dimensions, "cache_minutes": dashboard.cache_seconds() // 60,
-        "can_manage": targets.can_manage(request.user),
+        "can_manage": targets.can_manage(request.user), "contract_workers_left_out": left_out,
     }
     return render(request, "dashboard/dashboard.html", context)
 

@@ -114,3 +114,27 @@ def display_name(user):
         return ""
     name = f"{getattr(user, 'last_name', '')} {getattr(user, 'first_name', '')}".strip()
     return name or getattr(user, "username", "")
+
+
+# The side menu entry of a page is its URL namespace, except for the training namespace, whose pages are split
+# over several entries: classes (and everything done in a class), the approval queue, certificates, the learner
+# portal, and the catalogue of programmes and providers.
+_TRAINING_MENU = (
+    ("program", "training"), ("provider", "training"), ("needs", "training"),
+    ("enrolment_", "enrolment_queue"), ("certificate", "certificates"), ("portal", "portal"),
+)
+
+
+@register.simple_tag(takes_context=True)
+def menu_entry(context):
+    """The side menu entry the current page belongs to (base.html marks that one, and only that one, current)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.namespace != "training":
+        return match.namespace
+    for prefix, entry in _TRAINING_MENU:
+        if match.url_name.startswith(prefix):
+            return entry
+    return "classes"

@@ -108,3 +108,49 @@ def test_recent_imports_are_paged_with_a_fixed_number_of_queries(client, users, 
     assert response.context["page_obj"].paginator.count == 43 and len(response.context["batches"]) == 20
     assert "?page=3" in response.content.decode()
     assert len(client.get(reverse("imports:index"), {"page": 3}).context["batches"]) == 3
+
+
+def test_a_refused_file_still_tells_how_many_data_rows_it_has(client, users, tmp_path):
+    client.force_login(users.officer)
+    rows = [staff_row(code=f"CB1{i:02d}") for i in range(4)] + [staff_row(code="CB199", rank="99.999")]
+    response = client.post(reverse("imports:upload", args=["can-bo"]), {"staff-file": staff_file(tmp_path, *rows)})
+    batch = ImportBatch.objects.get()
+    assert batch.status == "INVALID" and batch.error_count == 1
+    assert batch.rows == 5 and batch.report["rows"] == 5
+    page = client.get(response.url).content.decode()
+    assert "<dt>Số dòng dữ liệu</dt><dd>5</dd>" in page
+
+
+def test_a_file_with_wrong_headers_tells_how_many_data_rows_it_has(client, users, tmp_path):
+    client.force_login(users.province)
+    path = write_sheet(tmp_path / "don-vi.xlsx", ["Mã", "Tên"], [["A", "B"], ["C", "D"], ["", ""], ["E", "F"]])
+    client.post(reverse("imports:upload", args=["don-vi"]),
+                {"units-file": SimpleUploadedFile("don-vi.xlsx", path.read_bytes())})
+    batch = ImportBatch.objects.get()
+    assert batch.status == "INVALID" and batch.rows == 3
+
+
+def _truncated_xlsx(tmp_path):
+    data = write_sheet(tmp_path / "full.xlsx", list(staff.HEADERS), [staff_row()]).read_bytes()
+    return data[: len(data) // 2]
+
+
+@pytest.mark.parametrize("content", [
+    lambda tmp_path: "Danh sách cán bộ\nCB100;Lê Thị Bình\n".encode(),  # a text file renamed .xlsx
+    _truncated_xlsx,  # a zip cut in the middle (its end of central directory is missing)
+    lambda tmp_path: bytes((i * 7919 + 13) % 256 for i in range(4096)),  # random bytes
+])
+def test_a_file_that_is_not_an_xlsx_gets_a_vietnamese_message(client, users, tmp_path, caplog, content):
+    client.force_login(users.officer)
+    upload = SimpleUploadedFile("can-bo.xlsx", content(tmp_path))
+    with caplog.at_level("WARNING", logger="dtbd.core.importing"):
+        response = client.post(reverse("imports:upload", args=["can-bo"]), {"staff-file": upload})
+    batch = ImportBatch.objects.get()
+    assert batch.status == "INVALID" and batch.error_count == 1
+    message = batch.report["errors"][0]["message"]
+    assert message.startswith("Không đọc được tệp Excel (.xlsx): ") and "không phải là tệp .xlsx hợp lệ" in message
+    page = client.get(response.url).content.decode()
+    assert message in page
+    for technical in ("Zip", "zip", "EOCD", "calamine", "Error"):
+        assert technical not in message
+    assert any(record.name == "dtbd.core.importing" for record in caplog.records)  # the detail goes to the log

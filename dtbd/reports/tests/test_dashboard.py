@@ -236,3 +236,26 @@ def test_annual_hours_equal_the_engine_summary(tree, province):
         board = dashboard.build(tree.root, period, TrainingClass.objects.none(), with_targets=False)
         expected = engine.annual_hours_summary(tree.root, period.date_to.year, dashboard.annual_hours_date(period))
         assert board.annual_hours == expected and expected[0] > 0
+
+
+def test_the_dashboard_is_not_a_second_overview_and_says_whom_it_counts(client, tree, province, users):
+    """The home page (Tổng quan) counts everyone in the register; the dashboard's figures count CB, CC and VC only
+    (docs/domain.md §2): a distinct title, and a note near the staff figures with the number left out."""
+    home = _get(client, users.province, reverse("home:home")).content.decode()
+    response = _get(client, users.province, reverse("dashboard:index"), year=YEAR, unit=tree.root.pk)
+    html = response.content.decode()
+
+    def h1(page):
+        return re.search(r"<h1>(.*?)</h1>", page, re.S).group(1).strip()
+
+    def title(page):
+        return re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip()
+
+    assert h1(home) == "Tổng quan"
+    assert "Tổng quan" not in h1(html) and "Tổng quan" not in title(html) and h1(html).startswith("Bảng số liệu")
+    sidebar = html[html.index('<aside class="sidebar">'):html.index("</aside>")]
+    assert ">Bảng số liệu</a>" in sidebar
+    note = re.search(r'<p [^>]*id="staff-count-note"[^>]*>(.*?)</p>', html, re.S)
+    assert note, "a note near the staff figures"
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", note.group(1)))
+    assert "cán bộ, công chức, viên chức" in text and "không tính 1 người lao động hợp đồng" in text

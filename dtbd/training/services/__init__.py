@@ -11,7 +11,7 @@ pages, the API, the imports and the jobs alike:
 The functions most pages call are also named here (`services.approve(…)`)."""
 from ..states import ACTIVE_STATES, CLASS_TRANSITIONS, OWN_WITHDRAW_STATES, REQUEST_STATUSES, SEAT_STATUSES
 from .classes import change_status
-from .enrolment import approve, record_outcome, reject, request_enrollment, waitlist, withdraw
+from .enrolment import approve, may_withdraw, record_outcome, reject, request_enrollment, waitlist, withdraw
 from .nomination import (
     approve_many,
     missing_people,
@@ -24,7 +24,7 @@ from .notices import portal_url
 
 __all__ = [
     "ACTIVE_STATES", "CLASS_TRANSITIONS", "OWN_WITHDRAW_STATES", "REQUEST_STATUSES", "SEAT_STATUSES", "approve",
-    "approve_many", "change_status", "missing_people", "nominate_many", "nomination_warnings", "portal_url",
+    "approve_many", "change_status", "may_withdraw", "missing_people", "nominate_many", "nomination_warnings", "portal_url",
     "record_outcome", "reject", "request_enrollment", "requirement_codes_for", "waitlist", "warnings_for_many",
     "withdraw",
 ]

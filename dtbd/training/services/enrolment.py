@@ -222,12 +222,26 @@ def check_withdraw(enrollment, user):
     ValidationError (Vietnamese, the state) otherwise; nothing for `user` None (the system, a script)."""
     if user is None:
         return
-    decide = can_decide(user, enrollment)
     own = bool(user.person_id) and enrollment.person_id == user.person_id
+    if own and enrollment.state in OWN_WITHDRAW_STATES:
+        return  # the person themselves, in a state they may leave (asked before can_decide: no query)
+    decide = can_decide(user, enrollment)
     if not (decide or own):
         raise PermissionDenied(_("Bạn không có quyền rút đăng ký này."))
     if not decide and enrollment.state not in OWN_WITHDRAW_STATES:
         raise ValidationError(_("Không thể rút: đăng ký đang ở trạng thái “%(st)s”.") % {"st": enrollment.get_state_display()})
+
+
+def may_withdraw(enrollment, user) -> bool:
+    """Whether `user` may withdraw `enrollment` now (the pages show a withdraw button when it is so; `withdraw` checks
+    again): an active enrolment (ACTIVE_STATES, as `withdraw` requires) that `check_withdraw` allows."""
+    if enrollment.state not in ACTIVE_STATES:
+        return False
+    try:
+        check_withdraw(enrollment, user)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
 
 
 def withdraw(enrollment, user=None, reason=""):

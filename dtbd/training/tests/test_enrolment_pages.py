@@ -2,6 +2,8 @@
 pages — class roster with row actions, approval queue, nomination (search and from a review), self-registration —
 with their refusals and query counts."""
 import datetime
+import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -11,6 +13,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+import dtbd as dtbd_package
 from dtbd.accounts.models import Role
 from dtbd.accounts.testing import make_user
 from dtbd.core.models import Source
@@ -548,3 +551,18 @@ def test_review_codes_come_from_what_the_programme_grants(client, tree, users):
     assert "Mọi tiêu chuẩn mà lớp này đáp ứng" in html and "Có Chứng Chỉ" in html
     html = client.get(url, {"unit": tree.so_a.pk, "code": "RANK_QLNN"}).content.decode()
     assert "Có Chứng Chỉ" not in html
+
+
+def test_a_row_s_error_wraps_inside_a_narrow_note_and_keeps_the_table_s_layout(client, tree, users):
+    """The actions cell does not wrap its buttons (white-space: nowrap); the error of a reject without a reason is a
+    note of bounded width that wraps, so it cannot widen the cell and push the buttons out of the table."""
+    cls = make_class("L_NOTE", capacity=1)
+    enrolment = services.request_enrollment(cls, make_person(tree.phong_a, full_name="Phạm Chi"), SELF)
+    client.force_login(users.officer)
+    r = client.post(reverse("training:enrolment_reject", args=[enrolment.pk]), {"reason": ""}, HTTP_HX_REQUEST="true")
+    html = r.content.decode()
+    note = re.search(r'<(p|div) class="([^"]*)"[^>]*>Cần ghi lý do từ chối.</\1>', html)
+    assert note and "row-note" in note.group(2).split(), html
+    css = (Path(dtbd_package.__file__).parent / "static" / "dtbd" / "app.css").read_text(encoding="utf-8")
+    rule = re.search(r"td\.enrolment-actions \.row-note \{([^}]*)\}", css)
+    assert rule and "max-width" in rule.group(1) and "white-space: normal" in rule.group(1)

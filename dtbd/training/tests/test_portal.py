@@ -142,3 +142,31 @@ def test_fixed_number_of_queries(client, tree, users, django_assert_max_num_quer
     with django_assert_max_num_queries(len(small.captured_queries)):
         body = client.get(URL).content.decode()
     assert body.count("<code>NMANY") == 20
+
+
+def _withdraw_form(body, cls):
+    action = reverse("training:self_withdraw", args=[cls.pk])
+    return f'action="{action}"' in body
+
+
+def test_the_portal_offers_to_withdraw_where_the_rules_allow_it(client, tree, users):
+    person = users.learner.person
+    enrolled = make_class("W_ENR", capacity=5)
+    enroll(enrolled, person)
+    requested = make_class("W_REQ", capacity=5)
+    services.request_enrollment(requested, person, Enrollment.Source.SELF, users.learner)
+    finished = make_class("W_DONE", capacity=5)
+    done = enroll(finished, person)
+    done.state = Enrollment.State.COMPLETED
+    done.save(update_fields=["state"])
+    client.force_login(users.learner)
+    body = client.get(URL).content.decode()
+    assert _withdraw_form(body, enrolled) and _withdraw_form(body, requested)
+    assert not _withdraw_form(body, finished)
+    assert 'name="next" value="/dao-tao/hoc-vien/"' in body
+
+    response = client.post(reverse("training:self_withdraw", args=[enrolled.pk]), {"next": URL})
+    assert response.status_code == 302 and response.url == URL
+    assert Enrollment.objects.get(training_class=enrolled, person=person).state == Enrollment.State.WITHDRAWN
+    body = client.get(URL).content.decode()
+    assert not _withdraw_form(body, enrolled) and "Đã rút đăng ký học lớp W_ENR." in body

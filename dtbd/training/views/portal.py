@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Enrollment, Result
 from ..queries import certificates_of, classes_open_for, enrolments_of, learning_standing
+from ..services import may_withdraw
 
 
 @login_required
@@ -19,11 +20,14 @@ def portal(request):
         return redirect("home:home")
     today = timezone.localdate()
     standing = learning_standing(person, today)
+    enrolments = list(enrolments_of(person))
+    for enrolment in enrolments:
+        enrolment.can_withdraw = may_withdraw(enrolment, request.user)
     context = {
         "person": person,
         "today": today,
         "open_classes": list(classes_open_for(person, today)[:50]),
-        "enrolments": list(enrolments_of(person)),
+        "enrolments": enrolments,
         "certificates": list(certificates_of(person)),
         "standing": standing,
         "WAITLISTED": Enrollment.State.WAITLISTED,
