@@ -23,6 +23,7 @@ from dtbd.core.importing import (
     RowError,
     cell_text,
     check_headers,
+    count_data_rows,
     data_rows,
     read_first_sheet,
 )
@@ -73,7 +74,7 @@ def import_needs(source, user=None, dry_run=False, scope: Scope | None = None) -
         raise ImportFailed([RowError(1, "", "", _("Tệp không có dữ liệu (trang tính đầu tiên trống)."))])
     errors = check_headers(rows[0], HEADERS)
     if errors:
-        raise ImportFailed(errors)
+        raise ImportFailed(errors, rows=count_data_rows(rows))
 
     texts_by_row = [(row_no, [cell_text(v) for v in cells[: len(HEADERS)]]) for row_no, cells in data_rows(rows, len(HEADERS))]
     unit_codes = {t[1] for _r, t in texts_by_row if t[1]}
@@ -155,7 +156,7 @@ def import_needs(source, user=None, dry_run=False, scope: Scope | None = None) -
     errors.sort(key=lambda e: e.row)
     if errors:
         report.errors = errors
-        raise ImportFailed(errors)
+        raise ImportFailed(errors, rows=report.rows)
     report.preview = [
         {"row": r, "code": f"{v['year']} · {t[1]} · {t[2]}", "name": v["program"].name, "action": a, "changes": d}
         for r, t, v, a, d, _req in changes[:PREVIEW_ROWS]

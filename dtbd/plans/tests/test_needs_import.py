@@ -161,3 +161,14 @@ def test_the_command_line_import(setup, tmp_path, capsys):
     call_command("import-needs", str(path))
     assert NeedRequest.objects.count() == 2
     assert "2 thêm mới" in capsys.readouterr().out
+
+
+def test_a_refused_file_still_says_how_many_rows_it_has(setup, users, tmp_path):
+    path = xlsx(tmp_path, GOOD[0], GOOD[1], (2027, "SO_A", "KHONG_CO", 2, "Cao"), name="mot-loi.xlsx")
+    with pytest.raises(ImportFailed) as caught:
+        import_needs(path, user=users.officer)
+    assert caught.value.rows == 3
+    bad_headers = xlsx(tmp_path, GOOD[0], GOOD[1], headers=("Năm", "Đơn vị", *HEADERS[2:]), name="sai-tieu-de.xlsx")
+    with pytest.raises(ImportFailed) as caught:
+        import_needs(bad_headers, user=users.officer)
+    assert caught.value.rows == 2
