@@ -6,3 +6,17 @@ class FundingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "dtbd.funding"
     verbose_name = _("Cử đi đào tạo, cam kết phục vụ, thu hút nhân tài, tạo nguồn")
+
+    def ready(self):
+        # Imported here: models and the modules using them load only once the app registry is ready.
+        from auditlog.registry import auditlog
+
+        from dtbd.people import extensions as people_extensions
+
+        from . import models as m
+        from . import services
+
+        for model in (m.PostgradRule, m.Dispatch, m.DispatchCost, m.ReimbursementCase, m.Payment):
+            auditlog.register(model)
+        # A person leaving with a commitment unfinished opens a reimbursement case (docs/domain.md §14.3).
+        people_extensions.person_left.register(services.person_left)

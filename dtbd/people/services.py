@@ -12,7 +12,7 @@ from dtbd.core.text import fold
 from dtbd.org.models import Unit
 from dtbd.org.queries import not_dissolved_q
 
-from . import history, queries
+from . import extensions, history, queries
 from . import validators as v
 from .catalog import QualificationType
 from .models import (
@@ -109,6 +109,7 @@ def record_leave(person: Person, on_date: datetime.date, reason: str):
     for model in ASSIGNMENT_MODELS:
         records, instances = _open_records(person, model, ())
         _apply(person, model, (), history.plan_leave(records, on_date), instances, None)
+    extensions.notify_person_left(person, on_date, reason)  # e.g. a broken service commitment (funding)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from dtbd.core.models import Source
+from dtbd.funding.queries import eligibility_rows as postgrad_eligibility_rows
 from dtbd.org.models import AdminLevel, Unit
 from dtbd.people.catalog import Category, QualificationType
 from dtbd.people.catalog import level_label as qualification_level_label
@@ -196,6 +197,28 @@ class Compliance(Report):
 
     def rows(self, unit, date, year=None):
         return [(c.code, c.applicable, c.met, c.missing) for c in requirement_counts(unit, date)]
+
+
+@register
+class PostgradEligibility(Report):
+    """Điều kiện cử đi đào tạo sau đại học (docs/domain.md §14.2): each công chức and viên chức of the subtree on the
+    date, eligible or not, with the failed conditions as codes (AGE;SERVICE;ASSESSMENT). Computed by
+    dtbd.funding.queries in one query for the whole subtree."""
+
+    name = "postgrad-eligibility"
+    title = _("Điều kiện cử đi đào tạo sau đại học")
+    description = _(
+        "Từng công chức, viên chức tại ngày báo cáo: đủ hay chưa đủ điều kiện cử đi đào tạo sau đại học (tuổi, thời "
+        "gian công tác, kết quả đánh giá hai năm liền kề) và điều kiện chưa đạt."
+    )
+    columns = [
+        Column("code", _("Mã cán bộ"), numeric=False),
+        Column("eligible", _("Đủ điều kiện (1/0)")),
+        Column("reasons", _("Điều kiện chưa đạt"), numeric=False),
+    ]
+
+    def rows(self, unit, date, year=None):
+        return postgrad_eligibility_rows(unit, date)
 
 
 @register
