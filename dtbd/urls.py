@@ -14,6 +14,7 @@ urlpatterns = [
     path("tieu-chuan/", include("dtbd.standards.urls")),
     path("dao-tao/", include("dtbd.training.urls")),
     path("ke-hoach/", include("dtbd.plans.urls")),
+    path("dao-tao-sau-dai-hoc/", include("dtbd.funding.urls")),
     path("bao-cao/", include("dtbd.reports.urls")),
     path("tong-quan/", include("dtbd.reports.urls_dashboard")),
     path("thong-bao/", include("dtbd.notices.urls")),

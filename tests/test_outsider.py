@@ -18,6 +18,8 @@ from rest_framework.test import APIClient
 from dtbd.accounts.models import User
 from dtbd.api.tokens import create_token
 from dtbd.core.models import ImportBatch, Job
+from dtbd.funding import services as funding_services
+from dtbd.funding.models import Dispatch
 from dtbd.notices.models import Notice
 from dtbd.org.testing import make_unit
 from dtbd.people.models import Qualification
@@ -113,6 +115,14 @@ REFUSED = {
     "api:enrolment-reject": {"pk": "enrolment"},
     "api:enrolment-withdraw": {"pk": "enrolment"},
     "api:certificate-detail": {"pk": "certificate"},
+    # -- funding: postgraduate dispatch and reimbursement (docs/domain.md §14.2–14.3)
+    "funding:dispatch_detail": {"pk": "dispatch"},
+    "funding:dispatch_cost": {"pk": "dispatch"},
+    "funding:dispatch_outcome": {"pk": "dispatch"},
+    "funding:case_detail": {"pk": "reimbursement_case"},
+    "funding:case_decide": {"pk": "reimbursement_case"},
+    "funding:case_payment": {"pk": "reimbursement_case"},
+    # -- end of funding
     # -- plans: needs register and unit requests
     "plans:request_detail": {"pk": "need_request"},
     "plans:request_edit": {"pk": "need_request"},
@@ -165,6 +175,10 @@ OPEN = {
     "plans:request_list": ({}, LIST),
     "plans:request_create": ({}, FORM),
     "plans:norm_list": ({}, "the cost norms, a catalogue read by every role (edited in the admin)"),
+    "funding:dispatch_list": ({}, LIST),
+    "funding:dispatch_create": ({}, FORM),
+    "funding:commitments": ({}, LIST),
+    "funding:case_list": ({}, LIST),
     "training:class_list": ({}, OFFER),
     "training:class_calendar": ({}, OFFER),
     "training:class_create": ({}, FORM),
@@ -318,6 +332,18 @@ def world(tree, users):
                                   people_count=1), [person])
         side.need_request = need_services.submit_request(province, request)
     # -- end of plans, needs
+    # -- funding (docs/domain.md §14.2–14.3): each side's outsider sent to a master's course (by a manager's override:
+    # the outsider has no recruitment date) and dropped out, which opens their reimbursement case.
+    for side, person in ((b_side, outsider_b), (a_side, outsider_a)):
+        dispatch = funding_services.create_dispatch(
+            Dispatch(person=person, level="THS", field="Tài chính công", institution="Học viện Tài chính",
+                     decision_no="OUT/QĐ", decision_date=datetime.date(2026, 1, 5), starts_on=datetime.date(2026, 2, 1),
+                     planned_end=datetime.date(2028, 2, 1), field_matches_position=True),
+            province, override_reason="Ngoài phạm vi", may_override=True)
+        side.dispatch = dispatch
+        side.reimbursement_case = funding_services.record_end_without_diploma(
+            dispatch, Dispatch.Status.DROPPED_OUT, datetime.date(2026, 3, 1))
+    # -- end of funding
     return SimpleNamespace(officer=b_side, leader=b_side, learner=b_side, institution=a_side, users=users)
 
 

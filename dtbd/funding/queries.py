@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from dtbd.core.models import valid_on_q
 from dtbd.people.catalog import Category
 from dtbd.people.models import GOOD_RATINGS, AnnualAssessment, CategoryAssignment, Person
-from dtbd.people.queries import staff_placements
+from dtbd.people.queries import staff_placements, years_before
 from dtbd.standards.engine import rule_sets_on
 
 from .models import Dispatch, Level, PostgradRule
@@ -28,13 +28,6 @@ AGE, SERVICE, ASSESSMENT = "AGE", "SERVICE", "ASSESSMENT"
 CODES = (AGE, SERVICE, ASSESSMENT)
 POSTGRAD_LEVELS = (Level.THS, Level.TS)
 REPORT_CATEGORIES = (Category.CC, Category.VC)
-
-
-def years_before(date: datetime.date, years: int) -> datetime.date:
-    try:
-        return date.replace(year=date.year - years)
-    except ValueError:  # 29/02 in a common year
-        return date.replace(year=date.year - years, day=28)
 
 
 def rules_on(date: datetime.date) -> dict:
