@@ -66,7 +66,7 @@ def dispatch_list(request):
     scope = _reader(request.user)
     qs = Dispatch.objects.restrict(request.user).select_related("person").annotate(agency_cost=_agency_cost())
     status, level = request.GET.get("status", ""), request.GET.get("level", "")
-    text, year = request.GET.get("q", "").strip(), request.GET.get("year", "").strip()
+    text, year = request.GET.get("q", "").replace("\x00", "").strip(), request.GET.get("year", "").strip()
     if status in Dispatch.Status.values:
         qs = qs.filter(status=status)
     if level in Level.values:
