@@ -3,6 +3,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from dtbd.funding import services
 from dtbd.funding.models import Dispatch, DispatchCost, ReimbursementCase
@@ -135,3 +136,18 @@ def test_bad_input_is_a_message_not_an_error(users, records):
     assert c.post(f"/dao-tao-sau-dai-hoc/{pk}/kinh-phi/", {"item": "TUITION", "source": "X", "amount": "-1"}).status_code == 302
     assert c.get("/dao-tao-sau-dai-hoc/?year=abc&status=zzz&q=%00").status_code == 200
     assert c.get("/dao-tao-sau-dai-hoc/cam-ket/?thang=-5").status_code == 200
+
+
+def test_commitments_ending_in_the_next_months(users, candidate):
+    today = timezone.localdate()
+    soon = services.create_dispatch(new_dispatch(candidate(code="SOON", full_name="Người Sắp Hết")), users.province)
+    later = services.create_dispatch(new_dispatch(candidate(code="LATE", full_name="Người Còn Lâu")), users.province)
+    for dispatch, ends in ((soon, services.add_months(today, 3)), (later, services.add_months(today, 30))):
+        dispatch.status, dispatch.returned_on = Dispatch.Status.GRADUATED, dispatch.starts_on
+        dispatch.commitment_months, dispatch.commitment_ends_on = 36, ends
+        dispatch.save()
+    c = client(users.officer)
+    page = c.get("/dao-tao-sau-dai-hoc/cam-ket/?thang=6").content.decode()
+    assert "Người Sắp Hết" in page and "Người Còn Lâu" not in page
+    page = c.get("/dao-tao-sau-dai-hoc/cam-ket/?thang=36").content.decode()
+    assert "Người Sắp Hết" in page and "Người Còn Lâu" in page
