@@ -101,7 +101,7 @@ def import_assessments(source, user=None, dry_run=False, scope: Scope | None = N
         if values["assessed_on"] and "year" in values and (error := date_error(values["year"], values["assessed_on"])):
             err(ASSESSED_ON, error)
         values["note"] = texts[4]
-        if "person" in values and "year" in values:
+        if not row_errors:
             key = (values["person"], values["year"])
             if key in seen:
                 err(CODE, _("Cán bộ này đã có ở dòng %(row)s cho năm %(year)s: mỗi người chỉ một dòng mỗi năm.")
@@ -117,7 +117,7 @@ def import_assessments(source, user=None, dry_run=False, scope: Scope | None = N
     report = ImportReport(kind="assessments", rows=len(parsed))
     changes = _plan(parsed, report)
     report.preview = [
-        {"row": r, "code": f"{t[0]} · {v['year']}", "name": Rating(v["rating"]).label, "action": a, "changes": d}
+        {"row": r, "code": f"{t[0]} · {v['year']}", "name": str(Rating(v["rating"]).label), "action": a, "changes": d}
         for r, t, v, a, d, _cur in changes[:PREVIEW_ROWS]
     ]
     if dry_run or not changes:
