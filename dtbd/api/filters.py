@@ -75,7 +75,7 @@ class AssessmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = AnnualAssessment
-        fields = ["person", "year", "rating", "unit", "source"]
+        fields = ["person", "year", "rating", "unit"]
 
     def in_unit(self, queryset, name, value):
         unit = Unit.objects.filter(pk=value).only("path").first()
