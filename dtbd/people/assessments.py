@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -114,6 +114,14 @@ def record_assessments(user, year, rows, source=Source.ENTERED):
             errors.setdefault("assessed_on", []).append(error)
     if errors:
         raise ValidationError({k: sorted(set(v)) for k, v in errors.items()})
+    try:
+        return _save_rows(year, by_person, source)
+    except IntegrityError:
+        # another user saved a rating of the same person and year at the same moment (one per person and year)
+        raise ValidationError(_("Đánh giá vừa được người khác cập nhật: tải lại trang rồi lưu lại.")) from None
+
+
+def _save_rows(year, by_person, source):
     outcome, saved = Outcome(), {}
     with transaction.atomic():
         existing = {a.person_id: a for a in

@@ -206,7 +206,9 @@ def _grid_selection(request):
     scope = scope_of(request.user)
     if not scope.sees_units:
         raise Http404
-    form = AssessmentFilterForm(request.GET, user=request.user)
+    data = request.GET.copy()
+    data.setdefault("year", str(default_assessment_year()))
+    form = AssessmentFilterForm(data, user=request.user)
     form.is_valid()
     if form.has_error("unit"):
         raise Http404("Không tìm thấy đơn vị trong phạm vi của bạn.")

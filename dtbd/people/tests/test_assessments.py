@@ -9,7 +9,7 @@ from django.http import Http404
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from dtbd.people import assessments
+from dtbd.people import assessments, queries
 from dtbd.people.models import AnnualAssessment, CategoryAssignment, UnitAssignment
 from dtbd.people.testing import make_person
 
@@ -63,6 +63,8 @@ def test_record_assessments_upserts_one_row_per_person_and_year(users, staff):
     assert AnnualAssessment.objects.get(person=a1).rating == "HTXSNV"
     change = LogEntry.objects.get_for_object(saved[a1.pk]).order_by("-pk").first()
     assert change.action == LogEntry.Action.UPDATE and change.changes["rating"] == ["HTTNV", "HTXSNV"]
+    # the person's change history (staff page) shows it
+    assert change in list(queries.audit_entries(a1))
 
 
 def test_record_assessments_refuses_outsiders_read_only_roles_and_bad_values(users, staff):
