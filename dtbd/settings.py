@@ -289,6 +289,8 @@ SPECTACULAR_SETTINGS = {
         "FosteringRecordTypeEnum": ["DEGREE", "FOSTERING", "BRIEFING", "QUALIFICATION"],
         "ClassStatusEnum": "dtbd.training.models.TrainingClass.Status",
         "AttendanceStatusEnum": "dtbd.training.models.Attendance.Status",
+        # how a record came in (qualifications, annual assessments): one set shared by several models
+        "RecordSourceEnum": "dtbd.core.models.Source",
     },
 }
 

@@ -22,7 +22,7 @@ from dtbd.funding import services as funding_services
 from dtbd.funding.models import Dispatch
 from dtbd.notices.models import Notice
 from dtbd.org.testing import make_unit
-from dtbd.people.models import Qualification
+from dtbd.people.models import AnnualAssessment, Qualification, Rating
 from dtbd.people.testing import make_person
 from dtbd.plans.models import NeedRequest
 from dtbd.plans.services import needs as need_services
@@ -107,6 +107,7 @@ REFUSED = {
     "api:staff-fostering-history": {"pk": "person"},
     "api:staff-leave": {"pk": "person"},
     "api:qualification-detail": {"pk": "qualification"},
+    "api:assessment-detail": {"pk": "assessment"},
     "api:class-change-status": {"pk": "class"},
     "api:class-scores": {"pk": "class"},
     "api:class-submit-results": {"pk": "class"},
@@ -151,6 +152,7 @@ OPEN = {
     "people:person_export": ({}, LIST),
     "people:person_export_job": ({}, LIST),
     "people:person_create": ({}, FORM),
+    "people:assessment_grid": ({}, "the units of the caller's scope; the people posted are checked against it"),
     "imports:index": ({}, FORM),
     "imports:template": ({"slug": "can-bo"}, "the empty import template"),
     "imports:upload": ({"slug": "can-bo"}, FORM),
@@ -210,6 +212,7 @@ OPEN = {
     "api:unit-list": ({}, LIST),
     "api:staff-list": ({}, LIST),
     "api:qualification-list": ({}, LIST),
+    "api:assessment-list": ({}, LIST),
     "api:requirement-list": ({}, "the rule catalogue"),
     "api:requirement-detail": ({"pk": "requirement"}, "the rule catalogue"),
     "api:programme-list": ({}, OFFER),
@@ -344,6 +347,11 @@ def world(tree, users):
         side.reimbursement_case = funding_services.record_end_without_diploma(
             dispatch, Dispatch.Status.DROPPED_OUT, datetime.date(2026, 3, 1))
     # -- end of funding
+    # -- people, annual assessment (docs/domain.md §14.1): each side's outsider rated for last year
+    for side, person in ((b_side, outsider_b), (a_side, outsider_a)):
+        side.assessment = AnnualAssessment.objects.create(person=person, year=timezone.localdate().year - 1,
+                                                          rating=Rating.HTTNV)
+    # -- end of people, annual assessment
     return SimpleNamespace(officer=b_side, leader=b_side, learner=b_side, institution=a_side, users=users)
 
 

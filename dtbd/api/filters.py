@@ -9,7 +9,8 @@ from dtbd.core.filters import MAX_ID, WholeNumberFilter
 from dtbd.org.filters import UnitFilterSet
 from dtbd.people.catalog import QualificationType
 from dtbd.people.filters import PersonFilterSet
-from dtbd.people.models import Qualification
+from dtbd.org.models import Unit
+from dtbd.people.models import AnnualAssessment, Person, Qualification, Rating
 from dtbd.standards.models import Requirement
 from dtbd.training.filters import ClassFilterSet
 from dtbd.training.models import Enrollment
@@ -61,6 +62,26 @@ class QualificationFilter(django_filters.FilterSet):
     class Meta:
         model = Qualification
         fields = ["person", "type", "level", "source"]
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    """Annual ratings (docs/domain.md §14.1) by person, year, rating, or unit: the people placed now in the unit's
+    subtree and those who left from it (the queryset is already scoped; a unit out of sight finds nobody)."""
+
+    person = IdFilter(field_name="person_id")
+    year = WholeNumberFilter(field_name="year", min_value=0, max_value=9999)
+    rating = django_filters.ChoiceFilter(choices=Rating.choices)
+    unit = IdFilter(method="in_unit")
+
+    class Meta:
+        model = AnnualAssessment
+        fields = ["person", "year", "rating", "unit"]
+
+    def in_unit(self, queryset, name, value):
+        unit = Unit.objects.filter(pk=value).only("path").first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(person__in=Person.objects.last_placed_in_subtree(unit.path).values("pk"))
 
 
 class RequirementFilter(django_filters.FilterSet):

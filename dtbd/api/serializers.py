@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from dtbd.org.models import Unit
 from dtbd.people.masking import mask_citizen_id, mask_phone, sees_identifiers
-from dtbd.people.models import Person, Qualification
+from dtbd.people.models import AnnualAssessment, Person, Qualification
 from dtbd.standards.models import Requirement
 from dtbd.training.models import Attendance, Certificate, Enrollment, Program, Result, TrainingClass
 
@@ -80,6 +80,19 @@ class QualificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Qualification
         fields = ["id", "person", "person_code", *QUALIFICATION_FIELDS, "level_label", "source"]
+
+
+# The fields of an annual rating one enters (docs/domain.md §14.1).
+ASSESSMENT_FIELDS = ("rating", "assessed_on", "assessed_by", "note")
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    person_code = serializers.CharField(source="person.code", read_only=True)
+    rating_label = serializers.CharField(source="get_rating_display", read_only=True)
+
+    class Meta:
+        model = AnnualAssessment
+        fields = ["id", "person", "person_code", "year", *ASSESSMENT_FIELDS, "rating_label", "source"]
 
 
 class RequirementSerializer(serializers.ModelSerializer):

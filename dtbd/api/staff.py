@@ -11,12 +11,13 @@ from rest_framework.validators import UniqueValidator
 
 from dtbd.accounts.scope import CHANGE
 from dtbd.org.models import Unit
+from dtbd.people import assessments
 from dtbd.people import services as people
 from dtbd.people.catalog import LEVELS, Category, LeaveReason, PostLevel
-from dtbd.people.models import Ethnicity, Person, Qualification, Rank
+from dtbd.people.models import AnnualAssessment, Ethnicity, Person, Qualification, Rank, Rating
 
 from .messages import VietnameseMessages
-from .serializers import QUALIFICATION_FIELDS
+from .serializers import ASSESSMENT_FIELDS, QUALIFICATION_FIELDS
 
 MAX_ID = 2**63 - 1
 
@@ -213,3 +214,56 @@ class QualificationWriteSerializer(VietnameseMessages, serializers.ModelSerializ
         for name, value in validated_data.items():
             setattr(instance, name, value)
         return people.save_qualification(instance)
+
+
+class AssessmentWriteSerializer(VietnameseMessages, serializers.ModelSerializer):
+    """An annual rating (docs/domain.md §14.1): POST with `person` and `year` (a year already rated for the person is
+    replaced: one rating per person and year); PATCH without them. Saved by people.assessments.record_assessments,
+    as the web grid."""
+
+    person = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Id cán bộ (trong phạm vi cập nhật).")
+    year = serializers.IntegerField(min_value=0, max_value=9999, help_text="Năm được đánh giá.")
+    rating = serializers.ChoiceField(choices=Rating.choices)
+
+    class Meta:
+        model = AnnualAssessment
+        fields = ["person", "year", *ASSESSMENT_FIELDS]
+        validators = []  # one rating per person and year: a second POST replaces it (record_assessments)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["person"].read_only = True  # a rating stays with its person and year
+            fields["year"].read_only = True
+        return fields
+
+    def validate_person(self, value):
+        return writable_person(self.context["request"].user, value)
+
+    def validate(self, attrs):
+        current = self.instance
+        year = attrs["year"] if "year" in attrs else current.year
+        errors = {}
+        if error := assessments.year_error(year):
+            errors["year"] = error
+        assessed_on = attrs["assessed_on"] if "assessed_on" in attrs else getattr(current, "assessed_on", None)
+        if not errors and (error := assessments.date_error(year, assessed_on)):
+            errors["assessed_on"] = error
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def _record(self, person, year, values):
+        _outcome, saved = assessments.record_assessments(
+            self.context["request"].user, year, [{"person": person.pk, **values}])
+        return saved[person.pk]
+
+    def create(self, validated_data):
+        person, year = validated_data.pop("person"), validated_data.pop("year")
+        values = {"assessed_on": None, "note": "", "assessed_by": "", **validated_data}
+        return self._record(person, year, values)
+
+    def update(self, instance, validated_data):
+        values = {f: getattr(instance, f) for f in ASSESSMENT_FIELDS}
+        values.update(validated_data)
+        return self._record(instance.person, instance.year, values)

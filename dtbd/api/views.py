@@ -22,7 +22,7 @@ from dtbd.accounts.scope import NOTHING, scope_of
 from dtbd.core.exportlog import Kind, log_export
 from dtbd.org.models import Unit
 from dtbd.people import services as people_services
-from dtbd.people.models import Person, Qualification
+from dtbd.people.models import AnnualAssessment, Person, Qualification
 from dtbd.people.queries import present_columns
 from dtbd.reports import renderers
 from dtbd.reports.registry import all_reports, get_report
@@ -265,6 +265,30 @@ class QualificationViewSet(WriteMethods, ScopedViewSet):
     def destroy(self, request, *args, **kwargs):
         people_services.delete_qualification(self._writable())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    create=extend_schema(request=staff.AssessmentWriteSerializer, responses={201: s.AssessmentSerializer}),
+    partial_update=extend_schema(request=staff.AssessmentWriteSerializer, responses=s.AssessmentSerializer),
+)
+class AssessmentViewSet(WriteMethods, ScopedViewSet):
+    """Đánh giá, xếp loại chất lượng hằng năm của những người trong phạm vi (một kết quả mỗi người mỗi năm). Thêm
+    (POST; năm đã có kết quả thì thay thế), sửa (PATCH): người được cập nhật hồ sơ của cán bộ."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    serializer_class = s.AssessmentSerializer
+    write_serializer_class = staff.AssessmentWriteSerializer
+    filterset_class = filters.AssessmentFilter
+    ordering_fields = ["year", "id", "person_id"]
+    ordering = ["person_id", "-year"]
+
+    def get_queryset(self):
+        return AnnualAssessment.objects.restrict(self.request.user).select_related("person")
+
+    def _writable(self):
+        assessment = self.get_object()
+        staff.writable_person(self.request.user, assessment.person_id)
+        return assessment
 
 
 class RequirementViewSet(ScopedViewSet):

@@ -63,6 +63,7 @@ class ImportBatch(models.Model):
         UNITS = "units", _("Đơn vị")
         STAFF = "staff", _("Cán bộ")
         NEEDS = "needs", _("Nhu cầu đào tạo, bồi dưỡng")
+        ASSESSMENTS = "assessments", _("Đánh giá, xếp loại hằng năm")
 
     class Status(models.TextChoices):
         INVALID = "INVALID", _("Có lỗi, không nhập")
@@ -74,7 +75,7 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
     finished_at = models.DateTimeField(_("thời điểm nhập"), null=True, blank=True)
-    kind = models.CharField(_("loại dữ liệu"), max_length=5, choices=Kind.choices)
+    kind = models.CharField(_("loại dữ liệu"), max_length=12, choices=Kind.choices)
     file_name = models.CharField(_("tên tệp"), max_length=255)
     file = models.FileField(_("tệp"), upload_to="imports/%Y/%m/", max_length=255)
     status = models.CharField(_("trạng thái"), max_length=7, choices=Status.choices)

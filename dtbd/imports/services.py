@@ -5,6 +5,7 @@ from django.utils import timezone
 from dtbd.core.importing import ImportFailed, ImportReport
 from dtbd.core.models import ImportBatch
 from dtbd.org.importing import import_units
+from dtbd.people.assessment_import import import_assessments
 from dtbd.people.importing import import_staff
 from dtbd.plans.importing import import_needs
 
@@ -12,11 +13,12 @@ IMPORTERS = {
     ImportBatch.Kind.UNITS: import_units,
     ImportBatch.Kind.STAFF: import_staff,
     ImportBatch.Kind.NEEDS: import_needs,
+    ImportBatch.Kind.ASSESSMENTS: import_assessments,
 }
 
 
 def importer_for(kind):
-    """The import function of a kind ('units', 'staff' or 'needs'): f(source, user=None, dry_run=False) -> ImportReport."""
+    """The import function of a kind ('units', 'staff', 'needs' or 'assessments'): f(source, user=None, dry_run=False) -> ImportReport."""
     try:
         return IMPORTERS[kind]
     except KeyError:

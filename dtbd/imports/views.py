@@ -19,9 +19,10 @@ from dtbd.core.models import ImportBatch, Job
 from .services import check_batch
 from .workbooks import build_template
 
-SLUGS = {"don-vi": ImportBatch.Kind.UNITS, "can-bo": ImportBatch.Kind.STAFF, "nhu-cau": ImportBatch.Kind.NEEDS}
+SLUGS = {"don-vi": ImportBatch.Kind.UNITS, "can-bo": ImportBatch.Kind.STAFF, "nhu-cau": ImportBatch.Kind.NEEDS,
+         "danh-gia": ImportBatch.Kind.ASSESSMENTS}
 FILE_NAMES = {ImportBatch.Kind.UNITS: "don-vi.xlsx", ImportBatch.Kind.STAFF: "can-bo.xlsx",
-              ImportBatch.Kind.NEEDS: "nhu-cau.xlsx"}
+              ImportBatch.Kind.NEEDS: "nhu-cau.xlsx", ImportBatch.Kind.ASSESSMENTS: "danh-gia.xlsx"}
 BATCH_PAGE_SIZE = 20
 
 

@@ -1,4 +1,4 @@
-"""The downloadable import templates (don-vi.xlsx, can-bo.xlsx, nhu-cau.xlsx): the header row of the spec on the first sheet, column
+"""The downloadable import templates (don-vi.xlsx, can-bo.xlsx, nhu-cau.xlsx, danh-gia.xlsx): the header row of the spec on the first sheet, column
 widths, drop-down lists for coded columns and an instructions sheet after it with every code list."""
 import io
 
@@ -7,15 +7,16 @@ from django.utils import translation
 
 from dtbd.org import importing as units
 from dtbd.org.models import AdminLevel, UnitKind
+from dtbd.people import assessment_import as assessments
 from dtbd.people import importing as staff
 from dtbd.people.catalog import LEVELS, Category, Gender, PostLevel, QualificationType
-from dtbd.people.models import Ethnicity, Rank
+from dtbd.people.models import Ethnicity, Rank, Rating
 from dtbd.plans import importing as needs
 from dtbd.plans.models import Priority
 from dtbd.training.models import Program
 
-TEMPLATES = {"don-vi": "units", "can-bo": "staff", "nhu-cau": "needs"}
-SHEET_NAMES = {"units": "Đơn vị", "staff": "Cán bộ", "needs": "Nhu cầu"}
+TEMPLATES = {"don-vi": "units", "can-bo": "staff", "nhu-cau": "needs", "danh-gia": "assessments"}
+SHEET_NAMES = {"units": "Đơn vị", "staff": "Cán bộ", "needs": "Nhu cầu", "assessments": "Đánh giá"}
 DATA_ROWS = 5000  # rows that get the drop-down lists
 
 
@@ -78,9 +79,22 @@ def _column_notes_needs():
     ]
 
 
+def _column_notes_assessments():
+    """The annual assessment template (dtbd.people.assessment_import, docs/domain.md §14.1): one row per person and
+    year."""
+    return assessments.HEADERS, [
+        (14, True, "Mã cán bộ đã có trong hệ thống (trong phạm vi quản lý của người nhập)", None),
+        (8, True, "Năm được đánh giá, từ 2000 đến năm hiện tại; mỗi người chỉ một dòng mỗi năm", None),
+        (30, True, "Mã hoặc tên mức xếp loại (không phân biệt hoa thường, có dấu hay không)", Rating.choices),
+        (14, False, "dd/mm/yyyy; không trước ngày 01/10 của năm được đánh giá", "date"),
+        (40, False, "Ghi chú", None),
+    ]
+
+
 def build_template(kind) -> bytes:
-    """The template for kind 'units', 'staff' or 'needs' as .xlsx bytes."""
-    notes_of = {"units": _column_notes_units, "staff": _column_notes_staff, "needs": _column_notes_needs}
+    """The template for kind 'units', 'staff', 'needs' or 'assessments' as .xlsx bytes."""
+    notes_of = {"units": _column_notes_units, "staff": _column_notes_staff, "needs": _column_notes_needs,
+                "assessments": _column_notes_assessments}
     with translation.override("vi"):
         headers, notes = notes_of[kind]()
         return _write(kind, headers, notes)

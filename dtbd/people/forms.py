@@ -4,14 +4,15 @@ goes through dtbd.people.services."""
 import datetime
 
 from django import forms
+from django.core import validators as django_validators
 from django.utils.translation import gettext_lazy as _
 
 from dtbd.org.models import Unit
 from dtbd.org.queries import base_depth
 
-from . import services
+from . import assessments, services
 from .catalog import LEVELS, Category, LeaveReason, PostLevel, QualificationType
-from .models import Person, Qualification, Rank
+from .models import Person, Qualification, Rank, Rating
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
@@ -230,3 +231,48 @@ class LeaveForm(forms.Form):
         if error:
             raise forms.ValidationError(error)
         return on_date
+
+
+# ---------------------------------------------------------------- annual assessment grid (docs/domain.md §14.1)
+
+
+def default_assessment_year(today=None):
+    """The year being assessed: ratings are made from October on, so the current year from then, else the last."""
+    today = today or datetime.date.today()
+    return today.year if today.month >= 10 else today.year - 1
+
+
+class AssessmentFilterForm(forms.Form):
+    """The grid's year and unit (a unit of the user's scope)."""
+
+    year = forms.IntegerField(label=_("Năm"), min_value=assessments.MIN_YEAR, required=False,
+                              widget=forms.NumberInput(attrs={"size": 6}))
+    unit = UnitField(queryset=Unit.objects.none(), label=_("Đơn vị"), required=False, empty_label=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].max_value = datetime.date.today().year
+        self.fields["year"].validators.append(
+            django_validators.MaxValueValidator(datetime.date.today().year))
+        self.fields["unit"].queryset = Unit.objects.restrict(user).only("pk", "name", "code", "depth").order_by("path")
+        self.fields["unit"].top_depth = base_depth(user)
+
+
+class AssessmentRowForm(forms.Form):
+    """One person's line of the grid (prefix "p<pk>")."""
+
+    rating = forms.ChoiceField(label=_("Xếp loại"), required=False, choices=[("", "—")] + Rating.choices)
+    assessed_on = date_field(_("Ngày đánh giá"))
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500,
+                           widget=forms.TextInput(attrs={"size": 24}))
+
+    def __init__(self, *args, year, **kwargs):
+        self.year = year
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        error = assessments.date_error(self.year, data.get("assessed_on"))
+        if error:
+            self.add_error("assessed_on", error)
+        return data

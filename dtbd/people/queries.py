@@ -12,6 +12,7 @@ from dtbd.core.models import valid_on_q
 
 from .catalog import LEVELS, POST_LEVEL_ORDER, Category, Gender, PostLevel, QualificationType, level_label, level_order
 from .models import (
+    AnnualAssessment,
     CategoryAssignment,
     JobAssignment,
     Person,
@@ -236,7 +237,8 @@ def audit_entries(person, limit=100):
     from auditlog.models import LogEntry
 
 
-    related = (Qualification, UnitAssignment, CategoryAssignment, RankAssignment, PostAssignment, JobAssignment, PlannedPost)
+    related = (Qualification, UnitAssignment, CategoryAssignment, RankAssignment, PostAssignment, JobAssignment, PlannedPost,
+               AnnualAssessment)
     types = ContentType.objects.get_for_models(Person, *related)
     q = Q(content_type=types[Person], object_id=person.pk)
     for model in related:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.person_list, name="person_list"),
     path("xuat-excel/", views.person_export, name="person_export"),
     path("xuat-excel/tao-tep/", views.person_export_job, name="person_export_job"),
+    path("danh-gia/", views.assessment_grid, name="assessment_grid"),
     path("them/", views.person_create, name="person_create"),
     path("<int:pk>/", views.person_detail, name="person_detail"),
     path("<int:pk>/sua/", views.person_edit, name="person_edit"),

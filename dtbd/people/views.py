@@ -6,8 +6,8 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,12 +18,19 @@ from dtbd.core import jobs
 from dtbd.core.exportlog import Kind as ExportKind
 from dtbd.core.exportlog import log_export, request_filters
 from dtbd.core.http import client_ip
-from dtbd.core.lists import render_list
+from dtbd.core.lists import page_of, render_list
 from dtbd.core.models import Job
 
-from . import exports, extensions, masking, queries, services
+from . import assessments, exports, extensions, masking, queries, services
 from .filters import PersonFilterSet
-from .forms import LeaveForm, PersonForm, QualificationForm
+from .forms import (
+    AssessmentFilterForm,
+    AssessmentRowForm,
+    LeaveForm,
+    PersonForm,
+    QualificationForm,
+    default_assessment_year,
+)
 from .models import Person
 
 
@@ -95,6 +102,7 @@ def person_detail(request, pk):
         "current_planned": [r for r in h["planned"] if r.valid_to is None],
         "qualification_groups": groups,
         "has_qualifications": any(items for _type, _label, items in groups),
+        "assessments": assessments.person_assessments(person),
         "entries": entries,
         "today": today,
         "age": person.age_on(person.left_on or today),
@@ -185,3 +193,73 @@ def unit_headcounts(request, unit):
     """The unit page's headcounts of the unit's subtree (registered on org.extensions.unit_page)."""
     counts = queries.headcounts(queries.subtree_staff(unit))
     return {"counts": counts, "rows": queries.headcount_rows(counts)}
+
+
+# ---------------------------------------------------------------- annual assessment grid (docs/domain.md §14.1)
+
+GRID_PAGE_SIZE = 50
+
+
+def _grid_selection(request):
+    """(filter form, year, unit) of the grid: the unit asked for (404 outside the user's scope), by default the top of
+    the user's scope; the year asked for, by default the year being assessed."""
+    scope = scope_of(request.user)
+    if not scope.sees_units:
+        raise Http404
+    data = request.GET.copy()
+    data.setdefault("year", str(default_assessment_year()))
+    form = AssessmentFilterForm(data, user=request.user)
+    form.is_valid()
+    if form.has_error("unit"):
+        raise Http404("Không tìm thấy đơn vị trong phạm vi của bạn.")
+    unit = form.cleaned_data.get("unit") or form.fields["unit"].queryset.first()
+    if unit is None:
+        raise Http404
+    year = form.cleaned_data.get("year") or default_assessment_year()
+    return form, year, unit
+
+
+def _grid_forms(data, year, pks):
+    return {pk: AssessmentRowForm(data, year=year, prefix=f"p{pk}") for pk in pks}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_grid(request):
+    """Đánh giá, xếp loại hằng năm: the people of a unit's subtree for a year, one line each (rating, date, note);
+    the changed lines are saved at once by assessments.record_assessments (which checks the scope of every person)."""
+    scope = scope_of(request.user)
+    form, year, unit = _grid_selection(request)
+    if request.method == "POST" and not scope.can_write:
+        raise PermissionDenied
+    ids = assessments.assessed_people(unit, year).order_by("name_folded", "code").values_list("pk", flat=True)
+    page = page_of(request, ids, GRID_PAGE_SIZE)
+    rows = assessments.grid_rows(page.object_list, unit, year)
+    posted = {}
+    if request.method == "POST":
+        pks = sorted({int(v) for v in request.POST.getlist("person") if v.isdigit() and len(v) < 19})
+        posted = _grid_forms(request.POST, year, pks)
+        if all(f.is_valid() for f in posted.values()):
+            lines = [{"person": pk, **f.cleaned_data} for pk, f in posted.items()]
+            try:
+                outcome, _saved = assessments.record_assessments(request.user, year, lines)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _(
+                    "Đã lưu đánh giá năm %(year)s: %(created)s thêm mới, %(changed)s thay đổi, %(removed)s xoá.")
+                    % {"year": year, "created": outcome.created, "changed": outcome.changed, "removed": outcome.removed})
+                return redirect(request.get_full_path())
+        else:
+            messages.error(request, _("Có dòng chưa hợp lệ: xem các ô được đánh dấu."))
+    lines = []
+    for person in rows:
+        line_form = posted.get(person.pk)
+        if line_form is None:
+            a = person.assessment
+            initial = {"rating": a.rating, "assessed_on": a.assessed_on, "note": a.note} if a else {}
+            line_form = AssessmentRowForm(year=year, prefix=f"p{person.pk}", initial=initial)
+        lines.append((person, line_form))
+    context = {"filter_form": form, "year": year, "unit": unit, "page_obj": page, "lines": lines,
+               "can_edit": scope.can_write}
+    return render(request, "people/assessment_grid.html", context, status=400 if posted and request.method == "POST" else 200)

@@ -23,8 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from dtbd.core.models import Source
 from dtbd.funding.queries import eligibility_rows as postgrad_eligibility_rows
 from dtbd.org.models import AdminLevel, Unit
+from dtbd.people import assessments
 from dtbd.people.catalog import Category, QualificationType
 from dtbd.people.catalog import level_label as qualification_level_label
+from dtbd.people.models import Rating
 from dtbd.plans.services import execution as plan_execution
 from dtbd.standards.engine import annual_hours_summary, requirement_counts
 from dtbd.training.models import Enrollment, Program
@@ -493,3 +495,46 @@ class PlanExecution(Report):
     @staticmethod
     def quarter_label(value):
         return str(_("Quý %(n)s") % {"n": str(value)[1:]})
+
+
+@register
+class AssessmentRatings(Report):
+    """Kết quả đánh giá, xếp loại chất lượng (docs/domain.md §14.1): for --year, the cán bộ, công chức and viên chức
+    placed in the subtree on 31 December of the year, by their rating of the year, and those without one ("chưa đánh
+    giá"); one row per child of the unit (those placed in the unit itself on a row of their own, when there are
+    any) and the total row. Counted in one aggregate query (people.assessments.rating_counts)."""
+
+    name = "assessment-ratings"
+    title = _("Kết quả đánh giá, xếp loại chất lượng hằng năm")
+    description = _(
+        "Số cán bộ, công chức, viên chức công tác tại đơn vị ngày 31/12 của năm theo mức xếp loại chất lượng của năm "
+        "và số người chưa được đánh giá, theo từng đơn vị trực thuộc."
+    )
+    uses_year = True
+    CODES = [*Rating.values, assessments.NOT_RATED]
+    columns = [
+        Column("unit", _("Đơn vị"), numeric=False),
+        Column("HTXSNV", _("Hoàn thành xuất sắc nhiệm vụ")),
+        Column("HTTNV", _("Hoàn thành tốt nhiệm vụ")),
+        Column("HTNV", _("Hoàn thành nhiệm vụ")),
+        Column("KHTNV", _("Không hoàn thành nhiệm vụ")),
+        Column(assessments.NOT_RATED, _("Chưa đánh giá")),
+        Column("total", _("Tổng số")),
+    ]
+
+    def rows(self, unit, date, year):
+        groups, counts = assessments.rating_counts(unit, year)
+        rows, totals = [], [0] * len(self.CODES)
+        for index, group in enumerate(groups):
+            cells = [counts.get((group.pk, code), 0) for code in self.CODES]
+            if index == 0 and not sum(cells) and len(groups) > 1:
+                continue  # nobody placed in the unit itself
+            totals = [a + b for a, b in zip(totals, cells)]
+            rows.append((LabelledCode(group.code, group.name), *cells, sum(cells)))
+        rows.append((ALL, *totals, sum(totals)))
+        return rows
+
+    def row_label(self, value):
+        if value == ALL:
+            return str(_("Tổng cộng"))
+        return getattr(value, "label", str(value))
