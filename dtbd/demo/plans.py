@@ -32,7 +32,7 @@ from dtbd.org.models import Unit
 from dtbd.people.models import Person
 from dtbd.people.queries import staff_placements
 from dtbd.plans.importing import HEADERS, import_needs
-from dtbd.plans.models import ClassLine, CostItem, Funding, NeedRequest, Plan, PlanLine, Priority
+from dtbd.plans.models import ClassLine, CostItem, Funding, Need, NeedRequest, Plan, PlanLine, Priority
 from dtbd.plans.services import budget, needs, proposal, workflow
 from dtbd.training.models import Program, Provider, TrainingClass
 from dtbd.training.seed import PROGRAMS
@@ -84,7 +84,7 @@ class _Builder:
         self.departments = list(Unit.objects.filter(parent=self.root, name__in=DEPARTMENTS).order_by("name"))
         self.programmes = {p.code: p for p in Program.objects.all()}
         self.providers = {p.code: p for p in Provider.objects.all()}
-        self.counts = {}
+        self.counts = {"year": self.year}
 
     # ------------------------------------------------------------------ this year
 
@@ -276,7 +276,7 @@ class _Builder:
     def next_year(self, cap):
         year, tinh = self.year + 1, self.tinh
         made = self.requests(year)
-        collected = needs.collect_from_review(self.root, year, tinh, date=self.today)
+        needs.collect_from_review(self.root, year, tinh, date=self.today)
         # Sở Nội vụ's own plan for next year, from its requests, submitted: the province has yet to consolidate it.
         snv_plan = workflow.create_plan(
             self.donvi, self.snv, year, f"Kế hoạch đào tạo, bồi dưỡng cán bộ, công chức, viên chức năm {year} — "
@@ -295,7 +295,7 @@ class _Builder:
         result = proposal.run(plan, options)
         self.record_job(plan, result)
         accepted = proposal.accept(plan, tinh, result)
-        self.counts.update(next_needs=collected["created"], next_requests=len(made), next_lines=len(accepted),
+        self.counts.update(next_needs=Need.objects.filter(year=year).count(), next_requests=len(made), next_lines=len(accepted),
                            next_met=len(result["result"]["placements"]))
         return plan
 
