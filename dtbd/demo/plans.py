@@ -43,6 +43,7 @@ Status = TrainingClass.Status
 FINISHED = (Status.FINISHED, Status.CLOSED)
 AUDIENCE = {p[0]: p[6] for p in PROGRAMS}
 MILLION = Decimal(1_000_000)
+CLASS_SIZE = 60  # the most learners a line of the demo plans for one class
 # The departments that draw up a plan of their own this year (names of the demo's units, dtbd/demo/units.py).
 DEPARTMENTS = ("Sở Tài chính", "Sở Y tế")
 # Programmes planned this year that no class has been opened for (late when their quarter has ended).
@@ -114,14 +115,16 @@ class _Builder:
             quarter = quarter if quarter in ended else min(4, self.quarter + 1 + i)
             specs.append({
                 "program": self.programmes[programme], "provider": self.providers[provider], "quarter": quarter,
-                "people": people, "classes": 1, "costs": {Funding.NSTW: _round_up(people * tiet * 25_000)},
+                "people": people, "classes": -(-people // CLASS_SIZE),
+                "costs": {Funding.NSTW: _round_up(people * tiet * 25_000)},
                 "done": False, "linked": [], "target_group": AUDIENCE.get(programme, ""),
             })
         # One more line, of the quarter under way: the class for it is opened from the line (below).
         people = max(30, self.staff // 50)
         specs.append({
             "program": self.programmes["SO_AI_CB"], "provider": self.providers["DHNV_HN"], "quarter": self.quarter,
-            "people": people, "classes": 1, "costs": {Funding.DON_VI: _round_up(people * 16 * 25_000)},
+            "people": people, "classes": -(-people // CLASS_SIZE),
+            "costs": {Funding.DON_VI: _round_up(people * 16 * 25_000)},
             "done": False, "linked": [], "open": True,
             "target_group": "Công chức, viên chức mới tuyển dụng",
         })
@@ -200,7 +203,8 @@ class _Builder:
             if spec.get("open"):
                 starts = self.today + datetime.timedelta(days=21)
                 workflow.open_class_from_line(
-                    line, self.tinh, code=f"KH{self.year}-SOAI-01", name=spec["program"].name, capacity=spec["people"],
+                    line, self.tinh, code=f"KH{self.year}-SOAI-01", name=spec["program"].name,
+                    capacity=-(-spec["people"] // spec["classes"]),
                     starts_on=starts, ends_on=starts + datetime.timedelta(days=1), place="Trực tuyến",
                     form=TrainingClass.Form.ONLINE)
         self.counts["over_budget_line"] = over.pk if over else None
