@@ -14,6 +14,7 @@ officer would on the pages — a deterministic function of the province's seed a
   has submitted its own plan for next year, waiting to be consolidated.
 
 Before the first quarter has ended no line can be late: the two lines without a class then fall in a later quarter.
+A province of more than MAX_PROPOSAL_NEEDS needs (about 50.000 staff) gets no proposal: its draft stays empty.
 """
 import datetime
 import io
@@ -54,6 +55,9 @@ SPLIT_SCHOOL = ((CostItem.LECTURERS, 25), (CostItem.MATERIALS, 10), (CostItem.VE
 SPLIT_AWAY = ((CostItem.TUITION, 60), (CostItem.TRAVEL, 15), (CostItem.PER_DIEM, 25))
 # The optimiser's time on next year's plan: short, the demo loads in seconds (docs/domain.md §13.5).
 OPTIMISER_SECONDS = 3
+# Above this many needs the proposal is left to the page: the optimiser's greedy start alone grows to tens of seconds
+# (12.600 needs of 30.000 staff: about 5 s in all; 42.000 needs of 100.000 staff: over 30 s).
+MAX_PROPOSAL_NEEDS = 20_000
 
 
 def quarter_of(day):
@@ -295,12 +299,15 @@ class _Builder:
         plan = workflow.create_plan(
             tinh, self.root, year, f"Kế hoạch đào tạo, bồi dưỡng cán bộ, công chức, viên chức tỉnh năm {year}",
             note="Dự thảo lập từ sổ nhu cầu và đề xuất tối ưu.", budget_cap=cap)
-        options = proposal.Options(budget=int(cap), time_limit=OPTIMISER_SECONDS)
-        result = proposal.run(plan, options)
-        self.record_job(plan, result)
-        accepted = proposal.accept(plan, tinh, result)
-        self.counts.update(next_needs=Need.objects.filter(year=year).count(), next_requests=len(made), next_lines=len(accepted),
-                           next_met=len(result["result"]["placements"]))
+        accepted, met = [], 0
+        if proposal.plan_needs(plan).count() <= MAX_PROPOSAL_NEEDS:
+            options = proposal.Options(budget=int(cap), time_limit=OPTIMISER_SECONDS)
+            result = proposal.run(plan, options)
+            self.record_job(plan, result)
+            accepted = proposal.accept(plan, tinh, result)
+            met = len(result["result"]["placements"])
+        self.counts.update(next_needs=Need.objects.filter(year=year).count(), next_requests=len(made),
+                           next_lines=len(accepted), next_met=met)
         return plan
 
     def record_job(self, plan, result):
