@@ -46,6 +46,7 @@ from dtbd.training.services.certificates import new_code
 
 from .classes import SCHOOL, Classes, generate_classes
 from .generator import Province
+from .plans import build_plans
 
 BATCH = 2000
 DEMO_PASSWORD = "demo12345"
@@ -74,6 +75,7 @@ class LoadResult:
     qualifications: int
     seconds: float
     classes: dict = None  # counts of the training rows: classes, enrollments, certificates…
+    plans: dict = None  # figures of the plans (demo/plans.py): lines, cost, budget cap, next year's needs…
 
 
 def database_is_empty():
@@ -171,11 +173,13 @@ def load(province: Province, today=None) -> LoadResult:
         scopes = {key: unit_base + next(u.id for u in province.units if u.code == special[key])
                   for key in ("root", "donvi", "truong")}
         users = _demo_accounts(scopes=scopes, people={"hocvien": person_base + special["hocvien"]})
-        classes = _load_classes(generate_classes(province, today or timezone.localdate()), person_base,
-                                scopes["truong"], users, now)
+        today = today or timezone.localdate()
+        classes = _load_classes(generate_classes(province, today), person_base, scopes["truong"], users, now)
+        # The annual plans come last: their lines keep the classes and their needs read the staff records.
+        plans = build_plans(province, today, users)
     left = sum(1 for p in province.people if p[12] is not None)
     return LoadResult(len(unit_rows), len(province.people) - left, left, records, len(qual_rows),
-                      time.perf_counter() - start, classes)
+                      time.perf_counter() - start, classes, plans)
 
 
 def _job_positions(names):

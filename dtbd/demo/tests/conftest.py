@@ -8,6 +8,7 @@ SMALL = 300  # staff of the demo province the `demo` fixture builds
 
 
 @pytest.fixture
-def demo(db):
-    """The demo province (seed 3, SMALL staff) in the test database."""
+def demo(db, media_root):
+    """The demo province (seed 3, SMALL staff) in the test database (the optimiser's proposal file in the test's own
+    media folder)."""
     call_command("demo", seed=3, staff=SMALL, stdout=io.StringIO())

@@ -42,5 +42,16 @@ class Command(BaseCommand):
                 f"trong {result.seconds:.1f} giây."
             )
         )
+        if result.plans:
+            p = result.plans
+
+            def money(amount):
+                return f"{amount:,}".replace(",", ".")
+
+            self.stdout.write(
+                f"Kế hoạch đào tạo, bồi dưỡng năm {p['year']}: {p['plan_lines']} dòng, dự toán {money(p['plan_cost'])} "
+                f"đồng (được giao {money(p['budget_cap'])} đồng), đang thực hiện; dự thảo năm {p['year'] + 1}: "
+                f"{p['next_lines']} dòng từ {money(p['next_needs'])} nhu cầu."
+            )
         names = ", ".join(username for username, *_rest in DEMO_ACCOUNTS)
         self.stdout.write(f"Tài khoản demo: {names} (mật khẩu {DEMO_PASSWORD}).")
