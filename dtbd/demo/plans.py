@@ -33,7 +33,7 @@ from dtbd.org.models import Unit
 from dtbd.people.models import Person
 from dtbd.people.queries import staff_placements
 from dtbd.plans.importing import HEADERS, import_needs
-from dtbd.plans.models import ClassLine, CostItem, Funding, Need, NeedRequest, Plan, PlanLine, Priority
+from dtbd.plans.models import CostItem, Funding, Need, NeedRequest, Plan, PlanLine, Priority
 from dtbd.plans.services import budget, needs, proposal, workflow
 from dtbd.training.models import Program, Provider, TrainingClass
 from dtbd.training.seed import PROGRAMS
@@ -198,9 +198,7 @@ class _Builder:
                     next((line for spec, line in lines if spec["done"]), None))
         for spec, line in lines:
             for c in spec["linked"]:
-                # No plans service links a class that exists to a line (workflow.open_class_from_line creates the
-                # class): the link is written here as that service writes it.
-                ClassLine(training_class=c, line=line).save()
+                workflow.link_class(line, c, self.tinh)
             if spec["done"]:
                 planned = sum(spec["costs"].values())
                 self.class_costs(spec, planned, over=line is over)

@@ -617,18 +617,40 @@ def open_class_from_line(line, user, **fields):
     cls.full_clean(exclude=["code"])
     with transaction.atomic(), _actor(user):
         cls.save()
-        ClassLine(training_class=cls, line=line).save()
-        if plan.status == Status.APPROVED:
-            # Opening the first class starts the plan's execution (not a manager's decision: no check here).
-            locked = Plan.objects.select_for_update().get(pk=plan.pk)
-            if locked.status == Status.APPROVED:
-                _move(locked, Status.IN_EXECUTION, user,
-                      _("Mở lớp %(code)s theo kế hoạch.") % {"code": cls.code})
-            else:
-                _event(plan, user, _("Mở lớp %(code)s theo kế hoạch.") % {"code": cls.code})
-        else:
-            _event(plan, user, _("Mở lớp %(code)s theo kế hoạch.") % {"code": cls.code})
+        _keep_line(cls, line, plan, user)
     return cls
+
+
+def link_class(line, training_class, user):
+    """Attach a class that exists (opened before the plan was approved, or outside it) to a line of an approved or
+    running plan: the same programme, not already kept by a line. The same rules of who may as opening one."""
+    plan = _line_plan(line)
+    if not plans_for(user).filter(pk=plan.pk).exists():
+        raise OutOfScope
+    if not can_open_class(user, line):
+        raise PermissionDenied(_("Bạn không có quyền mở lớp cho dòng kế hoạch này."))
+    if plan.status not in RUNNING:
+        raise ValidationError(_("Chỉ gắn lớp với kế hoạch đã phê duyệt hoặc đang thực hiện."))
+    if training_class.program_id != line.program_id:
+        raise ValidationError(_("Lớp %(code)s không thuộc chương trình của dòng kế hoạch.") % {"code": training_class.code})
+    if ClassLine.objects.filter(training_class=training_class).exists():
+        raise ValidationError(_("Lớp %(code)s đã gắn với một dòng kế hoạch.") % {"code": training_class.code})
+    with transaction.atomic(), _actor(user):
+        _keep_line(training_class, line, plan, user)
+    return training_class
+
+
+def _keep_line(cls, line, plan, user):
+    """The class keeps its line; the first class of an approved plan starts its execution."""
+    ClassLine(training_class=cls, line=line).save()
+    note = _("Mở lớp %(code)s theo kế hoạch.") % {"code": cls.code}
+    if plan.status == Status.APPROVED:
+        # Opening the first class starts the plan's execution (not a manager's decision: no check here).
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        if locked.status == Status.APPROVED:
+            _move(locked, Status.IN_EXECUTION, user, note)
+            return
+    _event(plan, user, note)
 
 
 def class_prefill(line):

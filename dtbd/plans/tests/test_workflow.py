@@ -13,7 +13,7 @@ from dtbd.org.testing import make_unit
 from dtbd.plans.models import ClassLine, LineCost, Plan, PlanEvent, PlanLine
 from dtbd.plans.services import workflow
 from dtbd.training.models import TrainingClass
-from dtbd.training.testing import make_program, make_provider, school_provider
+from dtbd.training.testing import make_class, make_program, make_provider, school_provider
 
 pytestmark = pytest.mark.django_db
 S = Plan.Status
@@ -374,3 +374,24 @@ def test_unit_officer_edits_the_plans_of_their_whole_subtree(tree, users, progra
     assert set(workflow.plans_for(users.leader)) == {office}
     assert not workflow.plans_for(users.learner).exists()
     assert not workflow.plans_for(users.institution).exists()  # no approved plan has a line for its school
+
+
+def test_a_class_that_exists_is_attached_to_a_line_of_its_programme_once(tree, users):
+    programme = make_program(code="GAN_LOP")
+    plan = workflow.create_plan(users.province, tree.so_a, 2032, "Kế hoạch gắn lớp")
+    line = workflow.add_line(plan, users.province, program=programme, people=10, quarter=1)
+    cls = make_class("GAN01", program=programme)
+    with pytest.raises(ValidationError):  # a draft plan keeps no class
+        workflow.link_class(line, cls, users.province)
+    workflow.transition(plan, "SUBMITTED", users.province)
+    workflow.transition(plan, "APPROVED", users.province)
+    with pytest.raises(PermissionDenied):
+        workflow.link_class(line, cls, users.officer)
+    with pytest.raises(ValidationError):  # another programme
+        workflow.link_class(line, make_class("GAN02", program=make_program(code="KHAC_GAN")), users.province)
+    workflow.link_class(line, cls, users.province)
+    assert ClassLine.objects.get(training_class=cls).line == line
+    plan.refresh_from_db()
+    assert plan.status == "IN_EXECUTION"
+    with pytest.raises(ValidationError):  # once
+        workflow.link_class(line, cls, users.province)
