@@ -181,7 +181,8 @@ def test_needs_to_plan_to_execution(browser_login, live_server, world, tmp_path,
     expect(proposed).to_have_count(2)
     llct = proposed.filter(has_text="LLCT_TC")
     expect(_cell(llct, 3)).to_have_text("1")
-    expect(_cell(llct, 4)).to_have_text("5")
+    expect(_cell(llct, 4).locator("summary")).to_have_text("5")  # the count; the learners proposed unfold below it
+    expect(_cell(llct, 4)).to_contain_text("PTP1")
     expect(_cell(llct, 5)).to_have_text("295.000.000")  # 20 tr. + 1.000 tiết × 150.000 + 5 × 125 ngày × 200.000
     expect(facts).to_contain_text("363.000.000 đồng / 400.000.000 đồng")
     unmet = page.locator("section.card").filter(has_text="Nhu cầu chưa được đáp ứng").locator("tbody")
