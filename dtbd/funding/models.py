@@ -263,7 +263,8 @@ class Policy(models.Model):
         verbose_name_plural = _("chính sách thu hút nhân tài")
         ordering = ["-valid_from", "-pk"]
         constraints = [models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                                              name="funding_policy_period")]
+                                              name="funding_policy_period",
+                                              violation_error_message=_("Ngày kết thúc trước ngày bắt đầu áp dụng."))]
 
     def __str__(self):
         return self.name
@@ -335,7 +336,9 @@ class Attraction(models.Model):
         verbose_name_plural = _("người được thu hút")
         ordering = ["-decision_date", "-pk"]
         indexes = [models.Index(fields=["policy", "field"])]
-        constraints = [models.UniqueConstraint(fields=["policy", "person"], name="funding_attraction_once")]
+        constraints = [models.UniqueConstraint(
+            fields=["policy", "person"], name="funding_attraction_once",
+            violation_error_message=_("Cán bộ này đã được ghi nhận thu hút theo chính sách này."))]
 
     def __str__(self):
         return f"{self.person} · {self.field} · {self.decision_no}"
@@ -380,7 +383,8 @@ class Scheme(models.Model):
         verbose_name_plural = _("đề án tạo nguồn cán bộ")
         ordering = ["-valid_from", "-pk"]
         constraints = [models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                                              name="funding_scheme_period")]
+                                              name="funding_scheme_period",
+                                              violation_error_message=_("Ngày kết thúc trước ngày bắt đầu thực hiện."))]
 
     def __str__(self):
         return self.name
@@ -469,7 +473,8 @@ class CandidateStep(models.Model):
         verbose_name_plural = _("quá trình đào tạo của người trong nguồn")
         ordering = ["candidate", "starts_on", "pk"]
         constraints = [models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                                              name="funding_step_period")]
+                                              name="funding_step_period",
+                                              violation_error_message=_("Ngày kết thúc trước ngày bắt đầu."))]
 
     def __str__(self):
         return self.title or str(self.program)

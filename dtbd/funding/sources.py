@@ -31,13 +31,13 @@ def save_scheme(scheme: Scheme, user) -> Scheme:
 
 
 def schemes_with_figures(user):
-    """Every scheme with `candidates` and `recruited` counted among the candidates the user sees: one query."""
+    """Every scheme with `candidate_count` and `recruited` counted among the candidates the user sees: one query."""
     seen = Candidate.objects.restrict(user)
     counts = seen.filter(scheme=OuterRef("pk")).order_by().values("scheme")
     candidates = counts.annotate(c=Count("pk")).values("c")
     recruited = counts.annotate(c=Count("pk", filter=Q(person__isnull=False))).values("c")
     return Scheme.objects.annotate(
-        candidates=Coalesce(Subquery(candidates, output_field=IntegerField()), Value(0)),
+        candidate_count=Coalesce(Subquery(candidates, output_field=IntegerField()), Value(0)),
         recruited=Coalesce(Subquery(recruited, output_field=IntegerField()), Value(0)))
 
 
