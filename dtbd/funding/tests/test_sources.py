@@ -9,6 +9,7 @@ from django.test import Client
 
 from dtbd.funding import sources
 from dtbd.funding.models import Candidate, CandidateStep, Scheme
+from dtbd.people import services as people_services
 from dtbd.people.models import CategoryAssignment, Ethnicity, Person, UnitAssignment
 from dtbd.people.testing import make_person
 from dtbd.training.models import Program
@@ -55,8 +56,6 @@ def test_candidate_identity_is_checked_with_the_register_rules(tree, users, sche
 
 
 def test_recruit_creates_one_person_through_the_service_and_refuses_twice(tree, users, pool, monkeypatch):
-    from dtbd.people import services as people_services
-
     calls = []
     real = people_services.save_person
     monkeypatch.setattr(people_services, "save_person", lambda *a, **k: calls.append(a) or real(*a, **k))
