@@ -68,6 +68,8 @@ def save_candidate(candidate: Candidate, user, today=None) -> Candidate:
         raise ValidationError({"unit": _("Đơn vị không có hoặc không thuộc phạm vi bạn được cập nhật.")})
     if candidate.pk and not Candidate.objects.restrict(user, CHANGE).filter(pk=candidate.pk).exists():
         raise PermissionDenied
+    if candidate.pk and Candidate.objects.filter(pk=candidate.pk, person__isnull=False).exists():
+        raise ValidationError(_("Người này đã được tuyển dụng: thông tin cá nhân được cập nhật trong hồ sơ cán bộ."))
     _identity(candidate, today or datetime.date.today())
     candidate.save()
     return candidate

@@ -48,7 +48,7 @@ def add_item(policy: Policy, user, name, amount=None, description="") -> PolicyI
 @transaction.atomic
 def remove_item(policy: Policy, user, item_pk) -> None:
     require_manager(user)
-    item = PolicyItem.objects.filter(policy=policy, pk=item_pk).first()
+    item = PolicyItem.objects.filter(policy=policy, pk=item_pk).first() if item_pk is not None else None
     if item is None:
         raise ValidationError(_("Không tìm thấy chế độ hỗ trợ này."))
     item.delete()
@@ -103,7 +103,8 @@ def add_payment(attraction: Attraction, user, year, item, amount) -> AttractionP
 @transaction.atomic
 def remove_payment(attraction: Attraction, user, payment_pk) -> None:
     _writable(attraction, user)
-    payment = AttractionPayment.objects.filter(attraction=attraction, pk=payment_pk).first()
+    payment = (AttractionPayment.objects.filter(attraction=attraction, pk=payment_pk).first()
+               if payment_pk is not None else None)
     if payment is None:
         raise ValidationError(_("Không tìm thấy khoản chi này."))
     payment.delete()

@@ -23,6 +23,12 @@ from .models import Attraction, AttractionPayment, Policy
 from .views import PAGE_SIZE, _form_errors, _get, _reader, _writer
 
 
+def small_int(value):
+    """A positive whole number a database key can hold (up to 9 digits), else None: no input answers 500."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) <= 9 else None
+
+
 def _manager(user):
     scope = _reader(user)
     talent.require_manager(user)
@@ -76,8 +82,8 @@ def policy_item(request, pk):
     _manager(request.user)
     policy = get_object_or_404(Policy, pk=pk)
     try:
-        if request.POST.get("remove", "").isdigit():
-            talent.remove_item(policy, request.user, int(request.POST["remove"]))
+        if "remove" in request.POST:
+            talent.remove_item(policy, request.user, small_int(request.POST["remove"]))
         else:
             form = PolicyItemForm(request.POST)
             if not form.is_valid():
@@ -97,8 +103,8 @@ def attraction_list(request):
     qs = Attraction.objects.restrict(request.user).select_related("person", "policy", "unit").annotate(paid=_paid())
     policy, text, field = request.GET.get("policy", ""), request.GET.get("q", "").replace("\x00", "").strip(), \
         request.GET.get("field", "").replace("\x00", "").strip()
-    if policy.isdigit():
-        qs = qs.filter(policy_id=int(policy))
+    if small_int(policy) is not None:
+        qs = qs.filter(policy_id=small_int(policy))
     if field:
         qs = qs.filter(field__icontains=field)
     if text:
@@ -113,7 +119,7 @@ def attraction_list(request):
 def attraction_edit(request, pk=None):
     _writer(request.user)
     attraction = _get(Attraction, request.user, pk, CHANGE, related=("person",)) if pk else Attraction()
-    initial = {"policy": request.GET["policy"]} if not pk and request.GET.get("policy", "").isdigit() else None
+    initial = {"policy": small_int(request.GET.get("policy"))} if not pk else None
     form = AttractionForm(request.POST or None, instance=attraction, initial=initial,
                           people=Person.objects.restrict(request.user, CHANGE), units=placement_units(request.user))
     if request.method == "POST" and form.is_valid():
@@ -146,8 +152,8 @@ def attraction_payment(request, pk):
     _reader(request.user)
     attraction = _get(Attraction, request.user, pk, CHANGE)
     try:
-        if request.POST.get("remove", "").isdigit():
-            talent.remove_payment(attraction, request.user, int(request.POST["remove"]))
+        if "remove" in request.POST:
+            talent.remove_payment(attraction, request.user, small_int(request.POST["remove"]))
         else:
             form = AttractionPaymentForm(request.POST)
             if not form.is_valid():

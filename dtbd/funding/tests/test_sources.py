@@ -75,6 +75,8 @@ def test_recruit_creates_one_person_through_the_service_and_refuses_twice(tree, 
         sources.recruit(pool["a"], users.province, unit=tree.phong_a, on_date=datetime.date(2025, 9, 1),
                         category="CC", code="NG002")
     assert Person.objects.count() == before + 1
+    with pytest.raises(ValidationError, match="đã được tuyển dụng"):  # their identity lives in the register now
+        sources.save_candidate(Candidate.objects.get(pk=pool["a"].pk), users.officer)
     assert LogEntry.objects.get_for_object(pool["a"]).count() >= 2  # created, then linked
     assert LogEntry.objects.get_for_object(person).exists()
 

@@ -176,3 +176,17 @@ def test_lists_run_a_fixed_number_of_queries(tree, users, policy, attracted, dja
     for url in ("/thu-hut-nhan-tai/", "/thu-hut-nhan-tai/nguoi/", f"/thu-hut-nhan-tai/chinh-sach/{policy.pk}/"):
         with django_assert_max_num_queries(14):
             assert c.get(url).status_code == 200
+
+
+def test_odd_input_answers_no_server_error(users, policy, attracted):
+    c = client(users.province)
+    huge = "9" * 30
+    assert c.get(f"/thu-hut-nhan-tai/nguoi/?policy={huge}&q=%00").status_code == 200
+    assert c.get(f"/thu-hut-nhan-tai/nguoi/moi/?policy={huge}").status_code == 200
+    removed = c.post(f"/thu-hut-nhan-tai/chinh-sach/{policy.pk}/che-do/", {"remove": huge}, follow=True)
+    assert "Không tìm thấy chế độ hỗ trợ này." in removed.content.decode()
+    paid = c.post(f"/thu-hut-nhan-tai/nguoi/{attracted['a1'].pk}/chi-tra/", {"remove": "x"}, follow=True)
+    assert "Không tìm thấy khoản chi này." in paid.content.decode()
+    c.post(f"/thu-hut-nhan-tai/nguoi/{attracted['a1'].pk}/chi-tra/",
+           {"remove": attracted["a1"].payments.first().pk})
+    assert talent.figures(policy, users.province).paid == 850_000_000
