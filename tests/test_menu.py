@@ -62,6 +62,8 @@ def test_every_page_highlights_exactly_one_menu_entry(client, users, tree):
         "reports:index": [],
         "notices:list": [],
         "jobs:list": [],
+        "talent:policy_list": [],
+        "sources:scheme_list": [],
     }
     expected = {
         "home:home": "Trang chủ", "org:unit_list": "Đơn vị", "people:person_list": "Cán bộ",
@@ -71,6 +73,7 @@ def test_every_page_highlights_exactly_one_menu_entry(client, users, tree):
         "training:enrolment_queue": "Duyệt đăng ký học", "training:certificate_list": "Chứng chỉ",
         "dashboard:index": "Bảng số liệu", "reports:index": "Báo cáo", "notices:list": "Thông báo",
         "jobs:list": "Công việc của tôi",
+        "talent:policy_list": "Thu hút nhân tài, tạo nguồn", "sources:scheme_list": "Thu hút nhân tài, tạo nguồn",
     }
     for name, args in pages.items():
         current = _current_entries(page(client, users.province, reverse(name, args=args)))

@@ -19,7 +19,9 @@ from dtbd.accounts.models import User
 from dtbd.api.tokens import create_token
 from dtbd.core.models import ImportBatch, Job
 from dtbd.funding import services as funding_services
-from dtbd.funding.models import Dispatch
+from dtbd.funding import sources as funding_sources
+from dtbd.funding import talent as funding_talent
+from dtbd.funding.models import Attraction, Candidate, Dispatch, Policy, Scheme
 from dtbd.notices.models import Notice
 from dtbd.org.testing import make_unit
 from dtbd.people.models import AnnualAssessment, Qualification, Rating
@@ -124,6 +126,19 @@ REFUSED = {
     "funding:case_decide": {"pk": "reimbursement_case"},
     "funding:case_payment": {"pk": "reimbursement_case"},
     # -- end of funding
+    # -- funding: talent attraction and source cadres (docs/domain.md §14.4–14.5). Policies and schemes are the
+    # province's (written by managers only: every role here is refused); attractions and candidates are scoped.
+    "talent:policy_edit": {"pk": "policy"},
+    "talent:policy_item": {"pk": "policy"},
+    "talent:attraction_detail": {"pk": "attraction"},
+    "talent:attraction_edit": {"pk": "attraction"},
+    "talent:attraction_payment": {"pk": "attraction"},
+    "sources:scheme_edit": {"pk": "scheme"},
+    "sources:candidate_detail": {"pk": "candidate"},
+    "sources:candidate_edit": {"pk": "candidate"},
+    "sources:candidate_step": {"pk": "candidate"},
+    "sources:candidate_recruit": {"pk": "candidate"},
+    # -- end of talent attraction and source cadres
     # -- plans: needs register and unit requests
     "plans:request_detail": {"pk": "need_request"},
     "plans:request_edit": {"pk": "need_request"},
@@ -181,6 +196,15 @@ OPEN = {
     "funding:dispatch_create": ({}, FORM),
     "funding:commitments": ({}, LIST),
     "funding:case_list": ({}, LIST),
+    "talent:policy_list": ({}, "the province's policies; their figures count the caller's scope only"),
+    "talent:policy_create": ({}, FORM),
+    "talent:policy_detail": ({"pk": "policy"}, "a province's policy; its figures count the caller's scope only"),
+    "talent:attraction_list": ({}, LIST),
+    "talent:attraction_create": ({}, FORM),
+    "sources:scheme_list": ({}, "the province's schemes; their counts are of the caller's scope only"),
+    "sources:scheme_create": ({}, FORM),
+    "sources:scheme_detail": ({"pk": "scheme"}, "a province's scheme; its candidates of the caller's scope only"),
+    "sources:candidate_create": ({"pk": "scheme"}, FORM),
     "training:class_list": ({}, OFFER),
     "training:class_calendar": ({}, OFFER),
     "training:class_create": ({}, FORM),
@@ -352,6 +376,24 @@ def world(tree, users):
         side.assessment = AnnualAssessment.objects.create(person=person, year=timezone.localdate().year - 1,
                                                           rating=Rating.HTTNV)
     # -- end of people, annual assessment
+    # -- funding, talent attraction and source cadres (docs/domain.md §14.4–14.5): a policy and a scheme of the
+    # province (shared: only managers write them); each side's outsider attracted under the policy, and a candidate of
+    # each side's unit (not on the register: their name is added to what must never be named).
+    policy = funding_talent.save_policy(Policy(name="Chính sách ngoài", legal_basis="NQ", target_fields="Y tế",
+                                               valid_from=datetime.date(2020, 1, 1)), province)
+    scheme = funding_sources.save_scheme(Scheme(name="Đề án ngoài", decision="QĐ",
+                                                valid_from=datetime.date(2020, 1, 1)), province)
+    for side, person, unit in ((b_side, outsider_b, tree.phong_b), (a_side, outsider_a, tree.phong_a)):
+        side.policy, side.scheme = policy, scheme
+        side.attraction = funding_talent.save_attraction(
+            Attraction(policy=policy, person=person, unit=unit, field="Y tế", level="TS", decision_no="OUT/TH",
+                       decision_date=datetime.date(2024, 1, 5)), province)
+        funding_talent.add_payment(side.attraction, province, 2024, "Hỗ trợ một lần", 123_456_789)
+        side.candidate = funding_sources.save_candidate(
+            Candidate(scheme=scheme, unit=unit, full_name=f"Nguồn Ngoài {unit.code}", birth_date=datetime.date(2001, 1, 1),
+                      gender="NAM", organisation="Trường ngoài", field="Y tế", selection="GRADUATE"), province)
+        side.names = (*side.names, side.candidate.full_name)
+    # -- end of talent attraction and source cadres
     return SimpleNamespace(officer=b_side, leader=b_side, learner=b_side, institution=a_side, users=users)
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Dispatch, PostgradRule, ReimbursementCase
+from .models import Candidate, Dispatch, Policy, PostgradRule, ReimbursementCase, Scheme
 
 
 @admin.register(PostgradRule)
@@ -23,3 +23,22 @@ class ReimbursementCaseAdmin(admin.ModelAdmin):
     list_display = ["person", "opened_on", "case", "amount", "status"]
     list_filter = ["status", "case"]
     raw_id_fields = ["person", "dispatch"]
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    """Province data (docs/domain.md §14.4); the pages under /thu-hut-nhan-tai/ are the usual way to write it."""
+
+    list_display = ["name", "valid_from", "valid_to", "budget"]
+
+
+@admin.register(Scheme)
+class SchemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "valid_from", "valid_to", "target"]
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "scheme", "unit", "selection", "person", "recruited_on"]
+    raw_id_fields = ["person", "unit", "recruited_by"]
+    search_fields = ["full_name"]

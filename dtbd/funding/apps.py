@@ -18,5 +18,9 @@ class FundingConfig(AppConfig):
 
         for model in (m.PostgradRule, m.Dispatch, m.DispatchCost, m.ReimbursementCase, m.Payment):
             auditlog.register(model)
+        # Talent attraction and source cadres (docs/domain.md §14.4–14.5).
+        for model in (m.Policy, m.PolicyItem, m.Attraction, m.AttractionPayment, m.Scheme, m.Candidate,
+                      m.CandidateStep):
+            auditlog.register(model)
         # A person leaving with a commitment unfinished opens a reimbursement case (docs/domain.md §14.3).
         people_extensions.person_left.register(services.person_left)
