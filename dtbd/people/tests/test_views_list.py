@@ -9,6 +9,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from dtbd.core.models import Source
+from dtbd.core.text import vn_sort_key
 from dtbd.people import queries
 from dtbd.people.models import Ethnicity, Person, UnitAssignment
 from dtbd.people.services import record_leave
@@ -208,7 +209,7 @@ def _bulk_people(unit, n, prefix="P"):
     people = Person.objects.bulk_create(
         [
             Person(code=f"{prefix}{i:05d}", full_name=f"Người Thứ {i}", name_folded=f"nguoi thu {i}",
-                   birth_date=datetime.date(1980, 1, 1), gender="NAM", ethnicity=kinh)
+                   name_sort=vn_sort_key(f"Người Thứ {i}"), birth_date=datetime.date(1980, 1, 1), gender="NAM", ethnicity=kinh)
             for i in range(n)
         ]
     )
