@@ -251,7 +251,7 @@ def main():
           f"(min {pf_lo:.3f}, max {pf_hi:.3f}); {len(rows)} people, {missing_rows} missing, "
           f"{without_evidence} met without evidence — {'EQUAL to requirement_counts' if ok else 'MISMATCH'}")
     page, pg_med, _lo, _hi = timed(
-        lambda: list(engine.people_for(unit, date, DRILL_CODE, missing_only=True).order_by("name_folded", "code")[:50]
+        lambda: list(engine.people_for(unit, date, DRILL_CODE, missing_only=True).order_by("name_sort", "code")[:50]
                      .values_list("pk", "is_missing", "evidence_id")),
         args.runs,
     )

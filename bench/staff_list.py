@@ -28,7 +28,7 @@ LEFT JOIN people_categoryassignment ca ON ca.person_id = p.id AND ca.valid_to IS
 LEFT JOIN people_rankassignment ra ON ra.person_id = p.id AND ra.valid_to IS NULL
 LEFT JOIN people_rank r ON r.id = ra.rank_id
 WHERE p.left_on IS NULL {where}
-ORDER BY {order}p.name_folded, p.code
+ORDER BY {order}p.name_sort, p.code
 LIMIT %s OFFSET %s
 """
 MINIMAL_COUNT = "SELECT COUNT(*) FROM people_person p WHERE p.left_on IS NULL {where}"

@@ -176,8 +176,8 @@ class PersonViewSet(WriteMethods, ScopedViewSet):
     serializer_class = s.PersonSerializer
     write_serializer_class = staff.PersonWriteSerializer
     filterset_class = filters.PersonFilter
-    ordering_fields = ["name_folded", "code", "birth_date", "id"]
-    ordering = ["name_folded", "code"]
+    ordering_fields = ["name_sort", "code", "birth_date", "id"]
+    ordering = ["name_sort", "code"]
 
     def get_queryset(self):
         return Person.objects.restrict(self.request.user).select_related("ethnicity").annotate(**present_columns())
@@ -406,7 +406,7 @@ class TrainingClassViewSet(ScopedViewSet):
         visible = self._roster_filter(cls)
         if visible is not None:
             qs = qs.filter(enrollment__in=visible)
-        return self._page(qs.order_by("enrollment__person__name_folded", "enrollment_id", "id"), s.ResultSerializer)
+        return self._page(qs.order_by("enrollment__person__name_sort", "enrollment_id", "id"), s.ResultSerializer)
 
 
 @extend_schema_view(create=extend_schema(request=s.EnrollmentCreateSerializer, responses={201: s.EnrollmentSerializer}))

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from dtbd.accounts.models import Role
 from dtbd.core.importing import db_now, insert_rows
-from dtbd.core.text import fold
+from dtbd.core.text import fold, vn_sort_key
 from dtbd.notices.models import Notice
 from dtbd.org.models import Unit
 from dtbd.people.catalog import level_order
@@ -126,11 +126,11 @@ def load(province: Province, today=None) -> LoadResult:
         for (pid, code, name, birth, gender, ethnicity, cid, email, phone, recruited, party, joined, left,
              reason) in province.people:
             if name not in folded:
-                folded[name] = fold(name)
-            person_rows.append((person_base + pid, code, name, folded[name], birth, gender, ethnicities[ethnicity],
+                folded[name] = fold(name), vn_sort_key(name)
+            person_rows.append((person_base + pid, code, name, *folded[name], birth, gender, ethnicities[ethnicity],
                                 cid, email, phone, recruited, party, joined, left, reason, now, now))
-        insert_rows(Person, ("id", "code", "full_name", "name_folded", "birth_date", "gender", "ethnicity",
-                             "citizen_id", "email", "phone", "recruited_on", "party_member", "party_joined_on",
+        insert_rows(Person, ("id", "code", "full_name", "name_folded", "name_sort", "birth_date", "gender",
+                             "ethnicity", "citizen_id", "email", "phone", "recruited_on", "party_member", "party_joined_on",
                              "left_on", "leave_reason", "created_at", "updated_at"), person_rows, BATCH)
         del person_rows
 

@@ -53,7 +53,7 @@ from dtbd.core.importing import (
     read_first_sheet,
 )
 from dtbd.core.models import Source
-from dtbd.core.text import fold
+from dtbd.core.text import fold, vn_sort_key
 from dtbd.org.models import Unit
 
 from . import validators as v
@@ -609,13 +609,14 @@ class StaffImport:
         job_ids = self._create_job_positions()
         # New people.
         fold_ = self.fold
+        sort_key = functools.lru_cache(maxsize=None)(vn_sort_key)  # full names repeat a lot
         person_rows = [
-            (row.code, row.full_name, fold_(row.full_name), row.birth_date, row.gender, row.ethnicity_id,
-             row.citizen_id, row.email, row.phone, row.recruited_on, row.party_member, row.party_joined_on)
+            (row.code, row.full_name, fold_(row.full_name), sort_key(row.full_name), row.birth_date, row.gender,
+             row.ethnicity_id, row.citizen_id, row.email, row.phone, row.recruited_on, row.party_member, row.party_joined_on)
             for row in self.created
         ]
-        insert_rows(Person, ("code", "full_name", "name_folded", "birth_date", "gender", "ethnicity_id", "citizen_id",
-                             "email", "phone", "recruited_on", "party_member", "party_joined_on"), person_rows, BULK,
+        insert_rows(Person, ("code", "full_name", "name_folded", "name_sort", "birth_date", "gender", "ethnicity_id",
+                             "citizen_id", "email", "phone", "recruited_on", "party_member", "party_joined_on"), person_rows, BULK,
                     constants={"left_on": None, "leave_reason": "", "created_at": now, "updated_at": now})
         if self.created:
             new_codes = {row.code for row in self.created}
@@ -701,9 +702,10 @@ class StaffImport:
                     setattr(person, field, new)
                 if "full_name" in diff:
                     person.name_folded = fold(diff["full_name"][1])
+                    person.name_sort = vn_sort_key(diff["full_name"][1])
                 person.updated_at = timezone.now()
                 objects.append(person)
-            update = list(fields) + (["name_folded"] if "full_name" in fields else []) + ["updated_at"]
+            update = list(fields) + (["name_folded", "name_sort"] if "full_name" in fields else []) + ["updated_at"]
             Person.objects.bulk_update(objects, update, batch_size=500)
 
     def _had_any(self, model, person_ids):

@@ -19,7 +19,7 @@ def export_staff(job, context):
     params = job.parameters
     user = job.created_by
     filterset = PersonFilterSet(QueryDict(params.get("query", "")), queryset=Person.objects.restrict(user), user=user)
-    people = filterset.qs.order_by("name_folded", "code")
+    people = filterset.qs.order_by("name_sort", "code")
     total = people.count()
     context.progress(0, total, _("Đang ghi danh sách %(total)s cán bộ") % {"total": total})
     show = masking.sees_identifiers(user)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from dtbd.accounts.scope import scope_of
 from dtbd.core.db import prefix_q
 from dtbd.core.models import DatedQuerySet, DatedRecord, Source
-from dtbd.core.text import fold
+from dtbd.core.text import fold, vn_sort_key
 
 from .catalog import Category, Gender, LeaveReason, PostLevel, QualificationType, RankTier, level_label, level_order
 
@@ -94,6 +94,8 @@ class Person(models.Model):
     code = models.CharField(_("mã cán bộ"), max_length=30, unique=True)
     full_name = models.CharField(_("họ và tên"), max_length=120)
     name_folded = models.CharField(max_length=120, editable=False)
+    # Vietnamese alphabetical order of the full name (dtbd.core.text.vn_sort_key: 3 characters a letter + 1).
+    name_sort = models.CharField(max_length=400, editable=False, default="")
     birth_date = models.DateField(_("ngày sinh"))
     gender = models.CharField(_("giới tính"), max_length=3, choices=Gender.choices)
     ethnicity = models.ForeignKey(Ethnicity, verbose_name=_("dân tộc"), on_delete=models.PROTECT)
@@ -113,14 +115,18 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("cán bộ, công chức, viên chức")
         verbose_name_plural = _("cán bộ, công chức, viên chức")
-        ordering = ["name_folded", "code"]
-        indexes = [models.Index(fields=["name_folded", "code"], name="person_name_code_idx")]
+        ordering = ["name_sort", "code"]
+        indexes = [models.Index(fields=["name_sort", "code"], name="person_sort_code_idx")]
 
     def __str__(self):
         return f"{self.full_name} ({self.code})"
 
     def save(self, *args, **kwargs):
         self.name_folded = fold(self.full_name)
+        self.name_sort = vn_sort_key(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_folded", "name_sort"}
         super().save(*args, **kwargs)
 
     def age_on(self, date):

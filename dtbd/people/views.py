@@ -42,7 +42,7 @@ def _filterset(request):
 def person_list(request):
     scope = scope_of(request.user)
     filterset = _filterset(request)
-    ids = filterset.qs.order_by("name_folded", "code").values_list("pk", flat=True)
+    ids = filterset.qs.order_by("name_sort", "code").values_list("pk", flat=True)
     context = {"filter": filterset, "scope": scope, "can_edit": scope.can_write, "today": datetime.date.today()}
     return render_list(
         request, ids, "people/person_list.html", partial_template="people/_person_results.html", target="person-results",
@@ -53,7 +53,7 @@ def person_list(request):
 @login_required
 def person_export(request):
     filterset = _filterset(request)
-    people = filterset.qs.order_by("name_folded", "code")
+    people = filterset.qs.order_by("name_sort", "code")
     show = masking.sees_identifiers(request.user)
     handle = exports.staff_xlsx_file(people, show_citizen_id=show)
     description = _("Danh sách cán bộ (.xlsx)") + ("" if show else " · " + _("CCCD, điện thoại đã che"))
@@ -232,7 +232,7 @@ def assessment_grid(request):
     form, year, unit = _grid_selection(request)
     if request.method == "POST" and not scope.can_write:
         raise PermissionDenied
-    ids = assessments.assessed_people(unit, year).order_by("name_folded", "code").values_list("pk", flat=True)
+    ids = assessments.assessed_people(unit, year).order_by("name_sort", "code").values_list("pk", flat=True)
     page = page_of(request, ids, GRID_PAGE_SIZE)
     rows = assessments.grid_rows(page.object_list, unit, year)
     posted = {}

@@ -212,7 +212,7 @@ def people(request):
         raise Http404(_("Không có chỉ số này."))
     if level and level != registry.ALL and level not in dict(registry.AdminLevel.choices):
         raise Http404(_("Không có cấp hành chính này."))
-    qs = dashboard.structure_people(unit, period.as_of, qtype, code, level).order_by("name_folded", "code")
+    qs = dashboard.structure_people(unit, period.as_of, qtype, code, level).order_by("name_sort", "code")
     code_label = _("Chưa có") if code == dashboard.NONE_CODE else LEVELS[qtype][code][0]
     context = {
         "unit": unit, "period": period,
@@ -245,7 +245,7 @@ def indicator_members(request, pk):
     if indicator.register == Indicator.Register.ENROLMENT:
         context["enrolments"] = True
         return render_list(request, _enrolment_rows(qs), template, page_size=PAGE_SIZE, context=context)
-    ids = qs.order_by("name_folded", "code").values_list("pk", flat=True)
+    ids = qs.order_by("name_sort", "code").values_list("pk", flat=True)
     return render_list(request, ids, template, page_size=PAGE_SIZE, context=context, rows=partial(display_rows, date=date))
 
 

@@ -129,7 +129,7 @@ def succession_check(unit, date: datetime.date, level, people_q=None):
         unit_name=unit_on(date, field="unit__name"),
         planned_title=Subquery(planned.filter(person=OuterRef("pk")).order_by("-valid_from").values("title")[:1]),
         **_unmet_annotations(cat, rows),
-    ).order_by("name_folded", "code")
+    ).order_by("name_sort", "code")
     return qs, rows
 
 

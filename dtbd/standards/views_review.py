@@ -143,7 +143,7 @@ def drill_down_people(params, code, missing_only):
         engine.people_for(params.unit, params.date, code, missing_only=missing_only, people_q=params.people_q())
         .annotate(unit_name=unit_on(params.date, field="unit__name"))
         .only("pk", "code", "full_name", "birth_date")
-        .order_by("full_name", "pk")
+        .order_by("name_sort", "pk")
     )
 
 

@@ -20,6 +20,18 @@ def test_page_size_capped_and_pages_stable(tree, users):
     assert [p["code"] for p in by_code] == sorted((p["code"] for p in by_code), reverse=True)
 
 
+def test_staff_are_listed_in_vietnamese_alphabetical_order(tree, users):
+    """đ after d, ă and â after a, tone marks none < hỏi < ngã < sắc < nặng (docs/decisions/0003-vietnamese-collation.md)."""
+    expected = ["Anh", "Ảnh", "Ãnh", "Ánh", "Ạnh", "Ăn", "Ân", "Bình", "Dũng", "Dương Văn A", "Đặng Thị B", "Đỗ C"]
+    for number, name in enumerate(reversed(expected)):
+        make_person(tree.phong_b, code=f"V{number:02}", full_name=name)
+    client = token_client(users.province)
+    data = client.get("/api/v1/staff/", {"unit": tree.phong_b.pk, "page_size": 50}).json()["results"]
+    assert [p["full_name"] for p in data] == expected
+    backwards = client.get("/api/v1/staff/", {"unit": tree.phong_b.pk, "ordering": "-name_sort,-code"}).json()["results"]
+    assert [p["full_name"] for p in backwards] == expected[::-1]
+
+
 def test_staff_filters(world, tree, users):
     make_person(tree.phong_a, code="VC01", category="VC", full_name="Đặng Thị Viên")
     client = token_client(users.province)

@@ -8,6 +8,7 @@ from auditlog.models import LogEntry
 from django.db.models import F
 
 from dtbd.core.models import Source
+from dtbd.core.text import vn_sort_key
 from dtbd.org.testing import make_unit
 from dtbd.people.models import CategoryAssignment, Person, PostAssignment, Qualification, UnitAssignment
 
@@ -92,6 +93,13 @@ def test_patch_identity_fields_audited_with_the_actor(world, users):
     entry = LogEntry.objects.get_for_object(world.a).filter(action=LogEntry.Action.UPDATE).get()
     assert entry.actor == users.officer and entry.changes_dict["phone"] == ["0912000111", "0987654321"]
     assert UnitAssignment.objects.filter(person=world.a).count() == 1  # no placement change: no new history
+
+
+def test_patch_of_the_name_updates_the_sort_key(world, users):
+    response = token_client(users.officer).patch(f"{STAFF}{world.a.pk}/", {"full_name": "Đặng Văn An"}, format="json")
+    assert response.status_code == 200
+    world.a.refresh_from_db()
+    assert world.a.name_sort == vn_sort_key("Đặng Văn An")
 
 
 def test_patch_scope(world, users, tree):

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from dtbd.accounts.models import Role, User
 from dtbd.accounts.scope import scope_of
+from dtbd.core.text import vn_sort_key
 from dtbd.demo import generate
 from dtbd.org.models import Unit
 from dtbd.org.testing import make_unit
@@ -46,6 +47,8 @@ def test_database_holds_exactly_what_the_generator_made(demo):
     stored = list(Person.objects.order_by("code").values_list("code", "full_name", "birth_date", "citizen_id"))
     assert stored == sorted(expected)
     assert Person.objects.filter(left_on__isnull=True).count() == SMALL
+    sort_keys = Person.objects.values_list("full_name", "name_sort")
+    assert all(key == vn_sort_key(name) for name, key in sort_keys)  # the bulk insert writes the sort key too
 
 
 # ---------------------------------------------------------------- tree

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from dtbd.core.importing import ImportFailed
 from dtbd.core.models import Source
 from dtbd.core.spreadsheet import write_sheet
+from dtbd.core.text import vn_sort_key
 from dtbd.people import models as m
 from dtbd.people.importing import HEADERS, import_staff
 from dtbd.people.testing import make_person
@@ -83,6 +84,7 @@ def test_new_person_with_every_fact_unknown_start(tree, tmp_path):
     assert (report.created, report.changed, report.unchanged, report.saved) == (1, 0, 0, True)
     person = m.Person.objects.get(code="CB001")
     assert person.name_folded == "nguyen van an" and person.party_member and person.citizen_id == "001085123456"
+    assert person.name_sort == vn_sort_key("Nguyễn Văn An")
     assert person.recruited_on == datetime.date(2008, 9, 1) and person.ethnicity.name == "Kinh"
     for manager in (person.unit_assignments, person.category_assignments, person.rank_assignments,
                     person.post_assignments, person.job_assignments, person.planned_posts):
@@ -166,6 +168,7 @@ def test_identity_fields_updated_in_place_and_qualifications_added(tree, tmp_pat
     assert report.changed == 1
     person = m.Person.objects.get(code="CB001")
     assert (person.full_name, person.name_folded, person.phone) == ("Nguyễn Văn Ân", "nguyen van an", "+84912345679")
+    assert person.name_sort == vn_sort_key("Nguyễn Văn Ân") != vn_sort_key("Nguyễn Văn An")  # â is a letter of its own
     assert person.email == "an.nv@example.vn"  # a blank optional cell keeps the stored value
     assert sorted(person.qualifications.filter(type="EDU").values_list("level", flat=True)) == ["DH", "THS"]
     assert sorted(person.qualifications.filter(type="LANG").values_list("level", flat=True)) == ["B1", "B2"]

@@ -6,6 +6,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from dtbd.core.models import Source
+from dtbd.core.text import vn_sort_key
 from dtbd.people.models import (
     CategoryAssignment,
     Ethnicity,
@@ -151,6 +152,24 @@ def test_edit_records_dated_changes_and_keeps_history(client, users, tree):
     assert open_posts == {("Trưởng phòng", "TP"), ("Tổ trưởng công đoàn", "")}  # the kiêm nhiệm post stays
     assert PostAssignment.objects.get(person=person, level="PTP").valid_to == datetime.date(2025, 6, 30)
     assert PlannedPost.objects.get(person=person).valid_from == datetime.date(2025, 7, 1)
+
+
+def test_a_name_edit_moves_the_person_in_the_alphabetical_order(client, users, tree):
+    person = make_person(tree.phong_a, code="E004", full_name="Vũ Thị Hoa", gender="NU", rank="01.003")
+    assert person.name_sort == vn_sort_key("Vũ Thị Hoa")
+    client.force_login(users.officer)
+    data = valid_data(
+        tree, code="E004", full_name="Đỗ Thị Hoa", citizen_id="", post_title="", post_level="", job_position="",
+        planned_levels=[], effective_from="",
+    )
+    response = post(client, reverse("people:person_edit", args=[person.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    person.refresh_from_db()
+    assert person.name_sort == vn_sort_key("Đỗ Thị Hoa")
+    person.full_name = "Dương Thị Hoa"
+    person.save(update_fields=["full_name"])  # a save naming only the name keeps the derived columns up too
+    person.refresh_from_db()
+    assert (person.name_folded, person.name_sort) == ("duong thi hoa", vn_sort_key("Dương Thị Hoa"))
 
 
 def test_edit_without_changes_of_situation_touches_no_history(client, users, tree):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from dtbd.core.models import Source
+from dtbd.core.text import vn_sort_key
 from dtbd.people import queries
 from dtbd.people.models import Ethnicity, Person, UnitAssignment
 from dtbd.people.services import record_leave
@@ -50,7 +51,7 @@ def test_officer_sees_only_their_subtree(client, users, staff):
     client.force_login(users.officer)
     response = client.get(URL)
     assert response.status_code == 200
-    assert codes(response) == ["A002", "A001", "HV001"]  # by folded name: nguyen thi anh, nguyen van an, tran thi hoc
+    assert codes(response) == ["A002", "A001", "HV001"]  # by name: Nguyễn Thị Ánh, Nguyễn Văn An, Trần Thị Học
     html = response.content.decode()
     assert "Lê Văn Bình" not in html and "Đặng Dũng" not in html
     # the unit choices are limited to the officer's subtree
@@ -58,10 +59,25 @@ def test_officer_sees_only_their_subtree(client, users, staff):
     assert units == ["SO_A", "SO_A.P1"]
 
 
-def test_rows_are_ordered_by_folded_name(client, users, staff):
+def test_rows_are_ordered_by_name(client, users, staff):
     client.force_login(users.province)
-    # dang dung < le van binh < nguyen thi anh < nguyen van an < tran thi hoc
+    # Đặng Dũng < Lê Văn Bình < Nguyễn Thị Ánh < Nguyễn Văn An < Trần Thị Học
     assert codes(client.get(URL)) == ["X001", "B001", "A002", "A001", "HV001"]
+
+
+# Vietnamese alphabetical order (docs/decisions/0003-vietnamese-collation.md): đ after d, ă and â after a, tone marks
+# none < hỏi < ngã < sắc < nặng between names spelt alike; the same code order breaks ties.
+VIETNAMESE_ORDER = ["Anh", "Ảnh", "Ãnh", "Ánh", "Ạnh", "Ăn", "Ân", "Bình", "Dũng", "Dương Văn A", "Đặng Thị B", "Đỗ C"]
+
+
+def test_rows_follow_the_vietnamese_alphabet(client, users, tree):
+    for number, name in enumerate(reversed(VIETNAMESE_ORDER)):  # created in another order than the expected one
+        make_person(tree.phong_b, code=f"V{number:02}", full_name=name)
+    client.force_login(users.province)
+    response = client.get(URL, {"unit": tree.phong_b.pk})
+    assert [person.full_name for person in response.context["rows"]] == VIETNAMESE_ORDER
+    sheet = _sheet(client.get(reverse("people:person_export"), {"unit": tree.phong_b.pk}))
+    assert [row[2] for row in sheet[1:]] == VIETNAMESE_ORDER
 
 
 def test_columns_show_current_values(client, users, staff):
@@ -193,7 +209,7 @@ def _bulk_people(unit, n, prefix="P"):
     people = Person.objects.bulk_create(
         [
             Person(code=f"{prefix}{i:05d}", full_name=f"Người Thứ {i}", name_folded=f"nguoi thu {i}",
-                   birth_date=datetime.date(1980, 1, 1), gender="NAM", ethnicity=kinh)
+                   name_sort=vn_sort_key(f"Người Thứ {i}"), birth_date=datetime.date(1980, 1, 1), gender="NAM", ethnicity=kinh)
             for i in range(n)
         ]
     )

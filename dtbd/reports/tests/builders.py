@@ -3,7 +3,7 @@ import datetime
 import itertools
 
 from dtbd.core.models import Source
-from dtbd.core.text import fold
+from dtbd.core.text import fold, vn_sort_key
 from dtbd.people.catalog import LEVELS, QualificationType
 from dtbd.people.models import CategoryAssignment, Ethnicity, Person, Qualification, UnitAssignment
 
@@ -23,7 +23,8 @@ def bulk_people(unit, count, category="CC", education=("DH",), valid_from=None, 
         name = f"Nguyễn Văn Số {n}"
         people.append(
             Person(
-                code=f"BK{n:07d}", full_name=name, name_folded=fold(name), birth_date=datetime.date(1980, 1, 1),
+                code=f"BK{n:07d}", full_name=name, name_folded=fold(name), name_sort=vn_sort_key(name),
+                birth_date=datetime.date(1980, 1, 1),
                 gender="NAM", ethnicity=kinh,
             )
         )

@@ -182,7 +182,7 @@ def learners(cls, states=LEARNER_STATES):
             n_absent=Count("attendance", filter=Q(attendance__status=Mark.ABSENT)),
             unit_name=unit_name_subquery(),
         )
-        .order_by("person__name_folded", "person__code")
+        .order_by("person__name_sort", "person__code")
     )
 
 

@@ -52,7 +52,7 @@ def cls(tree):
 def _ids(cls):
     sessions = list(cls.sessions.order_by("date"))
     assessments = list(cls.assessments.all())
-    enrolments = list(Enrollment.objects.filter(training_class=cls).order_by("person__name_folded"))
+    enrolments = list(Enrollment.objects.filter(training_class=cls).order_by("person__name_sort"))
     return sessions, assessments, enrolments
 
 

@@ -247,7 +247,7 @@ def _chosen_people(request, field="person"):
     ids = set(_ids(request.POST.getlist(field)))
     people = list(
         Person.objects.restrict(request.user).filter(pk__in=ids)
-        .annotate(unit_name=unit_on(field="unit__name")).order_by("name_folded", "code")
+        .annotate(unit_name=unit_on(field="unit__name")).order_by("name_sort", "code")
     )
     if len(people) != len(ids):
         raise Http404(_("Không tìm thấy cán bộ trong phạm vi của bạn."))
@@ -324,7 +324,7 @@ def nominate(request, pk):
         already = Enrollment.objects.filter(training_class=cls).values("person_id")
         results = [(p, []) for p in
                    found.exclude(pk__in=already).annotate(unit_name=unit_on(field="unit__name"))
-                   .order_by("name_folded", "code")[:SEARCH_LIMIT]]
+                   .order_by("name_sort", "code")[:SEARCH_LIMIT]]
         in_class = found.filter(pk__in=already).count()
     context.update({"form": form, "results": results, "in_class": in_class, "limit": SEARCH_LIMIT,
                     "query": request.GET.urlencode()})
@@ -364,7 +364,7 @@ def nominate_from_review(request, pk):
             .filter(pk__in=people_to_nominate(user).values("pk"), left_on__isnull=True)
             .exclude(pk__in=Enrollment.objects.filter(training_class=cls).values("person_id"))
         )
-        listed = list(people.annotate(unit_name=unit_on(field="unit__name")).order_by("name_folded", "code")[:REVIEW_LIMIT + 1])
+        listed = list(people.annotate(unit_name=unit_on(field="unit__name")).order_by("name_sort", "code")[:REVIEW_LIMIT + 1])
         total = len(listed)
         rows = _preview_rows(cls, listed[:REVIEW_LIMIT])
     context = {
