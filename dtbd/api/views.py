@@ -176,7 +176,7 @@ class PersonViewSet(WriteMethods, ScopedViewSet):
     serializer_class = s.PersonSerializer
     write_serializer_class = staff.PersonWriteSerializer
     filterset_class = filters.PersonFilter
-    ordering_fields = ["name_sort", "code", "birth_date", "id"]
+    ordering_fields = ["name_sort", "name_folded", "code", "birth_date", "id"]  # name_folded: as before name_sort
     ordering = ["name_sort", "code"]
 
     def get_queryset(self):
