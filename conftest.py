@@ -128,6 +128,12 @@ def _catalogues_after_flush(request):
             seed_training(Provider, Program)
             seed_audience(Program)
 
+        from dtbd.funding.models import PostgradRule
+        from dtbd.funding.seed import seed_rules
+
+        if not PostgradRule.objects.exists():
+            seed_rules(RuleSet, PostgradRule)
+
 
 @pytest.fixture(autouse=True)
 def _tasks_inline(settings):

@@ -14,12 +14,10 @@ from playwright.sync_api import expect
 from dtbd.accounts.models import Role
 from dtbd.accounts.testing import make_user
 from dtbd.funding import queries, reimbursement
-from dtbd.funding.models import Dispatch, PostgradRule, ReimbursementCase
-from dtbd.funding.seed import seed_rules
+from dtbd.funding.models import Dispatch, ReimbursementCase
 from dtbd.funding.services import add_months
 from dtbd.people.models import AnnualAssessment
 from dtbd.people.testing import make_person
-from dtbd.standards.models import RuleSet
 
 pytestmark = [pytest.mark.browser]
 
@@ -38,8 +36,6 @@ def world(transactional_db, tree):
     leaving one year ago. An eligible công chức on the decision date (36 then, recruited 15 years ago, rated HTTNV
     every year since two years before the decision), an ineligible one today (46 years old, HTNV two years ago), the
     officer of Sở Nội vụ."""
-    if not PostgradRule.objects.exists():  # a flushed database has lost the rows seeded by the migration
-        seed_rules(RuleSet, PostgradRule)
     today = timezone.localdate()
     decided = add_months(today, -48)
     eligible = make_person(tree.phong_a, code="SDH01", full_name="Phạm Minh Học",
