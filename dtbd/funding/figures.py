@@ -9,7 +9,7 @@ Who belongs to a subtree:
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from dtbd.core.db import prefix_q
@@ -140,10 +140,16 @@ def reimbursements(unit, date):
 
 
 def open_balance(unit, date) -> tuple[int, int]:
-    """(cases, balance owed) of the cases of the subtree not paid nor closed on `date`: one query."""
-    open_cases = cases_of(unit, date).filter(status__in=(ReimbursementCase.Status.OPEN, ReimbursementCase.Status.DECIDED))
-    row = open_cases.aggregate(n=Count("pk", distinct=True), due=Sum(Coalesce("amount_decided", "amount")))
-    return row["n"], row["due"] or 0
+    """(cases, balance still owed in đồng) of the cases of the subtree opened by `date` and not paid nor closed: what
+    is due (the council's amount once decided, else the formula's) less the payments made by `date`. One query."""
+    paid = (Payment.objects.filter(case=OuterRef("pk"), paid_on__lte=date).order_by().values("case")
+            .annotate(s=Sum("amount")).values("s"))
+    open_cases = (cases_of(unit, date)
+                  .filter(status__in=(ReimbursementCase.Status.OPEN, ReimbursementCase.Status.DECIDED))
+                  .annotate(_owed=Coalesce("amount_decided", "amount")
+                            - Coalesce(Subquery(paid, output_field=BigIntegerField()), Value(0))))
+    row = open_cases.aggregate(n=Count("pk"), owed=Sum("_owed"))
+    return row["n"], row["owed"] or 0
 
 
 # ------------------------------------------------------------------------------------------------ talent attraction

@@ -2,9 +2,11 @@
 province built with the funding services, the subtree scope, the CLI's CSV headers, .xlsx and PDF."""
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from dtbd.funding import services, talent
@@ -191,3 +193,26 @@ def test_the_csv_of_postgrad_study_has_both_tables(tree, studies):
     out = report("postgrad-study", "--unit", tree.root.code, "--year", "2026", "--date", "2026-12-31")
     assert "ALL,2,2,4,200000000,140000000,36000000,4000000,50000000,430000000" in out
     assert "\nfield,home,abroad,people," in out
+
+
+def figure(response, name):
+    match = re.search(rf'data-figure="{name}">(.*?)</td>', response.content.decode())
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else None
+
+
+def test_dashboard_block_shows_the_figures_of_the_subtree(client, tree, users, studies, commitments, attracted):
+    """On 01/12/2033: A1–A3, B1, B2 still dispatched (5 people); C1, C4 ending within 6 months; C5 (96 M owed) and
+    C3 (68 M decided, 20 M paid) open: 2 cases, 144 M. In 2024: T1, T2, T4 attracted (3)."""
+    client.force_login(users.province)
+    url = reverse("dashboard:index")
+    response = client.get(url, {"unit": tree.root.pk, "date_from": "01/01/2033", "date_to": "31/12/2033", "as_of": "01/12/2033"})
+    assert response.status_code == 200
+    assert "Đào tạo sau đại học, thu hút nhân tài" in response.content.decode()
+    f = response.context["funding"]
+    assert (f.studying, f.ending, f.open_cases, f.balance, f.attracted) == (5, 2, 2, 144 * M, 0)
+    assert figure(response, "funding-studying") == "5" and figure(response, "funding-ending") == "2"
+    f = client.get(url, {"unit": tree.so_b.pk, "date_from": "01/01/2033", "date_to": "31/12/2033", "as_of": "01/12/2033"}).context["funding"]
+    assert (f.studying, f.ending, f.open_cases, f.balance) == (2, 1, 0, 0)  # B1, B2; C4
+    response = client.get(url, {"unit": tree.root.pk, "year": 2024, "as_of": "31/12/2024"})
+    assert response.context["funding"].attracted == 3 and figure(response, "funding-attracted") == "3"
+    assert client.get(url, {"unit": tree.so_a.pk, "year": 2024, "as_of": "31/12/2024"}).context["funding"].attracted == 2
