@@ -216,3 +216,13 @@ def test_dashboard_block_shows_the_figures_of_the_subtree(client, tree, users, s
     response = client.get(url, {"unit": tree.root.pk, "year": 2024, "as_of": "31/12/2024"})
     assert response.context["funding"].attracted == 3 and figure(response, "funding-attracted") == "3"
     assert client.get(url, {"unit": tree.so_a.pk, "year": 2024, "as_of": "31/12/2024"}).context["funding"].attracted == 2
+
+
+def test_dashboard_block_is_not_shown_to_training_institutions(client, tree, users, studies):
+    client.force_login(users.institution)
+    response = client.get(reverse("dashboard:index"), {"unit": tree.so_b.pk, "year": 2026})
+    assert response.status_code == 200
+    assert response.context["funding"] is None and 'id="dash-funding"' not in response.content.decode()
+    client.force_login(users.leader)  # a leader reads their subtree's figures; another subtree is not found
+    assert client.get(reverse("dashboard:index"), {"unit": tree.so_a.pk, "year": 2026}).context["funding"].studying == 3
+    assert client.get(reverse("dashboard:index"), {"unit": tree.so_b.pk, "year": 2026}).status_code == 404
