@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dtbd.core.db import prefix_q
 from dtbd.core.models import valid_on_q
+from dtbd.funding import figures as funding_figures
 from dtbd.org.models import AdminLevel
 from dtbd.people.catalog import LEVELS, Gender, PostLevel, QualificationType
 from dtbd.people.models import Person, PostAssignment, UnitAssignment
@@ -274,6 +275,27 @@ def classes_summary(classes, period):
     result = [(s, label, *rows.get(s, (0, 0))) for s, label in TrainingClass.Status.choices]
     live = [r for r in result if r[0] != TrainingClass.Status.CANCELLED]
     return result, (sum(r[2] for r in live), sum(r[3] for r in live))
+
+
+# -- postgraduate study, talent attraction ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class FundingFigures:
+    """Đào tạo sau đại học, thu hút nhân tài (docs/domain.md §14.6) for the subtree on the as-of date."""
+
+    studying: int  # people dispatched and not back
+    ending: int  # service commitments ending within six months
+    open_cases: int  # reimbursement cases open or decided, not paid
+    balance: int  # what they still owe (đồng)
+    attracted: int  # people attracted by a decision of the as-of date's year
+    year: int
+
+
+def funding_block(unit, period) -> FundingFigures:
+    """Four aggregate queries (one per figure), whatever the data size (funding.figures)."""
+    on = period.as_of
+    cases, balance = funding_figures.open_balance(unit, on)
+    return FundingFigures(funding_figures.studying_now(unit, on), funding_figures.commitments_ending(unit, on),
+                          cases, balance, funding_figures.attracted_in_year(unit, on.year), on.year)
 
 
 # -- everything ------------------------------------------------------------------------------------------------

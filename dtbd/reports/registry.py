@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from dtbd.core.models import Source
+from dtbd.funding import figures as funding_figures
+from dtbd.funding.models import Level as PostgradLevel
+from dtbd.funding.models import ReimbursementCase
 from dtbd.funding.queries import eligibility_rows as postgrad_eligibility_rows
 from dtbd.org.models import AdminLevel, Unit
 from dtbd.people import assessments
@@ -29,7 +32,7 @@ from dtbd.people.catalog import level_label as qualification_level_label
 from dtbd.people.models import Rating
 from dtbd.plans.services import execution as plan_execution
 from dtbd.standards.engine import annual_hours_summary, requirement_counts
-from dtbd.training.models import Enrollment, Program
+from dtbd.training.models import Enrollment, Program, TrainingClass
 
 from . import queries
 
@@ -538,3 +541,150 @@ class AssessmentRatings(Report):
         if value == ALL:
             return str(_("Tổng cộng"))
         return getattr(value, "label", str(value))
+
+
+def _total_label(value):
+    return str(_("Tổng cộng")) if value == ALL else str(value)
+
+
+@register
+class PostgradStudy(Report):
+    """Đào tạo sau đại học (docs/domain.md §14.6): the dispatches of the subtree active in --year (begun by its end,
+    not ended before its start, so those begun in the year too), by level and by field: people at home, abroad and in
+    all (distinct persons: the total row counts a person once, as the province publishes "1.542 people funded for
+    postgraduate study"), and the amounts paid by funding source (đồng). Two queries per table
+    (funding.figures.postgrad_study)."""
+
+    name = "postgrad-study"
+    title = _("Đào tạo sau đại học")
+    description = _(
+        "Số người được cử đi đào tạo sau đại học đang học hoặc bắt đầu học trong năm, theo trình độ và chuyên ngành, "
+        "trong nước và nước ngoài, và kinh phí đã chi theo nguồn."
+    )
+    uses_year = True
+
+    @staticmethod
+    def _figure_columns():
+        return [
+            Column("home", _("Trong nước (người)")),
+            Column("abroad", _("Nước ngoài (người)")),
+            Column("people", _("Tổng số người")),
+            *[Column(f"amount_{code}", label) for code, label in TrainingClass.Funding.choices],
+            Column("amount", _("Tổng kinh phí (đồng)")),
+        ]
+
+    @property
+    def columns(self):
+        return [Column("level", _("Trình độ"), numeric=False,
+                       choices={**dict(PostgradLevel.choices), ALL: _("Tổng cộng")}), *self._figure_columns()]
+
+    @property
+    def field_columns(self):
+        return [Column("field", _("Chuyên ngành"), numeric=False), *self._figure_columns()]
+
+    def rows(self, unit, date, year):
+        return funding_figures.postgrad_study(unit, year, "level")
+
+    def sections(self, unit, date, year):
+        return [
+            Section(str(_("I. Theo trình độ đào tạo")), self.columns, self.rows(unit, date, year),
+                    empty=str(_("Không có người nào được cử đi đào tạo."))),
+            Section(str(_("II. Theo chuyên ngành")), self.field_columns,
+                    funding_figures.postgrad_study(unit, year, "field"), _total_label),
+        ]
+
+
+@register
+class Commitments(Report):
+    """Cam kết phục vụ và đền bù chi phí đào tạo (docs/domain.md §14.6): on --date, the service commitments of the
+    subtree's dispatches in progress, ending within six months, completed and broken (the person left before its
+    end), with the agency's cost they cover (đồng); then the reimbursement cases opened by the date by status, with
+    the amounts assessed (the formula's), decided (the council's), paid by the date and the balance still owed. Three
+    queries (funding.figures)."""
+
+    name = "commitments"
+    title = _("Cam kết phục vụ và đền bù chi phí đào tạo")
+    description = _(
+        "Số cam kết phục vụ sau đào tạo đang thực hiện, sắp hết hạn trong 6 tháng, đã hoàn thành, vi phạm (nghỉ việc "
+        "trước hạn) và kinh phí; các hồ sơ đền bù theo tình trạng với số tiền phải đền bù, đã quyết định, đã nộp, còn nợ."
+    )
+    STATES = {
+        funding_figures.IN_PROGRESS: _("Đang thực hiện cam kết"),
+        funding_figures.ENDING: _("Trong đó: hết hạn trong 6 tháng tới"),
+        funding_figures.COMPLETED: _("Đã hoàn thành cam kết"),
+        funding_figures.BROKEN: _("Nghỉ việc trước khi hết cam kết"),
+    }
+
+    @property
+    def columns(self):
+        return [
+            Column("state", _("Tình trạng cam kết"), numeric=False, choices=self.STATES),
+            Column("commitments", _("Số cam kết")),
+            Column("cost", _("Kinh phí cơ quan đã chi (đồng)")),
+        ]
+
+    @property
+    def case_columns(self):
+        return [
+            Column("status", _("Tình trạng hồ sơ đền bù"), numeric=False,
+                   choices={**dict(ReimbursementCase.Status.choices), ALL: _("Tổng cộng")}),
+            Column("cases", _("Số hồ sơ")),
+            Column("assessed", _("Phải đền bù theo công thức (đồng)")),
+            Column("decided", _("Hội đồng quyết định (đồng)")),
+            Column("paid", _("Đã nộp (đồng)")),
+            Column("balance", _("Còn phải nộp (đồng)")),
+        ]
+
+    def rows(self, unit, date, year=None):
+        return funding_figures.commitments(unit, date)
+
+    def sections(self, unit, date, year=None):
+        return [
+            Section(str(_("I. Cam kết phục vụ")), self.columns, self.rows(unit, date)),
+            Section(str(_("II. Hồ sơ đền bù chi phí đào tạo")), self.case_columns,
+                    funding_figures.reimbursements(unit, date)),
+        ]
+
+
+@register
+class TalentAttraction(Report):
+    """Thu hút nhân tài (docs/domain.md §14.6): per policy and field, the people of the subtree (placed there by the
+    attraction decision) attracted by a decision of --year and to date (every decision by the year's end), and the
+    support paid in the year and to date (đồng); the total row counts a person once ("131 people, over 100 billion
+    đồng" is the to-date total). A second table lists the shortfalls: the target fields of the policies in force in
+    the year with nobody attracted to date. Counted in the database (funding.figures.talent_attraction)."""
+
+    name = "talent-attraction"
+    title = _("Thu hút nhân tài")
+    description = _(
+        "Số người được thu hút và kinh phí hỗ trợ theo chính sách và lĩnh vực, trong năm và luỹ kế; các lĩnh vực cần "
+        "thu hút chưa có người (thiếu hụt)."
+    )
+    uses_year = True
+    columns = [
+        Column("policy", _("Chính sách"), numeric=False),
+        Column("field", _("Lĩnh vực, chuyên ngành"), numeric=False),
+        Column("people_year", _("Số người thu hút trong năm")),
+        Column("paid_year", _("Kinh phí hỗ trợ trong năm (đồng)")),
+        Column("people", _("Số người luỹ kế")),
+        Column("paid", _("Kinh phí hỗ trợ luỹ kế (đồng)")),
+    ]
+    shortfall_columns = [
+        Column("policy", _("Chính sách"), numeric=False),
+        Column("field", _("Lĩnh vực cần thu hút chưa có người"), numeric=False),
+    ]
+
+    def rows(self, unit, date, year):
+        return self._rows(funding_figures.talent_attraction(unit, year))
+
+    @staticmethod
+    def _rows(result):
+        return [*result.rows, (ALL, "", *result.total)]
+
+    def sections(self, unit, date, year):
+        result = funding_figures.talent_attraction(unit, year)
+        return [
+            Section("", self.columns, self._rows(result), _total_label),
+            Section(str(_("Lĩnh vực thiếu hụt")), self.shortfall_columns, result.shortfalls,
+                    empty=str(_("Không có lĩnh vực thiếu hụt."))),
+        ]

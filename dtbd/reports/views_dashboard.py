@@ -115,7 +115,7 @@ def _query(unit, period):
 def dashboard_view(request):
     _require_unit_scope(request.user)
     form, valid = _bound(request)
-    board = query = review_query = hours_query = left_out = None
+    board = query = review_query = hours_query = left_out = funding = None
     compliance = []
     if valid:
         period = form.period()
@@ -129,6 +129,8 @@ def dashboard_view(request):
         hours_query = urlencode({"unit": board.unit.pk, "date": hours_date.strftime("%d/%m/%Y")})
         if not board.pending:
             left_out = contract_workers_left_out(board.unit, period.as_of)
+            if not scope_of(request.user).is_institution:  # training institutions see no funding record (§14.2)
+                funding = dashboard.funding_block(board.unit, period)
         compliance = [
             {"code": c.code, "applicable": c.applicable, "met": c.met, "missing": c.missing,
              "percent": round(Decimal(100) * c.met / c.applicable, 1) if c.applicable else Decimal(0)}
@@ -139,6 +141,7 @@ def dashboard_view(request):
         "form": form, "board": board, "query": query, "review_query": review_query, "hours_query": hours_query,
         "compliance": compliance, "dimensions": dimensions, "cache_minutes": dashboard.cache_seconds() // 60,
         "can_manage": targets.can_manage(request.user), "contract_workers_left_out": left_out,
+        "funding": funding,
     }
     return render(request, "dashboard/dashboard.html", context)
 
