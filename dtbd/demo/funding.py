@@ -74,6 +74,9 @@ class _Builder:
         self.root = Unit.objects.get(pk=self.tinh.scope_unit_id)
         self.snv = Unit.objects.get(pk=self.donvi.scope_unit_id)
         self.counts = {}
+        # The demo's named people (Nguyễn Văn An, the learner login) keep the situation the demo describes.
+        named = {province.special["an"], province.special["hocvien"]}
+        self.named = {p[1] for p in province.people if p[0] in named}
         self.last_year = default_assessment_year(today)
         self.forced = {}  # {(person id, year): rating}: the good years a dispatch needs before its decision
 
@@ -82,7 +85,7 @@ class _Builder:
         """Staff of `unit`'s subtree today young enough and long enough in service to be sent to study in the last
         five years (the conditions of §14.2), by id: deterministic."""
         ids = staff_placements(unit, self.today, categories).values("person_id")
-        return list(Person.objects.filter(pk__in=ids, birth_date__gte=add_months(self.today, -12 * 40),
+        return list(Person.objects.filter(pk__in=ids).exclude(code__in=self.named).filter(birth_date__gte=add_months(self.today, -12 * 40),
                                           recruited_on__lte=add_months(self.today, -12 * 9))
                     .order_by("pk").values_list("pk", flat=True))
 
@@ -214,7 +217,7 @@ class _Builder:
         if leaver is None:
             return
         left_on = add_months(self.today, -4)
-        people_services.record_leave(leaver.person, left_on, "Thôi việc theo nguyện vọng")
+        people_services.record_leave(leaver.person, left_on, "RESIGNED")
         case = leaver.reimbursement
         case = funding.decide_case(case, case=case.case, decision_no="12/QĐ-HĐ",
                                    decision_date=add_months(self.today, -2))
@@ -252,6 +255,7 @@ class _Builder:
                   (self.root, "Công nghệ thông tin", DegreeLevel.DH, new),
                   (self.root, "Chuyển đổi số", DegreeLevel.THS, new)]
         taken = set(Dispatch.objects.values_list("person_id", flat=True))
+        taken |= set(Person.objects.filter(code__in=self.named).values_list("pk", flat=True))
         count = 0
         for i, (unit, field, level, policy) in enumerate(wanted):
             ids = staff_placements(unit, self.today).exclude(person_id__in=taken).order_by("-person__birth_date",
@@ -300,8 +304,9 @@ class _Builder:
         candidates = []
         for i, (name, gender, organisation, field, selection) in enumerate(people):
             unit = self.snv if i % 2 == 0 else self.root
+            birth = datetime.date(year - 24 - i % 4, 1 + i, 10 + i)
             candidate = sources.save_candidate(Candidate(
-                scheme=scheme, unit=unit, full_name=name, birth_date=datetime.date(year - 24 - i % 4, 1 + i, 10 + i),
+                scheme=scheme, unit=unit, full_name=name, birth_date=birth, citizen_id=self.citizen_id(birth, gender),
                 gender=gender, ethnicity=kinh, organisation=organisation, field=field, selection=selection,
                 selection_note="Tốt nghiệp loại xuất sắc" if selection == Candidate.Selection.EXCELLENT_GRADUATE
                 else "", selected_on=selected), self.tinh, today=self.today)
@@ -319,6 +324,14 @@ class _Builder:
                             code=f"TQN{year}{n:03d}", job_position="Chuyên viên")
         self.counts["candidates"] = len(candidates)
         self.counts["recruited"] = 3
+
+    def citizen_id(self, birth, gender):
+        """A citizen id of Tuyên Quang (008) fitting the birth date and gender, not yet in the register."""
+        head = f"008{(0 if birth.year < 2000 else 2) + (gender == Gender.NU)}{birth.year % 100:02d}"
+        while True:
+            cid = f"{head}{self.rng.randint(0, 999999):06d}"
+            if not Person.objects.filter(citizen_id=cid).exists():
+                return cid
 
     def run(self):
         plans = self.plan_dispatches()
