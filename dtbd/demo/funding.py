@@ -3,9 +3,10 @@ deterministic function of the province's seed and size and of `today`:
 
 - the annual ratings (§14.1) of the last three assessed years for the cán bộ, công chức and viên chức assessed in
   them: about 15 % HTXSNV, 60 % HTTNV, 22 % HTNV, 3 % KHTNV, some people not rated (more in the year under way);
-- postgraduate dispatches (§14.2) of about 2,5 % of the staff, through funding.services as the dispatch pages do:
-  some dispatched or studying (a few abroad), most graduated with their diploma and a service commitment in progress
-  (one ending in the next months), one dropped out (its case opened at once), costs by item and source;
+- postgraduate dispatches (§14.2) of about 2,5 % of the staff (at most MAX_DISPATCHES), through funding.services as
+  the dispatch pages do: some dispatched or studying (a few abroad), most graduated with their diploma and a service
+  commitment in progress (one ending in the next months), one dropped out (its case opened at once), costs by item
+  and source;
 - a person of the Sở Nội vụ who leaves before the end of their commitment (§14.3), recorded through the staff
   register's leave service so that its hook opens the reimbursement case; the council's decision and a first payment
   follow through funding.services;
@@ -21,6 +22,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from dtbd.core.importing import db_now, insert_rows
 from dtbd.core.models import Source
 from dtbd.funding import services as funding
 from dtbd.funding import sources, talent
@@ -46,11 +48,15 @@ from dtbd.people.models import AnnualAssessment, Ethnicity, Person, Rating
 from dtbd.people.queries import staff_placements
 
 MILLION = 1_000_000
+BATCH = 2000
 # The share of each rating among those rated (docs/domain.md §14.1), in hundredths.
 RATINGS = ((Rating.HTXSNV, 15), (Rating.HTTNV, 60), (Rating.HTNV, 22), (Rating.KHTNV, 3))
 GOOD = (Rating.HTXSNV, Rating.HTTNV)
 YEARS = 3  # the assessed years written
 DISPATCH_SHARE = 0.025  # of the staff: sent to a postgraduate course over the last years
+# Each dispatch goes through the services (checks, diploma, commitment: about 40 ms on SQLite): a large province gets
+# this many at most, so that `dtbd demo --staff 100000` stays within seconds.
+MAX_DISPATCHES = 150
 FIELDS = ("Quản lý công", "Luật", "Kinh tế", "Quản lý kinh tế", "Công nghệ thông tin", "Y tế công cộng",
           "Quản trị nhân lực", "Tài chính – Ngân hàng", "Chính sách công")
 HOME = ("Học viện Hành chính và Quản trị công", "Trường Đại học Kinh tế Quốc dân", "Trường Đại học Luật Hà Nội",
@@ -85,15 +91,16 @@ class _Builder:
         """Staff of `unit`'s subtree today young enough and long enough in service to be sent to study in the last
         five years (the conditions of §14.2), by id: deterministic."""
         ids = staff_placements(unit, self.today, categories).values("person_id")
-        return list(Person.objects.filter(pk__in=ids).exclude(code__in=self.named).filter(birth_date__gte=add_months(self.today, -12 * 40),
-                                          recruited_on__lte=add_months(self.today, -12 * 9))
+        return list(Person.objects.filter(pk__in=ids).exclude(code__in=self.named)
+                    .filter(birth_date__gte=add_months(self.today, -12 * 40),
+                            recruited_on__lte=add_months(self.today, -12 * 9))
                     .order_by("pk").values_list("pk", flat=True))
 
     # ------------------------------------------------------------------ dispatches: the plan
     def plan_dispatches(self):
         """[(person id, spec)]: who is sent when, and how it ends. Planned before the ratings are written: the two
         years before each decision are rated good for its person."""
-        count = max(8, round(self.staff * DISPATCH_SHARE))
+        count = min(MAX_DISPATCHES, max(8, round(self.staff * DISPATCH_SHARE)))
         snv = self.pool(self.snv)
         others = [pk for pk in self.pool(self.root) if pk not in set(snv)]
         self.rng.shuffle(others)
@@ -128,10 +135,11 @@ class _Builder:
     # ------------------------------------------------------------------ annual assessments
     def assessments(self):
         """The ratings of the last YEARS assessed years, in bulk: one row per person and year, for the people the grid
-        assesses (people.assessments.assessed_people), dated from 1 October of the year to today. Written with
-        bulk_create, not record_assessments (which saves and audits row by row): the demo keeps the same rules —
-        one rating per person and year, a year not after the one being assessed, a date not before 1 October of
-        the year — by construction, and leaves the audit log empty of its own creation like the rest of the demo."""
+        assesses (people.assessments.assessed_people), dated from 1 October of the year to today. Written in
+        bulk (core.importing.insert_rows, as the loader writes the people), bypassing record_assessments, which saves
+        and audits row by row: the demo keeps its rules — one rating per person and year, a year not after the one
+        being assessed, a date not before 1 October of the year — by construction, and leaves the audit log empty of
+        its own creation like the rest of the demo."""
         rows = []
         weights = [w for _r, w in RATINGS]
         codes = [r for r, _w in RATINGS]
@@ -152,13 +160,14 @@ class _Builder:
         for (pk, year), rating in sorted(self.forced.items()):
             if (pk, year) not in done:
                 rows.append(self._rating(pk, year, rating, datetime.date(year, 10, 1), datetime.date(year, 12, 28)))
-        AnnualAssessment.objects.bulk_create(rows, batch_size=2000)
+        insert_rows(AnnualAssessment, ("person", "year", "rating", "assessed_on"), rows, BATCH,
+                    constants={"assessed_by": "Thủ trưởng cơ quan, đơn vị", "source": Source.ENTERED,
+                               "created_at": db_now()})
         self.counts["assessments"] = len(rows)
 
     def _rating(self, pk, year, rating, first, last):
         day = first + datetime.timedelta(days=self.rng.randint(0, max(0, (last - first).days)))
-        return AnnualAssessment(person_id=pk, year=year, rating=rating, assessed_on=day,
-                                assessed_by="Thủ trưởng cơ quan, đơn vị", source=Source.ENTERED)
+        return pk, year, rating, day
 
     # ------------------------------------------------------------------ dispatches: through the services
     def dispatches(self, plans):
@@ -203,7 +212,8 @@ class _Builder:
                      (CostItem.TRAVEL, Funding.NSTINH, 45 * MILLION)]
         else:
             tuition = (45 if dispatch.level == Level.THS else 90) * MILLION * years
-            rows += [(CostItem.TUITION, Funding.NSTINH, tuition // 2), (CostItem.TUITION, Funding.CA_NHAN, tuition // 2),
+            rows += [(CostItem.TUITION, Funding.NSTINH, tuition // 2),
+                     (CostItem.TUITION, Funding.CA_NHAN, tuition // 2),
                      (CostItem.TRAVEL, Funding.DON_VI, self.rng.choice((6, 8, 12)) * MILLION)]
             if spec["kind"] in ("graduated", "leaver"):
                 rows.append((CostItem.THESIS, Funding.DON_VI, 10 * MILLION))
