@@ -45,6 +45,7 @@ from dtbd.training.models import (
 from dtbd.training.services.certificates import new_code
 
 from .classes import SCHOOL, Classes, generate_classes
+from .funding import build_funding
 from .generator import Province
 from .plans import build_plans
 
@@ -76,6 +77,7 @@ class LoadResult:
     seconds: float
     classes: dict = None  # counts of the training rows: classes, enrollments, certificates…
     plans: dict = None  # figures of the plans (demo/plans.py): lines, cost, budget cap, next year's needs…
+    funding: dict = None  # counts of demo/funding.py: ratings, dispatches, people attracted, candidates…
 
 
 def database_is_empty():
@@ -177,9 +179,12 @@ def load(province: Province, today=None) -> LoadResult:
         classes = _load_classes(generate_classes(province, today), person_base, scopes["truong"], users, now)
         # The annual plans come last: their lines keep the classes and their needs read the staff records.
         plans = build_plans(province, today, users)
+        # The ratings and the funding records (dispatches, commitments, attraction, source cadres) read the staff.
+        funding = build_funding(province, today, users)
     left = sum(1 for p in province.people if p[12] is not None)
-    return LoadResult(len(unit_rows), len(province.people) - left, left, records, len(qual_rows),
-                      time.perf_counter() - start, classes, plans)
+    left += funding.get("left", 0)
+    return LoadResult(len(unit_rows), len(province.people) - left + funding.get("recruited", 0), left, records,
+                      len(qual_rows), time.perf_counter() - start, classes, plans, funding)
 
 
 def _job_positions(names):

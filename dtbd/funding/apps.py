@@ -15,6 +15,7 @@ class FundingConfig(AppConfig):
 
         from . import models as m
         from . import services
+        from .views import staff_page_panel
 
         for model in (m.PostgradRule, m.Dispatch, m.DispatchCost, m.ReimbursementCase, m.Payment):
             auditlog.register(model)
@@ -24,3 +25,5 @@ class FundingConfig(AppConfig):
             auditlog.register(model)
         # A person leaving with a commitment unfinished opens a reimbursement case (docs/domain.md §14.3).
         people_extensions.person_left.register(services.person_left)
+        # The staff page shows the person's dispatches, commitments, attractions and candidacy (docs/domain.md §14).
+        people_extensions.person_page.register(staff_page_panel)

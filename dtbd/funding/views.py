@@ -20,7 +20,17 @@ from dtbd.people.models import Person
 
 from . import queries, services
 from .forms import CostForm, DecisionForm, DispatchForm, OutcomeForm, PaymentForm
-from .models import AGENCY_SOURCES, Dispatch, DispatchCost, Level, Payment, ReimbursementCase
+from .models import (
+    AGENCY_SOURCES,
+    Attraction,
+    AttractionPayment,
+    Candidate,
+    Dispatch,
+    DispatchCost,
+    Level,
+    Payment,
+    ReimbursementCase,
+)
 
 PAGE_SIZE = 50
 
@@ -265,3 +275,24 @@ def case_payment(request, pk):
         else:
             messages.success(request, _("Đã ghi nhận khoản nộp."))
     return redirect("funding:case_detail", pk=pk)
+
+
+# -- the staff page's panel ------------------------------------------------------------------------------------------
+def staff_page_panel(request, person, context):
+    """The staff page's funding panel (registered on people.extensions.person_page): the person's postgraduate
+    dispatches with their commitment and reimbursement case, their attractions with the support paid, and their
+    source-cadre candidacy, each read through its own scope (`restrict`) as the funding pages read it — the roles that
+    have no funding pages (training institutions, learners) get no panel. Three queries."""
+    scope = scope_of(request.user)
+    if not scope.sees_units or scope.is_institution:
+        return {}
+    user = request.user
+    dispatches = list(Dispatch.objects.restrict(user).filter(person=person).select_related("reimbursement")
+                      .annotate(agency_cost=_agency_cost()).order_by("-decision_date", "-pk"))
+    paid = (AttractionPayment.objects.filter(attraction=OuterRef("pk")).order_by().values("attraction")
+            .annotate(s=Sum("amount")).values("s"))
+    attractions = list(Attraction.objects.restrict(user).filter(person=person).select_related("policy")
+                       .annotate(paid=Coalesce(Subquery(paid, output_field=IntegerField()), Value(0)))
+                       .order_by("-decision_date", "-pk"))
+    candidate = Candidate.objects.restrict(user).filter(person=person).select_related("scheme").first()
+    return {"funding_panel": {"dispatches": dispatches, "attractions": attractions, "candidate": candidate}}

@@ -53,5 +53,12 @@ class Command(BaseCommand):
                 f"đồng (được giao {money(p['budget_cap'])} đồng), đang thực hiện; dự thảo năm {p['year'] + 1}: "
                 f"{p['next_lines']} dòng từ {money(p['next_needs'])} nhu cầu."
             )
+        if result.funding:
+            f = result.funding
+            self.stdout.write(
+                f"Đánh giá, xếp loại: {f['assessments']} lượt; cử đi đào tạo sau đại học: {f['dispatches']} người "
+                f"({f['abroad']} ở nước ngoài), {f.get('left', 0)} người nghỉ việc phải đền bù; thu hút nhân tài: "
+                f"{f['attracted']} người; tạo nguồn: {f['candidates']} người, {f['recruited']} đã tuyển dụng."
+            )
         names = ", ".join(username for username, *_rest in DEMO_ACCOUNTS)
         self.stdout.write(f"Tài khoản demo: {names} (mật khẩu {DEMO_PASSWORD}).")
