@@ -94,7 +94,7 @@ class Person(models.Model):
     code = models.CharField(_("mã cán bộ"), max_length=30, unique=True)
     full_name = models.CharField(_("họ và tên"), max_length=120)
     name_folded = models.CharField(max_length=120, editable=False)
-    # Vietnamese alphabetical order of the full name (dtbd.core.text.vn_sort_key: 3 characters a letter + 1).
+    # Vietnamese alphabetical order of the full name (dtbd.core.text.vn_sort_key: about 2 characters a letter).
     name_sort = models.CharField(max_length=400, editable=False, default="")
     birth_date = models.DateField(_("ngày sinh"))
     gender = models.CharField(_("giới tính"), max_length=3, choices=Gender.choices)
