@@ -236,3 +236,9 @@ def test_the_command_dry_run_writes_nothing_and_errors_exit_1(province, tmp_path
     assert exit_.value.code == 1
     assert "H2" in capsys.readouterr().err
     assert Unit.objects.get(code="H1").valid_to is None
+
+
+def test_a_new_unit_at_the_abolished_level_is_refused(province):
+    with pytest.raises(services.Refused) as refused:
+        services.check([services.Row(2, "X3", "H1")], DAY, "HUYEN")
+    assert any(e.row == 2 and e.value == "H1" and "bãi bỏ" in e.message for e in refused.value.errors)

@@ -117,6 +117,9 @@ def check(rows, day, abolish_level="", person_targets=None, kind=Lineage.Kind.MA
         elif r.new == r.old:
             errors.append(RowError(r.row, NEW, r.new, _("Đơn vị mới %(code)s trùng với đơn vị cũ của dòng.")
                                    % {"code": r.new}))
+        elif abolish_level and units[r.new].admin_level == abolish_level:
+            errors.append(RowError(r.row, NEW, r.new, _("Đơn vị mới %(code)s thuộc cấp %(level)s đang bãi bỏ.")
+                                   % {"code": r.new, "level": abolish_level}))
     old_units = {code: units[code] for code in old_rows if code in units}
     for r in rows:
         if not r.new or r.new not in units or r.new == r.old:

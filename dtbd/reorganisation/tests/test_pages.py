@@ -161,3 +161,14 @@ def test_a_refused_operation_writes_nothing(client, users, world):
     client.post(reverse("reorganisation:confirm", args=[Operation.objects.get().pk]))
     assert not UnitAssignment.objects.filter(valid_from=DAY).exists()
     assert Unit.objects.get(code="X1").valid_to is None
+
+
+def test_the_list_of_operations_is_one_query_whatever_its_length(client, users, world, django_assert_max_num_queries):
+    client.force_login(users.province)
+    for n in range(12):
+        Operation.objects.create(kind=Operation.Kind.MERGE, on_date=DAY, created_by=users.province,
+                                 rows=[{"row": 2, "old": "H1", "new": "XN1"}], note=f"NQ {n}")
+    client.get(reverse("reorganisation:index"))  # warm the session and the user
+    with django_assert_max_num_queries(8):
+        body = client.get(reverse("reorganisation:index")).content.decode()
+    assert body.count("NQ ") >= 12
