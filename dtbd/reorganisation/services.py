@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dtbd.accounts import reorganise as accounts_reorganise
@@ -230,7 +231,7 @@ def _notify_accounts(moved, mapping, codes):
                  "khoản %(user)s chuyển từ %(old)s sang %(new)s.") % {
             "date": _date(mapping.day), "old": codes.get(old_id, ""), "new": codes.get(new_id, ""),
             "user": user.username}
-        notify([user], Notice.Kind.OTHER, title, body, url=f"/don-vi/{new_id}/")
+        notify([user], Notice.Kind.OTHER, title, body, url=reverse("org:unit_detail", args=[new_id]))
 
 
 def apply(mapping, user=None, progress=None):

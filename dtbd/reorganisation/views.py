@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,7 +91,7 @@ def confirm(request, pk):
         operation.save(update_fields=["status"])
         job = jobs.start(Job.Kind.REORGANISE, request.user, {"operation": operation.pk},
                          title=_("Sắp xếp tổ chức bộ máy từ %(date)s") % {"date": operation.on_date.strftime("%d/%m/%Y")},
-                         link=f"/sap-xep-to-chuc/{operation.pk}/")
+                         link=reverse("reorganisation:detail", args=[operation.pk]))
         Operation.objects.filter(pk=operation.pk).update(job=job)
         return redirect("jobs:detail", pk=job.pk)
     try:
