@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("dtbd.accounts.urls")),
     path("don-vi/", include("dtbd.org.urls")),
+    path("sap-xep-to-chuc/", include("dtbd.reorganisation.urls")),
     path("can-bo/", include("dtbd.people.urls")),
     path("nhap-lieu/", include("dtbd.imports.urls")),
     path("cong-viec/", include("dtbd.core.job_urls")),

@@ -47,6 +47,7 @@ def test_every_page_highlights_exactly_one_menu_entry(client, users, tree):
     pages = {
         "home:home": [],
         "org:unit_list": [],
+        "reorganisation:index": [],
         "people:person_list": [],
         "imports:index": [],
         "standards:review": [],
@@ -66,7 +67,7 @@ def test_every_page_highlights_exactly_one_menu_entry(client, users, tree):
         "sources:scheme_list": [],
     }
     expected = {
-        "home:home": "Trang chủ", "org:unit_list": "Đơn vị", "people:person_list": "Cán bộ",
+        "home:home": "Trang chủ", "org:unit_list": "Đơn vị", "reorganisation:index": "Đơn vị", "people:person_list": "Cán bộ",
         "imports:index": "Nhập dữ liệu", "standards:review": "Rà soát tiêu chuẩn", "plans:plan_list": "Kế hoạch ĐTBD",
         "training:class_list": "Lớp học", "training:class_detail": "Lớp học", "training:class_enrolments": "Lớp học",
         "training:program_list": "Chương trình, cơ sở ĐTBD", "training:provider_list": "Chương trình, cơ sở ĐTBD",

@@ -29,6 +29,7 @@ from dtbd.people.testing import make_person
 from dtbd.plans.models import NeedRequest
 from dtbd.plans.services import needs as need_services
 from dtbd.plans.services import workflow as plan_workflow
+from dtbd.reorganisation.models import Operation
 from dtbd.reports.models import Indicator
 from dtbd.standards.models import Requirement
 from dtbd.training import services
@@ -48,6 +49,11 @@ REFUSED = {
     "org:unit_detail": {"pk": "unit"},
     "org:unit_edit": {"pk": "unit"},
     "org:unit_children": {"pk": "unit"},
+    # -- reorganisation (docs/domain.md §15): province managers only; every other role is refused
+    "reorganisation:detail": {"pk": "operation"},
+    "reorganisation:confirm": {"pk": "operation"},
+    "reorganisation:drop": {"pk": "operation"},
+    "reorganisation:unit_operation": {"pk": "unit"},
     "people:person_detail": {"pk": "person"},
     "people:person_edit": {"pk": "person"},
     "people:person_leave": {"pk": "person"},
@@ -163,6 +169,8 @@ OPEN = {
     "password_reset_complete": ({}, "public"),
     "org:unit_list": ({}, LIST),
     "org:unit_create": ({}, FORM),
+    "reorganisation:index": ({}, "province managers only (the upload form); every other role is refused"),
+    "reorganisation:template": ({}, "the empty mapping template, for province managers only"),
     "people:person_list": ({}, LIST),
     "people:person_export": ({}, LIST),
     "people:person_export_job": ({}, LIST),
@@ -326,7 +334,12 @@ def world(tree, users):
                                        status=ImportBatch.Status.VALID)
     notice = Notice.objects.create(user=province, title="Thông báo của người khác")
     indicator = Indicator.objects.create(code="out-test", name="Chỉ tiêu thử", denominator={}, numerator={})
-    shared = dict(job=job, batch=batch, notice=notice, indicator=indicator,
+    # -- reorganisation: a prepared merger of the institution's department into the officer's (managers only)
+    operation = Operation.objects.create(kind=Operation.Kind.MERGE, on_date=datetime.date(2030, 1, 1),
+                                         rows=[{"row": 2, "old": tree.so_b.code, "new": tree.so_a.code}],
+                                         created_by=province)
+    # -- end of reorganisation
+    shared = dict(job=job, batch=batch, notice=notice, indicator=indicator, operation=operation,
                   requirement=Requirement.objects.order_by("pk").first(), programme=Program.objects.order_by("pk").first(),
                   provider=school)
 

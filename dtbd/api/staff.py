@@ -129,6 +129,7 @@ class PersonWriteSerializer(VietnameseMessages, serializers.ModelSerializer):
         self.placement = placement
         values = {f: getattr(person, f) for f in (*people.IDENTITY_FIELDS, "left_on")} if person else {}
         values.update(attrs)
+        values.setdefault("unit", placement.get("unit"))
         errors = people.person_errors(values, is_new=person is None, placement_changed=self.placement_changed)
         if self.placement_changed:  # a person without an open unit or category record gets one only with the change
             for name in ("unit", "category"):

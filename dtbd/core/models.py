@@ -143,6 +143,7 @@ class Job(models.Model):
         REPORT = "report", _("Xuất báo cáo")
         STAFF_EXPORT = "staff_export", _("Xuất danh sách cán bộ")
         PLAN_OPTIMISE = "plan_optimise", _("Đề xuất kế hoạch (tối ưu)")
+        REORGANISE = "reorganise", _("Sắp xếp tổ chức bộ máy")
 
     class Status(models.TextChoices):
         QUEUED = "QUEUED", _("Đang chờ")

@@ -9,6 +9,8 @@ class OrgConfig(AppConfig):
         # Imported here: models and the modules using them load only once the app registry is ready.
         from auditlog.registry import auditlog
 
-        from .models import Unit
+        from .models import Lineage, Unit
 
-        auditlog.register(Unit, exclude_fields=["id", "path", "depth", "name_folded", "children", "assignments", "postassignment"])
+        auditlog.register(Unit, exclude_fields=["id", "path", "depth", "name_folded", "children", "assignments", "postassignment",
+                                                "successor_links", "predecessor_links"])
+        auditlog.register(Lineage)

@@ -104,3 +104,39 @@ def move_subtree(old_path, new_path):
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=(Length(Concat(Value(new_path), Substr("path", len(old_path) + 1))) / (PATH_WIDTH + 1)) - 1,
     )
+
+
+class Lineage(models.Model):
+    """Một quan hệ kế thừa giữa hai đơn vị khi sắp xếp tổ chức bộ máy (sáp nhập, chia tách, giải thể, chuyển đơn
+    vị cấp trên): `predecessor` hết hiệu lực ngày `on_date` − 1 và người, việc của nó chuyển sang `successor` từ
+    `on_date`. Đổi tên giữ nguyên đơn vị: một dòng với successor = predecessor và tên cũ (docs/domain.md, sắp xếp
+    tổ chức)."""
+
+    class Kind(models.TextChoices):
+        MERGE = "MERGE", _("Sáp nhập, hợp nhất")
+        SPLIT = "SPLIT", _("Chia, tách")
+        DISSOLVE = "DISSOLVE", _("Giải thể")
+        MOVE = "MOVE", _("Chuyển đơn vị cấp trên")
+        RENAME = "RENAME", _("Đổi tên")
+        MAPPING = "MAPPING", _("Sắp xếp theo tệp")
+
+    predecessor = models.ForeignKey(Unit, verbose_name=_("đơn vị trước"), on_delete=models.PROTECT,
+                                    related_name="successor_links")
+    successor = models.ForeignKey(Unit, verbose_name=_("đơn vị kế thừa"), on_delete=models.PROTECT,
+                                  related_name="predecessor_links")
+    on_date = models.DateField(_("ngày có hiệu lực"))
+    kind = models.CharField(_("hình thức"), max_length=10, choices=Kind.choices)
+    old_name = models.CharField(_("tên trước đây"), max_length=255, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quan hệ kế thừa đơn vị")
+        verbose_name_plural = _("quan hệ kế thừa đơn vị")
+        ordering = ["on_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor", "on_date"], name="org_lineage_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor_id} → {self.successor_id} ({self.on_date:%d/%m/%Y})"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from dtbd.accounts.scope import CHANGE, scope_of
 from dtbd.core.lists import render_list, render_page
 
-from . import extensions, queries
+from . import extensions, lineage, queries
 from .filters import UnitFilterSet
 from .forms import UnitForm
 from .models import Unit
@@ -56,6 +56,7 @@ def unit_children(request, pk):
 def unit_detail(request, pk):
     unit = queries.unit_for(request.user, pk)
     scope = scope_of(request.user)
+    predecessors, successors = lineage.lineage_of(unit)
     context = {
         "today": datetime.date.today(),
         "unit": unit,
@@ -64,6 +65,9 @@ def unit_detail(request, pk):
         "ancestors": [(a, scope.sees_unit(a)) for a in unit.ancestors()],
         "children": queries.children_of(unit, show_dissolved=True),
         "entries": queries.audit_entries(unit),
+        "lineage": [(link, link.predecessor, scope.sees_unit(link.predecessor)) for link in predecessors],
+        "successors": [(link, link.successor, scope.sees_unit(link.successor)) for link in successors],
+        "is_manager": scope.is_manager,
         **extensions.unit_page_context(request, unit),  # the subtree's headcounts (people)
     }
     return render(request, "org/unit_detail.html", context)

@@ -24,11 +24,13 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from json.encoder import encode_basestring_ascii
 from unicodedata import normalize
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -135,6 +137,7 @@ class Catalogues:
     ranks: dict  # code -> id
     ethnicities: dict  # folded name -> id
     job_positions: dict  # folded name -> id
+    periods: dict = dataclass_field(default_factory=dict)  # code -> (valid_from, valid_to) of the units with a bound set
 
 
 def load_catalogues():
@@ -143,7 +146,24 @@ def load_catalogues():
         ranks=dict(Rank.objects.values_list("code", "id")),
         ethnicities=dict(Ethnicity.objects.values_list("name_folded", "id")),
         job_positions=dict(JobPosition.objects.values_list("name_folded", "id")),
+        periods={code: (start, end) for code, start, end in Unit.objects.filter(
+            Q(valid_from__isnull=False) | Q(valid_to__isnull=False)).values_list("code", "valid_from", "valid_to")},
     )
+
+
+def _unit_period_error(code, period, day):
+    """Why nobody may be placed in unit `code` on `day` (the template states the situation of today): the unit
+    ended (a reorganisation: docs/domain.md §15) or has not begun yet. None when it is valid."""
+    if period is None:
+        return None
+    start, end = period
+    if end is not None and end < day:
+        return _("Đơn vị %(code)s đã hết hiệu lực từ ngày %(date)s: không xếp cán bộ vào đơn vị này (xem đơn vị "
+                 "kế thừa trên trang đơn vị).") % {"code": code, "date": (end + datetime.timedelta(days=1)).strftime("%d/%m/%Y")}
+    if start is not None and start > day:
+        return _("Đơn vị %(code)s có hiệu lực từ ngày %(date)s: chưa xếp cán bộ vào đơn vị này.") % {
+            "code": code, "date": start.strftime("%d/%m/%Y")}
+    return None
 
 
 def _fetch(queryset, field, keys, columns):
@@ -390,6 +410,8 @@ class StaffImport:
                 err(6, _("Không có đơn vị mã %(code)s.") % {"code": unit_code})
             elif allowed_units is not None and unit_code not in allowed_units:
                 err(6, _("Đơn vị %(code)s ngoài phạm vi quản lý của bạn.") % {"code": unit_code})
+            elif message := _unit_period_error(unit_code, cat.periods.get(unit_code), today):
+                err(6, message)
             else:
                 unit_id = cat.units[unit_code][0]
             category = coded(7, category_codes, required=True)

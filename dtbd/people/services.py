@@ -318,6 +318,12 @@ def person_errors(data, *, is_new, placement_changed, today=None):
     effective = data.get("effective_from")
     if effective and birth_date and effective < birth_date:
         errors["effective_from"] = _("Ngày áp dụng trước ngày sinh.")
+    unit = data.get("unit")
+    on_date = effective or today
+    if (is_new or placement_changed) and hasattr(unit, "is_active_on") and not unit.is_active_on(on_date):
+        # A reorganisation ended the unit (or it begins later): docs/domain.md §15.
+        errors["unit"] = _("Đơn vị %(code)s không có hiệu lực ngày %(date)s: không xếp cán bộ vào đơn vị này.") % {
+            "code": unit.code, "date": on_date.strftime("%d/%m/%Y")}
     if not is_new and placement_changed and data.get("left_on"):
         errors["unit"] = _(
             "Cán bộ đã thôi công tác: không thay đổi đơn vị, loại, ngạch, chức vụ, vị trí việc làm hoặc quy hoạch."

@@ -19,6 +19,7 @@ from dtbd.core.http import client_ip
 from dtbd.core.lists import render_page
 from dtbd.core.models import Job
 from dtbd.org.queries import default_unit, unit_for
+from dtbd.people import reorganise as people_reorganise
 from dtbd.people.queries import person_for
 
 from . import renderers
@@ -110,10 +111,16 @@ def report_view(request, name):
         form = ReportForm(user=request.user, report=report, initial=initial)
     elif form.is_valid():
         result = _result(report, form)
+    stranded = 0
+    if result is not None:
+        # People still placed in a unit that is not valid on the date (a reorganisation left them behind).
+        on = form.cleaned_data.get("date") or datetime.date.today()
+        stranded = people_reorganise.people_in_ended_units(on, form.cleaned_data["unit"].path)
     context = {
         "report": report,
         "form": form,
         "result": result,
+        "stranded": stranded,
         "query": request.GET.urlencode(),
         "formats": DOWNLOAD_FORMATS,
     }
