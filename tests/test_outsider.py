@@ -74,6 +74,7 @@ REFUSED = {
     "training:roster_download": {"pk": "class"},
     "training:roster_upload": {"pk": "class"},
     "training:results": {"pk": "class"},
+    "training:class_documents": {"pk": "class"},
     "training:results_submit": {"pk": "class"},
     "training:result_correct": {"enrollment_pk": "enrolment"},
     "training:enrolment_approve": {"pk": "enrolment"},
