@@ -219,6 +219,7 @@ OPEN = {
     "training:certificate_list": ({}, LIST),
     "training:portal": ({}, OWN),
     "public:verify": ({"code": "not-a-certificate-code"}, "public: a certificate's unguessable code"),
+    "public:verify_search": ({}, "public: the certificate search form (number + holder's name or birth date)"),
     "reports:index": ({}, LIST),
     "reports:report": ({"name": "qualification-structure"}, LIST),
     "reports:download": ({"name": "qualification-structure", "fmt": "csv"}, LIST),
@@ -479,7 +480,8 @@ def test_objects_outside_the_scope_are_refused_and_never_named(role, world, medi
 
 def test_anonymous_visitors_get_only_the_public_pages(world):
     public = {"set_language", "login", "password_reset", "password_reset_done", "password_reset_confirm",
-              "password_reset_complete", "public:verify", "api:schema", "api:docs", "api:redoc", "api:api-root"}
+              "password_reset_complete", "public:verify", "public:verify_search", "api:schema", "api:docs", "api:redoc",
+              "api:api-root"}
     problems = []
     objects = world.officer
     for name, regex, _pattern in routes():

@@ -50,5 +50,6 @@ urlpatterns = [
 ]
 
 public_urlpatterns = [
+    path("verify/", certificates.verify_search, name="verify_search"),
     path("verify/<str:code>/", certificates.verify, name="verify"),
 ]

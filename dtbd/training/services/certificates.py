@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dtbd.core.models import Source
+from dtbd.core.text import fold
 from dtbd.people.catalog import QualificationType
 from dtbd.people.models import Qualification
 
@@ -153,6 +154,55 @@ def document_title(certificate):
     if program.kind != Program.Kind.BRIEFING and program.grants_type and program.grants_type != QualificationType.FOSTERING:
         return _("CHỨNG CHỈ")
     return _("GIẤY CHỨNG NHẬN")
+
+
+def _verification_qs():
+    return Certificate.objects.select_related("provider", "enrollment__person", "enrollment__training_class__program")
+
+
+def by_token(code):
+    """The certificate of a QR token (the unguessable code printed as a QR), or None."""
+    return _verification_qs().filter(code=code).first() if code else None
+
+
+def by_number(number):
+    """The certificate of a printed number (CODE-YYYY-NNNNN, any case, spaces around ignored), or None. Numbers follow
+    each other: the public page shows only what is not personal for a number alone (`verification_facts`)."""
+    number = (number or "").strip().upper()
+    return _verification_qs().filter(number=number).first() if number else None
+
+
+def find_for_verification(number, full_name="", birth_date=None):
+    """The certificate of `number` when its holder's full name (tone marks and case ignored) or birth date is also
+    given and matches; None otherwise — a name or a birth date alone finds nothing, and a wrong pair does not say
+    whether the number exists."""
+    cert = by_number(number)
+    if cert is None or not (full_name or birth_date):
+        return None
+    person = cert.enrollment.person
+    name_ok = bool(full_name) and fold(full_name) == fold(person.full_name)
+    birth_ok = birth_date is not None and birth_date == person.birth_date
+    return cert if name_ok or birth_ok else None
+
+
+def verification_facts(cert, with_holder):
+    """What the public verification page shows: the document, its issuer and status; the holder's name and the
+    class's dates only when `with_holder` (found by the QR token, or by the number with the holder's name or birth
+    date)."""
+    cls = cert.enrollment.training_class
+    facts = {
+        "title": document_title(cert),
+        "number": cert.number,
+        "programme": cls.program.name,
+        "issued_on": cert.issued_on,
+        "issuer": cert.provider.name,
+        "revoked": cert.revoked_at is not None,
+        "revoked_at": cert.revoked_at,
+        "with_holder": with_holder,
+    }
+    if with_holder:
+        facts.update(name=cert.enrollment.person.full_name, starts_on=cls.starts_on, ends_on=cls.ends_on)
+    return facts
 
 
 def verify_path(certificate):

@@ -257,6 +257,57 @@ def test_verify_unknown_code_is_a_friendly_404(client, learner_cert):
     assert "Trần Thị Học" not in body and learner_cert.number not in body
 
 
+def test_verify_by_the_printed_number_shows_the_document_but_not_its_holder(client, learner_cert):
+    """The numbers follow each other (CODE-YYYY-NNNNN): a number alone must not list people's names."""
+    response = client.get(reverse("public:verify", args=[learner_cert.number.lower()]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    programme = learner_cert.enrollment.training_class.program.name
+    for text in (learner_cert.number, programme, "Trường Chính trị thử", "10/01/2026", "Còn giá trị",
+                 "Xem người được cấp"):
+        assert text in body, text
+    assert "Trần Thị Học" not in body and "01/12/2025" not in body and "17/05/1985" not in body
+
+
+def test_search_by_number_and_birth_date_or_name(client, learner_cert):
+    url = reverse("public:verify_search")
+    assert client.get(url).status_code == 200  # the empty form
+    by_birth = client.get(url, {"so_hieu": learner_cert.number, "ngay_sinh": "17/05/1985"})
+    assert by_birth.status_code == 200 and "Trần Thị Học" in by_birth.content.decode()
+    by_name = client.get(url, {"so_hieu": f" {learner_cert.number.lower()} ", "ho_ten": "tran thi  HOC"})
+    assert by_name.status_code == 200 and "Trần Thị Học" in by_name.content.decode()
+
+
+def test_search_finds_nothing_by_name_alone_nor_by_a_wrong_pair(client, learner_cert):
+    url = reverse("public:verify_search")
+    alone = client.get(url, {"ho_ten": "Trần Thị Học"})
+    assert alone.status_code == 400 and "Trần Thị Học</" not in alone.content.decode()
+    assert "This field is required" not in alone.content.decode()
+    number_only = client.get(url, {"so_hieu": learner_cert.number})
+    assert number_only.status_code == 400
+    assert "Nhập thêm họ và tên hoặc ngày sinh" in number_only.content.decode()
+    for wrong in ({"so_hieu": learner_cert.number, "ngay_sinh": "18/05/1985"},
+                  {"so_hieu": learner_cert.number, "ho_ten": "Trần Thị Khác"},
+                  {"so_hieu": "TCT_THU-2026-99999", "ngay_sinh": "17/05/1985"}):
+        response = client.get(url, wrong)
+        body = response.content.decode()
+        assert response.status_code == 404 and "Không tìm thấy chứng chỉ nào khớp" in body
+        assert "Trường Chính trị thử" not in body  # a wrong pair does not tell whether the number exists
+
+
+def test_search_is_rate_limited_more_strictly_than_the_qr_links(client, learner_cert, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.DTBD_RATE_LIMITS = [("/verify/$", None, 3, 60), ("/verify/", None, 30, 60)]
+    url = reverse("public:verify_search")
+    codes = [client.get(url, {"so_hieu": learner_cert.number, "ngay_sinh": f"0{i}/01/1980"}).status_code
+             for i in range(1, 6)]
+    assert codes[:3] == [404, 404, 404] and codes[3:] == [429, 429]
+    assert client.get(reverse("public:verify", args=[learner_cert.code])).status_code == 200
+    cache.clear()
+
+
 def test_list_answers_htmx_with_the_rows_only(client, users, learner_cert):
     client.force_login(users.province)
     response = client.get(reverse("training:certificate_list"), {"q": "hoc"},

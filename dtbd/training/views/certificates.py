@@ -17,9 +17,10 @@ from dtbd.core.exportlog import Kind as ExportKind
 from dtbd.core.exportlog import log_export
 from dtbd.core.lists import render_list
 
+from ..filters import CertificateFilterSet
+from ..forms.certificates import VerifySearchForm
 from ..models import Certificate, TrainingClass
 from ..permissions import can_run_class
-from ..filters import CertificateFilterSet
 from ..queries import certificate_rows, certificates_for
 from ..services import certificates
 
@@ -86,24 +87,31 @@ def certificate_replace(request, pk):
 # -- public -----------------------------------------------------------------------------------------------------------
 @require_GET
 def verify(request, code):
-    """Public verification: only the name, programme, dates, issuer, number and status — nothing else."""
-    cert = (
-        Certificate.objects.select_related("provider", "enrollment__person", "enrollment__training_class__program")
-        .filter(code=code).first()
-    )
+    """Public verification by the QR token (everything the document shows) or by the printed number (the document,
+    its issuer and status; the holder's name only once their full name or birth date is entered: the numbers follow
+    each other and must not list other people's certificates)."""
+    cert = certificates.by_token(code)
+    if cert is not None:
+        return render(request, "public/verify.html", certificates.verification_facts(cert, with_holder=True))
+    cert = certificates.by_number(code)
     if cert is None:
         return render(request, "public/verify_not_found.html", {"code": code}, status=404)
-    cls = cert.enrollment.training_class
-    context = {
-        "title": certificates.document_title(cert),
-        "number": cert.number,
-        "name": cert.enrollment.person.full_name,
-        "programme": cls.program.name,
-        "starts_on": cls.starts_on,
-        "ends_on": cls.ends_on,
-        "issued_on": cert.issued_on,
-        "issuer": cert.provider.name,
-        "revoked": cert.revoked_at is not None,
-        "revoked_at": cert.revoked_at,
-    }
-    return render(request, "public/verify.html", context)
+    form = VerifySearchForm(initial={"so_hieu": cert.number})
+    return render(request, "public/verify.html", {**certificates.verification_facts(cert, with_holder=False),
+                                                  "form": form})
+
+
+@require_GET
+def verify_search(request):
+    """The public search form: the printed number with the holder's full name or birth date (rate-limited with the
+    rest of /verify/, and more strictly: DTBD_RATE_LIMITS)."""
+    form = VerifySearchForm(request.GET or None)
+    if not form.is_bound:
+        return render(request, "public/verify_search.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "public/verify_search.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    cert = certificates.find_for_verification(data["so_hieu"], data["ho_ten"], data["ngay_sinh"])
+    if cert is None:
+        return render(request, "public/verify_search.html", {"form": form, "not_found": True}, status=404)
+    return render(request, "public/verify.html", certificates.verification_facts(cert, with_holder=True))

@@ -1,0 +1,19 @@
+"""The public certificate search form (/verify/): the printed number with the holder's full name or birth date."""
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from dtbd.people.forms import date_field
+
+
+class VerifySearchForm(forms.Form):
+    so_hieu = forms.CharField(label=_("Số hiệu chứng chỉ"), max_length=60,
+                              help_text=_("In trên chứng chỉ, ví dụ TCT-2026-00012."))
+    ho_ten = forms.CharField(label=_("Họ và tên người được cấp"), max_length=120, required=False)
+    ngay_sinh = date_field(_("hoặc ngày sinh"))
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (data.get("ho_ten", "").strip() or data.get("ngay_sinh")):
+            raise ValidationError(_("Nhập thêm họ và tên hoặc ngày sinh của người được cấp để tra cứu."))
+        return data
