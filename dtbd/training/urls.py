@@ -44,6 +44,8 @@ urlpatterns = [
     # certificates
     path("chung-chi/", certificates.certificate_list, name="certificate_list"),
     path("chung-chi/<int:pk>/pdf/", certificates.certificate_pdf, name="certificate_pdf"),
+    path("lop/<int:pk>/cap-chung-chi/", certificates.issuing_decisions, name="issuing_decisions"),
+    path("quyet-dinh-cap-chung-chi/<int:pk>.<str:fmt>", certificates.issuing_decision_file, name="issuing_decision_file"),
     path("chung-chi/<int:pk>/cap-xac-nhan/", certificates.certificate_replace, name="certificate_replace"),
     # the learner portal
     path("hoc-vien/", portal.portal, name="portal"),

@@ -17,3 +17,15 @@ class VerifySearchForm(forms.Form):
         if not self.errors and not (data.get("ho_ten", "").strip() or data.get("ngay_sinh")):
             raise ValidationError(_("Nhập thêm họ và tên hoặc ngày sinh của người được cấp để tra cứu."))
         return data
+
+
+class DecisionForm(forms.Form):
+    """The number, date and signer of a class's issuing decision (confirming it issues the certificates)."""
+
+    number = forms.CharField(label=_("Số quyết định"), max_length=40, help_text=_("Ví dụ: 125 (in là “Số: 125/QĐ-…”)."))
+    decided_on = date_field(_("Ngày quyết định"), required=True)
+    signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=120,
+                                      help_text=_("Ví dụ: HIỆU TRƯỞNG, GIÁM ĐỐC."))
+    authority = forms.CharField(label=_("Thẩm quyền ký"), max_length=120, required=False,
+                                help_text=_("Ví dụ: KT. HIỆU TRƯỞNG khi cấp phó ký thay; để trống khi cấp trưởng ký."))
+    signer_name = forms.CharField(label=_("Họ và tên người ký"), max_length=120)

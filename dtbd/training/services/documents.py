@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import scope_of
@@ -20,8 +21,9 @@ from dtbd.org.models import Unit
 from dtbd.org.queries import document_place, header_units
 from dtbd.people.models import PostAssignment
 
-from ..models import Enrollment
+from ..models import Enrollment, Result
 from ..permissions import can_run_class
+from .certificates import pending_enrollments
 from .results import LEARNER_STATES, unit_name_subquery
 
 SUMMONS = "summons"
@@ -187,6 +189,62 @@ def kinds_for(user, cls):
     ):
         kinds.append(DISPATCH)
     return kinds
+
+
+def issuing_decision(decision, prepared_by="") -> officialdoc.OfficialDocument:
+    """The decision issuing a class's certificates (quyết định cấp chứng chỉ) of the institution running the class:
+    a confirmed decision lists the certificates it issued; a draft lists the learners waiting, its number, date and
+    signer left blank to fill in."""
+    cls = decision.training_class
+    provider = cls.provider
+    governing, root = header_units(provider.unit)
+    confirmed = decision.status == decision.Status.CONFIRMED
+    grades = dict(Result.objects.filter(enrollment__training_class=cls, is_current=True)
+                  .values_list("enrollment_id", "grade"))
+    if confirmed:
+        rows = [(c.enrollment, c.number) for c in decision.certificates.select_related("enrollment__person")
+                .order_by("enrollment__person__name_sort", "enrollment__person__code")]
+    else:
+        rows = [(e, "") for e in pending_enrollments(cls)]
+    units = dict(Enrollment.objects.filter(pk__in=[e.pk for e, _n in rows])
+                 .annotate(unit_name=unit_name_subquery()).values_list("pk", "unit_name"))
+    grade_label = dict(Result.Grade.choices)
+    table = officialdoc.Table(
+        [_("STT"), _("Họ và tên"), _("Ngày sinh"), _("Cơ quan, đơn vị"), _("Xếp loại"), _("Số hiệu chứng chỉ")],
+        [[str(i), e.person.full_name, f"{e.person.birth_date:%d/%m/%Y}", units.get(e.pk) or "",
+          str(grade_label.get(grades.get(e.pk), "")), number] for i, (e, number) in enumerate(rows, 1)],
+        title=_("DANH SÁCH HỌC VIÊN ĐƯỢC CẤP CHỨNG CHỈ"), numeric=frozenset({0}),
+    )
+    period = _("từ ngày %(start)s đến ngày %(end)s") % {"start": f"{cls.starts_on:%d/%m/%Y}", "end": f"{cls.ends_on:%d/%m/%Y}"}
+    body = [
+        officialdoc.Paragraph(_("Căn cứ kết quả học tập của học viên lớp %(name)s (mã lớp %(code)s), %(period)s;") % {
+            "name": cls.name, "code": cls.code, "period": period}, italic=True),
+        officialdoc.Paragraph(_("Xét đề nghị của bộ phận quản lý đào tạo, bồi dưỡng,"), italic=True),
+        officialdoc.Paragraph(_("QUYẾT ĐỊNH:"), bold=True, centre=True),
+        officialdoc.Paragraph(_("Điều 1. Cấp chứng chỉ chương trình %(program)s cho %(count)s học viên có tên trong danh sách "
+                                "kèm theo, đã hoàn thành lớp %(name)s.") % {
+            "program": cls.program.name, "count": len(rows), "name": cls.name}),
+        officialdoc.Paragraph(_("Điều 2. Quyết định này có hiệu lực kể từ ngày ký. Bộ phận quản lý đào tạo, bồi dưỡng và các "
+                                "học viên có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.")),
+        table,
+    ]
+    signing = Signing(number=decision.number, issued_on=decision.decided_on or timezone.localdate(),
+                      signer_name=decision.signer_name, signer_position=decision.signer_position or _("Thủ trưởng cơ sở"),
+                      authority=decision.authority, prepared_by=prepared_by)
+    return officialdoc.OfficialDocument(
+        governing=governing.name if governing else "", issuer=provider.name,
+        number=officialdoc.number_line(decision.number, "QĐ", provider.name),
+        place_date=(officialdoc.document_date(document_place(root), decision.decided_on) if decision.decided_on
+                    else _("%(place)s, ngày …… tháng …… năm ……") % {"place": document_place(root)}),
+        kind=_("QUYẾT ĐỊNH"), subject=_("Về việc cấp chứng chỉ cho học viên lớp %(name)s") % {"name": cls.name},
+        blocks=body, recipients=[_("Như Điều 2"), _("Các cơ quan, đơn vị có học viên")],
+        archive=_archive(provider.name, signing), signatures=[_signature(signing)],
+        file_title=_("Quyết định cấp chứng chỉ lớp %(code)s") % {"code": cls.code},
+    )
+
+
+def decision_file_name(decision, fmt):
+    return f"quyet-dinh-cap-chung-chi-{decision.training_class.code}-{decision.pk}.{fmt}"
 
 
 BUILDERS = {SUMMONS: summons, DISPATCH: dispatch_decision}

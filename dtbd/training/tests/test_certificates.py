@@ -56,12 +56,29 @@ def test_document_html_has_every_field(learner_cert):
     assert "CHỨNG CHỈ" in html and "GIẤY CHỨNG NHẬN" not in html
     programme = learner_cert.enrollment.training_class.program.name
     for text in ("Trần Thị Học", "17/05/1985", programme, "QL01", "01/12/2025",
-                 "21/12/2025", "12 tiết", "Giỏi", learner_cert.number, "TRƯỜNG CHÍNH TRỊ THỬ", "Thành phố Thử",
-                 "ngày 10 tháng 01 năm 2026", "10/01/2026"):
+                 "21/12/2025", "12 tiết", "Giỏi", learner_cert.number, "TRƯỜNG CHÍNH TRỊ THỬ",
+                 "Thử, ngày 10 tháng 01 năm 2026", "10/01/2026"):
         assert text in html, text
+    # the institution under its governing body (Decree 30/2020/NĐ-CP), not the classroom as the place
+    assert "SỞ TÀI CHÍNH" in html and "Thành phố Thử" not in html
     assert certificates.verify_url(learner_cert) in html
     assert f"/verify/{learner_cert.code}/" in html
     assert 'src="data:image/svg+xml' in html  # the QR code
+
+
+def test_document_carries_the_issuing_decision_and_its_signer(users, school_class):
+    from dtbd.training.models import IssuingDecision
+
+    cert = completed(school_class, users.learner.person)
+    decision = IssuingDecision.objects.create(
+        training_class=school_class, status=IssuingDecision.Status.CONFIRMED, number="125",
+        decided_on=D(2026, 1, 10), signer_name="Phạm Văn Ký", signer_position="Hiệu trưởng",
+        authority="KT. Giám đốc")
+    Certificate.objects.filter(pk=cert.pk).update(decision=decision)
+    html = certificates.document_html(cert)
+    for text in ("KT. GIÁM ĐỐC", "HIỆU TRƯỞNG", "Phạm Văn Ký", "Quyết định cấp số 125 ngày 10/01/2026"):
+        assert text in html, text
+    assert "THỦ TRƯỞNG CƠ SỞ ĐÀO TẠO, BỒI DƯỠNG" not in html
 
 
 def test_document_is_one_a4_landscape_page(learner_cert):
