@@ -32,7 +32,7 @@ from dtbd.plans.services import workflow as plan_workflow
 from dtbd.reports.models import Indicator
 from dtbd.standards.models import Requirement
 from dtbd.training import services
-from dtbd.training.models import Attendance, Program, Result, TrainingClass
+from dtbd.training.models import Attendance, IssuingDecision, Program, Result, TrainingClass
 from dtbd.training.services import certificates
 from dtbd.training.testing import enroll, make_class, make_program, make_provider, school_provider
 
@@ -75,6 +75,8 @@ REFUSED = {
     "training:roster_upload": {"pk": "class"},
     "training:results": {"pk": "class"},
     "training:class_documents": {"pk": "class"},
+    "training:issuing_decisions": {"pk": "class"},
+    "training:issuing_decision_file": {"pk": "decision", "fmt": "docx"},
     "training:results_submit": {"pk": "class"},
     "training:result_correct": {"enrollment_pk": "enrolment"},
     "training:enrolment_approve": {"pk": "enrolment"},
@@ -114,6 +116,7 @@ REFUSED = {
     "api:class-change-status": {"pk": "class"},
     "api:class-scores": {"pk": "class"},
     "api:class-submit-results": {"pk": "class"},
+    "api:class-issue-certificates": {"pk": "class"},
     "api:enrolment-detail": {"pk": "enrolment"},
     "api:enrolment-approve": {"pk": "enrolment"},
     "api:enrolment-reject": {"pk": "enrolment"},
@@ -337,6 +340,9 @@ def world(tree, users):
         return SimpleNamespace(
             person=person, unit=unit, **{"class": cls}, enrolment=enrolment, certificate=certificate,
             qualification=Qualification.objects.filter(person=person).first(),
+            decision=IssuingDecision.objects.create(
+                training_class=cls, status=IssuingDecision.Status.CONFIRMED, number="1",
+                decided_on=cls.ends_on, signer_name="Người Ký", signer_position="Hiệu trưởng"),
             names=(person.full_name, person.code), **shared,
         )
 

@@ -10,7 +10,7 @@ from dtbd.accounts.models import Role
 from dtbd.accounts.testing import make_user
 from dtbd.people.testing import make_person
 from dtbd.training import services
-from dtbd.training.models import Certificate, Result, TrainingClass
+from dtbd.training.models import Certificate, IssuingDecision, Result, TrainingClass
 from dtbd.training.services import certificates
 from dtbd.training.testing import enroll, make_class, make_program, make_provider, school_provider
 
@@ -67,8 +67,6 @@ def test_document_html_has_every_field(learner_cert):
 
 
 def test_document_carries_the_issuing_decision_and_its_signer(users, school_class):
-    from dtbd.training.models import IssuingDecision
-
     cert = completed(school_class, users.learner.person)
     decision = IssuingDecision.objects.create(
         training_class=school_class, status=IssuingDecision.Status.CONFIRMED, number="125",

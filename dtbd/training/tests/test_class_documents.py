@@ -7,6 +7,8 @@ import io
 import pytest
 from django.urls import reverse
 
+from dtbd.accounts.models import Role
+from dtbd.accounts.testing import make_user
 from dtbd.core.testing import convert_with_libreoffice
 from dtbd.people.testing import make_person
 from dtbd.training.testing import enroll, make_class, school_provider
@@ -95,9 +97,6 @@ def test_who_may_write_which_document(client, users, world):
 
 
 def test_a_decision_without_own_people_is_refused(client, users, world, tree):
-    from dtbd.accounts.models import Role
-    from dtbd.accounts.testing import make_user
-
     officer_b = make_user("donvi_b", Role.UNIT_OFFICER, scope_unit=tree.xa)
     client.force_login(officer_b)
     response = client.post(reverse("training:class_documents", args=[world.pk]), form_data("dispatch"))

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from dtbd.accounts.models import Role
 from dtbd.accounts.testing import make_user
+from dtbd.core import officialdoc
+from dtbd.core.testing import convert_with_libreoffice
 from dtbd.people.testing import make_person
 from dtbd.training.models import (
     Assessment, Attendance, Certificate, Enrollment, IssuingDecision, Result, Score, TrainingClass,
@@ -296,9 +298,6 @@ def test_after_the_lock_attendance_is_read_only_and_upload_refused(client, users
 def test_issuing_decision_page_confirms_and_issues(client, users, cls, tmp_path):
     """Results locked → a draft decision; the institution enters number, date and signer and confirms: the
     certificates carry the decision; the decision is a Word document with the number, date, signer and people."""
-    from dtbd.core import officialdoc
-    from dtbd.core.testing import convert_with_libreoffice
-
     sessions, (a1, a2), (e1, e2) = _ids(cls)
     results.record_attendance(cls, {(s.pk, e.pk): P for s in sessions for e in (e1, e2)})
     results.save_draft_scores(cls, {(e.pk, a.pk): 8 for e in (e1, e2) for a in (a1, a2)})
