@@ -61,13 +61,14 @@ chromium:
 # LibreOffice Calc (headless) to check that every report's .xlsx opens, and the Liberation fonts (metric-compatible
 # with Times New Roman, full Vietnamese glyphs) of the report PDFs; installed only when missing and running as root.
 libreoffice:
-	@if ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Liberation Serif"; then \
+	@if ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Liberation Serif" \
+		|| ! ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = "0" ]; then \
-			echo "Installing Debian's libreoffice-calc-nogui and fonts-liberation for the report tests..."; \
+			echo "Installing Debian's libreoffice-calc-nogui, libreoffice-writer-nogui and fonts-liberation for the report and document tests..."; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-				libreoffice-calc-nogui fonts-liberation >/dev/null; \
+				libreoffice-calc-nogui libreoffice-writer-nogui fonts-liberation >/dev/null; \
 		else \
-			echo "LibreOffice or the Liberation fonts missing and not root: install Debian's 'libreoffice-calc-nogui' and 'fonts-liberation' packages to run the report tests." >&2; exit 1; \
+			echo "LibreOffice (Calc and Writer) or the Liberation fonts missing and not root: install Debian's 'libreoffice-calc-nogui', 'libreoffice-writer-nogui' and 'fonts-liberation' packages to run the report tests." >&2; exit 1; \
 		fi; \
 	fi
 

@@ -366,10 +366,13 @@ AXES_VERBOSE = False
 DTBD_REQUIRE_2FA = env_bool("DTBD_REQUIRE_2FA", PRODUCTION)
 OTP_TOTP_ISSUER = "DTBD CBCCVC"
 
-# Rate limits per client IP (dtbd.accounts.ratelimit): (path prefix, methods, requests, seconds). Counters live in
+# Rate limits per client IP (dtbd.accounts.ratelimit): (path prefix — or exact path ending in "$" —, methods,
+# requests, seconds), the first that matches applies. Counters live in
 # the cache: the default local-memory cache counts per process; with several processes or machines set REDIS_URL.
 DTBD_RATE_LIMITS = [
     ("/accounts/login/", {"POST"}, int(os.environ.get("DTBD_LOGIN_RATE", 20)), 60),
+    # the search form (exactly /verify/) answers a number + name or birth date: fewer tries than the QR links
+    ("/verify/$", None, int(os.environ.get("DTBD_VERIFY_SEARCH_RATE", 10)), 60),
     ("/verify/", None, int(os.environ.get("DTBD_PUBLIC_RATE", 30)), 60),
     ("/cong-khai/", None, int(os.environ.get("DTBD_PUBLIC_RATE", 30)), 60),
 ]

@@ -33,7 +33,7 @@ from dtbd.reorganisation.models import Operation
 from dtbd.reports.models import Indicator
 from dtbd.standards.models import Requirement
 from dtbd.training import services
-from dtbd.training.models import Attendance, Program, Result, TrainingClass
+from dtbd.training.models import Attendance, IssuingDecision, Program, Result, TrainingClass
 from dtbd.training.services import certificates
 from dtbd.training.testing import enroll, make_class, make_program, make_provider, school_provider
 
@@ -80,6 +80,9 @@ REFUSED = {
     "training:roster_download": {"pk": "class"},
     "training:roster_upload": {"pk": "class"},
     "training:results": {"pk": "class"},
+    "training:class_documents": {"pk": "class"},
+    "training:issuing_decisions": {"pk": "class"},
+    "training:issuing_decision_file": {"pk": "decision", "fmt": "docx"},
     "training:results_submit": {"pk": "class"},
     "training:result_correct": {"enrollment_pk": "enrolment"},
     "training:enrolment_approve": {"pk": "enrolment"},
@@ -119,6 +122,7 @@ REFUSED = {
     "api:class-change-status": {"pk": "class"},
     "api:class-scores": {"pk": "class"},
     "api:class-submit-results": {"pk": "class"},
+    "api:class-issue-certificates": {"pk": "class"},
     "api:enrolment-detail": {"pk": "enrolment"},
     "api:enrolment-approve": {"pk": "enrolment"},
     "api:enrolment-reject": {"pk": "enrolment"},
@@ -226,6 +230,7 @@ OPEN = {
     "training:certificate_list": ({}, LIST),
     "training:portal": ({}, OWN),
     "public:verify": ({"code": "not-a-certificate-code"}, "public: a certificate's unguessable code"),
+    "public:verify_search": ({}, "public: the certificate search form (number + holder's name or birth date)"),
     "reports:index": ({}, LIST),
     "reports:report": ({"name": "qualification-structure"}, LIST),
     "reports:download": ({"name": "qualification-structure", "fmt": "csv"}, LIST),
@@ -348,6 +353,9 @@ def world(tree, users):
         return SimpleNamespace(
             person=person, unit=unit, **{"class": cls}, enrolment=enrolment, certificate=certificate,
             qualification=Qualification.objects.filter(person=person).first(),
+            decision=IssuingDecision.objects.create(
+                training_class=cls, status=IssuingDecision.Status.CONFIRMED, number="1",
+                decided_on=cls.ends_on, signer_name="Người Ký", signer_position="Hiệu trưởng"),
             names=(person.full_name, person.code), **shared,
         )
 
@@ -491,7 +499,8 @@ def test_objects_outside_the_scope_are_refused_and_never_named(role, world, medi
 
 def test_anonymous_visitors_get_only_the_public_pages(world):
     public = {"set_language", "login", "password_reset", "password_reset_done", "password_reset_confirm",
-              "password_reset_complete", "public:verify", "api:schema", "api:docs", "api:redoc", "api:api-root"}
+              "password_reset_complete", "public:verify", "public:verify_search", "api:schema", "api:docs", "api:redoc",
+              "api:api-root"}
     problems = []
     objects = world.officer
     for name, regex, _pattern in routes():

@@ -13,9 +13,11 @@ __all__ = ["client_ip", "hit", "rule_for"]
 
 
 def rule_for(request):
-    """The (prefix, limit, window) that applies to this request, or None."""
+    """The (prefix, limit, window) of the first rule that applies to this request, or None. A prefix ending in "$"
+    matches that exact path only."""
     for prefix, methods, limit, window in getattr(settings, "DTBD_RATE_LIMITS", []):
-        if request.path.startswith(prefix) and (methods is None or request.method in methods):
+        matches = request.path == prefix[:-1] if prefix.endswith("$") else request.path.startswith(prefix)
+        if matches and (methods is None or request.method in methods):
             return prefix, limit, window
     return None
 

@@ -245,8 +245,21 @@ class ScoresWrittenSerializer(serializers.Serializer):
 
 
 class SubmittedSerializer(serializers.Serializer):
-    completed = serializers.IntegerField(help_text="Số học viên hoàn thành (đã cấp chứng chỉ).")
+    completed = serializers.IntegerField(help_text="Số học viên hoàn thành (vào dự thảo quyết định cấp chứng chỉ).")
     failed = serializers.IntegerField()
+
+
+class IssuingDecisionInputSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40, help_text="Số quyết định cấp chứng chỉ.")
+    decided_on = serializers.DateField(help_text="Ngày quyết định (YYYY-MM-DD); chứng chỉ ghi ngày này.")
+    signer_name = serializers.CharField(max_length=120)
+    signer_position = serializers.CharField(max_length=120)
+    authority = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+
+
+class IssuedSerializer(serializers.Serializer):
+    decision = serializers.IntegerField()
+    issued = serializers.ListField(child=serializers.CharField(), help_text="Số hiệu các chứng chỉ đã cấp.")
 
 
 class ScoreSerializer(serializers.Serializer):

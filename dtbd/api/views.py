@@ -39,6 +39,7 @@ from dtbd.training.permissions import (
     is_manager,
     is_unit_officer,
 )
+from dtbd.training.services import certificates
 from dtbd.training.services.nomination import check_nominator
 from dtbd.training.services.results import record_attendance, save_draft_scores, submit
 
@@ -387,11 +388,27 @@ class TrainingClassViewSet(ScopedViewSet):
     @extend_schema(request=None, responses=s.SubmittedSerializer)
     @action(detail=True, methods=["post"], url_path="submit-results", filter_backends=[], pagination_class=None)
     def submit_results(self, request, pk=None, format=None):
-        """Chốt kết quả của lớp (như nút “Chốt kết quả”: results.submit — hoàn thành thì cấp chứng chỉ)."""
+        """Chốt kết quả của lớp (như nút “Chốt kết quả”: results.submit — người hoàn thành vào dự thảo quyết định cấp chứng chỉ)."""
         cls = self._class_to_run()
         outcomes = submit(cls, request.user)
         done = sum(1 for o in outcomes if o.completed)
         return Response({"completed": done, "failed": len(outcomes) - done})
+
+    @extend_schema(request=s.IssuingDecisionInputSerializer, responses=s.IssuedSerializer)
+    @action(detail=True, methods=["post"], url_path="issue-certificates", filter_backends=[], pagination_class=None)
+    def issue_certificates(self, request, pk=None, format=None):
+        """Ban hành dự thảo quyết định cấp chứng chỉ của lớp (số, ngày, người ký) và cấp chứng chỉ cho những học viên
+        đang chờ (như trang “Quyết định cấp chứng chỉ”: certificates.confirm_decision)."""
+        cls = self._class_to_run()
+        body = s.IssuingDecisionInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        draft = cls.issuing_decisions.filter(status="DRAFT").first()
+        if draft is None:
+            raise ValidationError({"detail": _("Lớp không có dự thảo quyết định cấp chứng chỉ nào đang chờ.")})
+        data = body.validated_data
+        issued = certificates.confirm_decision(draft, data["number"], data["decided_on"], data["signer_name"],
+                                               data["signer_position"], data["authority"], user=request.user)
+        return Response({"decision": draft.pk, "issued": [c.number for c in issued]})
 
     @extend_schema(responses=s.ResultSerializer(many=True), filters=False)
     @action(detail=True, filter_backends=[])

@@ -36,6 +36,7 @@ from dtbd.training.models import (
     Certificate,
     ClassSession,
     Enrollment,
+    IssuingDecision,
     Program,
     Provider,
     Result,
@@ -45,6 +46,8 @@ from dtbd.training.models import (
 from dtbd.training.services.certificates import new_code
 
 from .classes import SCHOOL, Classes, generate_classes
+
+DECISION_SIGNER = "Nguyễn Văn Hiệu"  # the demo institutions' head, signing the issuing decisions
 from .funding import build_funding
 from .generator import Province
 from .plans import build_plans
@@ -296,6 +299,23 @@ def _load_classes(c: Classes, person_base, truong_unit, users, now):
     insert_rows(Qualification, ("id", "person", "type", "level", "level_order", "major", "language", "issuer",
                                 "issued_on", "valid_until", "certificate_no", "hours", "source", "created_at"),
                 qual_rows, BATCH)
+    # One confirmed issuing decision per class with certificates (docs/domain.md §11.2), numbered per provider and
+    # year, dated on the certificates' day, signed by the institution's head.
+    class_of = {r[0]: r[1] for r in c.enrollments}
+    dec_base = _next_id(IssuingDecision)
+    decision_ids, decision_rows, numbers = {}, [], {}
+    for eid, provider, year, _serial, _number, issued in c.certificates:
+        cid = class_of[eid]
+        if cid in decision_ids:
+            continue
+        numbers[(provider, year)] = n = numbers.get((provider, year), 0) + 1
+        decision_ids[cid] = dec_base + 1 + len(decision_rows)
+        decision_rows.append((decision_ids[cid], class_ids[cid], "CONFIRMED", str(n), issued, DECISION_SIGNER,
+                              "Hiệu trưởng" if provider == SCHOOL else "Giám đốc", "", now, user("truong"), now,
+                              user("truong")))
+    insert_rows(IssuingDecision, ("id", "training_class", "status", "number", "decided_on", "signer_name",
+                                  "signer_position", "authority", "created_at", "created_by", "confirmed_at",
+                                  "confirmed_by"), decision_rows, BATCH)
     codes = set()
     cert_rows = []
     for eid, provider, year, serial, number, issued in c.certificates:
@@ -304,11 +324,11 @@ def _load_classes(c: Classes, person_base, truong_unit, users, now):
             code = new_code()
         codes.add(code)
         cert_rows.append((enr_base + eid, providers[provider], year, serial, number, code, "CERT", issued,
-                          qual_ids[eid], "", now))
+                          qual_ids[eid], "", now, decision_ids[class_of[eid]]))
     insert_rows(Certificate, ("enrollment", "provider", "year", "serial", "number", "code", "kind", "issued_on",
-                              "qualification", "revoked_reason", "created_at"), cert_rows, BATCH)
+                              "qualification", "revoked_reason", "created_at", "decision"), cert_rows, BATCH)
     insert_rows(Notice, ("user", "kind", "title", "body", "url", "created_at", "read_at", "email_error"),
                 [(user(r[0]), r[1], r[2], r[3], _url(r[4], class_ids), dt(r[5]), dt(r[5]) if r[6] else None, "")
                  for r in c.notices if user(r[0])], BATCH)
-    _reset_sequences([TrainingClass, ClassSession, Assessment, Enrollment, Result, Qualification])
+    _reset_sequences([TrainingClass, ClassSession, Assessment, Enrollment, Result, Qualification, IssuingDecision])
     return {"classes": len(c.classes), "enrollments": len(c.enrollments), "certificates": len(c.certificates)}

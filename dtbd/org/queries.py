@@ -5,11 +5,13 @@ Every function takes the user (or an already scoped queryset): nothing here read
 import datetime
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from dtbd.accounts.scope import VIEW, scope_of
+from dtbd.core.officialdoc import place_of
 
 from . import extensions
 from .models import AdminLevel, Unit
@@ -90,3 +92,19 @@ def unit_counts(units, today=None):
 def audit_entries(unit, limit=50):
     """The unit's change history (django-auditlog), newest first, with the actor in the same query."""
     return LogEntry.objects.get_for_object(unit).select_related("actor", "content_type").order_by("-timestamp")[:limit]
+
+
+def header_units(unit):
+    """(governing body, root unit) of `unit`: its parent and the top of its tree (one query), None when absent."""
+    if unit is None:
+        return None, Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    ids = [int(seg) for seg in unit.path.strip("/").split("/") if seg]
+    wanted = {ids[0] if ids else unit.pk, unit.parent_id} - {None, unit.pk}
+    found = {unit.pk: unit, **({u.pk: u for u in Unit.objects.filter(pk__in=wanted)} if wanted else {})}
+    return found.get(unit.parent_id), found.get(ids[0] if ids else unit.pk, unit)
+
+
+def document_place(root):
+    """The place written before the date of an official document: settings.DTBD_REPORT_PLACE when set, else read from
+    the root unit's name ("UBND tỉnh Tuyên Quang" → "Tuyên Quang")."""
+    return getattr(settings, "DTBD_REPORT_PLACE", "") or place_of(root.name if root else "")

@@ -10,74 +10,25 @@
   or a metric-compatible font with every Vietnamese glyph (Liberation Serif, DejaVu Serif).
 
 The place is `settings.DTBD_REPORT_PLACE` when set, else read from the root unit's name ("UBND tỉnh Tuyên Quang" →
-"Tuyên Quang"). WeasyPrint is imported only when a PDF is made."""
-import datetime
-import re
-import unicodedata
-
-from django.conf import settings
+"Tuyên Quang"). WeasyPrint is imported only when a PDF is made. The same document as Word (.docx), for the office to
+edit before signing: `to_docx` (dtbd.core.officialdoc)."""
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import scope_of
+from dtbd.core import officialdoc
+from dtbd.core.officialdoc import document_date, vn_upper
 from dtbd.org.models import Unit
+from dtbd.org.queries import document_place, header_units
 
 from .cells import FormatNotAvailable, display_cells, text_cell
 from .registry import ALL
 
-_PLACE_PREFIXES = re.compile(
-    r"^\s*(?:(?:ủy|uỷ) ban nhân dân|ubnd|hđnd|hội đồng nhân dân|tỉnh ủy|tỉnh uỷ|thành ủy|thành uỷ)\s+", re.IGNORECASE
-)
-_PLACE_KINDS = re.compile(r"^\s*(?:tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
-
-
-def vn_upper(text) -> str:
-    return str(text or "").upper()
-
-
-def place_of(root_name: str) -> str:
-    """"UBND tỉnh Tuyên Quang" → "Tuyên Quang"; "Ủy ban nhân dân thành phố Hà Nội" → "Hà Nội"."""
-    name = _PLACE_PREFIXES.sub("", root_name or "")
-    return _PLACE_KINDS.sub("", name).strip() or (root_name or "").strip()
-
 
 def abbreviation(unit) -> str:
-    """The issuing body's abbreviation after "BC-": the initials of its name ("Sở Nội vụ" → "SNV"), a word already in
-    capitals kept whole ("UBND tỉnh Tuyên Quang" → "UBND")."""
-    if unit is None:
-        return ""
-    words = [w for w in re.split(r"[\s,.\-–()]+", unit.name) if w]
-    if words and len(words[0]) > 1 and words[0].isupper():
-        return _initial_letters(words[0])
-    return "".join(_initial_letters(w[0]) for w in words if w.casefold() not in _SMALL_WORDS and w[0].isalnum())
-
-
-_SMALL_WORDS = {"và", "của"}
-
-
-def _initial_letters(text):
-    """Capitals without tone marks, Đ kept ("Đào" → "Đ", "Sở" → "S")."""
-    base = unicodedata.normalize("NFD", text.upper())
-    return "".join(ch for ch in base if not unicodedata.combining(ch))
-
-
-def document_date(place: str, day: datetime.date) -> str:
-    """"Tuyên Quang, ngày 05 tháng 01 năm 2027" (Decree 30: a leading 0 for days below 10 and months below 3)."""
-    dd = f"{day.day:02d}" if day.day < 10 else str(day.day)
-    mm = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    text = _("ngày %(d)s tháng %(m)s năm %(y)s") % {"d": dd, "m": mm, "y": day.year}
-    return f"{place}, {text}" if place else text[:1].upper() + text[1:]
-
-
-def header_units(unit):
-    """(governing body, root unit) of `unit`: its parent and the top of its tree (one query), None when absent."""
-    if unit is None:
-        return None, Unit.objects.filter(parent__isnull=True).order_by("path").first()
-    ids = [int(seg) for seg in unit.path.strip("/").split("/") if seg]
-    wanted = {ids[0] if ids else unit.pk, unit.parent_id} - {None, unit.pk}
-    found = {unit.pk: unit, **({u.pk: u for u in Unit.objects.filter(pk__in=wanted)} if wanted else {})}
-    return found.get(unit.parent_id), found.get(ids[0] if ids else unit.pk, unit)
+    """The issuing body's abbreviation after "BC-" (officialdoc.abbreviation of the unit's name)."""
+    return officialdoc.abbreviation(unit.name) if unit is not None else ""
 
 
 # Width of a column in the layout, to choose the orientation: text columns are wider than figures.
@@ -109,7 +60,7 @@ def context(result, issued_on=None, prepared_by="", issuer=None):
     unit = issuer or result.unit
     governing, root = header_units(unit)
     issuer = unit or root
-    place = getattr(settings, "DTBD_REPORT_PLACE", "") or place_of(root.name if root else "")
+    place = document_place(root)
     issued_on = issued_on or timezone.localdate()
     abbr = abbreviation(issuer)
     tables = []
@@ -154,3 +105,46 @@ def to_pdf(result, **options) -> bytes:
             % {"error": exc}
         ) from None
     return weasyprint.HTML(string=document_html(result, **options)).write_pdf()
+
+
+def official_document(result, **options) -> officialdoc.OfficialDocument:
+    """The report as an officialdoc.OfficialDocument (the .docx): the same header, tables and signature blocks as
+    the PDF."""
+    ctx = context(result, **options)
+    lines = [ctx["when"]] + ([ctx["unit_line"]] if ctx["unit_line"] else [])
+    blocks = []
+    if ctx["heading"]:
+        blocks += [officialdoc.Paragraph(f"{label}: {value}", indent=False) for label, value in ctx["heading"]]
+    for table in ctx["tables"]:
+        section = table["section"]
+        headers = [_("STT")] + [column.label for column in section.columns]
+        numeric = frozenset([0] + [i for i, column in enumerate(section.columns, 1) if column.numeric])
+        rows, totals, number = [], set(), 0
+        for index, row in enumerate(table["rows"]):
+            if row["total"]:
+                totals.add(index)
+                rows.append([""] + [str(value) for _column, value in row["cells"]])
+            else:
+                number += 1
+                rows.append([str(number)] + [str(value) for _column, value in row["cells"]])
+        if not rows:
+            rows = [[""] + [str(section.empty or _("Không có số liệu."))] + [""] * (len(section.columns) - 1)]
+        blocks.append(officialdoc.Table(headers, rows, title=section.title or "", numeric=numeric,
+                                        total_rows=frozenset(totals)))
+    return officialdoc.OfficialDocument(
+        governing=ctx["governing"], issuer=ctx["issuer"], number=ctx["number"], place_date=ctx["place_date"],
+        kind=_("BÁO CÁO"), subject=ctx["title"], lines=lines, blocks=blocks,
+        recipients=ctx["recipients"], archive=ctx["archive"],
+        signatures=[
+            officialdoc.Signature(_("NGƯỜI LẬP BIỂU"), name=ctx["prepared_by"], hint=_("(Ký, ghi rõ họ tên)")),
+            officialdoc.Signature(_("THỦ TRƯỞNG ĐƠN VỊ"), hint=_("(Ký tên, đóng dấu)")),
+        ],
+        landscape=ctx["orientation"] == "landscape", file_title=ctx["title"],
+    )
+
+
+def to_docx(result, **options) -> bytes:
+    try:
+        return officialdoc.to_docx(official_document(result, **options))
+    except officialdoc.DocumentNotAvailable as exc:
+        raise FormatNotAvailable(str(exc)) from None

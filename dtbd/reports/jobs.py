@@ -52,7 +52,7 @@ def export_report(job, context):
         result = views.result_for(report, form)
     context.progress(1, 3, _("Đang tạo tệp .%(fmt)s") % {"fmt": fmt})
     options = {}
-    if fmt == "pdf":
+    if fmt in ("pdf", "docx"):
         options = {"prepared_by": user.signature_name(), "issuer": issuing_unit(user, result)}
     try:
         content = renderers.render(result, fmt, **options)

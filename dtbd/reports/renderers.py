@@ -1,9 +1,9 @@
-"""Render any registered report to CSV, .xlsx or PDF. Shared by the command and the web pages.
+"""Render any registered report to CSV, .xlsx, PDF or Word (.docx). Shared by the command and the web pages.
 
 CSV is for machines: the header is the column keys and the first cell of each row its code (`TINH`, `ALL`), the
 interface of `dtbd report` (a report of several tables, e.g. a person's training history, writes each table with its own
 header, separated by an empty line). The .xlsx is for people: a title, the unit and date, Vietnamese headings and row
-labels. The PDF is the administrative document of Decree 30/2020/NĐ-CP (`document.py`)."""
+labels. The PDF and the Word file are the administrative document of Decree 30/2020/NĐ-CP (`document.py`)."""
 import csv
 import datetime
 import decimal
@@ -21,11 +21,12 @@ from .registry import ALL, PERSON, Report
 __all__ = ["CONTENT_TYPES", "FORMATS", "FormatNotAvailable", "ReportResult", "display_cells", "render", "run",
            "text_cell", "to_csv", "to_xlsx", "vn_number"]
 
-FORMATS = ("csv", "xlsx", "pdf")
+FORMATS = ("csv", "xlsx", "pdf", "docx")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
@@ -168,7 +169,7 @@ def to_xlsx(result: ReportResult) -> bytes:
 
 
 def render(result: ReportResult, fmt: str, **options) -> bytes:
-    """The report as bytes in `fmt` (csv in UTF-8). PDF options: issued_on (date of the document), prepared_by
+    """The report as bytes in `fmt` (csv in UTF-8). PDF and .docx options: issued_on (date of the document), prepared_by
     (name under NGƯỜI LẬP BIỂU), issuer (unit at the head: document.issuing_unit)."""
     if fmt == "csv":
         return to_csv(result).encode("utf-8")
@@ -176,4 +177,6 @@ def render(result: ReportResult, fmt: str, **options) -> bytes:
         return to_xlsx(result)
     if fmt == "pdf":
         return document.to_pdf(result, **options)
-    raise FormatNotAvailable(_("Định dạng không hỗ trợ: %(fmt)s (chọn csv, xlsx hoặc pdf)") % {"fmt": fmt})
+    if fmt == "docx":
+        return document.to_docx(result, **options)
+    raise FormatNotAvailable(_("Định dạng không hỗ trợ: %(fmt)s (chọn csv, xlsx, pdf hoặc docx)") % {"fmt": fmt})

@@ -27,8 +27,8 @@ from .document import issuing_unit
 from .forms import AsOfForm, ReportForm
 from .registry import PERSON, UNIT, all_reports, get_report
 
-DOWNLOAD_FORMATS = ("xlsx", "pdf", "csv")
-JOB_FORMATS = ("xlsx", "pdf")  # built by a background job from the pages (CSV, small and for machines, stays direct)
+DOWNLOAD_FORMATS = ("xlsx", "pdf", "docx", "csv")
+JOB_FORMATS = ("xlsx", "pdf", "docx")  # built by a background job from the pages (CSV, small and for machines, stays direct)
 TRAINING_HISTORY = "training-history"
 
 
@@ -47,7 +47,7 @@ def _report_or_404(name, subject=UNIT):
 
 def _file_response(request, result, fmt):
     options = {}
-    if fmt == "pdf":
+    if fmt in ("pdf", "docx"):
         options = {"prepared_by": request.user.signature_name(), "issuer": issuing_unit(request.user, result)}
     try:
         content = renderers.render(result, fmt, **options)

@@ -19,6 +19,7 @@ class TrainingConfig(AppConfig):
             Certificate,
             ClassSession,
             Enrollment,
+            IssuingDecision,
             Program,
             Provider,
             Result,
@@ -37,4 +38,5 @@ class TrainingConfig(AppConfig):
         auditlog.register(Result)
         auditlog.register(Score)
         auditlog.register(Certificate, exclude_fields=["code"])
+        auditlog.register(IssuingDecision)
         standards_extensions.programme_completions.register(completed_programme_people)

@@ -529,6 +529,49 @@ class Score(models.Model):
         ]
 
 
+class IssuingDecision(models.Model):
+    """The decision issuing the certificates of a class (quyết định cấp chứng chỉ): when the results are locked a draft
+    is opened for the completed learners without a certificate; the institution enters its number, date and signer
+    and confirms it, which issues the certificates dated on the decision (docs/domain.md §11.2)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "DRAFT", _("Dự thảo")
+        CONFIRMED = "CONFIRMED", _("Đã ban hành")
+
+    training_class = models.ForeignKey(
+        TrainingClass, verbose_name=_("lớp"), on_delete=models.PROTECT, related_name="issuing_decisions"
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    number = models.CharField(_("số quyết định"), max_length=40, blank=True)
+    decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    signer_name = models.CharField(_("họ và tên người ký"), max_length=120, blank=True)
+    signer_position = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
+    authority = models.CharField(_("thẩm quyền ký"), max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người lập"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("thời điểm ban hành"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người ban hành"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("quyết định cấp chứng chỉ")
+        verbose_name_plural = _("quyết định cấp chứng chỉ")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One draft at a time per class: later completions (a corrected result) join the open draft.
+            models.UniqueConstraint(fields=["training_class"], condition=models.Q(status="DRAFT"),
+                                    name="training_issuingdecision_one_draft"),
+        ]
+
+    def __str__(self):
+        return self.number or str(_("Dự thảo quyết định cấp chứng chỉ lớp %(code)s") % {"code": self.training_class.code})
+
+
 class Certificate(models.Model):
     """A certificate of completion (chứng chỉ / giấy chứng nhận), issued once per enrolment. `number` is unique per
     provider and year (CODE-YYYY-NNNNN); `code` is the unguessable token of the public verification page."""
@@ -545,6 +588,10 @@ class Certificate(models.Model):
     code = models.CharField(_("mã xác thực"), max_length=32, unique=True)
     kind = models.CharField(_("loại"), max_length=4, choices=Kind.choices, default=Kind.CERTIFICATE)
     issued_on = models.DateField(_("ngày cấp"))
+    decision = models.ForeignKey(
+        IssuingDecision, verbose_name=_("quyết định cấp"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="certificates",
+    )
     qualification = models.ForeignKey(
         "people.Qualification", verbose_name=_("văn bằng, chứng chỉ trong hồ sơ"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",

@@ -2,7 +2,7 @@
 (`public_urlpatterns`, namespace `public`, at the site's root: /verify/<code>/)."""
 from django.urls import path
 
-from .views import catalogue, certificates, classes, enrolment, portal, results
+from .views import catalogue, certificates, classes, documents, enrolment, portal, results
 
 app_name = "training"
 
@@ -38,16 +38,20 @@ urlpatterns = [
     path("lop/<int:pk>/danh-sach.xlsx", results.roster_download, name="roster_download"),
     path("lop/<int:pk>/danh-sach/tai-len/", results.roster_upload, name="roster_upload"),
     path("lop/<int:pk>/ket-qua/", results.results_page, name="results"),
+    path("lop/<int:pk>/van-ban/", documents.class_documents, name="class_documents"),
     path("lop/<int:pk>/ket-qua/chot/", results.results_submit, name="results_submit"),
     path("ket-qua/<int:enrollment_pk>/dieu-chinh/", results.result_correct, name="result_correct"),
     # certificates
     path("chung-chi/", certificates.certificate_list, name="certificate_list"),
     path("chung-chi/<int:pk>/pdf/", certificates.certificate_pdf, name="certificate_pdf"),
+    path("lop/<int:pk>/cap-chung-chi/", certificates.issuing_decisions, name="issuing_decisions"),
+    path("quyet-dinh-cap-chung-chi/<int:pk>.<str:fmt>", certificates.issuing_decision_file, name="issuing_decision_file"),
     path("chung-chi/<int:pk>/cap-xac-nhan/", certificates.certificate_replace, name="certificate_replace"),
     # the learner portal
     path("hoc-vien/", portal.portal, name="portal"),
 ]
 
 public_urlpatterns = [
+    path("verify/", certificates.verify_search, name="verify_search"),
     path("verify/<str:code>/", certificates.verify, name="verify"),
 ]

@@ -74,7 +74,19 @@ def test_scores_then_submit_issue_certificates(tree, users):
     assert token_client(users.officer).post(f"/api/v1/classes/{cls.pk}/submit-results/").status_code == 403
     submitted = run.post(f"/api/v1/classes/{cls.pk}/submit-results/")
     assert submitted.status_code == 200 and submitted.json() == {"completed": 1, "failed": 1}
-    assert Certificate.objects.filter(enrollment=good).count() == 1 and not Certificate.objects.filter(enrollment=bad).exists()
+    assert not Certificate.objects.exists()  # issued by decision
+    issue = f"/api/v1/classes/{cls.pk}/issue-certificates/"
+    decision = {"number": "12", "decided_on": timezone.localdate().isoformat(), "signer_name": "Phạm Văn Ký",
+                "signer_position": "Hiệu trưởng"}
+    assert token_client(users.officer).post(issue, decision, format="json").status_code == 403
+    late = run.post(issue, {**decision, "decided_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()},
+                    format="json")
+    assert late.status_code == 400 and "không được sau hôm nay" in str(late.json())
+    issued = run.post(issue, decision, format="json")
+    assert issued.status_code == 200, issued.json()
+    number = Certificate.objects.get(enrollment=good).number
+    assert issued.json()["issued"] == [number] and not Certificate.objects.filter(enrollment=bad).exists()
+    assert run.post(issue, decision, format="json").status_code == 400  # no draft left
     results = {r["enrollment"]: r for r in run.get(f"/api/v1/classes/{cls.pk}/results/").json()["results"]}
     assert results[good.pk]["completed"] and results[good.pk]["scores"] == [{"assessment": test.pk, "name": "Bài 1", "value": "8.50"}]
     again = run.post(f"/api/v1/classes/{cls.pk}/submit-results/")

@@ -129,7 +129,7 @@ def test_results_attendance_and_completion_rule_agree(demo):
 
 def test_certificates_and_their_qualifications(demo):
     certs = list(Certificate.objects.select_related(
-        "qualification", "provider", "enrollment__training_class__program", "enrollment__person"))
+        "qualification", "provider", "enrollment__training_class__program", "enrollment__person", "decision"))
     completed = Enrollment.objects.filter(state="COMPLETED")
     assert len(certs) == completed.count() > 0
     assert {c.enrollment_id for c in certs} == set(completed.values_list("pk", flat=True))
@@ -140,6 +140,10 @@ def test_certificates_and_their_qualifications(demo):
         assert re.fullmatch(rf"{c.provider.code}-{c.year}-\d{{5}}", c.number)
         assert c.number == f"{c.provider.code}-{c.year}-{c.serial:05d}" and 1 <= c.serial <= by_key[(c.provider_id, c.year)]
         assert c.issued_on == c.enrollment.completed_on and c.year == c.issued_on.year
+        # issued by a confirmed decision of the class, dated the day of the certificate
+        decision = c.decision
+        assert decision.status == "CONFIRMED" and decision.training_class_id == c.enrollment.training_class_id
+        assert decision.decided_on == c.issued_on and decision.number and decision.signer_name
         q = c.qualification
         assert q.person_id == c.enrollment.person_id and q.source == "CLASS" and q.certificate_no == c.number
         assert q.issued_on == c.issued_on and q.issuer == c.provider.name

@@ -7,6 +7,7 @@ import unicodedata
 import pytest
 from django.core.management import CommandError, call_command
 
+from dtbd.core import officialdoc
 from dtbd.reports import document, renderers
 from dtbd.reports.registry import all_reports, get_report
 
@@ -87,11 +88,11 @@ def test_numbers_are_written_with_dots():
 
 
 def test_header_parts():
-    assert document.place_of("UBND tỉnh Tuyên Quang") == "Tuyên Quang"
-    assert document.place_of("Ủy ban nhân dân thành phố Hà Nội") == "Hà Nội"
-    assert document.document_date("Tuyên Quang", D(2026, 11, 29)) == "Tuyên Quang, ngày 29 tháng 11 năm 2026"
-    assert document.document_date("Hà Nội", D(2026, 2, 3)) == "Hà Nội, ngày 03 tháng 02 năm 2026"
-    assert document.document_date("Hà Nội", D(2026, 12, 3)) == "Hà Nội, ngày 03 tháng 12 năm 2026"
+    assert officialdoc.place_of("UBND tỉnh Tuyên Quang") == "Tuyên Quang"
+    assert officialdoc.place_of("Ủy ban nhân dân thành phố Hà Nội") == "Hà Nội"
+    assert officialdoc.document_date("Tuyên Quang", D(2026, 11, 29)) == "Tuyên Quang, ngày 29 tháng 11 năm 2026"
+    assert officialdoc.document_date("Hà Nội", D(2026, 2, 3)) == "Hà Nội, ngày 03 tháng 02 năm 2026"
+    assert officialdoc.document_date("Hà Nội", D(2026, 12, 3)) == "Hà Nội, ngày 03 tháng 12 năm 2026"
 
     class U:
         def __init__(self, name):

@@ -4,9 +4,11 @@
 - compute: attendance share, final score, grade, completion and the reasons of a failure, for every learner of the
   class, with a fixed number of queries (Count with filter over Attendance);
 - submit: writes the figures into each learner's Result, sets the class's lock (results_submitted_at/by), moves the
-  enrolments to COMPLETED / FAILED, issues the certificates, notifies the learners — one transaction;
+  enrolments to COMPLETED / FAILED, opens the draft issuing decision of the completed learners' certificates
+  (certificates.open_draft: the institution confirms it with its number, date and signer), notifies the learners —
+  one transaction;
 - correct: after the lock, a new version of one learner's result with a reason; completion is recomputed and a flip
-  revokes or issues the certificate.
+  revokes the certificate, or puts the learner on the class's draft issuing decision.
 
 Every row is saved through its model so django-auditlog records the change (the actor comes from the request)."""
 from dataclasses import dataclass, field
@@ -367,7 +369,7 @@ def _outcome_text(cls, outcome):
             text += " " + _("Điểm tổng kết %(score)s, xếp loại %(grade)s.") % {
                 "score": vn_decimal(outcome.final_score), "grade": outcome.grade_label,
             }
-        return text
+        return text + " " + _("Chứng chỉ được cấp theo quyết định của cơ sở đào tạo, bồi dưỡng.")
     return _("Bạn chưa hoàn thành lớp %(code)s — %(name)s: %(reasons)s.") % {
         "code": cls.code, "name": cls.name, "reasons": "; ".join(str(r) for r in outcome.reasons),
     }
@@ -407,9 +409,9 @@ def submit(cls, user=None):
         row.results_submitted_at, row.results_submitted_by = now, user
         row.save(update_fields=["results_submitted_at", "results_submitted_by"])
         cls.results_submitted_at, cls.results_submitted_by = now, user
+        if any(outcome.completed for outcome in outcomes):
+            certificates.open_draft(row, user)
         for outcome in outcomes:
-            if outcome.completed:
-                certificates.issue(outcome.enrollment, issued_on=completed_on, user=user)
             _notify(outcome.enrollment, _("Kết quả lớp %(code)s") % {"code": row.code}, _outcome_text(row, outcome))
     return outcomes
 
@@ -498,7 +500,7 @@ def correct(enrollment, scores, attendance_pct=None, reason="", user=None):
         elif enr.state == State.FAILED and outcome.completed:
             enr.state, enr.completed_on = State.COMPLETED, completion_date(cls)
             enr.save(update_fields=["state", "completed_on"])
-            certificates.issue(enr, issued_on=enr.completed_on, user=user)
+            certificates.open_draft(cls, user)
         enrollment.state, enrollment.completed_on = enr.state, enr.completed_on
         _notify(enr, _("Kết quả lớp %(code)s đã được điều chỉnh") % {"code": cls.code},
                 _outcome_text(cls, outcome) + " " + _("Lý do: %(reason)s") % {"reason": reason})

@@ -10,7 +10,7 @@ from dtbd.accounts.models import Role
 from dtbd.accounts.testing import make_user
 from dtbd.people.testing import make_person
 from dtbd.training import services
-from dtbd.training.models import Certificate, Result, TrainingClass
+from dtbd.training.models import Certificate, IssuingDecision, Result, TrainingClass
 from dtbd.training.services import certificates
 from dtbd.training.testing import enroll, make_class, make_program, make_provider, school_provider
 
@@ -56,12 +56,27 @@ def test_document_html_has_every_field(learner_cert):
     assert "CHỨNG CHỈ" in html and "GIẤY CHỨNG NHẬN" not in html
     programme = learner_cert.enrollment.training_class.program.name
     for text in ("Trần Thị Học", "17/05/1985", programme, "QL01", "01/12/2025",
-                 "21/12/2025", "12 tiết", "Giỏi", learner_cert.number, "TRƯỜNG CHÍNH TRỊ THỬ", "Thành phố Thử",
-                 "ngày 10 tháng 01 năm 2026", "10/01/2026"):
+                 "21/12/2025", "12 tiết", "Giỏi", learner_cert.number, "TRƯỜNG CHÍNH TRỊ THỬ",
+                 "Thử, ngày 10 tháng 01 năm 2026", "10/01/2026"):
         assert text in html, text
+    # the institution under its governing body (Decree 30/2020/NĐ-CP), not the classroom as the place
+    assert "SỞ TÀI CHÍNH" in html and "Thành phố Thử" not in html
     assert certificates.verify_url(learner_cert) in html
     assert f"/verify/{learner_cert.code}/" in html
     assert 'src="data:image/svg+xml' in html  # the QR code
+
+
+def test_document_carries_the_issuing_decision_and_its_signer(users, school_class):
+    cert = completed(school_class, users.learner.person)
+    decision = IssuingDecision.objects.create(
+        training_class=school_class, status=IssuingDecision.Status.CONFIRMED, number="125",
+        decided_on=D(2026, 1, 10), signer_name="Phạm Văn Ký", signer_position="Hiệu trưởng",
+        authority="KT. Giám đốc")
+    Certificate.objects.filter(pk=cert.pk).update(decision=decision)
+    html = certificates.document_html(cert)
+    for text in ("KT. GIÁM ĐỐC", "HIỆU TRƯỞNG", "Phạm Văn Ký", "Quyết định cấp số 125 ngày 10/01/2026"):
+        assert text in html, text
+    assert "THỦ TRƯỞNG CƠ SỞ ĐÀO TẠO, BỒI DƯỠNG" not in html
 
 
 def test_document_is_one_a4_landscape_page(learner_cert):
@@ -255,6 +270,57 @@ def test_verify_unknown_code_is_a_friendly_404(client, learner_cert):
     body = response.content.decode()
     assert "Không tìm thấy chứng chỉ" in body
     assert "Trần Thị Học" not in body and learner_cert.number not in body
+
+
+def test_verify_by_the_printed_number_shows_the_document_but_not_its_holder(client, learner_cert):
+    """The numbers follow each other (CODE-YYYY-NNNNN): a number alone must not list people's names."""
+    response = client.get(reverse("public:verify", args=[learner_cert.number.lower()]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    programme = learner_cert.enrollment.training_class.program.name
+    for text in (learner_cert.number, programme, "Trường Chính trị thử", "10/01/2026", "Còn giá trị",
+                 "Xem người được cấp"):
+        assert text in body, text
+    assert "Trần Thị Học" not in body and "01/12/2025" not in body and "17/05/1985" not in body
+
+
+def test_search_by_number_and_birth_date_or_name(client, learner_cert):
+    url = reverse("public:verify_search")
+    assert client.get(url).status_code == 200  # the empty form
+    by_birth = client.get(url, {"so_hieu": learner_cert.number, "ngay_sinh": "17/05/1985"})
+    assert by_birth.status_code == 200 and "Trần Thị Học" in by_birth.content.decode()
+    by_name = client.get(url, {"so_hieu": f" {learner_cert.number.lower()} ", "ho_ten": "tran thi  HOC"})
+    assert by_name.status_code == 200 and "Trần Thị Học" in by_name.content.decode()
+
+
+def test_search_finds_nothing_by_name_alone_nor_by_a_wrong_pair(client, learner_cert):
+    url = reverse("public:verify_search")
+    alone = client.get(url, {"ho_ten": "Trần Thị Học"})
+    assert alone.status_code == 400 and "Trần Thị Học</" not in alone.content.decode()
+    assert "This field is required" not in alone.content.decode()
+    number_only = client.get(url, {"so_hieu": learner_cert.number})
+    assert number_only.status_code == 400
+    assert "Nhập thêm họ và tên hoặc ngày sinh" in number_only.content.decode()
+    for wrong in ({"so_hieu": learner_cert.number, "ngay_sinh": "18/05/1985"},
+                  {"so_hieu": learner_cert.number, "ho_ten": "Trần Thị Khác"},
+                  {"so_hieu": "TCT_THU-2026-99999", "ngay_sinh": "17/05/1985"}):
+        response = client.get(url, wrong)
+        body = response.content.decode()
+        assert response.status_code == 404 and "Không tìm thấy chứng chỉ nào khớp" in body
+        assert "Trường Chính trị thử" not in body  # a wrong pair does not tell whether the number exists
+
+
+def test_search_is_rate_limited_more_strictly_than_the_qr_links(client, learner_cert, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.DTBD_RATE_LIMITS = [("/verify/$", None, 3, 60), ("/verify/", None, 30, 60)]
+    url = reverse("public:verify_search")
+    codes = [client.get(url, {"so_hieu": learner_cert.number, "ngay_sinh": f"0{i}/01/1980"}).status_code
+             for i in range(1, 6)]
+    assert codes[:3] == [404, 404, 404] and codes[3:] == [429, 429]
+    assert client.get(reverse("public:verify", args=[learner_cert.code])).status_code == 200
+    cache.clear()
 
 
 def test_list_answers_htmx_with_the_rows_only(client, users, learner_cert):

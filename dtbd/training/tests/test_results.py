@@ -13,8 +13,10 @@ from dtbd.core.models import Source
 from dtbd.notices.models import Notice
 from dtbd.people.models import Qualification
 from dtbd.people.testing import make_person
-from dtbd.training.models import Assessment, Attendance, Certificate, Enrollment, Result, TrainingClass
-from dtbd.training.services import results
+from dtbd.training.models import (
+    Assessment, Attendance, Certificate, Enrollment, IssuingDecision, Result, TrainingClass,
+)
+from dtbd.training.services import certificates, results
 from dtbd.training.testing import enroll, make_class
 
 State = Enrollment.State
@@ -147,7 +149,7 @@ def test_draft_scores_are_checked(setup):
 
 
 @pytest.mark.django_db
-def test_submit_completes_fails_issues_certificates_and_notifies(setup):
+def test_submit_completes_fails_opens_the_issuing_decision_and_notifies(setup):
     cls, sessions, (a1, a2), (e1, e2), user1 = setup
     _mark_all(cls, sessions, e1)
     _mark_all(cls, sessions, e2, overrides={2: A})
@@ -166,14 +168,53 @@ def test_submit_completes_fails_issues_certificates_and_notifies(setup):
     r2 = Result.objects.get(enrollment=e2)
     assert not r2.completed and r2.grade == Result.Grade.FAIL and r2.attendance_pct == Decimal("80.00")
 
-    cert = Certificate.objects.get(enrollment=e1)
-    assert cert.issued_on == e1.completed_on and cert.revoked_at is None
-    qual = Qualification.objects.get(person=e1.person, source=Source.CLASS)
-    assert cert.qualification == qual and qual.hours == 20
-    assert not Certificate.objects.filter(enrollment=e2).exists()
+    # No certificate yet: a draft issuing decision lists the completed learner (docs/domain.md §11.2).
+    assert not Certificate.objects.exists() and not Qualification.objects.filter(source=Source.CLASS).exists()
+    draft = IssuingDecision.objects.get(training_class=cls)
+    assert draft.status == IssuingDecision.Status.DRAFT and draft.created_by == manager
+    assert list(certificates.pending_enrollments(cls)) == [e1]
     notice = Notice.objects.get(user=user1, kind=Notice.Kind.RESULTS)
-    assert "hoàn thành" in notice.body and notice.url == "/dao-tao/hoc-vien/"
+    assert "hoàn thành" in notice.body and "theo quyết định" in notice.body and notice.url == "/dao-tao/hoc-vien/"
     assert LogEntry.objects.get_for_model(Result).exists()
+
+    # Confirming the decision issues the certificate dated on it, with the decision and its signer.
+    day = timezone.localdate()
+    issued = certificates.confirm_decision(draft, "12", day, "Phạm Văn Ký", "Hiệu trưởng", user=manager)
+    cert = Certificate.objects.get(enrollment=e1)
+    assert issued == [cert] and cert.issued_on == day and cert.decision == draft and cert.revoked_at is None
+    qual = Qualification.objects.get(person=e1.person, source=Source.CLASS)
+    assert cert.qualification == qual and qual.hours == 20 and qual.issued_on == day
+    assert not Certificate.objects.filter(enrollment=e2).exists()
+    draft.refresh_from_db()
+    assert draft.status == IssuingDecision.Status.CONFIRMED and draft.number == "12" and draft.confirmed_by == manager
+    assert Notice.objects.filter(user=user1, kind=Notice.Kind.RESULTS, title__startswith="Đã cấp chứng chỉ").exists()
+    assert LogEntry.objects.get_for_model(IssuingDecision).filter(object_pk=str(draft.pk)).exists()
+    with pytest.raises(ValidationError, match="đã được ban hành"):
+        certificates.confirm_decision(draft, "13", day, "Phạm Văn Ký", "Hiệu trưởng", user=manager)
+
+
+@pytest.mark.django_db
+def test_an_issuing_decision_needs_its_number_date_and_signer(setup):
+    cls, sessions, (a1, a2), (e1, _e2), _ = setup
+    _mark_all(cls, sessions, e1)
+    results.save_draft_scores(cls, {(e1.pk, a.pk): 9 for a in (a1, a2)})
+    results.submit(cls)
+    draft = IssuingDecision.objects.get(training_class=cls)
+    with pytest.raises(ValidationError) as refused:
+        certificates.confirm_decision(draft, " ", None, "", "")
+    assert set(refused.value.message_dict) == {"number", "decided_on", "signer_name", "signer_position"}
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="không được sau hôm nay"):
+        certificates.confirm_decision(draft, "1", tomorrow, "A", "B")
+    before = cls.starts_on - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="không được trước ngày khai giảng"):
+        certificates.confirm_decision(draft, "1", before, "A", "B")
+    # the start day itself is allowed
+    assert len(certificates.confirm_decision(draft, "1", cls.starts_on, "A", "B")) == 1
+    assert not Certificate.objects.filter(decision__isnull=True).exists()
+
+
+
 
 
 @pytest.mark.django_db
@@ -235,8 +276,13 @@ def test_correction_creates_version_2_and_flips_failed_to_completed(setup):
     assert not v1.is_current and not v1.completed and v1.scores.get(assessment=a2).value == Decimal("4.5")
     e1.refresh_from_db()
     assert e1.state == State.COMPLETED
+    # the learner joins the class's draft issuing decision; the certificate comes with its confirmation
+    assert not Certificate.objects.filter(enrollment=e1).exists()
+    draft = IssuingDecision.objects.get(training_class=cls, status=IssuingDecision.Status.DRAFT)
+    assert list(certificates.pending_enrollments(cls)) == [e1]
+    certificates.confirm_decision(draft, "7", timezone.localdate(), "Phạm Văn Ký", "Hiệu trưởng")
     cert = Certificate.objects.get(enrollment=e1, revoked_at__isnull=True)
-    assert cert.qualification.source == Source.CLASS
+    assert cert.qualification.source == Source.CLASS and cert.decision == draft
     assert Notice.objects.filter(user=user1, title__contains="điều chỉnh").exists()
 
 
@@ -246,6 +292,7 @@ def test_correction_flip_completed_to_failed_revokes(setup):
     _mark_all(cls, sessions, e1)
     results.save_draft_scores(cls, {(e1.pk, a1.pk): 8, (e1.pk, a2.pk): 8})
     results.submit(cls)
+    certificates.confirm_decision(IssuingDecision.objects.get(training_class=cls), "7", timezone.localdate(), "A", "B")
     cert = Certificate.objects.get(enrollment=e1)
     result = results.correct(e1, {a1.pk: 8, a2.pk: 8}, "60", "Phát hiện vắng 2 buổi không phép", None)
     assert not result.completed and result.attendance_pct == Decimal("60.00") and result.version == 2

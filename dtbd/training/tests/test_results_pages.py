@@ -15,9 +15,13 @@ from django.utils import timezone
 
 from dtbd.accounts.models import Role
 from dtbd.accounts.testing import make_user
+from dtbd.core import officialdoc
+from dtbd.core.testing import convert_with_libreoffice
 from dtbd.people.testing import make_person
-from dtbd.training.models import Assessment, Attendance, Certificate, Enrollment, Result, Score, TrainingClass
-from dtbd.training.services import results
+from dtbd.training.models import (
+    Assessment, Attendance, Certificate, Enrollment, IssuingDecision, Result, Score, TrainingClass,
+)
+from dtbd.training.services import certificates, results
 from dtbd.training.testing import enroll, make_class, school_provider
 
 pytestmark = pytest.mark.django_db
@@ -146,9 +150,10 @@ def test_results_draft_submit_and_lock(client, users, cls):
     assert cls.results_locked and cls.results_submitted_by == users.institution
     e1.refresh_from_db(), e2.refresh_from_db()
     assert (e1.state, e2.state) == (State.COMPLETED, State.FAILED)
-    assert Certificate.objects.filter(enrollment=e1).exists()
+    assert not Certificate.objects.exists()  # issued by decision (test_issuing_decision_page_confirms_and_issues)
 
     locked = client.get(url).content.decode()
+    assert reverse("training:issuing_decisions", args=[cls.pk]) in locked
     assert reverse("training:result_correct", args=[e1.pk]) in locked and "<input" not in locked.split("<table")[1]
     # Draft edits and attendance after the lock are refused.
     client.post(url, {f"s_{e1.pk}_{a1.pk}": "2"})
@@ -162,6 +167,7 @@ def test_correction_page_creates_version_2(client, users, cls):
     results.record_attendance(cls, {(s.pk, e1.pk): P for s in sessions})
     results.save_draft_scores(cls, {(e1.pk, a1.pk): 8, (e1.pk, a2.pk): 8})
     results.submit(cls)
+    certificates.confirm_decision(IssuingDecision.objects.get(training_class=cls), "9", timezone.localdate(), "A", "B")
     client.force_login(users.institution)
     url = reverse("training:result_correct", args=[e1.pk])
     page = client.get(url)
@@ -287,3 +293,47 @@ def test_after_the_lock_attendance_is_read_only_and_upload_refused(client, users
     assert not Attendance.objects.exists()
     # The roster can still be downloaded (read-only copy).
     assert client.get(reverse("training:roster_download", args=[cls.pk])).status_code == 200
+
+
+def test_issuing_decision_page_confirms_and_issues(client, users, cls, tmp_path):
+    """Results locked → a draft decision; the institution enters number, date and signer and confirms: the
+    certificates carry the decision; the decision is a Word document with the number, date, signer and people."""
+    sessions, (a1, a2), (e1, e2) = _ids(cls)
+    results.record_attendance(cls, {(s.pk, e.pk): P for s in sessions for e in (e1, e2)})
+    results.save_draft_scores(cls, {(e.pk, a.pk): 8 for e in (e1, e2) for a in (a1, a2)})
+    results.submit(cls, users.institution)
+    url = reverse("training:issuing_decisions", args=[cls.pk])
+    for outsider in (users.officer, users.learner, users.leader):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 403
+    client.force_login(users.institution)
+    page = client.get(url).content.decode()
+    assert e1.person.full_name in page and e2.person.full_name in page and "Dự thảo quyết định" in page
+    draft = IssuingDecision.objects.get(training_class=cls)
+    refused = client.post(url, {"number": "", "decided_on": "31/02/2026", "signer_position": "Hiệu trưởng",
+                                "signer_name": "Phạm Văn Ký"})
+    assert refused.status_code == 400 and not Certificate.objects.exists()
+    day = timezone.localdate()
+    response = client.post(url, {"number": "125", "decided_on": f"{day:%d/%m/%Y}", "signer_position": "Hiệu trưởng",
+                                 "authority": "KT. Hiệu trưởng", "signer_name": "Phạm Văn Ký"})
+    assert response.status_code == 302
+    issued = Certificate.objects.filter(decision=draft)
+    assert issued.count() == 2 and {c.issued_on for c in issued} == {day}
+    confirmed = client.get(url).content.decode()
+    assert "125" in confirmed and "Không có học viên nào đang chờ cấp chứng chỉ." in confirmed
+
+    word = client.get(reverse("training:issuing_decision_file", args=[draft.pk, "docx"]))
+    assert word.status_code == 200
+    (tmp_path / "qd.docx").write_bytes(word.content)
+    done = convert_with_libreoffice([tmp_path / "qd.docx"], tmp_path / "txt", fmt="txt:Text (encoded):UTF8")
+    assert done.returncode == 0, done.stderr
+    text = " ".join((tmp_path / "txt" / "qd.txt").read_text(encoding="utf-8-sig").split())
+    assert "QUYẾT ĐỊNH" in text and "Số: 125/QĐ-TCTT" in text and officialdoc.document_date("Thử", day) in text
+    assert "KT. HIỆU TRƯỞNG" in text and "Phạm Văn Ký" in text
+    for cert in issued:
+        assert cert.number in text and cert.enrollment.person.full_name in text
+    pdf = client.get(reverse("training:issuing_decision_file", args=[draft.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get(reverse("training:issuing_decision_file", args=[draft.pk, "odt"])).status_code == 404
+    client.force_login(users.officer)
+    assert client.get(reverse("training:issuing_decision_file", args=[draft.pk, "docx"])).status_code == 403

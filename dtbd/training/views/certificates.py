@@ -6,22 +6,26 @@ dtbd.training.queries (who sees which certificate). Out of sight → 404; visibl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.db.models import Count
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dtbd.core import officialdoc
 from dtbd.core.exportlog import Kind as ExportKind
 from dtbd.core.exportlog import log_export
 from dtbd.core.lists import render_list
 
-from ..models import Certificate, TrainingClass
-from ..permissions import can_run_class
 from ..filters import CertificateFilterSet
+from ..forms.certificates import DecisionForm, VerifySearchForm
+from ..models import Certificate, IssuingDecision, TrainingClass
+from ..permissions import can_run_class, classes_for
 from ..queries import certificate_rows, certificates_for
-from ..services import certificates
+from ..services import certificates, documents
 
 PAGE_SIZE = 50
 
@@ -86,24 +90,102 @@ def certificate_replace(request, pk):
 # -- public -----------------------------------------------------------------------------------------------------------
 @require_GET
 def verify(request, code):
-    """Public verification: only the name, programme, dates, issuer, number and status — nothing else."""
-    cert = (
-        Certificate.objects.select_related("provider", "enrollment__person", "enrollment__training_class__program")
-        .filter(code=code).first()
-    )
+    """Public verification by the QR token (everything the document shows) or by the printed number (the document,
+    its issuer and status; the holder's name only once their full name or birth date is entered: the numbers follow
+    each other and must not list other people's certificates)."""
+    cert = certificates.by_token(code)
+    if cert is not None:
+        return render(request, "public/verify.html", certificates.verification_facts(cert, with_holder=True))
+    cert = certificates.by_number(code)
     if cert is None:
         return render(request, "public/verify_not_found.html", {"code": code}, status=404)
-    cls = cert.enrollment.training_class
+    form = VerifySearchForm(initial={"so_hieu": cert.number})
+    return render(request, "public/verify.html", {**certificates.verification_facts(cert, with_holder=False),
+                                                  "form": form})
+
+
+@require_GET
+def verify_search(request):
+    """The public search form: the printed number with the holder's full name or birth date (rate-limited with the
+    rest of /verify/, and more strictly: DTBD_RATE_LIMITS)."""
+    form = VerifySearchForm(request.GET or None)
+    if not form.is_bound:
+        return render(request, "public/verify_search.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "public/verify_search.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    cert = certificates.find_for_verification(data["so_hieu"], data["ho_ten"], data["ngay_sinh"])
+    if cert is None:
+        return render(request, "public/verify_search.html", {"form": form, "not_found": True}, status=404)
+    return render(request, "public/verify.html", certificates.verification_facts(cert, with_holder=True))
+
+
+# -- issuing decisions --------------------------------------------------------------------------------------------------
+DOCUMENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+@login_required
+def issuing_decisions(request, pk):
+    """The class's issuing decisions: the draft (learners waiting, the form that confirms it) and those confirmed."""
+    cls = get_object_or_404(classes_for(request.user).select_related("program", "provider__unit"), pk=pk)
+    if not can_run_class(request.user, cls):
+        raise PermissionDenied(_("Chỉ cơ sở tổ chức lớp và cán bộ quản lý được ban hành quyết định cấp chứng chỉ."))
+    draft = cls.issuing_decisions.filter(status=IssuingDecision.Status.DRAFT).first()
+    form = DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        if draft is None:
+            messages.error(request, _("Lớp không có dự thảo quyết định cấp chứng chỉ nào đang chờ."))
+            return redirect("training:issuing_decisions", pk=cls.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                issued = certificates.confirm_decision(
+                    draft, data["number"], data["decided_on"], data["signer_name"], data["signer_position"],
+                    data["authority"], user=request.user)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, messages_ in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, messages_)
+                else:
+                    form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("Đã ban hành quyết định số %(number)s và cấp %(n)s chứng chỉ.") % {
+                    "number": data["number"], "n": len(issued)})
+                return redirect("training:issuing_decisions", pk=cls.pk)
+        status = 400
     context = {
-        "title": certificates.document_title(cert),
-        "number": cert.number,
-        "name": cert.enrollment.person.full_name,
-        "programme": cls.program.name,
-        "starts_on": cls.starts_on,
-        "ends_on": cls.ends_on,
-        "issued_on": cert.issued_on,
-        "issuer": cert.provider.name,
-        "revoked": cert.revoked_at is not None,
-        "revoked_at": cert.revoked_at,
+        "obj": cls,
+        "draft": draft,
+        "waiting": list(certificates.pending_enrollments(cls)) if draft else [],
+        "form": form,
+        "confirmed": list(cls.issuing_decisions.filter(status=IssuingDecision.Status.CONFIRMED)
+                          .annotate(n_certificates=Count("certificates"))),
     }
-    return render(request, "public/verify.html", context)
+    return render(request, "training/issuing_decisions.html", context, status=status)
+
+
+@login_required
+@require_GET
+def issuing_decision_file(request, pk, fmt):
+    """A decision as Word (to edit before signing) or PDF; a draft's number, date and signer are left blank."""
+    if fmt not in DOCUMENT_TYPES:
+        raise Http404(_("Không có định dạng này."))
+    decision = get_object_or_404(
+        IssuingDecision.objects.select_related("training_class__program", "training_class__provider__unit")
+        .filter(training_class__in=classes_for(request.user).values("pk")), pk=pk)
+    if not can_run_class(request.user, decision.training_class):
+        raise PermissionDenied(_("Chỉ cơ sở tổ chức lớp và cán bộ quản lý được tải quyết định cấp chứng chỉ."))
+    document = documents.issuing_decision(decision, prepared_by=request.user.signature_name())
+    try:
+        content = documents.render(document, fmt)
+    except officialdoc.DocumentNotAvailable as missing:
+        return HttpResponse(str(missing), status=503, content_type="text/plain; charset=utf-8")
+    name = documents.decision_file_name(decision, fmt)
+    log_export(request.user, ExportKind.CERTIFICATE, f"{name} · {decision.training_class.code}", 1, request=request)
+    response = HttpResponse(content, content_type=DOCUMENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response

@@ -23,6 +23,7 @@ from ..forms.classes import AssessmentFormSet, ClassForm, SessionFormSet, Status
 from ..models import Enrollment, TrainingClass
 from ..queries import audit_entries
 from ..services import classes as class_services
+from ..services import documents as document_services
 from ..services.certificates import class_tiet
 
 PAGE_SIZE = 30
@@ -96,6 +97,7 @@ def class_detail(request, pk):
         "counts": class_services.enrollment_counts(cls),
         "can_run": can_run,
         "can_decide_any": permissions.is_manager(user) or permissions.is_unit_officer(user),
+        "can_write_documents": bool(document_services.kinds_for(user, cls)),
         "transitions": class_services.allowed_transitions(cls) if can_run else [],
         "open_now": cls.is_open_for_registration(),
         "can_self_register": permissions.can_self_register(user) and cls.is_open_for_registration() and own is None,

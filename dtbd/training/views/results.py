@@ -184,7 +184,8 @@ def results_submit(request, pk):
             return redirect("training:results", pk=cls.pk)
         done = sum(1 for o in outcomes if o.completed)
         messages.success(request, _(
-            "Đã chốt kết quả: %(done)s học viên hoàn thành (đã cấp chứng chỉ), %(failed)s không hoàn thành."
+            "Đã chốt kết quả: %(done)s học viên hoàn thành, %(failed)s không hoàn thành. Chứng chỉ được cấp khi ban "
+            "hành quyết định cấp chứng chỉ (mục “Quyết định cấp chứng chỉ”)."
         ) % {"done": done, "failed": len(outcomes) - done})
         return redirect("training:results", pk=cls.pk)
     outcomes = results.compute(cls, states=(results.State.ENROLLED,))

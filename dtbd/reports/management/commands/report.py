@@ -31,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--person", help="mã cán bộ (báo cáo theo từng người: training-history)")
         parser.add_argument("--date", help="ngày báo cáo YYYY-MM-DD (mặc định: hôm nay)")
         parser.add_argument("--year", type=int, help="năm báo cáo (mặc định: năm của ngày báo cáo)")
-        parser.add_argument("--format", default="csv", choices=renderers.FORMATS, help="csv (mặc định), xlsx, pdf")
+        parser.add_argument("--format", default="csv", choices=renderers.FORMATS, help="csv (mặc định), xlsx, pdf, docx")
         parser.add_argument("--output", help="ghi vào tệp này thay vì in ra màn hình")
 
     def handle(self, *args, name, unit, person, date, year, format, output, **options):
