@@ -19,6 +19,9 @@ class TrainingConfig(AppConfig):
             Certificate,
             ClassSession,
             Enrollment,
+            EntryCondition,
+            OverseasReminder,
+            OverseasReport,
             Program,
             Provider,
             Result,
@@ -37,4 +40,7 @@ class TrainingConfig(AppConfig):
         auditlog.register(Result)
         auditlog.register(Score)
         auditlog.register(Certificate, exclude_fields=["code"])
+        auditlog.register(EntryCondition)
+        auditlog.register(OverseasReport)
+        auditlog.register(OverseasReminder)
         standards_extensions.programme_completions.register(completed_programme_people)
