@@ -10,6 +10,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -33,7 +34,9 @@ from dtbd.reorganisation.models import Operation
 from dtbd.reports.models import Indicator
 from dtbd.standards.models import Requirement
 from dtbd.training import services
-from dtbd.training.models import Attendance, IssuingDecision, Program, Result, TrainingClass
+from dtbd.training.models import (
+    Attendance, Enrollment, IssuingDecision, OverseasReport, Program, Result, TrainingClass,
+)
 from dtbd.training.services import certificates
 from dtbd.training.testing import enroll, make_class, make_program, make_provider, school_provider
 
@@ -90,6 +93,9 @@ REFUSED = {
     "training:enrolment_withdraw": {"pk": "enrolment"},
     "training:certificate_pdf": {"pk": "certificate"},
     "training:certificate_replace": {"pk": "certificate"},
+    # -- training: reports after a course abroad (docs/domain.md §10.2)
+    "training:overseas_upload": {"pk": "overseas_enrolment"},
+    "training:overseas_file": {"pk": "overseas_report"},
     "reports:training_history": {"pk": "person"},
     "reports:training_history_download": {"pk": "person", "fmt": "pdf"},
     "reports:training_history_job": {"pk": "person", "fmt": "pdf"},
@@ -196,6 +202,7 @@ OPEN = {
     "training:provider_list": ({}, OFFER),
     "training:provider_detail": ({"pk": "provider"}, OFFER),
     "training:needs": ({}, LIST),
+    "training:overseas_reports": ({}, LIST),
     "plans:plan_list": ({}, LIST),
     "plans:plan_create": ({}, FORM),
     "plans:need_list": ({}, LIST),
@@ -308,7 +315,7 @@ def test_table_names_only_existing_routes():
 
 
 @pytest.fixture
-def world(tree, users):
+def world(tree, users, media_root):
     """Each role's outsiders: for the unit officer, the leader and the learner (all of Sở Nội vụ, so_a) a person of
     Sở Tài chính (so_b) with a diploma, enrolled in a class of the so_b school and certified; for the institution
     (scoped to so_b) a person of so_a, enrolled in a class of another provider, certified too."""
@@ -415,6 +422,18 @@ def world(tree, users):
                       gender="NAM", organisation="Trường ngoài", field="Y tế", selection="GRADUATE"), province)
         side.names = (*side.names, side.candidate.full_name)
     # -- end of talent attraction and source cadres
+    # -- training, reports after a course abroad (docs/domain.md §10.2): each side's outsider back from a class abroad
+    # (of the provider of their side's class) with the report sent
+    for side, person, provider in ((b_side, outsider_b, school), (a_side, outsider_a, elsewhere)):
+        abroad = make_class(f"NN_{provider.code}", provider=provider, program=make_program(), abroad=True, country="JP",
+                            status=TrainingClass.Status.FINISHED, starts_on=start - datetime.timedelta(days=40),
+                            ends_on=start - datetime.timedelta(days=30))
+        side.overseas_enrolment = Enrollment.objects.create(training_class=abroad, person=person, source="NOMINATED",
+                                                            state=Enrollment.State.COMPLETED)
+        side.overseas_report = OverseasReport(enrollment=side.overseas_enrolment, file_name="bao-cao.pdf",
+                                              submitted_at=timezone.now())
+        side.overseas_report.file.save("bao-cao.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    # -- end of reports after a course abroad
     return SimpleNamespace(officer=b_side, leader=b_side, learner=b_side, institution=a_side, users=users)
 
 

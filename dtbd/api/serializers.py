@@ -185,6 +185,15 @@ class EnrollmentCreateSerializer(VietnameseMessages, serializers.Serializer):
 
     training_class = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     person = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False, allow_null=True)
+    confirm_warnings = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Xác nhận các lưu ý về điều kiện dự học, trùng lớp, đối tượng (training.services.eligibility); "
+                  "thiếu xác nhận thì yêu cầu bị từ chối (400) kèm danh sách lưu ý {code, text}.")
+
+
+class ConfirmSerializer(VietnameseMessages, serializers.Serializer):
+    confirm_warnings = serializers.BooleanField(
+        required=False, default=False, help_text="Xác nhận các lưu ý về điều kiện dự học, trùng lớp, đối tượng.")
 
 
 class ReasonSerializer(VietnameseMessages, serializers.Serializer):

@@ -53,7 +53,15 @@ ID_REGEX = r"[0-9]{1,18}"
 
 def exception_handler(exc, context):
     """DRF's handler, plus Django's ValidationError (raised by the services) as a 400 with its messages, and the rate
-    limit's 429 (with Retry-After) said in Vietnamese."""
+    limit's 429 (with Retry-After) said in Vietnamese. Unconfirmed eligibility warnings (training.services.eligibility)
+    are a 400 listing them as {code, text}, to be sent again with `confirm_warnings: true`."""
+    if isinstance(exc, services.WarningsNotConfirmed):
+        return Response({
+            "detail": exc.heading(),
+            "warnings": [w.as_dict() for w in exc.warnings],
+            "confirm_warnings": [_("Không thể tự xác nhận các lưu ý này.") if isinstance(exc, services.SelfRegistrationRefused)
+                                 else _("Gửi lại với confirm_warnings = true để xác nhận các lưu ý.")],
+        }, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     elif isinstance(exc, Throttled):
@@ -455,23 +463,29 @@ class EnrollmentViewSet(ScopedViewSet, viewsets.mixins.CreateModelMixin):
         if person_id is None or (person_id == user.person_id and not nominator):
             if not can_self_register(user):
                 raise PermissionDenied(_("Tài khoản của bạn chưa gắn với hồ sơ cán bộ nên không thể tự đăng ký học."))
-            enrollment = services.request_enrollment(cls, user.person, Enrollment.Source.SELF, user)
+            enrollment = services.request_enrollment(cls, user.person, Enrollment.Source.SELF, user,
+                                                     confirm_warnings=data.validated_data["confirm_warnings"])
             return self._out(enrollment, status.HTTP_201_CREATED)
         check_nominator(user)
         person = Person.objects.restrict(user).filter(pk=person_id).first()
         if person is None:  # as GET /staff/<id>/: the same 404 whether they are outside the scope or nobody
             raise Http404(_("Không tìm thấy cán bộ trong phạm vi của bạn."))
-        created, skipped = services.nominate_many(cls, [person], user=user)
+        created, skipped = services.nominate_many(cls, [person], user=user,
+                                                  confirm_warnings=data.validated_data["confirm_warnings"])
         if skipped:
             raise ValidationError({"person": [message for _p, message in skipped]})
         return self._out(created[0], status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=s.EnrollmentSerializer)
+    @extend_schema(request=s.ConfirmSerializer, responses=s.EnrollmentSerializer)
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def approve(self, request, pk=None, format=None):
-        """Duyệt: xếp lớp nếu còn chỗ, nếu không vào danh sách chờ."""
+        """Duyệt: xếp lớp nếu còn chỗ, nếu không vào danh sách chờ. Các lưu ý về điều kiện, trùng lớp phải được xác
+        nhận (confirm_warnings)."""
         enrollment = self.get_object()
-        services.approve(enrollment, request.user)  # checks who may (check_decide)
+        body = s.ConfirmSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        # checks who may (check_decide), then the eligibility warnings
+        services.approve(enrollment, request.user, confirm_warnings=body.validated_data["confirm_warnings"])
         return self._out(enrollment)
 
     @extend_schema(request=s.ReasonSerializer, responses=s.EnrollmentSerializer)

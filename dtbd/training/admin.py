@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ClassSession, Enrollment, Program, Provider, TrainingClass
+from .models import ClassSession, Enrollment, EntryCondition, Program, Provider, TrainingClass
 
 
 @admin.register(Provider)
@@ -44,3 +44,9 @@ class EnrollmentAdmin(admin.ModelAdmin):
     list_select_related = ("training_class", "person")
     raw_id_fields = ("person", "training_class")
     readonly_fields = ("state", "requested_at", "decided_at", "decided_by", "requested_by")
+
+
+@admin.register(EntryCondition)
+class EntryConditionAdmin(admin.ModelAdmin):
+    list_display = ("qualification_type", "level", "valid_from", "valid_to", "party_member", "min_education",
+                    "good_years", "part_time_min_age_women", "part_time_min_age_men")

@@ -20,6 +20,9 @@ class TrainingConfig(AppConfig):
             ClassSession,
             Enrollment,
             IssuingDecision,
+            EntryCondition,
+            OverseasReminder,
+            OverseasReport,
             Program,
             Provider,
             Result,
@@ -39,4 +42,7 @@ class TrainingConfig(AppConfig):
         auditlog.register(Score)
         auditlog.register(Certificate, exclude_fields=["code"])
         auditlog.register(IssuingDecision)
+        auditlog.register(EntryCondition)
+        auditlog.register(OverseasReport)
+        auditlog.register(OverseasReminder)
         standards_extensions.programme_completions.register(completed_programme_people)

@@ -617,3 +617,92 @@ class Certificate(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class EntryCondition(models.Model):
+    """The entry conditions of a programme level (điều kiện dự học), dated: the trung cấp LLCT conditions of Quy định
+    350-QĐ/TW (docs/domain.md §10.1). A class whose programme grants `qualification_type` at `level` is checked
+    against the row valid on its first day; a blank figure is a condition not checked. Changing the rule is a new
+    row from its date, the previous one closed (valid_to)."""
+
+    qualification_type = models.CharField(_("loại văn bằng, chứng chỉ của chương trình"), max_length=4,
+                                          choices=QualificationType.choices)
+    level = models.CharField(_("trình độ của chương trình"), max_length=10)
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_to = models.DateField(_("áp dụng đến ngày"), null=True, blank=True)
+    party_member = models.BooleanField(_("phải là đảng viên"), default=True)
+    min_education = models.CharField(
+        _("trình độ chuyên môn tối thiểu"), max_length=10, blank=True,
+        help_text=_("Mã trình độ chuyên môn (CD = cao đẳng…); để trống: không xét."),
+    )
+    good_years = models.PositiveSmallIntegerField(
+        _("số năm liền kề hoàn thành tốt nhiệm vụ trở lên"), null=True, blank=True,
+        help_text=_("Để trống: không xét kết quả đánh giá."),
+    )
+    part_time_min_age_women = models.PositiveSmallIntegerField(
+        _("tuổi tối thiểu học không tập trung (nữ)"), null=True, blank=True)
+    part_time_min_age_men = models.PositiveSmallIntegerField(
+        _("tuổi tối thiểu học không tập trung (nam)"), null=True, blank=True)
+    legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
+
+    class Meta:
+        verbose_name = _("điều kiện dự học")
+        verbose_name_plural = _("điều kiện dự học")
+        ordering = ["qualification_type", "level", "-valid_from"]
+
+    def __str__(self):
+        return f"{self.qualification_type} {self.level} từ {self.valid_from:%d/%m/%Y}"
+
+
+def overseas_report_path(instance, filename):
+    """Stored under a name of the enrolment, never the uploaded name (served only through the checked view)."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"overseas_reports/{instance.enrollment_id}/{timezone.now():%Y%m%d%H%M%S}.{ext}"
+
+
+class OverseasReport(models.Model):
+    """The report (báo cáo kết quả học tập) of a learner back from a course abroad, due within 15 days of return
+    (docs/domain.md §10.2). One per enrolment; a new upload replaces the file (the audit log keeps who and when)."""
+
+    # A foreign key with a unique constraint rather than a one-to-one field: the audit log of an enrolment would
+    # otherwise read the reverse one-to-one (one more query for every enrolment written).
+    enrollment = models.ForeignKey(Enrollment, verbose_name=_("học viên"), on_delete=models.PROTECT,
+                                   related_name="overseas_reports")
+    file = models.FileField(_("tệp báo cáo"), upload_to=overseas_report_path, max_length=255)
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    submitted_at = models.DateTimeField(_("thời điểm nộp"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nộp"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("báo cáo sau khoá học ở nước ngoài")
+        verbose_name_plural = _("báo cáo sau khoá học ở nước ngoài")
+        ordering = ["-submitted_at"]
+        constraints = [models.UniqueConstraint(fields=["enrollment"], name="training_overseas_report_once")]
+
+    def __str__(self):
+        return f"{self.enrollment_id} {self.submitted_at:%d/%m/%Y}"
+
+
+class OverseasReminder(models.Model):
+    """A reminder sent about an overseas report: one row per enrolment and kind, so a daily run repeated on the same
+    day, or on the next, sends nothing twice (docs/domain.md §10.2)."""
+
+    class Kind(models.TextChoices):
+        DUE = "DUE", _("Nhắc hạn nộp báo cáo")
+        LATE = "LATE", _("Quá hạn nộp báo cáo")
+
+    enrollment = models.ForeignKey(Enrollment, verbose_name=_("học viên"), on_delete=models.CASCADE,
+                                   related_name="overseas_reminders")
+    kind = models.CharField(_("loại"), max_length=4, choices=Kind.choices)
+    sent_on = models.DateField(_("ngày gửi"))
+
+    class Meta:
+        verbose_name = _("nhắc nộp báo cáo khoá học ở nước ngoài")
+        verbose_name_plural = _("nhắc nộp báo cáo khoá học ở nước ngoài")
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "kind"], name="training_overseas_reminder_once"),
+        ]

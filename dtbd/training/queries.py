@@ -269,7 +269,7 @@ def roster_rows(qs):
         .filter(Q(requested_at__lt=OuterRef("requested_at")) | Q(requested_at=OuterRef("requested_at"), pk__lt=OuterRef("pk")))
         .order_by().values("training_class").annotate(n=Count("pk")).values("n")
     )
-    return qs.select_related("person", "training_class", "requested_by", "decided_by").annotate(
+    return qs.select_related("person", "training_class__program", "requested_by", "decided_by").annotate(
         unit_name=unit_on(field="unit__name", person_ref="person_id"),
         waitlist_position=Case(
             When(state=State.WAITLISTED,

@@ -49,4 +49,5 @@ def make_class(code="L01", capacity=2, status=TrainingClass.Status.OPEN, starts_
 
 def enroll(training_class, person, source=Enrollment.Source.NOMINATED, user=None):
     """Request and approve: the person is ENROLLED (or WAITLISTED when the class is full)."""
-    return services.approve(services.request_enrollment(training_class, person, source, user), user)
+    request = services.request_enrollment(training_class, person, source, user, confirm_warnings=True)
+    return services.approve(request, user, confirm_warnings=True)

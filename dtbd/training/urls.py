@@ -2,7 +2,7 @@
 (`public_urlpatterns`, namespace `public`, at the site's root: /verify/<code>/)."""
 from django.urls import path
 
-from .views import catalogue, certificates, classes, documents, enrolment, portal, results
+from .views import catalogue, certificates, classes, documents, enrolment, overseas, portal, results
 
 app_name = "training"
 
@@ -49,6 +49,10 @@ urlpatterns = [
     path("chung-chi/<int:pk>/cap-xac-nhan/", certificates.certificate_replace, name="certificate_replace"),
     # the learner portal
     path("hoc-vien/", portal.portal, name="portal"),
+    # reports after a course abroad
+    path("hoc-vien/bao-cao-nuoc-ngoai/<int:pk>/", overseas.overseas_upload, name="overseas_upload"),
+    path("bao-cao-nuoc-ngoai/", overseas.overseas_reports, name="overseas_reports"),
+    path("bao-cao-nuoc-ngoai/<int:pk>/tep/", overseas.overseas_file, name="overseas_file"),
 ]
 
 public_urlpatterns = [

@@ -117,11 +117,13 @@ def display_name(user):
 
 
 # The side menu entry of a page is its URL namespace, except for the training namespace, whose pages are split
-# over several entries: classes (and everything done in a class), the approval queue, certificates, the learner
-# portal, and the catalogue of programmes and providers.
+# over several entries: classes (and everything done in a class), the approval queue (and the late reports after
+# courses abroad), certificates, the learner portal (and its report upload), and the catalogue of programmes and
+# providers.
 _TRAINING_MENU = (
     ("program", "training"), ("provider", "training"), ("needs", "training"),
     ("enrolment_", "enrolment_queue"), ("certificate", "certificates"), ("portal", "portal"),
+    ("overseas_upload", "portal"), ("overseas_", "enrolment_queue"),
 )
 
 

@@ -34,14 +34,18 @@ from ..states import (
     state_label,
     status_label,
 )
-from . import notices
+from . import eligibility, notices
 
 
-def request_enrollment(training_class, person, source, by_user=None):
+def request_enrollment(training_class, person, source, by_user=None, confirm_warnings=False):
     """Create a REQUESTED enrolment. Self-registration needs a class open for registration and inside its window;
     nomination and assignment may also be made while the class is planned. One enrolment per person and class.
     A self-registration to a first-come-first-served class is decided at once: ENROLLED while a seat is free, else
-    WAITLISTED (the person is told either way; the unit officers are not asked to approve)."""
+    WAITLISTED (the person is told either way; the unit officers are not asked to approve).
+
+    A self-registration goes through the eligibility check (services.eligibility): refused outright on a hard
+    conflict, and refused with the warnings listed (WarningsNotConfirmed) unless the learner confirms them
+    (`confirm_warnings`). Nominations and assignments are checked by nominate_many, for the whole batch."""
     if source not in Enrollment.Source.values:
         raise ValidationError(_("Hình thức đăng ký “%(s)s” không hợp lệ.") % {"s": source})
     status = training_class.status
@@ -67,6 +71,9 @@ def request_enrollment(training_class, person, source, by_user=None):
             _("Lớp %(code)s đang “%(st)s”, không thể cử thêm học viên.")
             % {"code": training_class.code, "st": status_label(status)}
         )
+    if source == Enrollment.Source.SELF:
+        found = eligibility.check(training_class, person)
+        eligibility.require_confirmed({person.pk: found}, confirm_warnings, self_service=True)
     direct = source == Enrollment.Source.SELF and training_class.first_come_first_served
     try:
         with transaction.atomic():
@@ -146,11 +153,15 @@ def check_decide(enrollment, user, refusal):
         raise PermissionDenied(refusal)
 
 
-def approve(enrollment, user=None, notify=True):
+def approve(enrollment, user=None, notify=True, confirm_warnings=False):
     """`user` approves a request (check_decide): ENROLLED if a seat is free (taken with the atomic conditional update),
     else WAITLISTED. The person is told (APPROVED or WAITLISTED notice) unless `notify` is False (nominate_many sends
-    its own)."""
+    its own). The eligibility warnings of the person for the class must be confirmed (`confirm_warnings`), otherwise
+    WarningsNotConfirmed lists them; the system (`user` None, e.g. a script) is not asked."""
     check_decide(enrollment, user, _("Bạn không có quyền duyệt đăng ký này."))
+    if user is not None:
+        found = eligibility.check(enrollment.training_class, enrollment.person)
+        eligibility.require_confirmed({enrollment.person_id: found}, confirm_warnings)
     return approve_decided(enrollment, user, notify)
 
 

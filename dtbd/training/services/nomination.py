@@ -1,5 +1,5 @@
-"""Nominating people to a class (cử, phân công) and what the nomination pages show about them: warnings that do not
-block (already qualified, overlapping class, outside the audience), the requirements a programme satisfies, the
+"""Nominating people to a class (cử, phân công) and what the nomination pages show about them: the eligibility
+warnings the officer confirms (services.eligibility), the requirements a programme satisfies, the
 people of a unit who miss them (dtbd.standards)."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,115 +10,26 @@ from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import CHANGE
 from dtbd.core.models import valid_on_q
-from dtbd.people.catalog import Category, PostLevel
-from dtbd.people.models import CategoryAssignment, Person, PlannedPost, PostAssignment, Qualification
+from dtbd.people.models import Person
 from dtbd.standards.engine import NOTHING, Catalogue, people_in
 from dtbd.standards.models import Requirement
 
 from ..models import Enrollment
 from ..permissions import is_manager, is_unit_officer, people_to_nominate
 from ..states import REQUEST_STATUSES, State, state_label, status_label
-from . import notices
+from . import eligibility, notices
 from .enrolment import approve_decided, request_enrollment
 
 
-def _codes(text):
-    return [c.strip() for c in (text or "").split(",") if c.strip()]
-
-
-def _label(choices, code):
-    try:
-        return str(choices(code).label)
-    except ValueError:
-        return code
-
-
 def warnings_for_many(training_class, people, on=None):
-    """{person_id: [Vietnamese warnings]} for nominating `people` (Person objects or ids) to `training_class`; the
-    warnings do not block:
-    - the person already holds (on `on`, default today) what the programme grants, at the same or a higher level;
-    - the person is already ENROLLED/APPROVED in another class whose dates overlap;
-    - the person is outside the programme's audience: their current category (CategoryAssignment valid on `on`) is
-      not in `audience_categories`, or neither a post level they hold nor one they are planned for (PostAssignment,
-      PlannedPost valid on `on`) is in `audience_post_levels` (comma-separated codes; empty = anyone).
-    A fixed number of queries whatever the number of people (at most six)."""
-    on = on or timezone.localdate()
-    ids = [getattr(p, "pk", p) for p in people]
-    result = {pk: [] for pk in ids}
-    if not ids:
-        return result
-    program = training_class.program
-    names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "full_name"))
-    if program.grants_type and program.grants_level_order is not None:
-        held = (
-            Qualification.objects.held_on(on)
-            .filter(person_id__in=ids, type=program.grants_type, level_order__gte=program.grants_level_order)
-            .order_by("person_id", "-level_order", "pk")
-        )
-        seen = set()
-        for q in held:
-            if q.person_id in seen:
-                continue
-            seen.add(q.person_id)
-            result[q.person_id].append(
-                _("%(name)s đã có %(held)s, không thấp hơn văn bằng, chứng chỉ lớp này cấp (%(grants)s).")
-                % {"name": names.get(q.person_id, ""), "held": f"{q.get_type_display()}: {q.level_label}",
-                   "grants": program.grants_label}
-            )
-    overlapping = (
-        Enrollment.objects.filter(person_id__in=ids, state__in=[State.ENROLLED, State.APPROVED])
-        .exclude(training_class=training_class)
-        .filter(training_class__starts_on__lte=training_class.ends_on, training_class__ends_on__gte=training_class.starts_on)
-        .select_related("training_class").order_by("training_class__starts_on", "training_class__code")
-    )
-    for other in overlapping:
-        oc = other.training_class
-        result[other.person_id].append(
-            _("%(name)s đang học lớp %(code)s (%(start)s – %(end)s), trùng thời gian với lớp này.")
-            % {"name": names.get(other.person_id, ""), "code": oc.code,
-               "start": oc.starts_on.strftime("%d/%m/%Y"), "end": oc.ends_on.strftime("%d/%m/%Y")}
-        )
-    categories = _codes(program.audience_categories)
-    if categories:
-        current = {}
-        rows = CategoryAssignment.objects.filter(valid_on_q(on), person_id__in=ids).order_by(
-            "person_id", F("valid_from").desc(nulls_last=True)
-        ).values_list("person_id", "category")
-        for pid, cat in rows:
-            current.setdefault(pid, cat)
-        wanted = ", ".join(_label(Category, c) for c in categories)
-        for pid in ids:
-            cat = current.get(pid)
-            if cat not in categories:
-                if cat:
-                    text = _("%(name)s là %(cat)s, không thuộc đối tượng của chương trình (%(wanted)s).") % {
-                        "name": names.get(pid, ""), "cat": _label(Category, cat), "wanted": wanted}
-                else:
-                    text = _("%(name)s chưa có loại cán bộ hiện hành; chương trình dành cho %(wanted)s.") % {
-                        "name": names.get(pid, ""), "wanted": wanted}
-                result[pid].append(text)
-    levels = _codes(program.audience_post_levels)
-    if levels:
-        matching = set(
-            PostAssignment.objects.filter(valid_on_q(on), person_id__in=ids, level__in=levels).values_list("person_id", flat=True)
-        ) | set(
-            PlannedPost.objects.filter(valid_on_q(on), person_id__in=ids, level__in=levels).values_list("person_id", flat=True)
-        )
-        wanted = ", ".join(_label(PostLevel, c) for c in levels)
-        for pid in ids:
-            if pid not in matching:
-                result[pid].append(
-                    _("%(name)s không giữ và không được quy hoạch chức vụ thuộc đối tượng của chương trình (%(wanted)s).")
-                    % {"name": names.get(pid, ""), "wanted": wanted}
-                )
-    return result
+    """{person_id: [Vietnamese warnings]} for putting `people` (Person objects or ids) in `training_class`: the texts
+    of services.eligibility.check_many (the one check every door uses), a fixed number of queries."""
+    return {pid: [w.text for w in ws] for pid, ws in eligibility.check_many(training_class, people, on).items()}
 
 
 def nomination_warnings(training_class, person, on=None):
-    """Vietnamese warnings shown when nominating `person` for `training_class` (they do not block): what they
-    already hold, overlapping classes and the programme's machine-checkable audience (Program.audience_categories,
-    audience_post_levels). See warnings_for_many, which this calls for one person; the free-text
-    Program.target_audience is only shown beside the nomination."""
+    """Vietnamese warnings shown when nominating `person` for `training_class`: services.eligibility.check's texts;
+    the free-text Program.target_audience is only shown beside the nomination."""
     return warnings_for_many(training_class, [person], on)[person.pk]
 
 
@@ -133,7 +44,7 @@ def check_nominator(user):
         raise PermissionDenied(_("Chỉ cán bộ quản lý cấp tỉnh và cán bộ tổ chức của đơn vị được cử học viên."))
 
 
-def nominate_many(training_class, people, source=None, user=None):
+def nominate_many(training_class, people, source=None, user=None, confirm_warnings=False):
     """A unit officer's nomination (source NOMINATED) or a province assignment (ASSIGNED) of several people: each is
     requested and approved at once (the nomination is its own approval), so they are ENROLLED, or WAITLISTED when the
     class is full. Each person gets a NOMINATED notice. People already in the class (whatever their state) are
@@ -141,7 +52,9 @@ def nominate_many(training_class, people, source=None, user=None):
 
     The scope is checked first, nothing created when it refuses: a person outside the user's view scope is not found
     (Http404, as reading them; never named), one seen but outside permissions.people_to_nominate(user) is refused
-    (PermissionDenied). Then ValidationError when the class does not take nominations.
+    (PermissionDenied). Then ValidationError when the class does not take nominations, and WarningsNotConfirmed
+    (nothing created) when someone of the batch has eligibility warnings (services.eligibility, one check for the
+    batch) and `confirm_warnings` is not given.
     Returns (created enrolments, skipped [(person, message)])."""
     if user is not None:
         check_nominator(user)
@@ -164,6 +77,8 @@ def nominate_many(training_class, people, source=None, user=None):
     existing = dict(
         Enrollment.objects.filter(training_class=training_class, person_id__in=ids).values_list("person_id", "state")
     )
+    eligibility.require_confirmed(
+        eligibility.check_many(training_class, [p for p in people if p.pk not in existing]), confirm_warnings)
     created, skipped = [], []
     for person in people:
         if person.pk in existing:
@@ -183,10 +98,12 @@ def nominate_many(training_class, people, source=None, user=None):
     return created, skipped
 
 
-def approve_many(enrollments, user):
+def approve_many(enrollments, user, confirm_warnings=False):
     """`user` approves several requests, each in its own transaction (one refusal by the class or the seats does not
     undo the others). The whole batch is refused (PermissionDenied, nothing approved) when `user` does not decide on
-    one of them (Enrollment.objects.restrict(user, CHANGE), one query).
+    one of them (Enrollment.objects.restrict(user, CHANGE), one query). A request whose person has eligibility
+    warnings for the class (services.eligibility, one check for the batch) is refused with them unless
+    `confirm_warnings`.
     Returns (enrolled, waitlisted, refused [(enrollment, message)])."""
     enrollments = list(enrollments)
     if user is not None and not is_manager(user):
@@ -194,8 +111,12 @@ def approve_many(enrollments, user):
         if ids - set(Enrollment.objects.restrict(user, CHANGE).filter(pk__in=ids).values_list("pk", flat=True)):
             raise PermissionDenied(_("Có đăng ký được chọn mà bạn không có quyền duyệt."))
     enrolled, waitlisted, refused = [], [], []
+    found = eligibility.check_pairs([(e.person, e.training_class) for e in enrollments]) if user is not None else {}
     for enrollment in enrollments:
         try:
+            eligibility.require_confirmed(
+                {enrollment.person_id: found.get((enrollment.person_id, enrollment.training_class_id), [])},
+                confirm_warnings)
             approve_decided(enrollment, user)
         except ValidationError as exc:
             refused.append((enrollment, " ".join(exc.messages)))

@@ -231,15 +231,20 @@ def test_warnings_for_overlapping_class(unit):
     cls = make_class("L_NEW", starts_on=start, ends_on=start + datetime.timedelta(days=10))
     overlapping = make_class("L_OVER", starts_on=start + datetime.timedelta(days=10), ends_on=start + datetime.timedelta(days=20))
     apart = make_class("L_APART", starts_on=start + datetime.timedelta(days=11), ends_on=start + datetime.timedelta(days=20))
-    waiting = make_class("L_WAIT", capacity=1, starts_on=start, ends_on=start)
+    online = make_class("L_ONLINE", starts_on=start, ends_on=start, form="ONLINE")
+    cancelled = make_class("L_CANC", starts_on=start, ends_on=start)
     person = make_person(unit, full_name="Trần Văn Bận")
-    _enroll(overlapping, person)
-    _enroll(apart, person)
-    _enroll(waiting, make_person(unit))
-    _enroll(waiting, person)  # waitlisted: not a conflict
-    _enroll(cls, person)  # the class itself is not a conflict with itself
+    for other in (overlapping, apart, online, cancelled):  # each class of its own programme: no SAME_PROGRAMME
+        other.program = Program.objects.create(code=f"P_{other.code}", name=other.code, category="KHAC",
+                                               kind="BRIEFING", duration_tiet=8)
+        other.save()
+    for other in (overlapping, apart, online, cancelled, cls):  # online: not full-time, no conflict
+        services.approve(services.request_enrollment(other, person, SELF, confirm_warnings=True))
+    cancelled.status = "CANCELLED"
+    cancelled.save()  # a cancelled class is no conflict; the class itself is no conflict with itself
     [warning] = services.nomination_warnings(cls, person)
-    assert warning == "Trần Văn Bận đang học lớp L_OVER (11/09/2026 – 21/09/2026), trùng thời gian với lớp này."
+    assert warning == ("Trần Văn Bận đã có trong lớp tập trung L_OVER (11/09/2026 – 21/09/2026, Đã xếp lớp), "
+                       "trùng thời gian với lớp này.")
 
 
 # --- acceptance: concurrent registrations --------------------------------------------------------------------------

@@ -193,7 +193,8 @@ def test_class_roster_query_count_is_fixed(client, tree, users, role, django_ass
     enroll(small, make_person(tree.phong_a))
     enroll(small, make_person(tree.phong_a))  # waitlisted
     client.get(reverse("training:class_enrolments", args=[small.pk]))  # warm caches (session, content types)
-    with django_assert_max_num_queries(12) as few:
+    # 12, and three for the eligibility warnings of the rows to approve (services.eligibility)
+    with django_assert_max_num_queries(15) as few:
         r1 = client.get(reverse("training:class_enrolments", args=[small.pk]))
     with django_assert_max_num_queries(len(few.captured_queries)):
         r2 = client.get(reverse("training:class_enrolments", args=[large.pk]))
@@ -337,7 +338,13 @@ def test_nominate_search_preview_confirm(client, tree, users):
     html = r.content.decode()
     assert "Xác nhận cử" in html and "Nguyễn Văn Đức đã có" in html
     assert not Enrollment.objects.exists()
-    r = client.post(reverse("training:nominate", args=[cls.pk]), {"step": "confirm", "person": [a.pk, b.pk]}, follow=True)
+    # Đức holds the certificate: without the officer's confirmation nothing is created, the warning listed again
+    r = client.post(reverse("training:nominate", args=[cls.pk]), {"step": "confirm", "person": [a.pk, b.pk]})
+    html = r.content.decode()
+    assert "Cần xác nhận các lưu ý" in html and 'data-code="HOLDS_GRANT"' in html
+    assert not Enrollment.objects.exists()
+    r = client.post(reverse("training:nominate", args=[cls.pk]),
+                    {"step": "confirm", "person": [a.pk, b.pk], "confirm_warnings": "1"}, follow=True)
     assert "Đã cử 2 người: 1 xếp lớp, 1 vào danh sách chờ." in r.content.decode()
     assert set(Enrollment.objects.values_list("source", flat=True)) == {NOMINATED}
     assert Notice.objects.filter(kind=Kind.NOMINATED).count() == 0  # nobody has an account here
@@ -470,7 +477,9 @@ def test_self_register_first_come_first_served(client, tree, users):
 
 def test_self_register_query_count(client, tree, users, django_assert_num_queries, django_capture_on_commit_callbacks):
     """The request of a registration rush (bench/registration_rush.py) runs a fixed number of SQL queries: session,
-    user, class, the person with their accounts (one query), then in one transaction (a savepoint here) the seat
+    user, class with its programme, the person with their accounts (one query), the eligibility check
+    (services.eligibility: the entry conditions, the qualifications held, the other enrolments, the categories for the
+    programme's audience), then in one transaction (a savepoint here) the seat
     UPDATE, the enrolment INSERT, the reports summary check, the audit-log INSERT, the notice INSERT; after commit
     (not run here) the e-mail job INSERT. Seat taken and waitlisted alike; the notice and the audit entry are written."""
     from auditlog.models import LogEntry
@@ -482,7 +491,7 @@ def test_self_register_query_count(client, tree, users, django_assert_num_querie
     for user, state, kind in ((users.learner, State.ENROLLED, Kind.APPROVED),
                               (_user_of(other), State.WAITLISTED, Kind.WAITLISTED)):
         client.force_login(user)
-        with django_assert_num_queries(11), django_capture_on_commit_callbacks() as callbacks:
+        with django_assert_num_queries(15), django_capture_on_commit_callbacks() as callbacks:
             response = client.post(url, {"next": "/dao-tao/hoc-vien/"})
         assert response.status_code == 302 and response["Location"] == "/dao-tao/hoc-vien/"
         assert len(callbacks) == 1  # the e-mail job, queued after commit (one more query in production)

@@ -53,7 +53,11 @@ def test_open_classes_exclude_closed_windows_and_own_classes(client, users):
     section = body.split('id="portal-open"')[1].split("</section>")[0]
     assert "MO01" in section
     assert f'action="{reverse("training:self_register", args=[open_one.pk])}"' in section  # POST button
+    # already in MO05, of the same programme and at the same time: the warnings are shown for the learner to confirm
     response = client.post(reverse("training:self_register", args=[open_one.pk]), {"next": URL})
+    assert response.status_code == 200 and 'data-code="SAME_PROGRAMME"' in response.content.decode()
+    assert not Enrollment.objects.filter(training_class=open_one, person=person).exists()
+    response = client.post(reverse("training:self_register", args=[open_one.pk]), {"next": URL, "confirm_warnings": "1"})
     assert response.status_code == 302 and response["Location"] == URL  # back to the portal
     assert Enrollment.objects.filter(training_class=open_one, person=person, source="SELF").exists()
     assert "MO01" not in client.get(URL).content.decode().split('id="portal-open"')[1].split("</section>")[0]
@@ -154,7 +158,7 @@ def test_the_portal_offers_to_withdraw_where_the_rules_allow_it(client, tree, us
     enrolled = make_class("W_ENR", capacity=5)
     enroll(enrolled, person)
     requested = make_class("W_REQ", capacity=5)
-    services.request_enrollment(requested, person, Enrollment.Source.SELF, users.learner)
+    services.request_enrollment(requested, person, Enrollment.Source.SELF, users.learner, confirm_warnings=True)
     finished = make_class("W_DONE", capacity=5)
     done = enroll(finished, person)
     done.state = Enrollment.State.COMPLETED

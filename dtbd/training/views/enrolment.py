@@ -35,7 +35,7 @@ from ..permissions import (
     is_unit_officer,
     people_to_nominate,
 )
-from ..services import nomination
+from ..services import eligibility, nomination
 
 State = Enrollment.State
 PAGE_SIZE = 50
@@ -77,6 +77,7 @@ def class_enrolments(request, pk):
     decidable = queries.decidable_person_ids(user, [r.person_id for r in rows])
     for row in rows:
         queries.row_actions(row, user, decidable)
+    attach_warnings(rows)
     own = None
     if can_self_register(user):
         own = Enrollment.objects.filter(training_class=cls, person_id=user.person_id).first()
@@ -100,10 +101,25 @@ def _enrolment_for_action(request, pk):
     return enrollment
 
 
+def attach_warnings(rows):
+    """Set `warnings` (services.eligibility) on the enrolment rows the user may approve — one check for the page,
+    a fixed number of queries — and [] on the others."""
+    pending = [r for r in rows if getattr(r, "can_approve", False)]
+    found = eligibility.check_pairs([(r.person, r.training_class) for r in pending])
+    for row in rows:
+        row.warnings = found.get((row.person_id, row.training_class_id), [])
+    return rows
+
+
+def _confirmed(request):
+    return request.POST.get("confirm_warnings") in ("1", "on", "true")
+
+
 def _row_response(request, enrollment, message="", error=""):
     row = queries.roster_rows(Enrollment.objects.filter(pk=enrollment.pk)).get()
     decidable = queries.decidable_person_ids(request.user, [row.person_id])
     queries.row_actions(row, request.user, decidable)
+    attach_warnings([row])
     return render(request, "training/_enrolment_row.html", {"row": row, "row_message": message, "row_error": error,
                                                             "show_class": request.POST.get("show_class") == "1"})
 
@@ -138,7 +154,8 @@ def _after_action(request, enrollment, message="", error="", promoted=()):
 def enrolment_approve(request, pk):
     enrollment = _enrolment_for_action(request, pk)
     try:
-        services.approve(enrollment, request.user)  # refuses those who do not decide on it (check_decide)
+        # refuses those who do not decide on it (check_decide), and unconfirmed eligibility warnings
+        services.approve(enrollment, request.user, confirm_warnings=_confirmed(request))
     except ValidationError as exc:
         return _after_action(request, enrollment, error=" ".join(exc.messages))
     if enrollment.state == State.ENROLLED:
@@ -199,7 +216,9 @@ def enrolment_queue(request):
     decidable = queries.decidable_person_ids(user, [r.person_id for r in rows])
     for row in rows:
         queries.row_actions(row, user, decidable)
+    attach_warnings(rows)
     context = {"form": form, "page_obj": page_obj, "rows": rows, "state": state,
+               "any_warnings": any(r.warnings for r in rows),
                "selectable": any(r.can_approve for r in rows)}
     return render_page(request, "training/enrolment_queue.html", context)
 
@@ -225,9 +244,9 @@ def _bulk_approve(request):
         return redirect(back + query)
     enrollments = list(
         queries.decidable_enrollments(request.user).filter(pk__in=ids)
-        .select_related("training_class", "person").order_by("requested_at", "id")
+        .select_related("training_class__program", "person").order_by("requested_at", "id")
     )
-    enrolled, waitlisted, refused = services.approve_many(enrollments, request.user)
+    enrolled, waitlisted, refused = services.approve_many(enrollments, request.user, confirm_warnings=_confirmed(request))
     not_found = len(set(ids)) - len(enrollments)
     messages.success(
         request,
@@ -263,12 +282,15 @@ def _check_in_scope(user, people):
 
 
 def _confirm(request, cls, people):
-    """nominate_many, then report: how many enrolled / waitlisted, who was skipped and why."""
+    """nominate_many, then report: how many enrolled / waitlisted, who was skipped and why. Unconfirmed eligibility
+    warnings (WarningsNotConfirmed) go up to the page, which lists them again."""
     if not people:
         messages.warning(request, _("Chưa chọn người nào."))
         return None
     try:
-        created, skipped = services.nominate_many(cls, people, user=request.user)
+        created, skipped = services.nominate_many(cls, people, user=request.user, confirm_warnings=_confirmed(request))
+    except services.WarningsNotConfirmed:
+        raise
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return None
@@ -284,8 +306,14 @@ def _confirm(request, cls, people):
 
 
 def _preview_rows(cls, people):
-    warnings = services.warnings_for_many(cls, people)
+    """[(person, [EligibilityWarning])]: services.eligibility, one check for all of them."""
+    warnings = eligibility.check_many(cls, people)
     return [(p, warnings.get(p.pk, [])) for p in people]
+
+
+def _preview_context(cls, people, query):
+    rows = _preview_rows(cls, people)
+    return {"preview": rows, "back_query": query, "any_warnings": any(w for _p, w in rows)}
 
 
 def _status_refusal(cls):
@@ -306,15 +334,18 @@ def nominate(request, pk):
         people = _chosen_people(request)
         _check_in_scope(user, people)
         if request.POST.get("step") == "confirm":
-            response = _confirm(request, cls, people)
+            try:
+                response = _confirm(request, cls, people)
+            except services.WarningsNotConfirmed as exc:
+                context.update(_preview_context(cls, people, request.POST.get("query", "")), unconfirmed=exc)
+                return render(request, "training/nominate_preview.html", context)
             if response is not None:
                 return response
             return redirect("training:nominate", pk=cls.pk)
         if not people:
             messages.warning(request, _("Chưa chọn người nào."))
             return redirect(reverse("training:nominate", args=[cls.pk]) + "?" + request.POST.get("query", ""))
-        context["preview"] = _preview_rows(cls, people)
-        context["back_query"] = request.POST.get("query", "")
+        context.update(_preview_context(cls, people, request.POST.get("query", "")))
         return render(request, "training/nominate_preview.html", context)
     form = PersonSearchForm(request.GET or None)
     results, in_class = None, 0
@@ -339,7 +370,12 @@ def nominate_from_review(request, pk):
     if request.method == "POST":
         people = _chosen_people(request)
         _check_in_scope(user, people)
-        response = _confirm(request, cls, people)
+        try:
+            response = _confirm(request, cls, people)
+        except services.WarningsNotConfirmed as exc:
+            # the list shows each flagged person's warnings again, not ticked
+            messages.error(request, exc.heading() + " " + " ".join(w.text for w in exc.warnings))
+            response = None
         if response is not None:
             return response
         return redirect(reverse("training:nominate_from_review", args=[cls.pk]) + "?" + request.POST.get("query", ""))
@@ -388,15 +424,22 @@ def _back(request, cls):
 @require_POST
 def self_register(request, pk):
     """The request of a registration rush (bench/registration_rush.py): its SQL queries are counted in
-    test_enrolment_pages.test_self_register_query_count — the class without joins; the person read before the
+    test_enrolment_pages.test_self_register_query_count — the class with its programme; the person read before the
     transaction, their account (the notice's recipient) not read again."""
     user = request.user
-    cls = get_object_or_404(classes_for(user), pk=pk)
+    cls = get_object_or_404(classes_for(user).select_related("program"), pk=pk)
     if not can_self_register(user):
         raise PermissionDenied(_("Tài khoản của bạn chưa gắn với hồ sơ cán bộ nên không thể tự đăng ký học."))
     person = person_of_account(user)
     try:
-        enrollment = services.request_enrollment(cls, person, Enrollment.Source.SELF, user)
+        enrollment = services.request_enrollment(cls, person, Enrollment.Source.SELF, user,
+                                                 confirm_warnings=_confirmed(request))
+    except services.WarningsNotConfirmed as exc:
+        # the learner reads the warnings and confirms them (or, for a hard conflict, is refused: no confirm box)
+        context = {"cls": cls, "class_url": class_url(cls), "refusal": exc,
+                   "hard": isinstance(exc, services.SelfRegistrationRefused),
+                   "next": request.POST.get("next", "")}
+        return render(request, "training/self_register_confirm.html", context)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Enrollment, Result
 from ..queries import certificates_of, classes_open_for, enrolments_of, learning_standing
-from ..services import may_withdraw
+from ..services import may_withdraw, overseas
 
 
 @login_required
@@ -29,6 +29,7 @@ def portal(request):
         "open_classes": list(classes_open_for(person, today)[:50]),
         "enrolments": enrolments,
         "certificates": list(certificates_of(person)),
+        "overseas_tasks": overseas.tasks_of(person, today),
         "standing": standing,
         "WAITLISTED": Enrollment.State.WAITLISTED,
         "grades": dict(Result.Grade.choices),
