@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dtbd.training",
     "dtbd.plans",
     "dtbd.funding",
+    "dtbd.evaluation",
     "dtbd.notices",
     "dtbd.imports",
     "dtbd.demo",
