@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from dtbd.core.db import prefix_q
 from dtbd.training.models import Lecturer, Program, Provider, TrainingClass
 from dtbd.training.services.lecturers import class_lecturers
 
@@ -203,6 +204,4 @@ def unit_surveys(unit):
     parent (the province: the providers outside it included). The reports' scope (dtbd.reports.registry)."""
     if unit.parent_id is None:
         return ClassSurvey.objects.all()
-    from dtbd.core.db import prefix_q
-
     return ClassSurvey.objects.filter(prefix_q("training_class__provider__unit__path", unit.path))

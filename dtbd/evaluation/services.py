@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -307,8 +308,6 @@ def remind(survey, today):
         Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today)).update(last_reminded_on=today)
     if not moved:
         return 0
-    from django.contrib.auth import get_user_model
-
     users = get_user_model().objects.filter(person_id__in=pending_person_ids(survey), is_active=True)
     cls = survey.training_class
     notices = notify(

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from dtbd.accounts.models import Role
+from dtbd.accounts.testing import make_user
 from dtbd.core.importing import read_first_sheet
 from dtbd.evaluation import paper, queries, services
 from dtbd.evaluation.models import Answer, Band, ClassSurvey, Respondent, Response
@@ -24,9 +26,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_finished_class_opens_its_survey_and_asks_those_who_completed_it(tree):
-    from dtbd.accounts.models import Role
-    from dtbd.accounts.testing import make_user
-
     cls, people, _lecturers = finished_class(tree, people=2, failed=1)
     survey = cls.survey
     assert survey.template.code == "TT10-2017" and survey.anonymous
@@ -179,9 +178,6 @@ def test_aggregates_per_lecturer_class_programme_provider_and_year(tree, users):
 
 
 def test_the_daily_reminders_stop_at_the_closing_date(tree):
-    from dtbd.accounts.models import Role
-    from dtbd.accounts.testing import make_user
-
     cls, people, _lecturers = finished_class(tree, people=1)
     make_user("nhac", Role.LEARNER, person=people[0])
     survey = cls.survey
