@@ -104,6 +104,9 @@ def open_survey(request, pk):
         messages.error(request, _("Lớp %(code)s chưa kết thúc: chưa mở khảo sát được.") % {"code": cls.code})
         return redirect("training:class_detail", pk=cls.pk)
     survey = services.open_survey(cls)
+    if survey is None:
+        messages.error(request, _("Chưa có mẫu phiếu khảo sát đang áp dụng."))
+        return redirect("training:class_detail", pk=cls.pk)
     sent = services.remind(survey, timezone.localdate())
     messages.success(request, _("Đã mở khảo sát lớp %(code)s; đã mời %(n)s học viên trả lời.") % {"code": cls.code, "n": sent})
     return redirect("evaluation:class_results", pk=cls.pk)
