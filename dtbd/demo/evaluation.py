@@ -2,7 +2,8 @@
 province's seed and of `today`:
 
 - every finished or closed class of the demo gets its survey (the default template of Circular 10/2017/TT-BNV,
-  anonymous, opened on the class's last day, 14 days to answer), so the institution's pages, the lecturer pages and
+  anonymous, opened on the class's last day, 14 days to answer — a week more from today while the class is not
+  closed), so the institution's pages, the lecturer pages and
   the survey reports show real figures;
 - about 80 % of the learners who completed a class answered (60 % of those of a class whose survey is still open;
   30 forms a class at most);
@@ -46,10 +47,13 @@ def build_surveys(province, today):
         completed.setdefault(class_id, []).append(person_id)
     lecturers = class_lecturers_many([c.pk for c in classes])
     items = list(Item.objects.filter(group__template=template).select_related("group").order_by("group__order", "order"))
-    surveys = [ClassSurvey(training_class=c, template=template, anonymous=True, opens_on=c.ends_on,
-                           closes_on=c.ends_on + datetime.timedelta(days=services.DEFAULT_ANSWER_DAYS),
-                           last_reminded_on=min(today, c.ends_on + datetime.timedelta(days=services.DEFAULT_ANSWER_DAYS)))
-               for c in classes]
+    surveys = []
+    for c in classes:
+        closes = c.ends_on + datetime.timedelta(days=services.DEFAULT_ANSWER_DAYS)
+        if c.status == TrainingClass.Status.FINISHED:  # not closed yet: its survey still takes answers
+            closes = max(closes, today + datetime.timedelta(days=7))
+        surveys.append(ClassSurvey(training_class=c, template=template, anonymous=True, opens_on=c.ends_on,
+                                   closes_on=closes, last_reminded_on=min(today, closes)))
     ClassSurvey.objects.bulk_create(surveys)
     surveys = {s.training_class_id: s for s in ClassSurvey.objects.filter(training_class__in=classes)}
     pk = Response._meta.pk  # random keys, as the services write them (docs/domain.md §15.3)

@@ -90,8 +90,10 @@ def test_options_are_saved_and_anonymity_locked_after_the_first_answer(client, t
     cls.survey.refresh_from_db()
     assert not cls.survey.anonymous
     services.submit(cls.survey, people[0].pk, full_answers(cls.survey))
-    reply = client.post(url, {"anonymous": "on", "closes_on": "31/12/2030"})
-    assert reply.status_code == 400 and "ẩn danh" in reply.content.decode()
+    # The choice is locked: the page no longer offers it, and a request to change it changes nothing.
+    assert client.post(url, {"anonymous": "on", "closes_on": "30/12/2030"}).status_code == 302
+    cls.survey.refresh_from_db()
+    assert not cls.survey.anonymous and cls.survey.closes_on.day == 30
 
 
 def _filled_copy(survey, fill):
