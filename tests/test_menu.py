@@ -65,6 +65,8 @@ def test_every_page_highlights_exactly_one_menu_entry(client, users, tree):
         "jobs:list": [],
         "talent:policy_list": [],
         "sources:scheme_list": [],
+        "training:lecturer_list": [],
+        "evaluation:survey_list": [],
     }
     expected = {
         "home:home": "Trang chủ", "org:unit_list": "Đơn vị", "reorganisation:index": "Đơn vị", "people:person_list": "Cán bộ",
@@ -75,6 +77,7 @@ def test_every_page_highlights_exactly_one_menu_entry(client, users, tree):
         "dashboard:index": "Bảng số liệu", "reports:index": "Báo cáo", "notices:list": "Thông báo",
         "jobs:list": "Công việc của tôi",
         "talent:policy_list": "Thu hút nhân tài, tạo nguồn", "sources:scheme_list": "Thu hút nhân tài, tạo nguồn",
+        "training:lecturer_list": "Chương trình, cơ sở ĐTBD", "evaluation:survey_list": "Chất lượng ĐTBD",
     }
     for name, args in pages.items():
         current = _current_entries(page(client, users.province, reverse(name, args=args)))

@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 from dtbd.accounts.models import User
 from dtbd.api.tokens import create_token
 from dtbd.core.models import ImportBatch, Job
+from dtbd.evaluation import services as evaluation_services
 from dtbd.funding import services as funding_services
 from dtbd.funding import sources as funding_sources
 from dtbd.funding import talent as funding_talent
@@ -35,7 +36,7 @@ from dtbd.reports.models import Indicator
 from dtbd.standards.models import Requirement
 from dtbd.training import services
 from dtbd.training.models import (
-    Attendance, Enrollment, IssuingDecision, OverseasReport, Program, Result, TrainingClass,
+    Attendance, Enrollment, IssuingDecision, Lecturer, OverseasReport, Program, Result, TrainingClass,
 )
 from dtbd.training.services import certificates
 from dtbd.training.testing import enroll, make_class, make_program, make_provider, school_provider
@@ -155,6 +156,15 @@ REFUSED = {
     "sources:candidate_step": {"pk": "candidate"},
     "sources:candidate_recruit": {"pk": "candidate"},
     # -- end of talent attraction and source cadres
+    # -- evaluation: the learners' survey of a class (docs/domain.md §16.3). A class's results, options and paper
+    # forms are the institution's that runs it; the form is answered only by a learner who completed the class.
+    "evaluation:class_results": {"pk": "class"},
+    "evaluation:open_survey": {"pk": "class"},
+    "evaluation:survey_options": {"pk": "class"},
+    "evaluation:paper_download": {"pk": "class"},
+    "evaluation:paper_upload": {"pk": "class"},
+    "evaluation:answer": {"pk": "class"},
+    # -- end of evaluation
     # -- plans: needs register and unit requests
     "plans:request_detail": {"pk": "need_request"},
     "plans:request_edit": {"pk": "need_request"},
@@ -224,6 +234,14 @@ OPEN = {
     "sources:scheme_create": ({}, FORM),
     "sources:scheme_detail": ({"pk": "scheme"}, "a province's scheme; its candidates of the caller's scope only"),
     "sources:candidate_create": ({"pk": "scheme"}, FORM),
+    # -- training: the register of lecturers (docs/domain.md §16.1), the province's, read by every role that sees
+    # units (a learner is refused); its survey results are of the classes the caller may read only.
+    "training:lecturer_list": ({}, "the province's register of lecturers"),
+    "training:lecturer_create": ({}, FORM),
+    "training:lecturer_detail": ({"pk": "lecturer"}, "the province's register of lecturers; results of the caller's scope only"),
+    "training:lecturer_edit": ({"pk": "lecturer"}, FORM),
+    "evaluation:survey_list": ({}, LIST),
+    # -- end of lecturers
     "training:class_list": ({}, OFFER),
     "training:class_calendar": ({}, OFFER),
     "training:class_create": ({}, FORM),
@@ -434,6 +452,22 @@ def world(tree, users, media_root):
                                               submitted_at=timezone.now())
         side.overseas_report.file.save("bao-cao.pdf", ContentFile(b"%PDF-1.4"), save=True)
     # -- end of reports after a course abroad
+    # -- evaluation (docs/domain.md §16): each side's class taught by an external lecturer of the register and
+    # finished, which opens its survey; each side's outsider answers it (named, so a leak would show).
+    lecturer = Lecturer.objects.create(name="Giảng Viên Ngoài", academic_title="TS")
+    for side, person in ((b_side, outsider_b), (a_side, outsider_a)):
+        side_class = getattr(side, "class")
+        side_class.sessions.update(lecturer=lecturer)
+        services.change_status(side_class, TrainingClass.Status.FINISHED)
+        survey = side_class.survey
+        survey.anonymous = False
+        survey.save()
+        blocks = evaluation_services.form_blocks(survey.template, side_class)
+        evaluation_services.submit(survey, person.pk, evaluation_services.Filled(
+            scores={(item.pk, lecturer.pk if lecturer_ else None): 9
+                    for item, lecturer_ in evaluation_services.scored_slots(blocks)}))
+        side.lecturer = lecturer
+    # -- end of evaluation
     return SimpleNamespace(officer=b_side, leader=b_side, learner=b_side, institution=a_side, users=users)
 
 

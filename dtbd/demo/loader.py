@@ -37,6 +37,7 @@ from dtbd.training.models import (
     ClassSession,
     Enrollment,
     IssuingDecision,
+    Lecturer,
     Program,
     Provider,
     Result,
@@ -44,8 +45,10 @@ from dtbd.training.models import (
     TrainingClass,
 )
 from dtbd.training.services.certificates import new_code
+from dtbd.training.services.lecturers import split_title
 
-from .classes import SCHOOL, Classes, generate_classes
+from .classes import LECTURER_INSTITUTION, SCHOOL, Classes, generate_classes
+from .evaluation import build_surveys
 
 DECISION_SIGNER = "Nguyễn Văn Hiệu"  # the demo institutions' head, signing the issuing decisions
 from .funding import build_funding
@@ -81,6 +84,7 @@ class LoadResult:
     classes: dict = None  # counts of the training rows: classes, enrollments, certificates…
     plans: dict = None  # figures of the plans (demo/plans.py): lines, cost, budget cap, next year's needs…
     funding: dict = None  # counts of demo/funding.py: ratings, dispatches, people attracted, candidates…
+    surveys: dict = None  # counts of demo/evaluation.py: class surveys, forms, answers
 
 
 def database_is_empty():
@@ -180,6 +184,8 @@ def load(province: Province, today=None) -> LoadResult:
         users = _demo_accounts(scopes=scopes, people={"hocvien": person_base + special["hocvien"]})
         today = today or timezone.localdate()
         classes = _load_classes(generate_classes(province, today), person_base, scopes["truong"], users, now)
+        # The finished classes' surveys (their lecturers are those of the sessions).
+        surveys = build_surveys(province, today)
         # The annual plans come last: their lines keep the classes and their needs read the staff records.
         plans = build_plans(province, today, users)
         # The ratings and the funding records (dispatches, commitments, attraction, source cadres) read the staff.
@@ -187,7 +193,7 @@ def load(province: Province, today=None) -> LoadResult:
     left = sum(1 for p in province.people if p[12] is not None)
     left += funding.get("left", 0)
     return LoadResult(len(unit_rows), len(province.people) - left + funding.get("recruited", 0), left, records,
-                      len(qual_rows), time.perf_counter() - start, classes, plans, funding)
+                      len(qual_rows), time.perf_counter() - start, classes, plans, funding, surveys)
 
 
 def _job_positions(names):
@@ -197,6 +203,18 @@ def _job_positions(names):
     JobPosition.objects.bulk_create([JobPosition(name=name, name_folded=fold(name)) for name in new])
     existing = dict(JobPosition.objects.values_list("name_folded", "id"))
     return {name: existing[fold(name)] for name in names}
+
+
+def _lecturers(texts):
+    """Lecturer ids by the demo's free text ("TS. Nguyễn Thị Thu Hà"): external lecturers of the register, the
+    academic title read off the name (training.services.lecturers.split_title), created in one insert."""
+    split = {text: split_title(text) for text in texts}
+    Lecturer.objects.bulk_create([
+        Lecturer(name=name, academic_title=title, institution=LECTURER_INSTITUTION, search=fold(name))
+        for title, name in sorted(set(split.values()), key=lambda pair: pair[1])
+    ])
+    ids = dict(Lecturer.objects.filter(person__isnull=True).values_list("name", "id"))
+    return {text: ids[name] for text, (_title, name) in split.items()}
 
 
 def _reset_sequences(models):
@@ -263,9 +281,10 @@ def _load_classes(c: Classes, person_base, truong_unit, users, now):
     ), [(class_ids[r[0]], r[1], r[2], programs[r[3]], providers[r[4]], r[5], r[6], r[7], r[8], r[9], r[10], r[11],
          r[12], r[13], r[14], r[15], r[16], dt(r[17]) if r[17] else None, user(r[18]) if r[18] else None,
          c.seats[r[0]], now) for r in c.classes], BATCH)
+    lecturers = _lecturers({r[7] for r in c.sessions if r[7]})
     insert_rows(ClassSession, ("id", "training_class", "date", "start_time", "end_time", "tiet", "topic", "lecturer"),
-                [(ses_base + r[0], class_ids[r[1]], r[2], tm(r[3]), tm(r[4]), r[5], r[6], r[7]) for r in c.sessions],
-                BATCH)
+                [(ses_base + r[0], class_ids[r[1]], r[2], tm(r[3]), tm(r[4]), r[5], r[6], lecturers.get(r[7]))
+                 for r in c.sessions], BATCH)
     insert_rows(Assessment, ("id", "training_class", "name", "kind", "order"),
                 [(ass_base + r[0], class_ids[r[1]], r[2], r[3], r[4]) for r in c.assessments], BATCH)
     insert_rows(Enrollment, ("id", "training_class", "person", "source", "state", "reason", "requested_at",

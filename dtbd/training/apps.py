@@ -23,6 +23,7 @@ class TrainingConfig(AppConfig):
             EntryCondition,
             OverseasReminder,
             OverseasReport,
+            Lecturer,
             Program,
             Provider,
             Result,
@@ -35,6 +36,7 @@ class TrainingConfig(AppConfig):
         auditlog.register(Program, m2m_fields={"providers"})
         auditlog.register(TrainingClass, exclude_fields=["seats_taken"])
         auditlog.register(ClassSession)
+        auditlog.register(Lecturer, exclude_fields=["search"])
         auditlog.register(Enrollment)
         auditlog.register(Assessment)
         auditlog.register(Attendance)

@@ -121,7 +121,7 @@ def display_name(user):
 # courses abroad), certificates, the learner portal (and its report upload), and the catalogue of programmes and
 # providers.
 _TRAINING_MENU = (
-    ("program", "training"), ("provider", "training"), ("needs", "training"),
+    ("program", "training"), ("provider", "training"), ("needs", "training"), ("lecturer", "training"),
     ("enrolment_", "enrolment_queue"), ("certificate", "certificates"), ("portal", "portal"),
     ("overseas_upload", "portal"), ("overseas_", "enrolment_queue"),
 )
@@ -134,6 +134,8 @@ def menu_entry(context):
     match = getattr(request, "resolver_match", None)
     if match is None:
         return ""
+    if match.namespace == "evaluation" and match.url_name == "answer":
+        return "portal"  # the learner's survey form belongs to their learning
     if match.namespace != "training":
         return match.namespace
     for prefix, entry in _TRAINING_MENU:

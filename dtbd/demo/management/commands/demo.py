@@ -60,5 +60,8 @@ class Command(BaseCommand):
                 f"({f['abroad']} ở nước ngoài), {f.get('left', 0)} người nghỉ việc phải đền bù; thu hút nhân tài: "
                 f"{f['attracted']} người; tạo nguồn: {f['candidates']} người, {f['recruited']} đã tuyển dụng."
             )
+        if result.surveys:
+            s = result.surveys
+            self.stdout.write(f"Khảo sát chất lượng: {s['surveys']} lớp, {s['forms']} phiếu trả lời.")
         names = ", ".join(username for username, *_rest in DEMO_ACCOUNTS)
         self.stdout.write(f"Tài khoản demo: {names} (mật khẩu {DEMO_PASSWORD}).")

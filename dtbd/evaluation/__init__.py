@@ -1,0 +1,1 @@
+"""Quality evaluation of training under Circular 10/2017/TT-BNV (docs/domain.md)."""
