@@ -49,11 +49,11 @@ from dtbd.training.services.lecturers import split_title
 
 from .classes import LECTURER_INSTITUTION, SCHOOL, Classes, generate_classes
 from .evaluation import build_surveys
-
-DECISION_SIGNER = "Nguyễn Văn Hiệu"  # the demo institutions' head, signing the issuing decisions
 from .funding import build_funding
 from .generator import Province
 from .plans import build_plans
+
+DECISION_SIGNER = "Nguyễn Văn Hiệu"  # the demo institutions' head, signing the issuing decisions
 
 BATCH = 2000
 DEMO_PASSWORD = "demo12345"
