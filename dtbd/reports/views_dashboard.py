@@ -24,6 +24,7 @@ from dtbd.org.models import Unit
 from dtbd.org.queries import default_unit, unit_for
 from dtbd.people.catalog import LEVELS
 from dtbd.people.queries import contract_workers_left_out, display_rows
+from dtbd.standards.engine import requirement_names
 from dtbd.training.models import TrainingClass
 from dtbd.training.permissions import classes_for
 
@@ -131,8 +132,9 @@ def dashboard_view(request):
             left_out = contract_workers_left_out(board.unit, period.as_of)
             if not scope_of(request.user).is_institution:  # training institutions see no funding record (§14.2)
                 funding = dashboard.funding_block(board.unit, period)
+        names = requirement_names(c.code for c in board.compliance)
         compliance = [
-            {"code": c.code, "applicable": c.applicable, "met": c.met, "missing": c.missing,
+            {"code": c.code, "name": names[c.code], "applicable": c.applicable, "met": c.met, "missing": c.missing,
              "percent": round(Decimal(100) * c.met / c.applicable, 1) if c.applicable else Decimal(0)}
             for c in board.compliance
         ]

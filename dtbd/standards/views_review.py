@@ -98,18 +98,6 @@ class Review:
         return ", ".join(parts)
 
 
-def _requirement_info(codes):
-    """{code: {name, legal_basis}} from the rows of each code (one query on the small catalogue)."""
-    info = {}
-    for r in Requirement.objects.filter(code__in=codes).order_by("code", "pk").only("code", "name", "legal_basis"):
-        item = info.setdefault(r.code, {"names": [], "legal_basis": []})
-        if r.name not in item["names"]:
-            item["names"].append(r.name)
-        if r.legal_basis and r.legal_basis not in item["legal_basis"]:
-            item["legal_basis"].append(r.legal_basis)
-    return info
-
-
 # -- review ------------------------------------------------------------------------------------------------------------
 @login_required
 def review(request):
@@ -120,7 +108,7 @@ def review(request):
         people_q = params.people_q()
         counts = engine.requirement_counts(params.unit, params.date, people_q)
         codes = [c.code for c in counts]
-        info = _requirement_info(codes)
+        info = engine.requirement_info(codes)
         for c in counts:
             rows.append({
                 "counts": c,
@@ -132,7 +120,9 @@ def review(request):
         for u in units:
             mine = {c.code: c for c in per_unit[u.pk]}
             by_unit.append({"unit": u, "cells": [mine.get(code) for code in codes]})
-    context = {"params": params, "form": params.form, "rows": rows, "by_unit": by_unit, "codes": codes}
+    columns = [(code, (info.get(code) or {}).get("names", [code])[0]) for code in codes] if codes else []
+    context = {"params": params, "form": params.form, "rows": rows, "by_unit": by_unit, "codes": codes,
+               "columns": columns}
     return render_page(request, "standards/review.html", context, partial_template="standards/_review_result.html",
                        target="review-result")
 
@@ -162,7 +152,7 @@ def _with_evidence(people):
 
 
 def _code_or_404(code):
-    info = _requirement_info([code])
+    info = engine.requirement_info([code])
     if code not in info:
         raise Http404(_("Không có tiêu chuẩn này."))
     return info[code]

@@ -122,6 +122,23 @@ def test_dashboard_page_shows_figures_with_links(client, tree, province, users):
     assert sorted(codes) == ["A1", "A1", "P1"]
 
 
+def test_compliance_rows_and_chart_labels_are_requirement_names(client, tree, province, users):
+    """The compliance table and its chart read each requirement's name (e.g. the LLCT standard of a post), never its
+    code (POST_LLCT, RANK_QLNN) on an axis."""
+    from dtbd.standards.models import Requirement
+
+    html = _get(client, users.province, reverse("dashboard:index"), year=YEAR, unit=tree.root.pk).content.decode()
+    section = html[html.index('id="compliance"'):]
+    section = section[:section.index("</table>")]
+    labels = re.findall(r'data-label="([^"]*)"', section)
+    assert labels, "the compliance chart has labels"
+    codes = set(Requirement.objects.values_list("code", flat=True))
+    names = set(Requirement.objects.values_list("name", flat=True))
+    assert not codes & set(labels) and set(labels) <= names
+    rows = re.findall(r'<th scope="row"[^>]*>([^<]*)</th>', section)
+    assert rows and not codes & set(rows)
+
+
 def test_structure_cell_drills_down_to_people(client, tree, province, users):
     response = _get(client, users.province, reverse("dashboard:index"), year=YEAR, unit=tree.root.pk)
     html = response.content.decode()
@@ -253,7 +270,7 @@ def test_the_dashboard_is_not_a_second_overview_and_says_whom_it_counts(client, 
 
     assert h1(home) == "Tổng quan"
     assert "Tổng quan" not in h1(html) and "Tổng quan" not in title(html) and h1(html).startswith("Bảng số liệu")
-    sidebar = html[html.index('<aside class="sidebar">'):html.index("</aside>")]
+    sidebar = html[html.index('<aside class="sidebar" id="side-menu">'):html.index("</aside>")]
     assert ">Bảng số liệu</a>" in sidebar
     note = re.search(r'<p [^>]*id="staff-count-note"[^>]*>(.*?)</p>', html, re.S)
     assert note, "a note near the staff figures"
