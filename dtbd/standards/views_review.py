@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import is_manager, scope_of
+from dtbd.core.http import content_disposition, file_slug
 from dtbd.core.lists import render_list, render_page
 from dtbd.core.models import valid_on_q
 from dtbd.org.models import Unit
@@ -194,8 +195,8 @@ def review_export(request, code):
         title += " — " + _("chỉ người chưa đạt")
     body = exports.drill_down_xlsx(people, _evidence(people), title)
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    stem = f"ra-soat-{code}-{params.unit.code}-{params.date.isoformat()}" + ("-chua-dat" if missing_only else "")
-    response["Content-Disposition"] = content_disposition_header(True, f"{stem}.xlsx")
+    stem = f"ra-soat-{file_slug(info['names'][0], 40)}-{params.unit.code}-{params.date.isoformat()}" + ("-chua-dat" if missing_only else "")
+    response["Content-Disposition"] = content_disposition(f"{stem}.xlsx")
     return response
 
 

@@ -54,7 +54,15 @@ def test_the_person_report_is_not_a_unit_report_page(client, users):
     assert client.get(reverse("reports:report", args=["training-history"])).status_code == 404
     assert client.get(reverse("reports:download", args=["training-history", "csv"])).status_code == 404
     html = client.get(reverse("reports:index")).content.decode()
-    assert "Sơ yếu quá trình đào tạo, bồi dưỡng" in html and "--person" in html
+    assert "Sơ yếu quá trình đào tạo, bồi dưỡng" in html and "hồ sơ của cán bộ" in html
+
+
+def test_the_reports_page_has_no_command_lines(client, users):
+    """Command lines and report codes are for the README, not for the officers' page."""
+    client.force_login(users.province)
+    html = client.get(reverse("reports:index")).content.decode()
+    assert "dtbd report" not in html and "--person" not in html and "dòng lệnh" not in html
+    assert "<code>qualification-structure</code>" not in html and "Mã (dòng lệnh)" not in html
 
 
 def test_officer_sees_the_history_of_their_staff(client, users, tree):
@@ -79,7 +87,7 @@ def test_history_downloads(client, users):
     client.force_login(users.officer)
     response = client.get(history_url(person, "pdf"), {"date": "31/12/2025"})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert f'filename="training-history_{person.code}_2025-12-31.pdf"' in response["Content-Disposition"]
+    assert f'filename="so-yeu-qua-trinh-dao-tao-boi-duong-{person.code}-2025-12-31.pdf"' in response["Content-Disposition"]
     text = squash(pdf_text(response.content))
     assert "SƠ YẾU QUÁ TRÌNH ĐÀO TẠO, BỒI DƯỠNG" in text and "Trần Thị Học" in text and "SỞ NỘI VỤ" in text
     response = client.get(history_url(person, "xlsx"), {"date": "31/12/2025"})
