@@ -113,6 +113,9 @@ def _query(unit, period):
     return urlencode(params)
 
 
+FUNDING_REPORTS = ("postgrad-study", "commitments", "talent-attraction")  # linked from the funding block
+
+
 @login_required
 @reading_from_replica()
 def dashboard_view(request):
@@ -146,6 +149,7 @@ def dashboard_view(request):
         "compliance": compliance, "dimensions": dimensions, "cache_minutes": dashboard.cache_seconds() // 60,
         "can_manage": targets.can_manage(request.user), "contract_workers_left_out": left_out,
         "funding": funding,
+        "funding_reports": [r for r in (registry.get_report(n) for n in FUNDING_REPORTS) if r is not None],
     }
     return render(request, "dashboard/dashboard.html", context)
 

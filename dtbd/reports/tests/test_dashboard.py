@@ -276,3 +276,9 @@ def test_the_dashboard_is_not_a_second_overview_and_says_whom_it_counts(client, 
     assert note, "a note near the staff figures"
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", note.group(1)))
     assert "cán bộ, công chức, viên chức" in text and "không tính 1 người lao động hợp đồng" in text
+
+
+def test_the_funding_block_links_its_reports_by_title_not_code(client, tree, province, users):
+    html = _get(client, users.province, reverse("dashboard:index"), year=YEAR, unit=tree.root.pk).content.decode()
+    assert "postgrad-study, commitments" not in html
+    assert 'href="/bao-cao/postgrad-study/"' in html
