@@ -162,3 +162,25 @@ def test_pdf_without_weasyprint_is_explained(client, users, tree, monkeypatch):
                           {"unit": tree.so_a.pk, "date": "01/07/2026"})
     assert response.status_code == 503
     assert "make pdf-libs" in response.content.decode()
+
+
+def test_report_pages_give_names_and_words_where_the_csv_keeps_codes(client, users, tree):
+    """The compliance report reads each requirement's name on the page (POST_LLCT only in the CSV); the postgraduate
+    eligibility report gives the failed conditions in words (AGE;SERVICE only in the CSV)."""
+    from dtbd.standards.models import Requirement
+
+    make_person(tree.so_a, code="TP1", post_level="TP", birth_date=D(1970, 1, 1))
+    client.force_login(users.province)
+    params = {"unit": tree.root.pk, "date": "01/07/2026", "year": "2026"}
+    html = client.get(reverse("reports:report", args=["compliance"]), params).content.decode()
+    name = Requirement.objects.filter(code="POST_LLCT").order_by("pk").first().name
+    assert name in html and "POST_LLCT" not in html
+    csv = client.get(reverse("reports:download", args=["compliance", "csv"]), params).content.decode()
+    assert "POST_LLCT" in csv
+
+    html = client.get(reverse("reports:report", args=["postgrad-eligibility"]), params).content.decode()
+    assert "tuổi" in html
+    for code in ("AGE", "SERVICE", "ASSESSMENT"):
+        assert f">{code}" not in html and f"{code};" not in html and f";{code}" not in html
+    csv = client.get(reverse("reports:download", args=["postgrad-eligibility", "csv"]), params).content.decode()
+    assert "AGE" in csv
