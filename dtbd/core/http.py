@@ -6,6 +6,8 @@ from urllib.parse import quote
 
 from django.conf import settings
 
+from .text import fold
+
 
 def client_ip(request):
     """The client's address: REMOTE_ADDR, or behind our own reverse proxy (DTBD_BEHIND_PROXY) the last address that
@@ -25,8 +27,6 @@ def client_ip(request):
 def file_slug(text, max_length=60) -> str:
     """'Cơ cấu trình độ chuyên môn' -> 'co-cau-trinh-do-chuyen-mon': the Vietnamese words of a file name without their
     marks (đ -> d), lower case, joined by '-', cut at a word boundary after `max_length` characters."""
-    from .text import fold
-
     slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]

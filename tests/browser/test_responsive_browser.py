@@ -59,7 +59,13 @@ def demo_world(transactional_db, media_root):
     truong = User.objects.get(username="truong")
     inst_class = (TrainingClass.objects.filter(provider__unit__path__startswith=truong.scope_unit.path)
                   .order_by("-pk").values_list("pk", flat=True).first())
-    return {"own_class": own_class or any_class, "any_class": any_class, "inst_class": inst_class or any_class}
+    from dtbd.reports.models import Indicator
+    from dtbd.reports.targets import SEED
+
+    for seed in SEED:  # seeded by a migration, which a flushed database lost
+        Indicator.objects.get_or_create(code=seed["code"], defaults={k: v for k, v in seed.items() if k != "code"})
+    return {"own_class": own_class or any_class, "any_class": any_class, "inst_class": inst_class or any_class,
+            "indicator": Indicator.objects.get(code="LDQL-QUOC-TE").pk}
 
 
 def _pages(world):
@@ -70,7 +76,8 @@ def _pages(world):
                  reverse("plans:plan_list"), reverse("training:class_list"), class_page,
                  reverse("training:class_enrolments", args=[world["any_class"]]), reverse("training:enrolment_queue"),
                  reverse("training:certificate_list"), reverse("dashboard:index"), reverse("reports:index"),
-                 reverse("imports:index"), reverse("notices:list")],
+                 reverse("imports:index"), reverse("notices:list"), reverse("dashboard:indicators"),
+                 reverse("dashboard:indicator_edit", args=[world["indicator"]])],
         "donvi": [home, reverse("people:person_list"), reverse("standards:review"), reverse("plans:plan_list"),
                   reverse("training:class_list"), reverse("training:enrolment_queue")],
         "truong": [home, reverse("training:class_list"), reverse("training:class_detail", args=[world["inst_class"]]),

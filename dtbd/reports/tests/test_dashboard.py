@@ -13,6 +13,7 @@ from dtbd.people.testing import make_person
 from dtbd.reports import dashboard
 from dtbd.reports.dashboard import Period
 from dtbd.standards import engine
+from dtbd.standards.models import Requirement
 from dtbd.training.models import Enrollment, TrainingClass
 from dtbd.training.permissions import classes_for
 from dtbd.training.testing import make_class, make_program
@@ -125,8 +126,6 @@ def test_dashboard_page_shows_figures_with_links(client, tree, province, users):
 def test_compliance_rows_and_chart_labels_are_requirement_names(client, tree, province, users):
     """The compliance table and its chart read each requirement's name (e.g. the LLCT standard of a post), never its
     code (POST_LLCT, RANK_QLNN) on an axis."""
-    from dtbd.standards.models import Requirement
-
     html = _get(client, users.province, reverse("dashboard:index"), year=YEAR, unit=tree.root.pk).content.decode()
     section = html[html.index('id="compliance"'):]
     section = section[:section.index("</table>")]

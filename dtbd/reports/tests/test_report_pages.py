@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from dtbd.people.testing import make_person
 from dtbd.reports.registry import all_reports
+from dtbd.standards.models import Requirement
 from dtbd.training.testing import make_provider
 
 from .builders import bulk_people
@@ -167,8 +168,6 @@ def test_pdf_without_weasyprint_is_explained(client, users, tree, monkeypatch):
 def test_report_pages_give_names_and_words_where_the_csv_keeps_codes(client, users, tree):
     """The compliance report reads each requirement's name on the page (POST_LLCT only in the CSV); the postgraduate
     eligibility report gives the failed conditions in words (AGE;SERVICE only in the CSV)."""
-    from dtbd.standards.models import Requirement
-
     make_person(tree.so_a, code="TP1", post_level="TP", birth_date=D(1970, 1, 1))
     client.force_login(users.province)
     params = {"unit": tree.root.pk, "date": "01/07/2026", "year": "2026"}
