@@ -243,9 +243,13 @@ def catalogue(request):
     for r in requirements:
         r.who = describe_who(r)
         r.what = describe_what(r)
+    equivalences = list(Equivalence.objects.order_by("to_type", "to_level_order", "from_type"))
+    for e in equivalences:  # levels by their names (Trung cấp), not their codes (TC)
+        e.from_label = level_label(e.from_type, e.from_level)
+        e.to_label = level_label(e.to_type, e.to_level)
     context = {
         "requirements": requirements,
-        "equivalences": Equivalence.objects.order_by("to_type", "to_level_order", "from_type"),
+        "equivalences": equivalences,
         "can_manage": can_manage(request.user),
         "today": datetime.date.today(),
     }

@@ -177,6 +177,15 @@ def test_unit_picker_is_limited_to_the_scope(client, users, tree):
     assert response.context["params"].unit == tree.root
 
 
+def test_catalogue_equivalences_give_level_names(client, users):
+    """Thạc sĩ (hành chính) counts as the QLNN certificate for chuyên viên chính: levels by name, not THS / CVC."""
+    client.force_login(users.officer)
+    body = client.get(reverse("standards:catalogue")).content.decode()
+    table = body[body.rindex("<table"):]
+    assert "Thạc sĩ" in table and "Chuyên viên chính" in table
+    assert " THS<" not in table and " CVC<" not in table and " CN<" not in table
+
+
 def test_catalogue_reads_for_everyone_edits_for_managers(client, users):
     client.force_login(users.officer)
     page = client.get(reverse("standards:catalogue"))
