@@ -119,6 +119,12 @@ def test_every_role_main_pages_fit_phone_and_laptop_and_menu_reachable(browser, 
             for path in paths:
                 _check_page(page, path, ARTIFACTS / "responsive" / f"{username}-{viewport['width']}-{_slug(path)}.png")
 
+            if username == "hocvien" and viewport is not LAPTOP:  # the portal's lists read as cards on a phone
+                page.goto(reverse("training:portal"))
+                cells = page.locator("table.cards tbody td[data-col]")
+                assert cells.count() > 0
+                assert cells.first.evaluate("(td) => getComputedStyle(td).display") == "block"
+
             page.goto(reverse("home:home"))
             toggle, menu = page.locator("#menu-toggle"), page.locator("#side-menu")
             if viewport is not LAPTOP:

@@ -84,6 +84,15 @@
      own, so the page itself never scrolls sideways. Tables that fit keep their header sticky to the top bar. Run on
      load, on every htmx swap and when the window is resized. */
   function fitTables() {
+    /* table.cards: on a phone each row reads as a card; every cell is headed by its column's title (data-col). */
+    document.querySelectorAll("main table.cards").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (cell, i) {
+          if (heads[i] && !cell.hasAttribute("data-col") && !cell.hasAttribute("colspan")) cell.setAttribute("data-col", heads[i]);
+        });
+      });
+    });
     document.querySelectorAll("main table").forEach(function (table) {
       var box = table.parentElement;
       if (!box || box.closest(".table-wrap, .table-scroll")) return;
