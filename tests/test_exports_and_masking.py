@@ -133,7 +133,7 @@ def test_report_downloads_are_logged(client, users, an, tree):
     assert client.get(url, {"unit": tree.so_a.pk, "date": "01/07/2026"}).status_code == 200
     entry = ExportLog.objects.get()
     assert entry.kind == "REPORT" and entry.user == users.province
-    assert entry.description.startswith("qualification-structure_SO_A") and entry.description.endswith(".csv")
+    assert entry.description.startswith("co-cau-trinh-do-chuyen-mon-theo-cap-hanh-chinh-SO_A-") and entry.description.endswith(".csv")
     assert entry.filters == {"unit": str(tree.so_a.pk), "date": "01/07/2026"} and entry.rows > 0
     client.get(reverse("reports:training_history_download", args=[an.pk, "csv"]))
-    assert ExportLog.objects.filter(kind="REPORT", description__startswith="training-history").count() == 1
+    assert ExportLog.objects.filter(kind="REPORT", description__startswith="so-yeu-qua-trinh-dao-tao-boi-duong-").count() == 1

@@ -130,7 +130,7 @@ def test_report_button_builds_the_xlsx_in_a_job_and_logs_the_export_once(client,
     assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.pk])
     assert job.status == Job.Status.DONE, job.error
     assert [c[0] for c in progress_log] == [0, 1, 2] and (job.progress_done, job.progress_total) == (3, 3)
-    assert job.result_name == f"qualification-structure_{tree.so_a.code}_2026-06-01.xlsx"
+    assert job.result_name == f"co-cau-trinh-do-chuyen-mon-theo-cap-hanh-chinh-{tree.so_a.code}-2026-06-01.xlsx"
     assert job.result_file.name.startswith(f"jobs/{job.created_at:%Y/%m}/{job.pk}/")
     download = client.get(reverse("jobs:file", args=[job.pk]))
     assert download.status_code == 200 and job.result_name in download["Content-Disposition"]

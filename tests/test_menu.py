@@ -32,7 +32,7 @@ def test_an_officer_is_offered_both(client, users):
 
 
 def _sidebar(body):
-    start = body.index('<aside class="sidebar">')
+    start = body.index('<aside class="sidebar" id="side-menu">')
     return body[start:body.index("</aside>", start)]
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from .http import content_disposition
 from .lists import render_list
 from .models import Job
 
@@ -39,4 +40,6 @@ def job_file(request, pk):
         handle = job.result_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=job.result_name or job.result_file.name.rsplit("/", 1)[-1])
+    response = FileResponse(handle, as_attachment=True)
+    response["Content-Disposition"] = content_disposition(job.result_name or job.result_file.name.rsplit("/", 1)[-1])
+    return response

@@ -14,13 +14,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dtbd.core.exportlog import Kind as ExportKind
 from dtbd.core.exportlog import log_export
+from dtbd.core.http import content_disposition
 from dtbd.core.importing import ImportFailed
 from dtbd.core.middleware import upload_limit
 from dtbd.training.models import TrainingClass
@@ -142,7 +142,7 @@ def paper_download(request, pk):
     response = HttpResponse(paper.write_template(survey), content_type=XLSX)
     log_export(request.user, ExportKind.ROSTER, f"{survey.training_class.code}: mẫu phiếu khảo sát giấy",
                len(services.pending_person_ids(survey)), request=request)
-    response["Content-Disposition"] = content_disposition_header(True, paper.filename(survey.training_class))
+    response["Content-Disposition"] = content_disposition(paper.filename(survey.training_class))
     return response
 
 

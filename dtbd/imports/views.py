@@ -6,12 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from dtbd.accounts.scope import scope_of
 from dtbd.core import jobs
+from dtbd.core.http import content_disposition
 from dtbd.core.lists import render_list
 from dtbd.core.middleware import upload_limit
 from dtbd.core.models import ImportBatch, Job
@@ -84,7 +84,7 @@ def template_file(request, slug):
     response = HttpResponse(
         build_template(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = content_disposition_header(True, FILE_NAMES[kind])
+    response["Content-Disposition"] = content_disposition(FILE_NAMES[kind])
     return response
 
 

@@ -24,7 +24,7 @@ def export_staff(job, context):
     context.progress(0, total, _("Đang ghi danh sách %(total)s cán bộ") % {"total": total})
     show = masking.sees_identifiers(user)
     path = temporary_path(".xlsx")
-    outcome = Outcome(path=path, name=f"danh-sach-can-bo-{datetime.date.today():%Y%m%d}.xlsx")
+    outcome = Outcome(path=path, name=f"danh-sach-can-bo-{datetime.date.today().isoformat()}.xlsx")
 
     def progress(rows):
         context.progress(rows, total, _("Đã ghi %(rows)s/%(total)s cán bộ") % {"rows": rows, "total": total})

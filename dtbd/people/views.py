@@ -17,7 +17,7 @@ from dtbd.accounts.scope import CHANGE, is_manager, scope_of
 from dtbd.core import jobs
 from dtbd.core.exportlog import Kind as ExportKind
 from dtbd.core.exportlog import log_export, request_filters
-from dtbd.core.http import client_ip
+from dtbd.core.http import client_ip, content_disposition
 from dtbd.core.lists import page_of, render_list
 from dtbd.core.models import Job
 
@@ -58,13 +58,10 @@ def person_export(request):
     handle = exports.staff_xlsx_file(people, show_citizen_id=show)
     description = _("Danh sách cán bộ (.xlsx)") + ("" if show else " · " + _("CCCD, điện thoại đã che"))
     log_export(request.user, ExportKind.STAFF, description, people.count(), request=request)
-    name = f"danh-sach-can-bo-{datetime.date.today():%Y%m%d}.xlsx"
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = FileResponse(handle, as_attachment=True,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = content_disposition(f"danh-sach-can-bo-{datetime.date.today().isoformat()}.xlsx")
+    return response
 
 
 @login_required

@@ -89,3 +89,64 @@ def validate_filters(filters, register, _nested=False):
                 errors.append(_("“%(key)s”: giá trị “%(value)s” không hợp lệ; dùng: %(ok)s.") % {"key": key, "value": ", ".join(map(str, bad)) or "[]", "ok": ", ".join(choices)})
     if errors:
         raise ValidationError(errors)
+
+
+# -- in words ---------------------------------------------------------------------------------------------------------
+# What each key means, as a person reads it (no codes), and the names of its values: the indicator list and the
+# editor's fields (reports.forms_targets) speak these words; the stored JSON keeps the codes.
+ANY_POST = "ANY"
+WORDS = {
+    "category": gettext_lazy("Loại cán bộ"),
+    "post_level": gettext_lazy("Chức vụ đang giữ"),
+    "unit_level": gettext_lazy("Cấp hành chính của đơn vị công tác"),
+    "age_below": gettext_lazy("Dưới … tuổi"),
+    "age_from": gettext_lazy("Từ … tuổi trở lên"),
+    "gender": gettext_lazy("Giới tính"),
+    "ethnic_minority": gettext_lazy("Người dân tộc thiểu số"),
+    "language_min_level": gettext_lazy("Ngoại ngữ từ bậc"),
+    "abroad_training": gettext_lazy("Đã hoàn thành khoá học ở nước ngoài"),
+    "program_category": gettext_lazy("Nội dung chương trình"),
+    "form": gettext_lazy("Hình thức tổ chức"),
+    "abroad": gettext_lazy("Học ở nước ngoài"),
+}
+
+
+def value_choices(key):
+    """[(code, name)] of the values a coded key takes (None for numbers and yes/no keys)."""
+    if key == "category":
+        return list(Category.choices)
+    if key == "post_level":
+        return list(PostLevel.choices) + [(ANY_POST, gettext_lazy("Bất kỳ chức vụ lãnh đạo, quản lý nào"))]
+    if key == "unit_level":
+        return list(AdminLevel.choices)
+    if key == "gender":
+        return list(Gender.choices)
+    if key == "language_min_level":
+        return [(code, label) for code, (label, _order) in sorted(LANG_LEVELS.items(), key=lambda kv: kv[1][1])]
+    if key == "program_category":
+        return list(Program.Category.choices)
+    if key == "form":
+        return list(TrainingClass.Form.choices)
+    return None
+
+
+def describe(filters):
+    """The conditions of `filters` as Vietnamese phrases, one per key, codes replaced by their names:
+    {"post_level": ["GD"], "age_below": 40} -> ["Chức vụ đang giữ: Giám đốc sở và tương đương", "Dưới 40 tuổi"]."""
+    phrases = []
+    for key, value in (filters or {}).items():
+        if key == "any_of":
+            either = ["; ".join(describe(item)) for item in value or []]
+            joined = (" " + _("hoặc") + " ").join(f"({e})" for e in either)
+            phrases.append(_("Một trong các điều kiện: %(list)s") % {"list": joined})
+        elif key == "age_below":
+            phrases.append(_("Dưới %(n)s tuổi") % {"n": value})
+        elif key == "age_from":
+            phrases.append(_("Từ %(n)s tuổi trở lên") % {"n": value})
+        elif isinstance(value, bool):
+            phrases.append(str(WORDS.get(key, key)) if value else _("Không: %(what)s") % {"what": str(WORDS.get(key, key)).lower()})
+        else:
+            names = dict(value_choices(key) or [])
+            values = value if isinstance(value, list) else [value]
+            phrases.append(f"{WORDS.get(key, key)}: " + ", ".join(str(names.get(v, v)) for v in values))
+    return phrases

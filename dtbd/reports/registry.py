@@ -33,7 +33,7 @@ from dtbd.people.catalog import Category, QualificationType
 from dtbd.people.catalog import level_label as qualification_level_label
 from dtbd.people.models import Rating
 from dtbd.plans.services import execution as plan_execution
-from dtbd.standards.engine import annual_hours_summary, requirement_counts
+from dtbd.standards.engine import annual_hours_summary, requirement_counts, requirement_names
 from dtbd.training.models import Enrollment, Program, TrainingClass
 
 from . import queries
@@ -205,6 +205,12 @@ class Compliance(Report):
     def rows(self, unit, date, year=None):
         return [(c.code, c.applicable, c.met, c.missing) for c in requirement_counts(unit, date)]
 
+    def sections(self, unit, date, year=None):
+        """The screen, .xlsx and PDF read each requirement's name; the CSV keeps its code."""
+        rows = self.rows(unit, date, year)
+        names = requirement_names(r[0] for r in rows)
+        return [Section("", self.columns, rows, lambda code: names.get(code, code))]
+
 
 @register
 class PostgradEligibility(Report):
@@ -226,6 +232,18 @@ class PostgradEligibility(Report):
 
     def rows(self, unit, date, year=None):
         return postgrad_eligibility_rows(unit, date)
+
+    REASONS = {"AGE": _("tuổi"), "SERVICE": _("thời gian công tác"), "ASSESSMENT": _("kết quả đánh giá")}
+
+    def sections(self, unit, date, year=None):
+        """The screen, .xlsx and PDF give the failed conditions in words (tuổi; thời gian công tác); the CSV keeps
+        the codes (AGE;SERVICE)."""
+        def display(row, cells):
+            cells = list(cells)
+            cells[2] = "; ".join(str(self.REASONS.get(code, code)) for code in str(row[2] or "").split(";") if code)
+            return cells
+
+        return [Section("", self.columns, self.rows(unit, date, year), self.row_label, display=display)]
 
 
 @register

@@ -10,8 +10,10 @@ import decimal
 import io
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dtbd.core.http import file_slug
 from dtbd.core.spreadsheet import safe_text
 
 from . import document
@@ -53,8 +55,12 @@ class ReportResult:
 
     @property
     def file_stem(self):
+        """'co-cau-trinh-do-chuyen-mon-theo-cap-hanh-chinh-T01-2026-07-01': the report's Vietnamese title (whatever
+        the page's language), the unit's or person's code, the year or the date (ISO, so files sort by date)."""
         when = str(self.year) if self.report.uses_year else self.date.isoformat()
-        return f"{self.report.name}_{self.subject.code}_{when}"
+        with translation.override("vi"):
+            title = file_slug(str(self.report.title))
+        return f"{title}-{self.subject.code}-{when}"
 
     @property
     def when_label(self):

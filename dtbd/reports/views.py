@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +14,7 @@ from dtbd.accounts.scope import scope_of
 from dtbd.core import jobs
 from dtbd.core.dbrouter import reading_from_replica
 from dtbd.core.exportlog import log_export, request_filters
-from dtbd.core.http import client_ip
+from dtbd.core.http import client_ip, content_disposition
 from dtbd.core.lists import render_page
 from dtbd.core.models import Job
 from dtbd.org.queries import default_unit, unit_for
@@ -54,7 +53,7 @@ def _file_response(request, result, fmt):
     except renderers.FormatNotAvailable as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content, content_type=renderers.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(True, f"{result.file_stem}.{fmt}")
+    response["Content-Disposition"] = content_disposition(f"{result.file_stem}.{fmt}")
     log_export(request.user, "REPORT", f"{result.file_stem}.{fmt}", sum(len(s.rows) for s in result.sections), request=request)
     return response
 

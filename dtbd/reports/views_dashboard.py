@@ -24,11 +24,14 @@ from dtbd.org.models import Unit
 from dtbd.org.queries import default_unit, unit_for
 from dtbd.people.catalog import LEVELS
 from dtbd.people.queries import contract_workers_left_out, display_rows
+from dtbd.standards.engine import requirement_names
 from dtbd.training.models import TrainingClass
 from dtbd.training.permissions import classes_for
 
 from . import dashboard, registry, summaries, targets
 from .forms import UnitChoiceField
+from .conditions import describe
+from .forms_targets import IndicatorForm
 from .models import Indicator
 
 PAGE_SIZE = 50
@@ -110,6 +113,9 @@ def _query(unit, period):
     return urlencode(params)
 
 
+FUNDING_REPORTS = ("postgrad-study", "commitments", "talent-attraction")  # linked from the funding block
+
+
 @login_required
 @reading_from_replica()
 def dashboard_view(request):
@@ -131,8 +137,9 @@ def dashboard_view(request):
             left_out = contract_workers_left_out(board.unit, period.as_of)
             if not scope_of(request.user).is_institution:  # training institutions see no funding record (§14.2)
                 funding = dashboard.funding_block(board.unit, period)
+        names = requirement_names(c.code for c in board.compliance)
         compliance = [
-            {"code": c.code, "applicable": c.applicable, "met": c.met, "missing": c.missing,
+            {"code": c.code, "name": names[c.code], "applicable": c.applicable, "met": c.met, "missing": c.missing,
              "percent": round(Decimal(100) * c.met / c.applicable, 1) if c.applicable else Decimal(0)}
             for c in board.compliance
         ]
@@ -142,6 +149,7 @@ def dashboard_view(request):
         "compliance": compliance, "dimensions": dimensions, "cache_minutes": dashboard.cache_seconds() // 60,
         "can_manage": targets.can_manage(request.user), "contract_workers_left_out": left_out,
         "funding": funding,
+        "funding_reports": [r for r in (registry.get_report(n) for n in FUNDING_REPORTS) if r is not None],
     }
     return render(request, "dashboard/dashboard.html", context)
 
@@ -253,23 +261,6 @@ def indicator_members(request, pk):
 
 
 # -- indicators ---------------------------------------------------------------------------------------------------
-class IndicatorForm(forms.ModelForm):
-    class Meta:
-        model = Indicator
-        fields = ["code", "name", "description", "register", "denominator", "numerator", "target_min", "target_max",
-                  "deadline_year", "active", "order"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
-                   "denominator": forms.Textarea(attrs={"rows": 3, "class": "mono"}),
-                   "numerator": forms.Textarea(attrs={"rows": 3, "class": "mono"})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        keys = ", ".join(targets.ENROLMENT_KEYS)
-        hint = _("JSON, ví dụ {\"post_level\": [\"TINH\", \"GD\"], \"age_below\": 40}. Khoá được dùng: %(keys)s.") % {"keys": keys}
-        for name in ("denominator", "numerator"):
-            self.fields[name].help_text = f"{self.fields[name].help_text} {hint}"
-
-
 def _require_manager(user):
     if not targets.can_manage(user):
         raise PermissionDenied(_("Chỉ quản trị hệ thống và quản lý cấp tỉnh được định nghĩa chỉ tiêu."))
@@ -278,8 +269,11 @@ def _require_manager(user):
 @login_required
 def indicator_list(request):
     _require_unit_scope(request.user)
-    context = {"indicators": Indicator.objects.order_by("order", "code"), "can_manage": targets.can_manage(request.user),
-               "keys": targets.ENROLMENT_KEYS}
+    indicators = list(Indicator.objects.order_by("order", "code"))
+    for indicator in indicators:  # the conditions in words, codes replaced by their names
+        indicator.denominator_words = describe(indicator.denominator)
+        indicator.numerator_words = describe(indicator.numerator)
+    context = {"indicators": indicators, "can_manage": targets.can_manage(request.user)}
     return render(request, "dashboard/indicators.html", context)
 
 
@@ -288,8 +282,27 @@ def indicator_edit(request, pk=None):
     _require_manager(request.user)
     indicator = get_object_or_404(Indicator, pk=pk) if pk else None
     form = IndicatorForm(request.POST or None, instance=indicator)
-    if request.method == "POST" and form.is_valid():
+    preview = request.method == "POST" and "preview" in request.POST
+    context = {"form": form, "indicator": indicator}
+    if preview:
+        context["preview"] = _preview(request.user, form)
+        if request.headers.get("HX-Request"):
+            return render(request, "dashboard/_indicator_preview.html", context)
+    elif request.method == "POST" and form.is_valid():
         saved = form.save()
-        messages.success(request, _("Đã lưu chỉ tiêu %(code)s.") % {"code": saved.code})
+        messages.success(request, _("Đã lưu chỉ tiêu %(name)s.") % {"name": saved.name})
         return redirect("dashboard:indicators")
-    return render(request, "dashboard/indicator_form.html", {"form": form, "indicator": indicator})
+    return render(request, "dashboard/indicator_form.html", context)
+
+
+def _preview(user, form):
+    """What the indicator the form describes counts today in the user's unit (the province for managers), unsaved:
+    {unit, date, point} or {errors} when the form does not hold yet. One query (targets.evaluate)."""
+    if not form.is_valid():
+        return {"errors": True}
+    unit = default_unit(user)
+    if unit is None:
+        return {"no_unit": True}
+    date = datetime.date.today()
+    evaluation = targets.evaluate([form.instance], unit, date, years=0)[0]
+    return {"unit": unit, "date": date, "point": evaluation.current, "status": evaluation.status_label}

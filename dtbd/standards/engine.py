@@ -338,3 +338,23 @@ def person_status(person, date) -> list[dict]:
             }
         )
     return result
+
+
+def requirement_info(codes):
+    """{code: {"names": [...], "legal_basis": [...]}} from the catalogue rows of each code (one query on the small
+    catalogue): what the pages show instead of the code (a code such as ANNUAL_HOURS is for the machine)."""
+    info = {}
+    for r in Requirement.objects.filter(code__in=list(codes)).order_by("code", "pk").only("code", "name", "legal_basis"):
+        item = info.setdefault(r.code, {"names": [], "legal_basis": []})
+        if r.name not in item["names"]:
+            item["names"].append(r.name)
+        if r.legal_basis and r.legal_basis not in item["legal_basis"]:
+            item["legal_basis"].append(r.legal_basis)
+    return info
+
+
+def requirement_names(codes) -> dict:
+    """{code: its Vietnamese name} (the first catalogue row's name; the code itself when the catalogue has none)."""
+    codes = list(codes)
+    info = requirement_info(codes)
+    return {code: (info[code]["names"][0] if code in info else code) for code in codes}

@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import is_manager, scope_of
+from dtbd.core.http import content_disposition, file_slug
 from dtbd.core.lists import render_list, render_page
 from dtbd.core.models import valid_on_q
 from dtbd.org.models import Unit
@@ -98,18 +99,6 @@ class Review:
         return ", ".join(parts)
 
 
-def _requirement_info(codes):
-    """{code: {name, legal_basis}} from the rows of each code (one query on the small catalogue)."""
-    info = {}
-    for r in Requirement.objects.filter(code__in=codes).order_by("code", "pk").only("code", "name", "legal_basis"):
-        item = info.setdefault(r.code, {"names": [], "legal_basis": []})
-        if r.name not in item["names"]:
-            item["names"].append(r.name)
-        if r.legal_basis and r.legal_basis not in item["legal_basis"]:
-            item["legal_basis"].append(r.legal_basis)
-    return info
-
-
 # -- review ------------------------------------------------------------------------------------------------------------
 @login_required
 def review(request):
@@ -120,7 +109,7 @@ def review(request):
         people_q = params.people_q()
         counts = engine.requirement_counts(params.unit, params.date, people_q)
         codes = [c.code for c in counts]
-        info = _requirement_info(codes)
+        info = engine.requirement_info(codes)
         for c in counts:
             rows.append({
                 "counts": c,
@@ -132,7 +121,9 @@ def review(request):
         for u in units:
             mine = {c.code: c for c in per_unit[u.pk]}
             by_unit.append({"unit": u, "cells": [mine.get(code) for code in codes]})
-    context = {"params": params, "form": params.form, "rows": rows, "by_unit": by_unit, "codes": codes}
+    columns = [(code, (info.get(code) or {}).get("names", [code])[0]) for code in codes] if codes else []
+    context = {"params": params, "form": params.form, "rows": rows, "by_unit": by_unit, "codes": codes,
+               "columns": columns}
     return render_page(request, "standards/review.html", context, partial_template="standards/_review_result.html",
                        target="review-result")
 
@@ -162,7 +153,7 @@ def _with_evidence(people):
 
 
 def _code_or_404(code):
-    info = _requirement_info([code])
+    info = engine.requirement_info([code])
     if code not in info:
         raise Http404(_("Không có tiêu chuẩn này."))
     return info[code]
@@ -204,8 +195,8 @@ def review_export(request, code):
         title += " — " + _("chỉ người chưa đạt")
     body = exports.drill_down_xlsx(people, _evidence(people), title)
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    stem = f"ra-soat-{code}-{params.unit.code}-{params.date.isoformat()}" + ("-chua-dat" if missing_only else "")
-    response["Content-Disposition"] = content_disposition_header(True, f"{stem}.xlsx")
+    stem = f"ra-soat-{file_slug(info['names'][0], 40)}-{params.unit.code}-{params.date.isoformat()}" + ("-chua-dat" if missing_only else "")
+    response["Content-Disposition"] = content_disposition(f"{stem}.xlsx")
     return response
 
 
@@ -252,9 +243,13 @@ def catalogue(request):
     for r in requirements:
         r.who = describe_who(r)
         r.what = describe_what(r)
+    equivalences = list(Equivalence.objects.order_by("to_type", "to_level_order", "from_type"))
+    for e in equivalences:  # levels by their names (Trung cấp), not their codes (TC)
+        e.from_label = level_label(e.from_type, e.from_level)
+        e.to_label = level_label(e.to_type, e.to_level)
     context = {
         "requirements": requirements,
-        "equivalences": Equivalence.objects.order_by("to_type", "to_level_order", "from_type"),
+        "equivalences": equivalences,
         "can_manage": can_manage(request.user),
         "today": datetime.date.today(),
     }

@@ -88,6 +88,16 @@ def test_columns_show_current_values(client, users, staff):
     assert years_ago(40).strftime("%d/%m/%Y") in html
 
 
+def test_rank_column_gives_the_rank_name_beside_its_code(client, users, staff):
+    """A rank is shown by its name (Chuyên viên), its code (01.003) as a small line under it."""
+    client.force_login(users.province)
+    html = client.get(URL, {"q": "A001"}).content.decode()
+    row = html[html.index("Nguyễn Văn An"):]
+    row = row[:row.index("</tr>")]
+    assert ">Chuyên viên<" in row and ">01.003<" in row  # both as text, not in a tooltip
+    assert row.index(">Chuyên viên<") < row.index(">01.003<")
+
+
 @pytest.mark.parametrize(
     "params, expected",
     [

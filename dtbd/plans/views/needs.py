@@ -5,12 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dtbd.accounts.scope import CHANGE, scope_of
 from dtbd.core.exportlog import log_export
+from dtbd.core.http import content_disposition
 from dtbd.core.lists import render_list
 from dtbd.core.models import ExportLog
 from dtbd.plans.models import NeedRequest, Reason
@@ -73,7 +74,7 @@ def register_export(request):
     log_export(request.user, ExportLog.Kind.OTHER, _("Sổ nhu cầu đào tạo, bồi dưỡng"), rows, request=request)
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     year = form.cleaned_data["year"]
-    response["Content-Disposition"] = content_disposition_header(True, f"nhu-cau-{year or 'moi-nam'}.xlsx")
+    response["Content-Disposition"] = content_disposition(f"nhu-cau-{year or 'moi-nam'}.xlsx")
     return response
 
 

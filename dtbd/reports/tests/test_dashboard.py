@@ -13,6 +13,7 @@ from dtbd.people.testing import make_person
 from dtbd.reports import dashboard
 from dtbd.reports.dashboard import Period
 from dtbd.standards import engine
+from dtbd.standards.models import Requirement
 from dtbd.training.models import Enrollment, TrainingClass
 from dtbd.training.permissions import classes_for
 from dtbd.training.testing import make_class, make_program
@@ -120,6 +121,21 @@ def test_dashboard_page_shows_figures_with_links(client, tree, province, users):
     assert drill.status_code == 200
     codes = re.findall(r"<td>(A1|A2|A3|P1|X1|X2)</td>", drill.content.decode())
     assert sorted(codes) == ["A1", "A1", "P1"]
+
+
+def test_compliance_rows_and_chart_labels_are_requirement_names(client, tree, province, users):
+    """The compliance table and its chart read each requirement's name (e.g. the LLCT standard of a post), never its
+    code (POST_LLCT, RANK_QLNN) on an axis."""
+    html = _get(client, users.province, reverse("dashboard:index"), year=YEAR, unit=tree.root.pk).content.decode()
+    section = html[html.index('id="compliance"'):]
+    section = section[:section.index("</table>")]
+    labels = re.findall(r'data-label="([^"]*)"', section)
+    assert labels, "the compliance chart has labels"
+    codes = set(Requirement.objects.values_list("code", flat=True))
+    names = set(Requirement.objects.values_list("name", flat=True))
+    assert not codes & set(labels) and set(labels) <= names
+    rows = re.findall(r'<th scope="row"[^>]*>([^<]*)</th>', section)
+    assert rows and not codes & set(rows)
 
 
 def test_structure_cell_drills_down_to_people(client, tree, province, users):
@@ -253,9 +269,15 @@ def test_the_dashboard_is_not_a_second_overview_and_says_whom_it_counts(client, 
 
     assert h1(home) == "Tổng quan"
     assert "Tổng quan" not in h1(html) and "Tổng quan" not in title(html) and h1(html).startswith("Bảng số liệu")
-    sidebar = html[html.index('<aside class="sidebar">'):html.index("</aside>")]
+    sidebar = html[html.index('<aside class="sidebar" id="side-menu">'):html.index("</aside>")]
     assert ">Bảng số liệu</a>" in sidebar
     note = re.search(r'<p [^>]*id="staff-count-note"[^>]*>(.*?)</p>', html, re.S)
     assert note, "a note near the staff figures"
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", note.group(1)))
     assert "cán bộ, công chức, viên chức" in text and "không tính 1 người lao động hợp đồng" in text
+
+
+def test_the_funding_block_links_its_reports_by_title_not_code(client, tree, province, users):
+    html = _get(client, users.province, reverse("dashboard:index"), year=YEAR, unit=tree.root.pk).content.decode()
+    assert "postgrad-study, commitments" not in html
+    assert 'href="/bao-cao/postgrad-study/"' in html

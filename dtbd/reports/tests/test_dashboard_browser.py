@@ -54,3 +54,35 @@ def test_leader_changes_period_and_drills_down(browser_login, users, tree):
     assert names == ["Lê Thị Nữ 0", "Lê Thị Nữ 1", "Lê Thị Nữ 2"]
     assert "DB01" in rows.first.inner_text()
     context.close()
+
+
+CHART_LABELS_JS = """() => Array.from(document.querySelectorAll('canvas[data-chart-for]')).map((canvas) => {
+  const chart = Chart.getChart(canvas);
+  if (!chart || chart.config.type === 'doughnut') return null;
+  const horizontal = chart.options.indexAxis === 'y';
+  const scale = horizontal ? chart.scales.y : chart.scales.x;
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = Chart.helpers.toFont(scale.options.ticks.font).string;
+  const lines = chart.data.labels.flatMap((l) => Array.isArray(l) ? l : [String(l)]);
+  return {id: canvas.getAttribute('data-chart-for'), horizontal, rotation: scale.labelRotation,
+          widest: Math.max(0, ...lines.map((l) => ctx.measureText(l).width)), width: scale.width, left: scale.left,
+          longest: Math.max(0, ...lines.map((l) => l.length)), slot: chart.chartArea.width / Math.max(1, lines.length)};
+}).filter(Boolean)"""
+
+
+@pytest.mark.browser
+def test_chart_labels_are_never_cut(browser_login, users, tree):
+    """Long category names ("Kiến thức, kỹ năng lãnh đạo, quản lý") lie on the left of horizontal bars, wrapped into
+    short lines that fit the axis; short ones stay under vertical bars, unrotated. Nothing is drawn off the canvas."""
+    context, page = browser_login("tinh")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto("/tong-quan/")
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.querySelector('canvas[data-chart-for=\"pt-category\"]'))")
+    charts = {c["id"]: c for c in page.evaluate(CHART_LABELS_JS)}
+    assert charts["pt-category"]["horizontal"], "the programme contents have long names"
+    for chart in charts.values():
+        assert chart["rotation"] == 0, chart
+        assert chart["longest"] <= 18, chart
+        if chart["horizontal"]:
+            assert chart["left"] >= 0 and chart["widest"] <= chart["width"], chart
+    context.close()

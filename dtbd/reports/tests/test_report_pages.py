@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from dtbd.people.testing import make_person
 from dtbd.reports.registry import all_reports
+from dtbd.standards.models import Requirement
 from dtbd.training.testing import make_provider
 
 from .builders import bulk_people
@@ -54,7 +55,15 @@ def test_the_person_report_is_not_a_unit_report_page(client, users):
     assert client.get(reverse("reports:report", args=["training-history"])).status_code == 404
     assert client.get(reverse("reports:download", args=["training-history", "csv"])).status_code == 404
     html = client.get(reverse("reports:index")).content.decode()
-    assert "Sơ yếu quá trình đào tạo, bồi dưỡng" in html and "--person" in html
+    assert "Sơ yếu quá trình đào tạo, bồi dưỡng" in html and "hồ sơ của cán bộ" in html
+
+
+def test_the_reports_page_has_no_command_lines(client, users):
+    """Command lines and report codes are for the README, not for the officers' page."""
+    client.force_login(users.province)
+    html = client.get(reverse("reports:index")).content.decode()
+    assert "dtbd report" not in html and "--person" not in html and "dòng lệnh" not in html
+    assert "<code>qualification-structure</code>" not in html and "Mã (dòng lệnh)" not in html
 
 
 def test_officer_sees_the_history_of_their_staff(client, users, tree):
@@ -79,7 +88,7 @@ def test_history_downloads(client, users):
     client.force_login(users.officer)
     response = client.get(history_url(person, "pdf"), {"date": "31/12/2025"})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert f'filename="training-history_{person.code}_2025-12-31.pdf"' in response["Content-Disposition"]
+    assert f'filename="so-yeu-qua-trinh-dao-tao-boi-duong-{person.code}-2025-12-31.pdf"' in response["Content-Disposition"]
     text = squash(pdf_text(response.content))
     assert "SƠ YẾU QUÁ TRÌNH ĐÀO TẠO, BỒI DƯỠNG" in text and "Trần Thị Học" in text and "SỞ NỘI VỤ" in text
     response = client.get(history_url(person, "xlsx"), {"date": "31/12/2025"})
@@ -154,3 +163,23 @@ def test_pdf_without_weasyprint_is_explained(client, users, tree, monkeypatch):
                           {"unit": tree.so_a.pk, "date": "01/07/2026"})
     assert response.status_code == 503
     assert "make pdf-libs" in response.content.decode()
+
+
+def test_report_pages_give_names_and_words_where_the_csv_keeps_codes(client, users, tree):
+    """The compliance report reads each requirement's name on the page (POST_LLCT only in the CSV); the postgraduate
+    eligibility report gives the failed conditions in words (AGE;SERVICE only in the CSV)."""
+    make_person(tree.so_a, code="TP1", post_level="TP", birth_date=D(1970, 1, 1))
+    client.force_login(users.province)
+    params = {"unit": tree.root.pk, "date": "01/07/2026", "year": "2026"}
+    html = client.get(reverse("reports:report", args=["compliance"]), params).content.decode()
+    name = Requirement.objects.filter(code="POST_LLCT").order_by("pk").first().name
+    assert name in html and "POST_LLCT" not in html
+    csv = client.get(reverse("reports:download", args=["compliance", "csv"]), params).content.decode()
+    assert "POST_LLCT" in csv
+
+    html = client.get(reverse("reports:report", args=["postgrad-eligibility"]), params).content.decode()
+    assert "tuổi" in html
+    for code in ("AGE", "SERVICE", "ASSESSMENT"):
+        assert f">{code}" not in html and f"{code};" not in html and f";{code}" not in html
+    csv = client.get(reverse("reports:download", args=["postgrad-eligibility", "csv"]), params).content.decode()
+    assert "AGE" in csv

@@ -144,16 +144,17 @@ def test_indicator_pages_manager_only(client, tree, users):
     client.force_login(users.learner)
     assert client.get(reverse("dashboard:indicators")).status_code == 403
     client.force_login(users.province)
-    data = {"code": "NU-LD", "name": "Nữ lãnh đạo", "register": "STAFF", "denominator": '{"post_level": ["ANY"]}',
-            "numerator": '{"gender": "XX"}', "target_min": "30", "target_max": "", "deadline_year": "2030",
+    data = {"code": "NU-LD", "name": "Nữ lãnh đạo", "register": "STAFF", "d_post_level": ["ANY"],
+            "n_gender": "XX", "target_min": "30", "target_max": "", "deadline_year": "2030",
             "active": "on", "order": "5"}
     response = client.post(url, data)
-    assert response.status_code == 200 and "gender" in response.content.decode() and "XX" in response.content.decode()
+    assert response.status_code == 200 and "XX" in response.content.decode()
     assert not Indicator.objects.filter(code="NU-LD").exists()
-    data["numerator"] = '{"gender": "NU"}'
+    data["n_gender"] = "NU"
     assert client.post(url, data).status_code == 302
     saved = Indicator.objects.get(code="NU-LD")
-    assert saved.numerator == {"gender": "NU"} and saved.target_min == 30
+    assert saved.numerator == {"gender": "NU"} and saved.denominator == {"post_level": ["ANY"]}
+    assert saved.target_min == 30
     edit = reverse("dashboard:indicator_edit", args=[saved.pk])
     assert client.post(edit, {**data, "name": "Nữ giữ chức vụ"}).status_code == 302
     saved.refresh_from_db()
@@ -221,3 +222,75 @@ def test_an_indicator_without_conditions_counts_everyone_on_the_dashboard(client
     client.force_login(users.province)
     response = client.get(reverse("dashboard:index"), {"unit": tree.root.pk, "year": 2025})
     assert response.status_code == 200 and "Mọi người" in response.content.decode()
+
+
+# -- the editor in words ---------------------------------------------------------------------------------------------
+def _form_data(form):
+    """What a browser posts back from the editor as shown (every field at its initial value)."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value in (None, "", []):
+            continue
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+            continue
+        data[name] = [str(v) for v in value] if isinstance(value, list) else str(value)
+    return data
+
+
+def test_the_editor_has_a_field_per_condition_not_json(client, users):
+    client.force_login(users.province)
+    html = client.get(reverse("dashboard:indicator_create")).content.decode()
+    assert 'name="denominator"' not in html and 'name="numerator"' not in html and "JSON" not in html
+    assert 'name="d_post_level"' in html and 'name="n_age_below"' in html and 'name="n_or_language_min_level"' in html
+    assert "Giám đốc sở và tương đương" in html and "Bậc 4 (B2)" in html and "Xem trước số liệu" in html
+
+
+@pytest.mark.parametrize("code", ["LDQL-TINH-DUOI-40", "LDQL-QUOC-TE", "LDCC-XA-DUOI-40"])
+def test_the_seeded_indicators_come_back_unchanged_through_the_editor(client, users, code):
+    """Each seeded indicator (one with "hoặc": language from B2 or training abroad) is shown in the fields and saved
+    back as the same conditions."""
+    seeded = Indicator.objects.get(code=code)
+    before = (seeded.denominator, seeded.numerator)
+    client.force_login(users.province)
+    url = reverse("dashboard:indicator_edit", args=[seeded.pk])
+    form = client.get(url).context["form"]
+    response = client.post(url, _form_data(form))
+    assert response.status_code == 302, response.context["form"].errors
+    seeded.refresh_from_db()
+    assert (seeded.denominator, seeded.numerator) == before
+
+
+def test_the_preview_counts_without_saving(client, users, tree):
+    make_person(tree.so_a, post_level="GD", birth_date=D(1995, 1, 1), gender="NU")
+    make_person(tree.so_a, post_level="PGD", birth_date=D(1970, 1, 1))
+    make_person(tree.so_a)  # no post: outside the denominator
+    client.force_login(users.province)
+    data = {"code": "XEM", "name": "Nữ lãnh đạo", "register": "STAFF", "d_post_level": ["GD", "PGD"],
+            "n_gender": "NU", "order": "1", "preview": "1"}
+    response = client.post(reverse("dashboard:indicator_create"), data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-preview="n">1<' in html and 'data-preview="d">2<' in html and "50,0%" in html
+    assert not Indicator.objects.filter(code="XEM").exists()
+    whole = client.post(reverse("dashboard:indicator_create"), data)  # without htmx: the page with the preview
+    assert whole.status_code == 200 and 'data-preview="d">2<' in whole.content.decode()
+    assert not Indicator.objects.filter(code="XEM").exists()
+
+
+def test_an_enrolment_condition_on_a_staff_indicator_is_refused_in_words(client, users):
+    client.force_login(users.province)
+    data = {"code": "SAI", "name": "Sai", "register": "STAFF", "n_form": ["ONLINE"], "order": "1"}
+    response = client.post(reverse("dashboard:indicator_create"), data)
+    assert response.status_code == 200 and "chỉ dùng khi tính trên sổ học viên" in response.content.decode()
+    assert not Indicator.objects.filter(code="SAI").exists()
+
+
+def test_the_list_gives_conditions_in_words(client, users):
+    client.force_login(users.province)
+    html = client.get(reverse("dashboard:indicators")).content.decode()
+    assert "{&#x27;" not in html and "{'" not in html and "post_level" not in html and "any_of" not in html
+    assert "Chức vụ đang giữ: Lãnh đạo tỉnh, Giám đốc sở và tương đương" in html
+    assert "Dưới 40 tuổi" in html and "Bậc 4 (B2)" in html and "Đã hoàn thành khoá học ở nước ngoài" in html

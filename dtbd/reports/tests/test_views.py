@@ -103,7 +103,7 @@ def test_csv_download_is_the_command_output(client, staff, tree):
     response = client.get(download_url("csv"), {"unit": tree.root.pk, "date": "01/07/2026"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert 'filename="qualification-structure_T01_2026-07-01.csv"' in response["Content-Disposition"]
+    assert 'filename="co-cau-trinh-do-chuyen-mon-theo-cap-hanh-chinh-T01-2026-07-01.csv"' in response["Content-Disposition"]
     assert response.content.decode() == (
         "level,TS,THS,DH,CD,TC,SC,CQDT,total\n"
         "TINH,1,1,1,0,0,0,0,3\n"

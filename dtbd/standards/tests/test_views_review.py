@@ -74,6 +74,21 @@ def test_drill_down_lists_missing_people_with_evidence(client, users, tree, staf
     assert drill(client, "NO_SUCH_CODE", unit=tree.so_a.pk).status_code == 404
 
 
+def test_pages_name_requirements_not_their_codes(client, users, tree, staff):
+    """The drill-down's title, breadcrumb and the per-unit table of the review read the requirement's name, not its
+    code (POST_LLCT is for the machine)."""
+    client.force_login(users.officer)
+    name = Requirement.objects.filter(code="POST_LLCT").order_by("pk").first().name
+    body = drill(client, "POST_LLCT", unit=tree.so_a.pk).content.decode()
+    title = body[body.index("<h1>"):body.index("</h1>")]
+    assert name in title and "POST_LLCT" not in title
+    assert "POST_LLCT" not in body[body.index("<title>"):body.index("</title>")]
+    units = review(client).content.decode()
+    table = units[units.index('id="review-units"'):]
+    header = table[:table.index("</thead>")]
+    assert name in header and ">POST_LLCT<" not in header and "<code>POST_LLCT</code>" not in header
+
+
 def test_drill_down_htmx_partial_and_pagination(client, users, tree):
     for i in range(55):
         make_person(tree.phong_a, code=f"P{i:03d}", full_name=f"Người {i:03d}", post_level="PTP")
@@ -160,6 +175,15 @@ def test_unit_picker_is_limited_to_the_scope(client, users, tree):
     client.force_login(users.province)
     response = review(client)
     assert response.context["params"].unit == tree.root
+
+
+def test_catalogue_equivalences_give_level_names(client, users):
+    """Thạc sĩ (hành chính) counts as the QLNN certificate for chuyên viên chính: levels by name, not THS / CVC."""
+    client.force_login(users.officer)
+    body = client.get(reverse("standards:catalogue")).content.decode()
+    table = body[body.rindex("<table"):]
+    assert "Thạc sĩ" in table and "Chuyên viên chính" in table
+    assert " THS<" not in table and " CVC<" not in table and " CN<" not in table
 
 
 def test_catalogue_reads_for_everyone_edits_for_managers(client, users):

@@ -18,6 +18,30 @@
     return { labels: labels, values: values };
   }
 
+  /* A long label ("Kiến thức, kỹ năng lãnh đạo, quản lý") as lines of at most `width` characters, three lines at
+     most (the last one ends with "…" when cut): Chart.js draws an array as one line per item, so a label never runs
+     off the canvas the way a rotated one did. The tooltip keeps the whole label. */
+  var LINE = 18, LONG = 12;
+  function wrap(label, width) {
+    var lines = [], line = "";
+    String(label).split(/\s+/).forEach(function (word) {
+      while (word.length > width) {  // one word longer than a line: cut it
+        if (line) { lines.push(line); line = ""; }
+        lines.push(word.slice(0, width - 1) + "-");
+        word = word.slice(width - 1);
+      }
+      if (!line) line = word;
+      else if ((line + " " + word).length <= width) line += " " + word;
+      else { lines.push(line); line = word; }
+    });
+    if (line) lines.push(line);
+    if (lines.length > 3) {
+      lines = lines.slice(0, 3);
+      lines[2] = lines[2].slice(0, width - 1) + "…";
+    }
+    return lines.length === 1 ? lines[0] : lines;
+  }
+
   function draw(canvas) {
     if (!window.Chart) return;
     var table = document.getElementById(canvas.getAttribute("data-chart-for"));
@@ -43,19 +67,31 @@
         }
       });
     }
-    var scales = type === "doughnut" ? {} : {
-      y: { beginAtZero: true, suggestedMax: percent ? 100 : undefined,
-           ticks: { callback: function (v) { return fmt.format(v) + (percent ? "%" : ""); } } }
-    };
+    // bars with long labels lie down: the names on the left, one above the other, wrapped (never rotated and cut)
+    var longest = data.labels.reduce(function (n, l) { return Math.max(n, String(l).length); }, 0);
+    var horizontal = type === "bar" && longest > LONG;
+    var value = { beginAtZero: true, suggestedMax: percent ? 100 : undefined,
+                  ticks: { callback: function (v) { return fmt.format(v) + (percent ? "%" : ""); } } };
+    var category = { ticks: { autoSkip: false, maxRotation: 0, minRotation: 0 } };
+    var scales = type === "doughnut" ? {} : (horizontal ? { x: value, y: category } : { x: category, y: value });
+    var labels = type === "doughnut" ? data.labels : data.labels.map(function (l) { return wrap(l, LINE); });
+    if (horizontal) {  // room for every wrapped name: the box grows with the lines (CSSOM, allowed by the CSP)
+      var lines = labels.reduce(function (n, l) { return n + (Array.isArray(l) ? l.length : 1); }, 0);
+      var box = canvas.parentElement;
+      box.style.height = Math.max(box.clientHeight, lines * 15 + labels.length * 8 + 40) + "px";
+    }
     new window.Chart(canvas, {
       type: type,
-      data: { labels: data.labels, datasets: datasets },
+      data: { labels: labels, datasets: datasets },
       options: {
         locale: "vi-VN", responsive: true, maintainAspectRatio: false, animation: false, scales: scales,
+        indexAxis: horizontal ? "y" : "x",
         plugins: {
           legend: { display: type === "doughnut" },
-          tooltip: { callbacks: { label: function (ctx) {
-            var v = ctx.parsed && typeof ctx.parsed === "object" ? ctx.parsed.y : ctx.parsed;
+          tooltip: { callbacks: { title: function (items) {
+            return items.length ? String(data.labels[items[0].dataIndex]) : "";
+          }, label: function (ctx) {
+            var v = ctx.parsed && typeof ctx.parsed === "object" ? (horizontal ? ctx.parsed.x : ctx.parsed.y) : ctx.parsed;
             return fmt.format(v) + (percent ? "%" : "");
           } } }
         }

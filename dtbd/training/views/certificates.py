@@ -11,13 +11,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dtbd.core import officialdoc
 from dtbd.core.exportlog import Kind as ExportKind
 from dtbd.core.exportlog import log_export
+from dtbd.core.http import content_disposition
 from dtbd.core.lists import render_list
 
 from ..filters import CertificateFilterSet
@@ -64,7 +64,7 @@ def certificate_pdf(request, pk):
         return render(request, "training/certificate_revoked.html", {"cert": cert}, status=404)
     response = HttpResponse(certificates.document_pdf(cert), content_type="application/pdf")
     log_export(request.user, ExportKind.CERTIFICATE, f"{cert.number} · {cert.enrollment.training_class.code}", 1, request=request)
-    response["Content-Disposition"] = content_disposition_header(False, f"chung-chi-{cert.number}.pdf")
+    response["Content-Disposition"] = content_disposition(as_attachment=False, name=f"chung-chi-{cert.number}.pdf")
     return response
 
 
@@ -187,5 +187,5 @@ def issuing_decision_file(request, pk, fmt):
     name = documents.decision_file_name(decision, fmt)
     log_export(request.user, ExportKind.CERTIFICATE, f"{name} · {decision.training_class.code}", 1, request=request)
     response = HttpResponse(content, content_type=DOCUMENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition(name)
     return response

@@ -4,12 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from dtbd.core import officialdoc
 from dtbd.core.exportlog import Kind as ExportKind
 from dtbd.core.exportlog import log_export
+from dtbd.core.http import content_disposition
 
 from ..forms.documents import ClassDocumentForm
 from ..permissions import classes_for
@@ -43,7 +43,7 @@ def class_documents(request, pk):
                 name = documents.file_name(kind, cls, fmt)
                 log_export(request.user, ExportKind.ROSTER, f"{name} · {cls.code}", people, request=request)
                 response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-                response["Content-Disposition"] = content_disposition_header(True, name)
+                response["Content-Disposition"] = content_disposition(name)
                 return response
         status = 400
     return render(request, "training/class_documents.html", {"obj": cls, "form": form}, status=status)

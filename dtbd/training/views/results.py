@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dtbd.core.exportlog import Kind as ExportKind
 from dtbd.core.exportlog import log_export
+from dtbd.core.http import content_disposition
 from dtbd.core.importing import ImportFailed
 from dtbd.core.middleware import upload_limit
 
@@ -86,7 +86,7 @@ def roster_download(request, pk):
     response = HttpResponse(roster.write_roster(cls), content_type=XLSX)
     states = results.LEARNER_STATES if cls.results_locked else (results.State.ENROLLED,)
     log_export(request.user, ExportKind.ROSTER, cls.code, cls.enrollments.filter(state__in=states).count(), request=request)
-    response["Content-Disposition"] = content_disposition_header(True, roster.filename(cls))
+    response["Content-Disposition"] = content_disposition(roster.filename(cls))
     return response
 
 
