@@ -2,8 +2,11 @@
 the unit officer approves; the institution starts the class, records attendance and results; the learner downloads
 the certificate; the public verification page confirms it to an anonymous visitor."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dtbd.training.models import Assessment, Certificate, Enrollment, TrainingClass
 from dtbd.training.testing import make_class, make_program, school_provider
@@ -12,8 +15,9 @@ from dtbd.training.testing import make_class, make_program, school_provider
 @pytest.mark.browser
 def test_register_approve_attend_certify_verify(browser_login, browser, live_server, users, tree):
     provider = school_provider(tree)
-    cls = make_class(
+    cls = make_class(  # started yesterday: its issuing decision is dated today (not before the class started)
         "E2E01", capacity=5, status=TrainingClass.Status.OPEN, provider=provider, program=make_program(), sessions=2,
+        starts_on=timezone.localdate() - datetime.timedelta(days=1),
     )
     Assessment.objects.create(training_class=cls, name="Bài thu hoạch", kind=Assessment.Kind.ESSAY)
     detail = reverse("training:class_detail", args=[cls.pk])
@@ -56,7 +60,16 @@ def test_register_approve_attend_certify_verify(browser_login, browser, live_ser
     page.wait_for_load_state()
     enrolment.refresh_from_db()
     assert enrolment.state == Enrollment.State.COMPLETED
+    assert not Certificate.objects.filter(enrollment=enrolment).exists()
+    # The institution confirms the draft issuing decision: number, date, signer; the certificate follows it.
+    page.get_by_role("link", name="Quyết định cấp chứng chỉ").click()
+    page.get_by_label("Số quyết định").fill("125")
+    page.get_by_label("Chức vụ người ký").fill("Hiệu trưởng")
+    page.get_by_label("Họ và tên người ký").fill("Phạm Văn Ký")
+    page.get_by_role("button", name="Ban hành quyết định và cấp chứng chỉ").click()
+    page.wait_for_load_state()
     certificate = Certificate.objects.get(enrollment=enrolment)
+    assert certificate.decision.number == "125" and certificate.decision.signer_name == "Phạm Văn Ký"
     context.close()
 
     # 4. The learner downloads the certificate from their portal.
