@@ -219,6 +219,10 @@ def describe_who(r):
         parts.append(_("ngạch tương đương: %(v)s") % {"v": ", ".join(split_codes(r.rank_tiers))})
     if r.rank_code:
         parts.append(_("mã ngạch: %(v)s") % {"v": r.rank_code})
+    if r.rank_kind:
+        parts.append(str(r.get_rank_kind_display()))
+    if r.title_families:
+        parts.append(_("nhóm chức danh: %(v)s") % {"v": ", ".join(split_codes(r.title_families))})
     if r.post_levels:
         parts.append(_("giữ chức vụ cấp: %(v)s") % {"v": ", ".join(split_codes(r.post_levels))})
     if r.planned_levels:
@@ -236,14 +240,14 @@ def describe_who(r):
 
 
 def describe_what(r):
-    if r.kind == Requirement.Kind.QUALIFICATION:
+    if r.kind in (Requirement.Kind.QUALIFICATION, Requirement.Kind.TITLE_CERT):
         return _("%(type)s từ %(level)s trở lên") % {"type": r.get_qualification_type_display(), "level": level_label(r.qualification_type, r.min_level)}
     if r.kind == Requirement.Kind.PROGRAMME:
         text = _("hoàn thành chương trình %(code)s") % {"code": r.programme_code}
         if r.within_years:
             text += " " + _("trong %(n)s năm gần nhất") % {"n": r.within_years}
         return text
-    return _("tối thiểu %(n)s tiết bồi dưỡng mỗi năm") % {"n": r.hours}
+    return _("tối thiểu %(n)s tiết bồi dưỡng %(period)s") % {"n": r.hours, "period": r.period_label()}
 
 
 @login_required

@@ -174,8 +174,8 @@ def certificates_of(person):
 
 def need_of(r):
     """The training need (dtbd.standards.needs.Need) a requirement row asks for."""
-    if r.kind == Requirement.Kind.QUALIFICATION:
-        return Need(kind=r.kind, qualification_type=r.qualification_type, min_level=r.min_level,
+    if r.kind in (Requirement.Kind.QUALIFICATION, Requirement.Kind.TITLE_CERT):  # a title certificate: type CDNN
+        return Need(kind=Requirement.Kind.QUALIFICATION, qualification_type=r.qualification_type, min_level=r.min_level,
                     min_level_order=r.min_level_order)
     if r.kind == Requirement.Kind.PROGRAMME:
         return Need(kind=r.kind, programme_code=r.programme_code, within_years=r.within_years)
