@@ -21,7 +21,7 @@ from dtbd.people.catalog import Category, PostLevel, level_label
 from dtbd.people.models import CategoryAssignment, PostAssignment, Qualification
 from dtbd.people.queries import unit_on
 
-from . import engine, exports
+from . import engine, exports, extensions
 from .forms import RequirementForm, ReviewForm
 from .models import Equivalence, Requirement, split_codes
 
@@ -101,8 +101,9 @@ class Review:
 def _requirement_info(codes):
     """{code: {name, legal_basis}} from the rows of each code (one query on the small catalogue)."""
     info = {}
-    for r in Requirement.objects.filter(code__in=codes).order_by("code", "pk").only("code", "name", "legal_basis"):
-        item = info.setdefault(r.code, {"names": [], "legal_basis": []})
+    for r in Requirement.objects.filter(code__in=codes).order_by("code", "pk").only("code", "name", "legal_basis", "kind"):
+        item = info.setdefault(r.code, {"names": [], "legal_basis": [], "hours": False})
+        item["hours"] = item["hours"] or r.kind == Requirement.Kind.ANNUAL_HOURS
         if r.name not in item["names"]:
             item["names"].append(r.name)
         if r.legal_basis and r.legal_basis not in item["legal_basis"]:
@@ -161,6 +162,23 @@ def _with_evidence(people):
     return people
 
 
+def _with_hours(params, code):
+    """The rows function of an hours requirement's drill-down: each person with `evidence` (none) and `hours` (their
+    engine.HoursStanding: the period, tiết required and credited, the certificates counted, each with `source`, the
+    class it came from when a class of the system issued it). A fixed number of queries per page."""
+    def rows(people):
+        people = list(people)
+        standing = engine.hours_standing([p.pk for p in people], params.date, code)
+        sources = extensions.classes_of_credits([q.pk for s in standing.values() for q in s.credits])
+        for person in people:
+            person.evidence = None
+            person.hours = standing.get(person.pk)
+            for q in person.hours.credits if person.hours else ():
+                q.source = sources.get(q.pk)
+        return people
+    return rows
+
+
 def _code_or_404(code):
     info = _requirement_info([code])
     if code not in info:
@@ -183,8 +201,9 @@ def review_code(request, code):
                  "target": "review-people"}
     if not params.valid:
         return render_page(request, context=context, **templates)
+    rows = _with_hours(params, code) if info["hours"] else _with_evidence
     return render_list(request, drill_down_people(params, code, missing_only), page_size=PAGE_SIZE, context=context,
-                       rows=_with_evidence, rows_name="people", **templates)
+                       rows=rows, rows_name="people", **templates)
 
 
 @login_required
@@ -197,12 +216,14 @@ def review_export(request, code):
         return HttpResponse(errors or _("Tham số không hợp lệ."), status=400, content_type="text/plain; charset=utf-8")
     missing_only = request.GET.get("missing") == "1"
     people = list(drill_down_people(params, code, missing_only))
+    if info["hours"]:
+        people = _with_hours(params, code)(people)
     title = _("%(code)s — %(name)s — %(unit)s, ngày %(date)s") % {
         "code": code, "name": "; ".join(info["names"]), "unit": params.unit.name, "date": params.date.strftime("%d/%m/%Y"),
     }
     if missing_only:
         title += " — " + _("chỉ người chưa đạt")
-    body = exports.drill_down_xlsx(people, _evidence(people), title)
+    body = exports.drill_down_xlsx(people, _evidence(people), title, hours=info["hours"], request=request)
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     stem = f"ra-soat-{code}-{params.unit.code}-{params.date.isoformat()}" + ("-chua-dat" if missing_only else "")
     response["Content-Disposition"] = content_disposition_header(True, f"{stem}.xlsx")

@@ -25,7 +25,7 @@ class TrainingConfig(AppConfig):
             Score,
             TrainingClass,
         )
-        from .queries import completed_programme_people
+        from .queries import completed_programme_people, credit_sources
 
         auditlog.register(Provider)
         auditlog.register(Program, m2m_fields={"providers"})
@@ -38,3 +38,4 @@ class TrainingConfig(AppConfig):
         auditlog.register(Score)
         auditlog.register(Certificate, exclude_fields=["code"])
         standards_extensions.programme_completions.register(completed_programme_people)
+        standards_extensions.credit_sources.register(credit_sources)
