@@ -63,8 +63,17 @@ class RequirementForm(forms.ModelForm):
             "valid_to": _("dd/mm/yyyy; để trống nếu còn hiệu lực."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("period", "priority"):  # defaults: a calendar year; priority 0 (the general rule)
+            self.fields[name].required = False
+
     def clean(self):
         data = super().clean()
+        if not data.get("period"):
+            data["period"] = self.instance.period = Requirement.Period.CALENDAR_YEAR
+        if data.get("priority") is None:
+            data["priority"] = self.instance.priority = 0
         for name in CODE_FIELDS + ("min_level", "rank_code", "title_families", "code"):
             if isinstance(data.get(name), str):
                 value = data[name].strip()

@@ -171,3 +171,21 @@ def test_hours_drill_down_and_export_show_the_period_the_tiet_and_what_counts(cl
     assert "Bồi dưỡng thường xuyên module 1" in line[header.index("Các khoá được tính")]
     credits = book.get_sheet_by_index(1).to_python()
     assert [r[0] for r in credits[1:]] == ["GV"]
+
+
+def test_a_rule_is_checked_whole_before_it_is_saved():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as rolling:
+        Requirement(code="H", name="Giờ", kind="ANNUAL_HOURS", hours=48, period="ROLLING").full_clean()
+    assert "period_years" in rolling.value.message_dict
+    with pytest.raises(ValidationError) as title:
+        Requirement(code="T", name="CDNN", kind="TITLE_CERT", min_level="HANG_II").full_clean()
+    assert "title_families" in title.value.message_dict
+    with pytest.raises(ValidationError) as grade:
+        Requirement(code="T", name="CDNN", kind="TITLE_CERT", title_families="V.08", min_level="CVC").full_clean()
+    assert "min_level" in grade.value.message_dict
+    ok = Requirement(code="T", name="CDNN", kind="TITLE_CERT", title_families="V.08", min_level="HANG_III")
+    ok.full_clean()
+    ok.save()
+    assert ok.qualification_type == "CDNN" and ok.min_level_order == 2
