@@ -1,4 +1,8 @@
-"""The standards of docs/domain.md §7–8 with their requirement codes (seeded by migration 0002; managers may edit)."""
+"""The standards of docs/domain.md §7–8 with their requirement codes; managers may edit them.
+
+Migration 0002 seeded the first catalogue (REQUIREMENTS, EQUIVALENCES); migration 0006 gave the rule sets their
+families and periods, linked every row to its rule set, limited RANK_QLNN to civil servants' ranks and added the
+Decree 171 rows, the sector hours and the teachers' title certificates (RULE_SETS_2025, requirements_2025)."""
 from .models import compute_order
 
 ND101 = "Nghị định 101/2017/NĐ-CP ngày 01/9/2017, sửa đổi, bổ sung bởi Nghị định 89/2021/NĐ-CP ngày 18/10/2021"
