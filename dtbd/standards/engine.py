@@ -18,6 +18,7 @@ linked to a rule set applies to the categories for which that rule set is the on
 A row of higher `priority` in a code takes the people it applies to away from the rows of lower priority of the same
 code (a sector's own hours replace the general 40 tiết). An hours row counts the tiết credited over its period for D:
 the calendar year or the school year containing D, or the N years ending on D (Requirement.period_on)."""
+import copy
 import datetime
 from dataclasses import dataclass, field
 
@@ -55,6 +56,12 @@ from . import extensions
 from .models import Equivalence, Requirement, RuleSet, split_codes
 
 NOTHING = Q(pk__isnull=True)  # never true, compiles everywhere (an empty IN may raise EmptyResultSet)
+# The columns that make two rows of a code the same rule (all but the rule set, categories, name, basis and dates).
+MERGE_KEY = (
+    "rank_tiers", "rank_code", "rank_kind", "title_families", "post_levels", "planned_levels", "planned_not_holding",
+    "job_position_id", "unit_kinds", "unit_levels", "kind", "qualification_type", "min_level_order", "programme_code",
+    "within_years", "hours", "period", "period_years", "priority",
+)
 # Kinds met by holding a qualification (a title certificate is a qualification of type CDNN at the title's grade).
 QUALIFICATION_KINDS = (Requirement.Kind.QUALIFICATION, Requirement.Kind.TITLE_CERT)
 
@@ -144,7 +151,26 @@ class Catalogue:
         return qs if self.people is None else qs.filter(person_id__in=self.people)
 
     # -- who -------------------------------------------------------------------------------------------------------
+    def merged_rows(self, code):
+        """The rows of `code`, those equal but for their rule set (and categories, name, basis, dates) merged into
+        one whose categories are the union of theirs on the date: Decree 101's and Decree 171's RANK_QLNN rows make
+        one condition, not two — half the subqueries of the review (bench/compliance.py), the same people."""
+        groups = {}
+        for r in self.rows_by_code.get(code, []):
+            groups.setdefault(tuple(getattr(r, name) for name in MERGE_KEY), []).append(r)
+        result = []
+        for rows in groups.values():
+            if len(rows) == 1:
+                result.append(rows[0])
+                continue
+            merged = copy.copy(rows[0])
+            merged.merged_categories = sorted(set().union(*(self.categories_for(r) for r in rows)))
+            result.append(merged)
+        return result
+
     def categories_for(self, r):
+        if getattr(r, "merged_categories", None) is not None:
+            return r.merged_categories
         allowed = set(split_codes(r.categories) or STAFF_CATEGORIES) & set(STAFF_CATEGORIES)
         if r.rule_set_id:
             allowed &= {c for (_family, c), rs in self.rule_sets.items() if rs == r.rule_set_id}
@@ -240,7 +266,7 @@ class Catalogue:
         """(subject, missing) Qs of requirement `code`: subject to any row; missing any row subject to.
         staff_base: see subject_q."""
         subject, missing = NOTHING, NOTHING
-        for r in self.rows_by_code.get(code, []):
+        for r in self.merged_rows(code):
             s = self.subject_q(r, ref, staff_base)
             subject |= s
             missing |= s & ~self.met_q(r, ref)
