@@ -189,3 +189,27 @@ def test_a_rule_is_checked_whole_before_it_is_saved():
     ok.full_clean()
     ok.save()
     assert ok.qualification_type == "CDNN" and ok.min_level_order == 2
+
+
+def test_hours_drill_down_reads_a_fixed_number_of_queries(client, users, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users.officer)
+    params = {"date": "31/08/2026", "unit": tree.so_a.pk}
+    url = reverse("standards:review_code", args=["ANNUAL_HOURS"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, params).status_code == 200
+        return len(ctx.captured_queries)
+
+    teacher = make_person(tree.phong_a, code="GV0", category="VC", rank="V.07.05.14")
+    credit(teacher, 10, D(2026, 1, 5))
+    few = queries()
+    for n in range(6):
+        p = make_person(tree.phong_a, code=f"P{n}", category="VC" if n % 2 else "CC",
+                        rank="V.08.05.12" if n % 3 == 0 else "01.003")
+        credit(p, 8, D(2026, 2, 1))
+        credit(p, 8, D(2025, 3, 1))
+    assert queries() == few
