@@ -11,8 +11,9 @@ and checks they are equal: any difference prints MISMATCH and the script exits 1
 `engine.unit_counts` and `engine.people_for` for one code (checking the latter against the former's totals).
 Goals: < 5 s for 100k on SQLite, ≤ 2 × the hand-written SQL.
 
-The hand-written SQL encodes the seeded catalogue (ANNUAL_HOURS, RANK_QLNN, POST_DEGREE, POST_LLCT, POST_LDQL,
-PLAN_LLCT and the three seeded equivalences); requirements added or edited in the database are not in it.
+The hand-written SQL encodes the seeded catalogue (ANNUAL_HOURS with the sector hours of teachers and health
+workers, RANK_QLNN, TITLE_CDNN, POST_DEGREE, POST_LLCT, POST_LDQL, PLAN_LLCT and the three seeded equivalences);
+requirements added or edited in the database are not in it.
 """
 import datetime
 import sys
@@ -70,6 +71,30 @@ LLCT_EFFECTIVE = "q.level_order"
 LLCT_BY_POST = "CASE WHEN r.level IN ('TINH', 'GD') THEN 4 ELSE 3 END"  # CC or CN for TINH/GD, TC or higher below
 
 
+TEACHER_TITLES = "('V.07.02', 'V.07.03', 'V.07.04', 'V.07.05')"  # families of the teachers' 120 tiết a school year
+# TITLE_CDNN, in force 20/03/2021 – 31/12/2025: the teachers' titles and the grade order of the certificate they need.
+TITLE_GRADES = {
+    "V.07.02.24": 4, "V.07.02.25": 3, "V.07.02.26": 2, "V.07.03.27": 4, "V.07.03.28": 3, "V.07.03.29": 2,
+    "V.07.04.30": 4, "V.07.04.31": 3, "V.07.04.32": 2, "V.07.05.13": 4, "V.07.05.14": 3, "V.07.05.15": 2,
+}
+TITLE_FROM, TITLE_TO = datetime.date(2021, 3, 20), datetime.date(2025, 12, 31)
+
+
+def hours_params(d):
+    """The bounds of the hours periods for a review on `d`: the calendar year, the school year (01/9 – 31/8) and the
+    two years ending on `d` (docs/domain.md §8), and whether the teachers' title certificates are in force."""
+    school = datetime.date(d.year if d.month >= 9 else d.year - 1, 9, 1)
+    try:
+        before = d.replace(year=d.year - 2)
+    except ValueError:
+        before = d.replace(year=d.year - 2, day=28)
+    return {
+        "d": d, "year_start": datetime.date(d.year, 1, 1), "year_end": datetime.date(d.year, 12, 31),
+        "school_start": school, "school_end": datetime.date(school.year + 1, 8, 31),
+        "rolling_start": before + datetime.timedelta(days=1), "title_on": int(TITLE_FROM <= d <= TITLE_TO),
+    }
+
+
 def rules(major_like):
     """{code: (description, SQL template returning (applicable, met))} of the seeded requirements."""
     # A master's or doctorate (EDU ≥ THS) in public administration / public management counts as QLNN CVC (3).
@@ -77,24 +102,56 @@ def rules(major_like):
     return {
         # CC and VC on :d must earn 40 tiết a year, counted from the tiết of certificates issued in the year (the
         # demo records none: everybody has 0 tiết, so nobody meets it); the query still counts who it applies to.
+        # CC and VC on :d. A VC holding a teacher's title (V.07.02–V.07.05) on :d: 120 tiết in the school year of :d;
+        # a VC holding a health title (V.08): 48 tiết in the two years ending on :d; everyone else: 40 tiết in the
+        # calendar year of :d. Tiết = the certificates' tiết by day of issue.
         "ANNUAL_HOURS": (
-            "category CC/VC on the date; ≥ 40 tiết credited in the date's year (certificates' tiết by year of issue)",
+            "CC/VC on the date: 40 tiết in the year; VC teachers 120 in the school year; VC health 48 in 2 years to the date",
             """
-            WITH {population}
+            WITH {population},
+            subj AS (
+                SELECT pop.person_id,
+                       CASE WHEN NOT EXISTS (SELECT 1 FROM people_categoryassignment c
+                                             WHERE c.person_id = pop.person_id AND c.category = 'VC' AND {valid_c})
+                            THEN 'G'
+                            WHEN EXISTS (SELECT 1 FROM people_rankassignment r JOIN people_rank k ON k.id = r.rank_id
+                                         WHERE r.person_id = pop.person_id AND {valid_r}
+                                           AND substr(k.code, 1, 7) IN """ + TEACHER_TITLES + """) THEN 'T'
+                            WHEN EXISTS (SELECT 1 FROM people_rankassignment r JOIN people_rank k ON k.id = r.rank_id
+                                         WHERE r.person_id = pop.person_id AND {valid_r}
+                                           AND substr(k.code, 1, 4) = 'V.08') THEN 'H'
+                            ELSE 'G' END AS sector
+                FROM pop
+                WHERE EXISTS (SELECT 1 FROM people_categoryassignment c
+                              WHERE c.person_id = pop.person_id AND c.category IN ('CC', 'VC') AND {valid_c})
+            )
             SELECT COUNT(*), COUNT(*) FILTER (WHERE (
                 SELECT COALESCE(SUM(q.hours), 0) FROM people_qualification q
-                WHERE q.person_id = pop.person_id AND q.hours > 0
-                  AND q.issued_on >= %(year_start)s AND q.issued_on <= %(year_end)s) >= 40)
-            FROM pop
-            WHERE EXISTS (SELECT 1 FROM people_categoryassignment c
-                          WHERE c.person_id = pop.person_id AND c.category IN ('CC', 'VC') AND {valid_c})
+                WHERE q.person_id = subj.person_id AND q.hours > 0
+                  AND q.issued_on >= CASE subj.sector WHEN 'T' THEN %(school_start)s WHEN 'H' THEN %(rolling_start)s
+                                                      ELSE %(year_start)s END
+                  AND q.issued_on <= CASE subj.sector WHEN 'T' THEN %(school_end)s WHEN 'H' THEN %(d)s
+                                                      ELSE %(year_end)s END
+                ) >= CASE subj.sector WHEN 'T' THEN 120 WHEN 'H' THEN 48 ELSE 40 END)
+            FROM subj
             """,
         ),
+        # VC holding one of the teachers' titles on :d, while the rows are in force: the CDNN certificate of its grade.
+        "TITLE_CDNN": (
+            "VC with a teacher's title (20/03/2021 – 31/12/2025); CDNN certificate ≥ the title's grade",
+            MET_BY_LEVEL.replace("{records}", "people_rankassignment r JOIN people_rank k ON k.id = r.rank_id")
+            .replace("{required}", "CASE k.code " + " ".join(f"WHEN '{c}' THEN {o}" for c, o in TITLE_GRADES.items()) + " END")
+            .replace("{subject}", "AND %(title_on)s = 1 AND k.code IN (" + ", ".join(f"'{c}'" for c in TITLE_GRADES) + ") "
+                     "AND EXISTS (SELECT 1 FROM people_categoryassignment c WHERE c.person_id = r.person_id "
+                     "AND c.category = 'VC' AND {valid_c})")
+            .replace("{effective}", "q.level_order")
+            .replace("{evidence}", "q.type = 'CDNN'"),
+        ),
         "RANK_QLNN": (
-            "rank of tier CVCC/CVC/CV on the date; QLNN ≥ that tier (EDU ThS+ hành chính/quản lý công = CVC)",
+            "civil servants' rank (ngạch, not a title) of tier CVCC/CVC/CV on the date; QLNN ≥ that tier (EDU ThS+ hành chính/quản lý công = CVC)",
             MET_BY_LEVEL.replace("{records}", "people_rankassignment r JOIN people_rank k ON k.id = r.rank_id")
             .replace("{required}", "CASE k.tier WHEN 'CVCC' THEN 4 WHEN 'CVC' THEN 3 ELSE 2 END")
-            .replace("{subject}", "AND k.tier IN ('CVCC', 'CVC', 'CV')")
+            .replace("{subject}", "AND k.tier IN ('CVCC', 'CVC', 'CV') AND k.kind = 'NGACH'")
             .replace("{effective}", "CASE WHEN q.type = 'QLNN' THEN q.level_order ELSE 3 END")
             .replace("{evidence}", f"q.type = 'QLNN' OR ({qlnn_equiv})"),
         ),
@@ -161,8 +218,7 @@ def main():
         in_subtree, params = "u.path >= %(lo)s AND u.path < %(hi)s", {"lo": unit.path, "hi": unit.path + "~"}
     else:
         in_subtree, params = "u.path LIKE %(lo)s", {"lo": unit.path + "%"}
-    params["d"] = date
-    params["year_start"], params["year_end"] = datetime.date(date.year, 1, 1), datetime.date(date.year, 12, 31)
+    params.update(hours_params(date))
     population = POPULATION.format(
         in_subtree=in_subtree, valid_ua=VALID.format(a="ua"), valid_c=VALID.format(a="c")
     )

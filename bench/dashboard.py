@@ -243,8 +243,8 @@ def main():
         in_subtree, params = "u.path >= %(lo)s AND u.path < %(hi)s", {"lo": unit.path, "hi": unit.path + "~"}
     else:
         in_subtree, params = "u.path LIKE %(lo)s", {"lo": unit.path + "%"}
-    params.update(d=d, date_from=period.date_from, date_to=period.date_to, d35=years_before(d, 35),
-                  year_start=datetime.date(d.year, 1, 1), year_end=datetime.date(d.year, 12, 31))
+    params.update(compliance_bench.hours_params(d))
+    params.update(d=d, date_from=period.date_from, date_to=period.date_to, d35=years_before(d, 35))
     pop = POP.format(in_subtree=in_subtree, valid_ua=VALID.format(a="ua"), valid_c=VALID.format(a="c"))
     classes = TrainingClass.objects.all()
 
@@ -308,8 +308,7 @@ def main():
     hours_date = dashboard.annual_hours_date(period)
 
     def sql_annual_hours():
-        applicable, met = sql(compliance_queries["ANNUAL_HOURS"], {
-            "d": hours_date, "year_start": datetime.date(hours_date.year, 1, 1), "year_end": datetime.date(hours_date.year, 12, 31)})[0]
+        applicable, met = sql(compliance_queries["ANNUAL_HOURS"], compliance_bench.hours_params(hours_date))[0]
         return applicable, int(met), applicable - int(met)
 
     target_sql = TARGETS_SQL.format(pop=pop, valid_r=VALID.format(a="r"), valid_a=VALID.format(a="a"), held=HELD)

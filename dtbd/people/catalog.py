@@ -51,6 +51,7 @@ class QualificationType(models.TextChoices):
     IT = "IT", _("Tin học")
     DEFENCE = "QPAN", _("Quốc phòng và an ninh")
     FOSTERING = "BD", _("Bồi dưỡng khác (giấy chứng nhận)")
+    TITLE = "CDNN", _("Bồi dưỡng theo tiêu chuẩn chức danh nghề nghiệp")
 
 
 # type -> {code: (label, order)}; higher order = higher level.
@@ -101,6 +102,13 @@ LEVELS = {
     # Job-position, update and briefing courses: a certificate of completion (giấy chứng nhận) that carries tiết.
     QualificationType.FOSTERING: {
         "GCN": (_("Giấy chứng nhận hoàn thành khoá bồi dưỡng"), 1),
+    },
+    # A public employee's fostering certificate by the standard of their professional title, by grade (hạng).
+    QualificationType.TITLE: {
+        "HANG_I": (_("Hạng I"), 4),
+        "HANG_II": (_("Hạng II"), 3),
+        "HANG_III": (_("Hạng III"), 2),
+        "HANG_IV": (_("Hạng IV"), 1),
     },
 }
 

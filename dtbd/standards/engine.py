@@ -11,7 +11,14 @@ Rows sharing a code form one requirement: a person is subject to the code when s
 give the union), and misses it when they miss any row they are subject to.
 
 A qualification counts when held on D (issued on or before D or undated, `valid_until` NULL or on/after D) and of the
-required type at or above the minimum level order, or through an Equivalence."""
+required type at or above the minimum level order, or through an Equivalence.
+
+Rule sets come in families (RuleSet.Family: the fostering decrees, the standards of posts, political theory); a row
+linked to a rule set applies to the categories for which that rule set is the one chosen in its family on D.
+A row of higher `priority` in a code takes the people it applies to away from the rows of lower priority of the same
+code (a sector's own hours replace the general 40 tiết). An hours row counts the tiết credited over its period for D:
+the calendar year or the school year containing D, or the N years ending on D (Requirement.period_on)."""
+import copy
 import datetime
 from dataclasses import dataclass, field
 
@@ -49,18 +56,35 @@ from . import extensions
 from .models import Equivalence, Requirement, RuleSet, split_codes
 
 NOTHING = Q(pk__isnull=True)  # never true, compiles everywhere (an empty IN may raise EmptyResultSet)
+# The columns that make two rows of a code the same rule (all but the rule set, categories, name, basis and dates).
+MERGE_KEY = (
+    "rank_tiers", "rank_code", "rank_kind", "title_families", "post_levels", "planned_levels", "planned_not_holding",
+    "job_position_id", "unit_kinds", "unit_levels", "kind", "qualification_type", "min_level_order", "programme_code",
+    "within_years", "hours", "period", "period_years", "priority",
+)
+# Kinds met by holding a qualification (a title certificate is a qualification of type CDNN at the title's grade).
+QUALIFICATION_KINDS = (Requirement.Kind.QUALIFICATION, Requirement.Kind.TITLE_CERT)
+
+
+def credited_between(start: datetime.date, end: datetime.date):
+    """Qualifications carrying fostering tiết credited between `start` and `end` (both included): certificates entered
+    or imported with their number of tiết (Qualification.hours), counted on the day they were issued. The one source
+    of fostering hours: a completed class adds its tiết here through its certificate (docs/domain.md §8), and every
+    review, report and the ANNUAL_HOURS requirement follow."""
+    return Qualification.objects.filter(issued_on__gte=start, issued_on__lte=end, hours__gt=0)
 
 
 def credited_hours(year: int):
-    """Rows (person_id, hours) of fostering tiết credited to the calendar `year`: certificates entered or imported with
-    their number of tiết (Qualification.hours), counted in the year they were issued. The one source of annual hours:
-    a completed class adds its tiết here through its certificate (docs/domain.md §8), and every review, report and the
-    ANNUAL_HOURS requirement follow."""
-    return Qualification.objects.filter(issued_on__year=year, hours__gt=0).values("person_id", "hours")
+    """Rows (person_id, hours) of fostering tiết credited to the calendar `year` (credited_between)."""
+    return credited_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31)).values("person_id", "hours")
+
+
+def _hours_between(start, end):
+    return credited_between(start, end).order_by().values("person_id").annotate(total=Sum("hours"))
 
 
 def _hours_by_person(year: int):
-    return credited_hours(year).order_by().values("person_id").annotate(total=Sum("hours"))
+    return _hours_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
 
 def annual_hours(people, year: int):
@@ -70,26 +94,31 @@ def annual_hours(people, year: int):
     return people.annotate(hours=Coalesce(Subquery(total, output_field=IntegerField()), Value(0)))
 
 
-def reached_hours_q(year: int, minimum: int, ref="pk", people=None):
-    """People (a Q on `ref`) with at least `minimum` tiết credited in `year`: one grouped subquery, set-based (only
-    over `people`, a values("pk") query of persons, when given)."""
+def reached_hours_q(year, minimum: int, ref="pk", people=None):
+    """People (a Q on `ref`) with at least `minimum` tiết credited in `year` (a calendar year, or a (first, last)
+    pair of days): one grouped subquery, set-based (only over `people`, a values("pk") query of persons, when given)."""
     if not minimum or minimum <= 0:
         return Q(**{f"{ref}__isnull": False})
-    hours = _hours_by_person(year)
+    hours = _hours_between(*year) if isinstance(year, tuple) else _hours_by_person(year)
     if people is not None:
         hours = hours.filter(person_id__in=people)
     return Q(**{f"{ref}__in": hours.filter(total__gte=minimum).values("person_id")})
 
 
-def rule_sets_on(date: datetime.date) -> dict[str, int]:
-    """{category: rule set id} on `date`: among the rule sets valid on the date that name the category, the one with the
-    latest valid_from (undated = earliest). One small query on the catalogue."""
+def rule_set_choices(date: datetime.date) -> dict[tuple[str, str], int]:
+    """{(family, category): rule set id} on `date`: in each family, among the rule sets valid on the date that name
+    the category, the one with the latest valid_from (undated = earliest). One small query on the catalogue."""
     chosen = {}
     for rs in RuleSet.objects.filter(valid_on_q(date)).order_by(F("valid_from").asc(nulls_first=True), "pk"):
         for category in rs.category_list():
             if category in STAFF_CATEGORIES:
-                chosen[category] = rs.pk  # later valid_from overrides
+                chosen[(rs.family, category)] = rs.pk  # later valid_from overrides
     return chosen
+
+
+def rule_sets_on(date: datetime.date, family=RuleSet.Family.FOSTERING) -> dict[str, int]:
+    """{category: rule set id} of `family` (default: the fostering decrees, Decree 101/2017 or 171/2025) on `date`."""
+    return {category: pk for (fam, category), pk in rule_set_choices(date).items() if fam == family}
 
 
 @dataclass
@@ -112,7 +141,7 @@ class Catalogue:
         qs = Requirement.objects.filter(valid_on_q(date)).order_by("code", "pk")
         if codes:
             qs = qs.filter(code__in=codes)
-        cat = cls(date, rule_sets=rule_sets_on(date), equivalences=list(Equivalence.objects.all()), people=people)
+        cat = cls(date, rule_sets=rule_set_choices(date), equivalences=list(Equivalence.objects.all()), people=people)
         for r in qs:
             cat.rows_by_code.setdefault(r.code, []).append(r)
         return cat
@@ -122,34 +151,73 @@ class Catalogue:
         return qs if self.people is None else qs.filter(person_id__in=self.people)
 
     # -- who -------------------------------------------------------------------------------------------------------
+    def merged_rows(self, code):
+        """The rows of `code`, those equal but for their rule set (and categories, name, basis, dates) merged into
+        one whose categories are the union of theirs on the date: Decree 101's and Decree 171's RANK_QLNN rows make
+        one condition, not two — half the subqueries of the review (bench/compliance.py), the same people."""
+        groups = {}
+        for r in self.rows_by_code.get(code, []):
+            groups.setdefault(tuple(getattr(r, name) for name in MERGE_KEY), []).append(r)
+        result = []
+        for rows in groups.values():
+            if len(rows) == 1:
+                result.append(rows[0])
+                continue
+            merged = copy.copy(rows[0])
+            merged.merged_categories = sorted(set().union(*(self.categories_for(r) for r in rows)))
+            result.append(merged)
+        return result
+
     def categories_for(self, r):
+        if getattr(r, "merged_categories", None) is not None:
+            return r.merged_categories
         allowed = set(split_codes(r.categories) or STAFF_CATEGORIES) & set(STAFF_CATEGORIES)
         if r.rule_set_id:
-            allowed &= {c for c, rs in self.rule_sets.items() if rs == r.rule_set_id}
+            allowed &= {c for (_family, c), rs in self.rule_sets.items() if rs == r.rule_set_id}
         return sorted(allowed)
 
     def subject_q(self, r, ref="pk", staff_base=False):
-        """People subject to requirement row `r` on the date (a Q on `ref` = the person id field).
+        """People subject to requirement row `r` on the date (a Q on `ref` = the person id field): they meet its
+        criteria and no row of higher priority of the same code applies to them.
 
         staff_base: the query this Q goes into already holds only people of category CB/CC/VC on the date
         (people_in, staff_placements), so a row that applies to all three needs no category condition: leaving it
         out halves the full review's time on SQLite (bench/compliance.py)."""
+        q = self.criteria_q(r, ref, staff_base)
+        for other in self.rows_by_code.get(r.code, []):
+            if other.priority > r.priority:
+                q &= ~self.criteria_q(other, ref, staff_base)
+        return q
+
+    def criteria_q(self, r, ref="pk", staff_base=False):
+        """People who meet the criteria columns of row `r` on the date (see subject_q)."""
         d = self.date
         categories = self.categories_for(r)
         if not categories:
             return NOTHING
 
-        def has(model, **filters):
-            return Q(**{f"{ref}__in": self._only(model.objects.filter(valid_on_q(d), **filters)).values("person_id")})
+        def has(model, *conditions, **filters):
+            rows = model.objects.filter(valid_on_q(d), *conditions, **filters)
+            return Q(**{f"{ref}__in": self._only(rows).values("person_id")})
 
         if staff_base and set(categories) == set(STAFF_CATEGORIES):
             q = Q(**{f"{ref}__isnull": False})
         else:
             q = has(CategoryAssignment, category__in=categories)
+        rank = Q()
         if r.rank_tiers:
-            q &= has(RankAssignment, rank__tier__in=split_codes(r.rank_tiers))
+            rank &= Q(rank__tier__in=split_codes(r.rank_tiers))
         if r.rank_code:
-            q &= has(RankAssignment, rank__code=r.rank_code)
+            rank &= Q(rank__code=r.rank_code)
+        if r.rank_kind:
+            rank &= Q(rank__kind=r.rank_kind)
+        if r.title_families:
+            family = NOTHING
+            for prefix in split_codes(r.title_families):
+                family |= Q(rank__code__startswith=prefix)
+            rank &= family
+        if rank:
+            q &= has(RankAssignment, rank)
         if r.post_levels:
             q &= has(PostAssignment, level__in=split_codes(r.post_levels))
         if r.planned_levels:
@@ -180,11 +248,11 @@ class Catalogue:
 
     def met_q(self, r, ref="pk"):
         """People who satisfy row `r` on the date (whether or not subject to it)."""
-        if r.kind == Requirement.Kind.QUALIFICATION:
+        if r.kind in QUALIFICATION_KINDS:
             held = self._only(Qualification.objects.held_on(self.date).filter(self.evidence_q(r)))
             return Q(**{f"{ref}__in": held.values("person_id")})
         if r.kind == Requirement.Kind.ANNUAL_HOURS:
-            return reached_hours_q(self.date.year, r.hours or 0, ref, people=self.people)
+            return reached_hours_q(r.period_on(self.date), r.hours or 0, ref, people=self.people)
         if r.kind == Requirement.Kind.PROGRAMME and r.programme_code:
             # A COMPLETED enrolment in a class of the programme, completed on or before the date (and within
             # `within_years` years of it when set): provided by the training app (standards.extensions).
@@ -198,7 +266,7 @@ class Catalogue:
         """(subject, missing) Qs of requirement `code`: subject to any row; missing any row subject to.
         staff_base: see subject_q."""
         subject, missing = NOTHING, NOTHING
-        for r in self.rows_by_code.get(code, []):
+        for r in self.merged_rows(code):
             s = self.subject_q(r, ref, staff_base)
             subject |= s
             missing |= s & ~self.met_q(r, ref)
@@ -208,7 +276,7 @@ class Catalogue:
         """The id of the highest qualification held on the date that satisfies any QUALIFICATION row of `code`."""
         q = NOTHING
         for r in self.rows_by_code.get(code, []):
-            if r.kind == Requirement.Kind.QUALIFICATION:
+            if r.kind in QUALIFICATION_KINDS:
                 q |= self.evidence_q(r)
         held = Qualification.objects.held_on(self.date).filter(person=OuterRef(ref)).filter(q)
         return Subquery(held.order_by("-level_order", "-issued_on", "pk").values("pk")[:1])
@@ -344,8 +412,9 @@ def requirement_info(codes):
     """{code: {"names": [...], "legal_basis": [...]}} from the catalogue rows of each code (one query on the small
     catalogue): what the pages show instead of the code (a code such as ANNUAL_HOURS is for the machine)."""
     info = {}
-    for r in Requirement.objects.filter(code__in=list(codes)).order_by("code", "pk").only("code", "name", "legal_basis"):
-        item = info.setdefault(r.code, {"names": [], "legal_basis": []})
+    for r in Requirement.objects.filter(code__in=list(codes)).order_by("code", "pk").only("code", "name", "legal_basis", "kind"):
+        item = info.setdefault(r.code, {"names": [], "legal_basis": [], "hours": False})
+        item["hours"] = item["hours"] or r.kind == Requirement.Kind.ANNUAL_HOURS
         if r.name not in item["names"]:
             item["names"].append(r.name)
         if r.legal_basis and r.legal_basis not in item["legal_basis"]:
@@ -358,3 +427,54 @@ def requirement_names(codes) -> dict:
     codes = list(codes)
     info = requirement_info(codes)
     return {code: (info[code]["names"][0] if code in info else code) for code in codes}
+
+
+@dataclass
+class HoursStanding:
+    """A person's hours on a date under the hours row that governs them (docs/domain.md §8): the row, its period
+    (first and last day), the tiết required and credited in it, and the qualifications credited (oldest first)."""
+
+    row: Requirement
+    start: datetime.date
+    end: datetime.date
+    required: int
+    total: int = 0
+    credits: list = field(default_factory=list)
+
+    @property
+    def missing(self):
+        return self.total < self.required
+
+
+def hours_standing(people_ids, date: datetime.date, code="ANNUAL_HOURS") -> dict[int, HoursStanding]:
+    """{person id: HoursStanding} for those of `people_ids` (a list or a values("pk") query) subject to an hours row
+    of `code` on `date`. When several rows apply (same priority), the one they fall shortest of governs. A fixed
+    number of queries whatever the number of people: the catalogue, one query for which row applies to whom, one for
+    the qualifications credited over the union of the periods."""
+    cat = Catalogue.on(date, [code])
+    rows = [r for r in cat.rows_by_code.get(code, []) if r.kind == Requirement.Kind.ANNUAL_HOURS]
+    if not rows:
+        return {}
+    flags = {f"s{i}": ExpressionWrapper(cat.subject_q(r), output_field=BooleanField()) for i, r in enumerate(rows)}
+    applying = {}
+    for values in Person.objects.filter(pk__in=people_ids).annotate(**flags).values("pk", *flags):
+        mine = [r for i, r in enumerate(rows) if values[f"s{i}"]]
+        if mine:
+            applying[values["pk"]] = mine
+    if not applying:
+        return {}
+    periods = {r.pk: r.period_on(date) for r in rows}
+    first = min(start for start, _end in periods.values())
+    last = max(end for _start, end in periods.values())
+    credits = {}
+    for q in credited_between(first, last).filter(person_id__in=list(applying)).order_by("issued_on", "pk"):
+        credits.setdefault(q.person_id, []).append(q)
+    result = {}
+    for person_id, mine in applying.items():
+        standings = []
+        for r in mine:
+            start, end = periods[r.pk]
+            counted = [q for q in credits.get(person_id, []) if start <= q.issued_on <= end]
+            standings.append(HoursStanding(r, start, end, r.hours or 0, sum(q.hours for q in counted), counted))
+        result[person_id] = min(standings, key=lambda s: (s.total - s.required, -s.required))
+    return result

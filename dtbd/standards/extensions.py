@@ -3,7 +3,8 @@ their AppConfig.ready.
 
 - `programme_completions(programme_code, date, within_years)` -> a values queryset of `person_id`: the people who
   completed a class of the programme on or before `date` (within `within_years` years of it when set). The training
-  app provides it (its classes and enrolments); requirement rows of kind PROGRAMME are met through it."""
+  app provides it (its classes and enrolments); requirement rows of kind PROGRAMME are met through it.
+- `credit_sources(qualification_ids)`: the class behind each credited certificate, for the hours review."""
 from dtbd.core.extensions import Hook
 
 programme_completions = Hook("standards.programme_completions")
@@ -15,3 +16,15 @@ def completed_programme_people(programme_code, date, within_years=None):
     if not programme_completions:
         return None
     return programme_completions.only()(programme_code, date, within_years)
+
+
+# `credit_sources(qualification_ids)` -> {qualification id: {"class_id", "class_code", "class_name"}}: the class whose
+# certificate created each qualification (the training app). The hours review links each credited tiết to its class.
+credit_sources = Hook("standards.credit_sources")
+
+
+def classes_of_credits(qualification_ids):
+    """{qualification id: class info} (see credit_sources); {} when no app provides it."""
+    if not credit_sources or not qualification_ids:
+        return {}
+    return credit_sources.only()(qualification_ids)

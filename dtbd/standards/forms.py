@@ -41,9 +41,10 @@ class RequirementForm(forms.ModelForm):
         model = Requirement
         fields = [
             "code", "name", "rule_set", "legal_basis", "valid_from", "valid_to",
-            "categories", "rank_tiers", "rank_code", "post_levels", "planned_levels", "planned_not_holding",
-            "job_position", "unit_kinds", "unit_levels",
-            "kind", "qualification_type", "min_level", "programme_code", "within_years", "hours",
+            "categories", "rank_kind", "rank_tiers", "rank_code", "title_families", "post_levels", "planned_levels",
+            "planned_not_holding", "job_position", "unit_kinds", "unit_levels",
+            "kind", "qualification_type", "min_level", "programme_code", "within_years", "hours", "period",
+            "period_years", "priority",
         ]
         widgets = {
             "valid_from": DATE_WIDGET,
@@ -62,9 +63,18 @@ class RequirementForm(forms.ModelForm):
             "valid_to": _("dd/mm/yyyy; để trống nếu còn hiệu lực."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("period", "priority"):  # defaults: a calendar year; priority 0 (the general rule)
+            self.fields[name].required = False
+
     def clean(self):
         data = super().clean()
-        for name in CODE_FIELDS + ("min_level", "rank_code", "code"):
+        if not data.get("period"):
+            data["period"] = self.instance.period = Requirement.Period.CALENDAR_YEAR
+        if data.get("priority") is None:
+            data["priority"] = self.instance.priority = 0
+        for name in CODE_FIELDS + ("min_level", "rank_code", "title_families", "code"):
             if isinstance(data.get(name), str):
                 value = data[name].strip()
                 data[name] = value.upper() if name in CODE_FIELDS + ("min_level", "code") else value

@@ -32,7 +32,12 @@ from .models import Appointment, Requirement, split_codes
 
 # -- which rows are the target's -------------------------------------------------------------------------------------
 def _rank_matches(r, rank):
-    return (not r.rank_tiers or rank.tier in split_codes(r.rank_tiers)) and (not r.rank_code or r.rank_code == rank.code)
+    return (
+        (not r.rank_tiers or rank.tier in split_codes(r.rank_tiers))
+        and (not r.rank_code or r.rank_code == rank.code)
+        and (not r.rank_kind or r.rank_kind == rank.kind)
+        and (not r.title_families or any(rank.code.startswith(p) for p in split_codes(r.title_families)))
+    )
 
 
 def target_rows(cat: Catalogue, post_level=None, rank=None):
@@ -47,10 +52,12 @@ def target_rows(cat: Catalogue, post_level=None, rank=None):
                 if post_level not in split_codes(r.post_levels):
                     continue  # a requirement of another post level
                 relevant, hypo.post_levels = True, ""
-            if (r.rank_tiers or r.rank_code) and rank is not None:
+            ranked = r.rank_tiers or r.rank_code or r.rank_kind or r.title_families
+            if ranked and rank is not None and r.kind != Requirement.Kind.ANNUAL_HOURS:  # a sector's hours: no standard of the rank
                 if not _rank_matches(r, rank):
                     continue  # a requirement of another rank
-                relevant, hypo.rank_tiers, hypo.rank_code = True, "", ""
+                relevant = True
+                hypo.rank_tiers, hypo.rank_code, hypo.rank_kind, hypo.title_families = "", "", "", ""
             if relevant:
                 result.append((r, hypo))
     return result
@@ -58,7 +65,7 @@ def target_rows(cat: Catalogue, post_level=None, rank=None):
 
 def required_label(r) -> str:
     """What row `r` asks for, in words (e.g. "Lý luận chính trị: Cao cấp trở lên")."""
-    if r.kind == Requirement.Kind.QUALIFICATION:
+    if r.kind in (Requirement.Kind.QUALIFICATION, Requirement.Kind.TITLE_CERT):
         qtype = QualificationType(r.qualification_type).label if r.qualification_type in QualificationType.values else r.qualification_type
         return _("%(type)s: %(level)s trở lên") % {"type": qtype, "level": level_label(r.qualification_type, r.min_level)}
     if r.kind == Requirement.Kind.PROGRAMME:
@@ -66,7 +73,7 @@ def required_label(r) -> str:
         if r.within_years:
             text += " " + _("trong %(n)s năm gần nhất") % {"n": r.within_years}
         return text
-    return _("Tối thiểu %(hours)s tiết bồi dưỡng mỗi năm") % {"hours": r.hours or 0}
+    return _("Tối thiểu %(hours)s tiết bồi dưỡng %(period)s") % {"hours": r.hours or 0, "period": r.period_label()}
 
 
 def item(r) -> dict:

@@ -50,8 +50,8 @@ class Need:
 
 
 def _key(r):
-    if r.kind == Requirement.Kind.QUALIFICATION:
-        return (r.kind, r.qualification_type, r.min_level_order or 0, "", None, None)
+    if r.kind in (Requirement.Kind.QUALIFICATION, Requirement.Kind.TITLE_CERT):  # a title certificate: type CDNN
+        return (Requirement.Kind.QUALIFICATION, r.qualification_type, r.min_level_order or 0, "", None, None)
     if r.kind == Requirement.Kind.PROGRAMME:
         return (r.kind, "", 0, r.programme_code, r.within_years, None)
     return (r.kind, "", 0, "", None, r.hours or 0)

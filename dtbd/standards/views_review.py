@@ -22,7 +22,7 @@ from dtbd.people.catalog import Category, PostLevel, level_label
 from dtbd.people.models import CategoryAssignment, PostAssignment, Qualification
 from dtbd.people.queries import unit_on
 
-from . import engine, exports
+from . import engine, exports, extensions
 from .forms import RequirementForm, ReviewForm
 from .models import Equivalence, Requirement, split_codes
 
@@ -152,6 +152,23 @@ def _with_evidence(people):
     return people
 
 
+def _with_hours(params, code):
+    """The rows function of an hours requirement's drill-down: each person with `evidence` (none) and `hours` (their
+    engine.HoursStanding: the period, tiết required and credited, the certificates counted, each with `source`, the
+    class it came from when a class of the system issued it). A fixed number of queries per page."""
+    def rows(people):
+        people = list(people)
+        standing = engine.hours_standing([p.pk for p in people], params.date, code)
+        sources = extensions.classes_of_credits([q.pk for s in standing.values() for q in s.credits])
+        for person in people:
+            person.evidence = None
+            person.hours = standing.get(person.pk)
+            for q in person.hours.credits if person.hours else ():
+                q.source = sources.get(q.pk)
+        return people
+    return rows
+
+
 def _code_or_404(code):
     info = engine.requirement_info([code])
     if code not in info:
@@ -174,8 +191,9 @@ def review_code(request, code):
                  "target": "review-people"}
     if not params.valid:
         return render_page(request, context=context, **templates)
+    rows = _with_hours(params, code) if info["hours"] else _with_evidence
     return render_list(request, drill_down_people(params, code, missing_only), page_size=PAGE_SIZE, context=context,
-                       rows=_with_evidence, rows_name="people", **templates)
+                       rows=rows, rows_name="people", **templates)
 
 
 @login_required
@@ -188,12 +206,14 @@ def review_export(request, code):
         return HttpResponse(errors or _("Tham số không hợp lệ."), status=400, content_type="text/plain; charset=utf-8")
     missing_only = request.GET.get("missing") == "1"
     people = list(drill_down_people(params, code, missing_only))
+    if info["hours"]:
+        people = _with_hours(params, code)(people)
     title = _("%(code)s — %(name)s — %(unit)s, ngày %(date)s") % {
         "code": code, "name": "; ".join(info["names"]), "unit": params.unit.name, "date": params.date.strftime("%d/%m/%Y"),
     }
     if missing_only:
         title += " — " + _("chỉ người chưa đạt")
-    body = exports.drill_down_xlsx(people, _evidence(people), title)
+    body = exports.drill_down_xlsx(people, _evidence(people), title, hours=info["hours"], request=request)
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     stem = f"ra-soat-{file_slug(info['names'][0], 40)}-{params.unit.code}-{params.date.isoformat()}" + ("-chua-dat" if missing_only else "")
     response["Content-Disposition"] = content_disposition(f"{stem}.xlsx")
@@ -210,6 +230,10 @@ def describe_who(r):
         parts.append(_("ngạch tương đương: %(v)s") % {"v": ", ".join(split_codes(r.rank_tiers))})
     if r.rank_code:
         parts.append(_("mã ngạch: %(v)s") % {"v": r.rank_code})
+    if r.rank_kind:
+        parts.append(str(r.get_rank_kind_display()))
+    if r.title_families:
+        parts.append(_("nhóm chức danh: %(v)s") % {"v": ", ".join(split_codes(r.title_families))})
     if r.post_levels:
         parts.append(_("giữ chức vụ cấp: %(v)s") % {"v": ", ".join(split_codes(r.post_levels))})
     if r.planned_levels:
@@ -227,14 +251,14 @@ def describe_who(r):
 
 
 def describe_what(r):
-    if r.kind == Requirement.Kind.QUALIFICATION:
+    if r.kind in (Requirement.Kind.QUALIFICATION, Requirement.Kind.TITLE_CERT):
         return _("%(type)s từ %(level)s trở lên") % {"type": r.get_qualification_type_display(), "level": level_label(r.qualification_type, r.min_level)}
     if r.kind == Requirement.Kind.PROGRAMME:
         text = _("hoàn thành chương trình %(code)s") % {"code": r.programme_code}
         if r.within_years:
             text += " " + _("trong %(n)s năm gần nhất") % {"n": r.within_years}
         return text
-    return _("tối thiểu %(n)s tiết bồi dưỡng mỗi năm") % {"n": r.hours}
+    return _("tối thiểu %(n)s tiết bồi dưỡng %(period)s") % {"n": r.hours, "period": r.period_label()}
 
 
 @login_required

@@ -30,7 +30,7 @@ class TrainingConfig(AppConfig):
             Score,
             TrainingClass,
         )
-        from .queries import completed_programme_people
+        from .queries import completed_programme_people, credit_sources
 
         auditlog.register(Provider)
         auditlog.register(Program, m2m_fields={"providers"})
@@ -48,3 +48,4 @@ class TrainingConfig(AppConfig):
         auditlog.register(OverseasReport)
         auditlog.register(OverseasReminder)
         standards_extensions.programme_completions.register(completed_programme_people)
+        standards_extensions.credit_sources.register(credit_sources)

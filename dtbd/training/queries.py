@@ -14,6 +14,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from dtbd.core.models import valid_on_q
 from dtbd.core.text import fold
@@ -21,7 +22,7 @@ from dtbd.people.catalog import PostLevel, level_order
 from dtbd.people.models import Person, PlannedPost
 from dtbd.people.queries import unit_on
 from dtbd.standards import gate
-from dtbd.standards.engine import Catalogue, annual_hours, person_status
+from dtbd.standards.engine import Catalogue, annual_hours, hours_standing, person_status
 from dtbd.standards.models import Requirement
 from dtbd.standards.needs import Need
 
@@ -101,6 +102,26 @@ def completed_programme_people(programme_code, date, within_years=None):
 
 
 # -- certificates ---------------------------------------------------------------------------------------------------
+def credit_sources(qualification_ids):
+    """{qualification id: {class_id, class_code, class_name, url}}: the class whose certificate created each of the
+    qualifications (registered on dtbd.standards.extensions.credit_sources: the hours review links each credited
+    tiết to its class). One query."""
+    rows = (
+        Certificate.objects.filter(qualification_id__in=list(qualification_ids))
+        .values("qualification_id", "enrollment__training_class_id", "enrollment__training_class__code",
+                "enrollment__training_class__name")
+    )
+    return {
+        row["qualification_id"]: {
+            "class_id": row["enrollment__training_class_id"],
+            "class_code": row["enrollment__training_class__code"],
+            "class_name": row["enrollment__training_class__name"],
+            "url": reverse("training:class_detail", args=[row["enrollment__training_class_id"]]),
+        }
+        for row in rows
+    }
+
+
 def certificates_for(user):
     """Certificates `user` may see (and print): Certificate.objects.restrict."""
     return Certificate.objects.restrict(user)
@@ -174,8 +195,8 @@ def certificates_of(person):
 
 def need_of(r):
     """The training need (dtbd.standards.needs.Need) a requirement row asks for."""
-    if r.kind == Requirement.Kind.QUALIFICATION:
-        return Need(kind=r.kind, qualification_type=r.qualification_type, min_level=r.min_level,
+    if r.kind in (Requirement.Kind.QUALIFICATION, Requirement.Kind.TITLE_CERT):  # a title certificate: type CDNN
+        return Need(kind=Requirement.Kind.QUALIFICATION, qualification_type=r.qualification_type, min_level=r.min_level,
                     min_level_order=r.min_level_order)
     if r.kind == Requirement.Kind.PROGRAMME:
         return Need(kind=r.kind, programme_code=r.programme_code, within_years=r.within_years)
@@ -186,8 +207,10 @@ def learning_standing(person, date):
     """What `person` still needs on `date`, read through the standards engine, for the learner portal:
 
     - `status`: engine.person_status (every requirement code they are subject to, met or missing);
-    - `hours` (tiết credited in the year, engine.annual_hours) and `hours_required` (the highest minimum of the
-      ANNUAL_HOURS rows they are subject to; None when none applies);
+    - `hours` (tiết credited in their own period: engine.hours_standing, the ANNUAL_HOURS row that governs them —
+      a calendar year, a teacher's school year, a health worker's rolling years — or the calendar year when none
+      applies), `hours_required` (its minimum; None when none applies), `hours_period` (first, last day; None when
+      none applies), `hours_period_label` and `hours_rule` (the row's name);
     - `current`: [{code, name, required, need}] for each requirement row of their current post/rank they miss;
     - `planned`: [{title, level, level_label, unmet: [{code, name, required, need}]}] for each planned post (quy
       hoạch), the rows of that post level they would not meet (dtbd.standards.gate.target_rows, evaluated like
@@ -215,17 +238,15 @@ def learning_standing(person, date):
             )
     people = annual_hours(Person.objects.filter(pk=person.pk), date.year)
     row = people.annotate(**annotations).values("hours", *annotations).first() or {}
+    own = hours_standing([person.pk], date).get(person.pk)
 
     def entry(r):
         return {"code": r.code, "name": r.name, "required": gate.required_label(r), "need": need_of(r)}
 
-    hours_required = None
     current = []
     for i, r in enumerate(rows):
         if not row.get(f"s{i}"):
             continue
-        if r.kind == Requirement.Kind.ANNUAL_HOURS:
-            hours_required = max(hours_required or 0, r.hours or 0)
         if row.get(f"u{i}"):
             current.append(entry(r))
     planned = []
@@ -246,11 +267,15 @@ def learning_standing(person, date):
     if program_ids:
         for cls in classes_open_for(person, date).filter(program_id__in=program_ids):
             classes.setdefault(cls.program_id, []).append(cls)
-    hours = row.get("hours") or 0
+    hours = own.total if own else (row.get("hours") or 0)
+    hours_required = own.required if own else None
     return {
         "status": status,
         "hours": hours,
         "hours_required": hours_required,
+        "hours_period": (own.start, own.end) if own else None,
+        "hours_period_label": own.row.period_label() if own else "",
+        "hours_rule": own.row.name if own else "",
         "hours_pct": min(100, round(100 * hours / hours_required)) if hours_required else None,
         "current": current,
         "planned": planned,

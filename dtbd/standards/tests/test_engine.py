@@ -33,10 +33,13 @@ def report(*args):
 
 
 def test_seeded_codes_are_those_of_the_interfaces():
+    # The codes of the interface table, plus the public employees' title certificates (docs/domain.md §7.5).
     assert set(Requirement.objects.values_list("code", flat=True)) == {
-        "ANNUAL_HOURS", "RANK_QLNN", "POST_DEGREE", "POST_LLCT", "POST_LDQL", "PLAN_LLCT",
+        "ANNUAL_HOURS", "RANK_QLNN", "POST_DEGREE", "POST_LLCT", "POST_LDQL", "PLAN_LLCT", "TITLE_CDNN",
     }
-    assert set(RuleSet.objects.values_list("code", flat=True)) == {"ND101_2017", "ND171_2025"}
+    assert set(RuleSet.objects.values_list("code", flat=True)) == {"ND101_2017", "ND171_2025", "ND29_2024", "QD350_2025"}
+    # Every seeded row names its rule set and its legal basis.
+    assert not Requirement.objects.filter(rule_set__isnull=True).exists()
     assert all(Requirement.objects.values_list("legal_basis", flat=True))
 
 

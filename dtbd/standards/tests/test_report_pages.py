@@ -33,3 +33,10 @@ def test_annual_hours_page_reads_the_year(client, users, tree):
     response = client.get(url("annual-hours", "csv"), {"unit": tree.root.pk, "year": "2025"})
     assert response.status_code == 200
     assert response.content.decode() == "year,required_people,met,below\n2025,1,0,1\n"
+
+
+def test_annual_hours_page_links_to_each_persons_hours(client, users, tree):
+    client.force_login(users.province)
+    page = client.get(url("annual-hours"), {"unit": tree.root.pk, "year": "2025"})
+    link = f'{reverse("standards:review_code", args=["ANNUAL_HOURS"])}?unit={tree.root.pk}&amp;date=31/12/2025'
+    assert page.status_code == 200 and link in page.content.decode()

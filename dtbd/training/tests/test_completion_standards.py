@@ -3,6 +3,7 @@ acceptance test "Completing a class updates the standards review and annual hour
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from dtbd.people.models import Person, Qualification
@@ -141,3 +142,18 @@ def test_programme_without_within_years_and_without_completion_date(tree, progra
     assert status_of(person, D(2015, 3, 9))["X_PROG"] is True
     assert status_of(person, D(2015, 3, 10))["X_PROG"] is False
     assert status_of(person, D(2026, 1, 1))["X_PROG"] is False
+
+
+def test_the_hours_review_links_the_tiet_credited_to_their_class(client, users, tree):
+    today = timezone.localdate()
+    person = make_person(tree.so_a, code="CC1", full_name="Đỗ Văn Giờ", category="CC")
+    cls = make_class("BD_GIO_01", capacity=10, program=make_program("BD_GIO"), sessions=10,
+                     starts_on=today - datetime.timedelta(days=20), ends_on=today - datetime.timedelta(days=1))
+    (enr,) = finish(cls, [person])
+    certificates.issue(enr, today)
+    client.force_login(users.officer)
+    page = client.get(reverse("standards:review_code", args=["ANNUAL_HOURS"]),
+                      {"date": today.strftime("%d/%m/%Y"), "unit": tree.so_a.pk})
+    html = page.content.decode()
+    assert f'href="{reverse("training:class_detail", args=[cls.pk])}"' in html
+    assert "40/40 tiết" in html

@@ -174,3 +174,24 @@ def test_the_portal_offers_to_withdraw_where_the_rules_allow_it(client, tree, us
     assert Enrollment.objects.get(training_class=enrolled, person=person).state == Enrollment.State.WITHDRAWN
     body = client.get(URL).content.decode()
     assert not _withdraw_form(body, enrolled) and "Đã rút đăng ký học lớp W_ENR." in body
+
+
+def test_a_teacher_sees_their_school_year_and_a_clerk_the_calendar_year(client, tree):
+    from dtbd.people.models import Qualification
+
+    teacher = make_person(tree.so_a, code="GV1", full_name="Lê Thị Giảng", category="VC", rank="V.07.05.14")
+    Qualification.objects.create(person=teacher, type="BD", level="GCN", hours=30, issued_on=datetime.date(2026, 9, 1),
+                                 source=Source.ENTERED)
+    on_1_september = learning_standing(teacher, datetime.date(2026, 9, 1))
+    assert on_1_september["hours_period"] == (datetime.date(2026, 9, 1), datetime.date(2027, 8, 31))
+    assert (on_1_september["hours"], on_1_september["hours_required"]) == (30, 120)
+    on_31_august = learning_standing(teacher, datetime.date(2026, 8, 31))
+    assert on_31_august["hours_period"] == (datetime.date(2025, 9, 1), datetime.date(2026, 8, 31))
+    assert on_31_august["hours"] == 0
+    clerk = make_person(tree.so_a, code="CV1", category="CC", rank="01.003")
+    assert learning_standing(clerk, datetime.date(2026, 9, 1))["hours_period"] == (
+        datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    user = make_user("gv1", Role.LEARNER, person=teacher)
+    client.force_login(user)
+    page = client.get(reverse("training:portal")).content.decode()
+    assert "Số tiết bồi dưỡng từ" in page and "Giáo viên: bồi dưỡng thường xuyên 120 tiết mỗi năm học" in page
