@@ -8,4 +8,18 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Đánh giá chất lượng đào tạo, bồi dưỡng")
 
     def ready(self):
-        pass
+        # Imported here: models and the modules using them load only once the app registry is ready.
+        from auditlog.registry import auditlog
+
+        from dtbd.people import extensions as people_extensions
+        from dtbd.training import extensions as training_extensions
+
+        from . import quality_models as qm
+        from .views_quality import provider_panel, staff_page_panel
+
+        # Level-3 forms, their programme settings and the publications (docs/domain.md §15.4–15.6).
+        for model in (qm.EffectivenessSetting, qm.EffectivenessForm, qm.Publication):
+            auditlog.register(model)
+        # The staff page shows the level-3 results beside the annual assessment; the provider page the coverage.
+        people_extensions.person_page.register(staff_page_panel)
+        training_extensions.provider_page.register(provider_panel)

@@ -6,8 +6,14 @@ AppConfig.ready.
 from dtbd.core.extensions import Hook
 
 class_page = Hook("training.class_page")
+provider_page = Hook("training.provider_page")
 
 
 def class_page_panels(request, training_class):
     """The non-empty panels of the registered functions, in registration order."""
     return [panel for panel in (function(request, training_class) for function in class_page) if panel]
+
+
+def provider_page_panels(request, provider):
+    """The non-empty panels of the functions registered on `provider_page`, in registration order."""
+    return [panel for panel in (function(request, provider) for function in provider_page) if panel]
