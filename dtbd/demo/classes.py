@@ -46,6 +46,7 @@ TOPICS = {
 }
 LECTURERS = ["TS. Nguyễn Thị Thu Hà", "ThS. Trần Văn Hùng", "TS. Lê Minh Đức", "ThS. Hoàng Thị Lan", "PGS.TS. Phạm Văn Tuấn",
              "ThS. Ma Văn Sơn", "TS. Đỗ Thị Hương", "ThS. Nông Văn Thành", "Đại tá Vũ Văn Long", "ThS. Bùi Thị Mai"]
+LECTURER_INSTITUTION = "Trường Chính trị tỉnh Tuyên Quang"  # where the demo's invited lecturers work (the register)
 ASSESSMENTS = {
     "QLNN": [("Kiểm tra học phần 1", "TEST"), ("Kiểm tra học phần 2", "TEST"), ("Tiểu luận cuối khoá", "ESSAY")],
     "LDQL": [("Kiểm tra kiến thức", "TEST"), ("Bài thu hoạch", "ESSAY")],

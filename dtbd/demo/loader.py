@@ -36,6 +36,7 @@ from dtbd.training.models import (
     Certificate,
     ClassSession,
     Enrollment,
+    Lecturer,
     Program,
     Provider,
     Result,
@@ -43,8 +44,9 @@ from dtbd.training.models import (
     TrainingClass,
 )
 from dtbd.training.services.certificates import new_code
+from dtbd.training.services.lecturers import split_title
 
-from .classes import SCHOOL, Classes, generate_classes
+from .classes import LECTURER_INSTITUTION, SCHOOL, Classes, generate_classes
 from .funding import build_funding
 from .generator import Province
 from .plans import build_plans
@@ -196,6 +198,18 @@ def _job_positions(names):
     return {name: existing[fold(name)] for name in names}
 
 
+def _lecturers(texts):
+    """Lecturer ids by the demo's free text ("TS. Nguyễn Thị Thu Hà"): external lecturers of the register, the
+    academic title read off the name (training.services.lecturers.split_title), created in one insert."""
+    split = {text: split_title(text) for text in texts}
+    Lecturer.objects.bulk_create([
+        Lecturer(name=name, academic_title=title, institution=LECTURER_INSTITUTION, search=fold(name))
+        for title, name in sorted(set(split.values()), key=lambda pair: pair[1])
+    ])
+    ids = dict(Lecturer.objects.filter(person__isnull=True).values_list("name", "id"))
+    return {text: ids[name] for text, (_title, name) in split.items()}
+
+
 def _reset_sequences(models):
     """Explicit ids leave PostgreSQL's sequences behind; SQLite needs nothing."""
     statements = connection.ops.sequence_reset_sql(no_style(), models)
@@ -260,9 +274,10 @@ def _load_classes(c: Classes, person_base, truong_unit, users, now):
     ), [(class_ids[r[0]], r[1], r[2], programs[r[3]], providers[r[4]], r[5], r[6], r[7], r[8], r[9], r[10], r[11],
          r[12], r[13], r[14], r[15], r[16], dt(r[17]) if r[17] else None, user(r[18]) if r[18] else None,
          c.seats[r[0]], now) for r in c.classes], BATCH)
+    lecturers = _lecturers({r[7] for r in c.sessions if r[7]})
     insert_rows(ClassSession, ("id", "training_class", "date", "start_time", "end_time", "tiet", "topic", "lecturer"),
-                [(ses_base + r[0], class_ids[r[1]], r[2], tm(r[3]), tm(r[4]), r[5], r[6], r[7]) for r in c.sessions],
-                BATCH)
+                [(ses_base + r[0], class_ids[r[1]], r[2], tm(r[3]), tm(r[4]), r[5], r[6], lecturers.get(r[7]))
+                 for r in c.sessions], BATCH)
     insert_rows(Assessment, ("id", "training_class", "name", "kind", "order"),
                 [(ass_base + r[0], class_ids[r[1]], r[2], r[3], r[4]) for r in c.assessments], BATCH)
     insert_rows(Enrollment, ("id", "training_class", "person", "source", "state", "reason", "requested_at",

@@ -14,9 +14,21 @@ class EvaluationConfig(AppConfig):
         from dtbd.people import extensions as people_extensions
         from dtbd.training import extensions as training_extensions
 
+        from . import models as m
         from . import quality_models as qm
+        from . import services, views
         from .views_quality import provider_panel, staff_page_panel
 
+        # Response, Answer and Respondent are not audited: an audit entry would carry the actor and the time of an
+        # anonymous answer (tests/test_audit_coverage.py, docs/domain.md §15.3).
+        for model in (m.Rule, m.Template, m.Group, m.Item, m.ClassSurvey):
+            auditlog.register(model)
+        # A finished class opens its survey and asks its learners (docs/domain.md §15.3).
+        training_extensions.class_status_changed.register(services.class_status_changed)
+        # The learner portal lists the surveys waiting; the class and lecturer pages show the results.
+        training_extensions.portal_page.register(views.portal_panel)
+        training_extensions.class_page.register(views.class_panel)
+        training_extensions.lecturer_page.register(views.lecturer_panel)
         # Level-3 forms, their programme settings and the publications (docs/domain.md §15.4–15.6).
         for model in (qm.EffectivenessSetting, qm.EffectivenessForm, qm.Publication):
             auditlog.register(model)

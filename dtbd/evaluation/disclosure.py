@@ -49,6 +49,7 @@ class Row:
     passed: int
     survey_forms: int = 0
     survey_index: object = None
+    survey_band: str = ""
     effect_forms: int = 0
     effect_index: object = None
     extra: dict = field(default_factory=dict)
@@ -60,10 +61,6 @@ class Row:
     @property
     def pass_rate(self):
         return 100 * self.passed / self.learners if self.learners else None
-
-    @property
-    def survey_band(self):
-        return survey_figures.band(self.survey_index) if self.survey_index is not None else ""
 
 
 def _enrolment_figures(year, path):
@@ -108,9 +105,9 @@ def rows(year, dimension):
     for key, f in shown.items():
         label, extra = labels.get(key, (str(key), {}))
         row = Row(key, label, f["learners"], f["completed"], f["passed"], extra=extra)
-        n, index = survey.get(key, (0, None))
+        n, index, band = survey.get(key, (0, None, ""))
         if n >= MIN_GROUP:
-            row.survey_forms, row.survey_index = n, index
+            row.survey_forms, row.survey_index, row.survey_band = n, index, band
         n, index = effect.get(key, (0, None))
         if n >= MIN_GROUP:
             row.effect_forms, row.effect_index = n, index

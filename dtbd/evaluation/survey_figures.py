@@ -1,26 +1,32 @@
-"""What the disclosure, the coverage and the dashboard read of the class surveys (Circular 10/2017/TT-BNV, Art. 5):
-the number of valid forms and the index of a class, programme or provider, the band of an index, and which classes
-were evaluated."""
-from decimal import Decimal
+"""What the disclosure, the coverage and the dashboard read of the class surveys (Circular 10/2017/TT-BNV, Art. 5;
+docs/domain.md §15.3): the valid forms and the index with its band of a class, programme or provider, through the
+survey's own aggregates (queries.index_rows), and which classes were evaluated (at least one valid form)."""
+from django.db.models import Avg, Count, Q
 
-BANDS = ((Decimal(2), "Kém"), (Decimal(4), "Yếu"), (Decimal(6), "Trung bình"), (Decimal(8), "Khá"))
-
-
-def band(index, on=None):
-    """The band of an index (< 2 kém, < 4 yếu, < 6 trung bình, < 8 khá, ≥ 8 tốt)."""
-    value = Decimal(str(index))
-    for bound, label in BANDS:
-        if value < bound:
-            return label
-    return "Tốt"
+from .models import Answer, ClassSurvey, Response
+from .queries import index_rows
 
 
-def by_dimension(year, dimension, keys):
-    """{key: (valid forms, index)} of the classes ending in `year`, grouped by `dimension` ("class", "programme",
-    "provider"), for `keys`."""
-    return {}
+def by_dimension(year, dimension, keys=None):
+    """{key: (valid forms, index, band label)} of the classes that ended in `year`, grouped by `dimension` ("class",
+    "programme", "provider"); only `keys` when given. Three queries."""
+    rows, _rule = index_rows(ClassSurvey.objects.all(), dimension, year)
+    wanted = None if keys is None else set(keys)
+    return {row.key: (row.forms_valid, row.figure.index, row.figure.band_label) for row in rows
+            if row.figure.index is not None and (wanted is None or row.key in wanted)}
 
 
 def evaluated_classes(class_ids):
-    """The ids among `class_ids` of the classes with at least one valid survey form."""
-    return set()
+    """The ids among `class_ids` of the classes with at least one valid survey form: one query."""
+    return set(Response.objects.filter(valid=True, survey__training_class_id__in=list(class_ids))
+               .values_list("survey__training_class_id", flat=True).distinct())
+
+
+def totals(classes):
+    """Valid and invalid forms and the index (mean of the scored answers of valid forms) over the surveys of
+    `classes` (a TrainingClass queryset): two queries."""
+    forms = Response.objects.filter(survey__training_class__in=classes).aggregate(
+        valid=Count("id", filter=Q(valid=True)), invalid=Count("id", filter=Q(valid=False)))
+    index = Answer.objects.filter(response__survey__training_class__in=classes, response__valid=True,
+                                  score__isnull=False).aggregate(avg=Avg("score"))["avg"]
+    return forms["valid"], forms["invalid"], index

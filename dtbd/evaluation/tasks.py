@@ -3,9 +3,16 @@ import logging
 
 from django_tasks import task
 
-from . import effectiveness
+from . import effectiveness, services
 
 log = logging.getLogger("dtbd.evaluation")
+
+
+@task()
+def send_survey_reminders() -> int:
+    """Daily: remind the learners who have not answered an open class survey (services.send_reminders; once a day
+    whatever the number of runs)."""
+    return services.send_reminders()
 
 
 @task()

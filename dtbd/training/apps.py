@@ -19,6 +19,7 @@ class TrainingConfig(AppConfig):
             Certificate,
             ClassSession,
             Enrollment,
+            Lecturer,
             Program,
             Provider,
             Result,
@@ -31,6 +32,7 @@ class TrainingConfig(AppConfig):
         auditlog.register(Program, m2m_fields={"providers"})
         auditlog.register(TrainingClass, exclude_fields=["seats_taken"])
         auditlog.register(ClassSession)
+        auditlog.register(Lecturer, exclude_fields=["search"])
         auditlog.register(Enrollment)
         auditlog.register(Assessment)
         auditlog.register(Attendance)

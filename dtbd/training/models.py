@@ -332,6 +332,77 @@ class TrainingClass(models.Model):
             raise ValidationError(errors)
 
 
+class LecturerQuerySet(models.QuerySet):
+    def restrict(self, user, action=VIEW):
+        """VIEW: the register of lecturers, for those who see a part of the organisation (managers, institution staff,
+        unit officers, leaders); not learners. CHANGE: managers and institution staff (who assign lecturers to the
+        sessions of their classes)."""
+        scope = scope_of(user)
+        if action == VIEW:
+            return self if scope.sees_units else self.none()
+        return self if (scope.is_manager or scope.is_institution) else self.none()
+
+
+class Lecturer(models.Model):
+    """A lecturer or speaker (giảng viên, báo cáo viên): internal — a person of the staff register — or external (name,
+    institution, academic title, field). Assigned to class sessions; their teaching hours are the tiết of those
+    sessions (queries.lecturer_hours)."""
+
+    class Title(models.TextChoices):
+        GS = "GS", _("Giáo sư")
+        PGS = "PGS", _("Phó Giáo sư")
+        TS = "TS", _("Tiến sĩ")
+        THS = "THS", _("Thạc sĩ")
+        CN = "CN", _("Cử nhân")
+        KHAC = "KHAC", _("Khác")
+
+    person = models.OneToOneField(
+        "people.Person", verbose_name=_("cán bộ (giảng viên nội bộ)"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="lecturer",
+    )
+    name = models.CharField(_("họ và tên"), max_length=200, blank=True,
+                            help_text=_("Giảng viên ngoài: ghi họ tên. Giảng viên nội bộ: lấy theo hồ sơ cán bộ."))
+    institution = models.CharField(_("cơ quan công tác"), max_length=255, blank=True)
+    academic_title = models.CharField(_("học hàm, học vị"), max_length=5, choices=Title.choices, blank=True)
+    field = models.CharField(_("lĩnh vực giảng dạy"), max_length=255, blank=True)
+    active = models.BooleanField(_("đang mời giảng"), default=True)
+    search = models.CharField(max_length=300, editable=False, blank=True, db_index=True)
+
+    objects = LecturerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("giảng viên, báo cáo viên")
+        verbose_name_plural = _("giảng viên, báo cáo viên")
+        ordering = ["search", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | ~models.Q(name=""), name="training_lecturer_has_name",
+            ),
+        ]
+
+    @property
+    def internal(self):
+        return self.person_id is not None
+
+    @property
+    def display_name(self):
+        return self.person.full_name if self.person_id else self.name
+
+    def __str__(self):
+        title = f"{self.get_academic_title_display()} " if self.academic_title else ""
+        return f"{title}{self.display_name}"
+
+    def clean(self):
+        if not self.person_id and not (self.name or "").strip():
+            raise ValidationError({"name": _("Giảng viên ngoài cần có họ và tên; giảng viên nội bộ chọn cán bộ.")})
+
+    def save(self, *args, **kwargs):
+        name = self.person.full_name if self.person_id else self.name
+        self.name = (self.name or "").strip()
+        self.search = fold(f"{name} {self.institution}")[:300]
+        super().save(*args, **kwargs)
+
+
 class ClassSession(models.Model):
     training_class = models.ForeignKey(
         TrainingClass, verbose_name=_("lớp"), on_delete=models.CASCADE, related_name="sessions"
@@ -341,7 +412,9 @@ class ClassSession(models.Model):
     end_time = models.TimeField(_("giờ kết thúc"), null=True, blank=True)
     tiet = models.PositiveSmallIntegerField(_("số tiết"), default=4)
     topic = models.CharField(_("chuyên đề"), max_length=255, blank=True)
-    lecturer = models.CharField(_("giảng viên"), max_length=200, blank=True)
+    lecturer = models.ForeignKey(
+        Lecturer, verbose_name=_("giảng viên"), null=True, blank=True, on_delete=models.PROTECT, related_name="sessions",
+    )
 
     class Meta:
         verbose_name = _("buổi học")

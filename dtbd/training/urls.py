@@ -2,7 +2,7 @@
 (`public_urlpatterns`, namespace `public`, at the site's root: /verify/<code>/)."""
 from django.urls import path
 
-from .views import catalogue, certificates, classes, enrolment, portal, results
+from .views import catalogue, certificates, classes, enrolment, lecturers, portal, results
 
 app_name = "training"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("co-so/", catalogue.provider_list, name="provider_list"),
     path("co-so/<int:pk>/", catalogue.provider_detail, name="provider_detail"),
     path("nhu-cau/", catalogue.needs, name="needs"),
+    # lecturers
+    path("giang-vien/", lecturers.lecturer_list, name="lecturer_list"),
+    path("giang-vien/them/", lecturers.lecturer_create, name="lecturer_create"),
+    path("giang-vien/<int:pk>/", lecturers.lecturer_detail, name="lecturer_detail"),
+    path("giang-vien/<int:pk>/sua/", lecturers.lecturer_edit, name="lecturer_edit"),
     # classes
     path("lop/", classes.class_list, name="class_list"),
     path("lop/lich/", classes.class_calendar, name="class_calendar"),

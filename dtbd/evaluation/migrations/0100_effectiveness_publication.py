@@ -8,11 +8,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('evaluation', '0002_seed'),
         ('people', '0011_person_name_sort'),
-        ('training', '0006_class_first_come_first_served'),
+        ('training', '0007_lecturers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

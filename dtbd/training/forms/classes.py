@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from dtbd.people.forms import date_field
 
 from .. import permissions
-from ..models import Assessment, ClassSession, Program, TrainingClass
+from ..models import Assessment, ClassSession, Lecturer, Program, TrainingClass
 
 ALL = [("", _("Tất cả"))]
 TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%Hh%M", "%H.%M"]
@@ -107,10 +107,34 @@ class SessionForm(forms.ModelForm):
         fields = ["date", "start_time", "end_time", "tiet", "topic", "lecturer"]
         widgets = {"tiet": forms.NumberInput(attrs={"min": 1, "max": 12, "style": "width:4.5rem"})}
 
+    def __init__(self, *args, lecturer_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["lecturer"]
+        field.queryset = Lecturer.objects.select_related("person")
+        field.empty_label = "—"
+        if lecturer_choices is not None:  # read once by the formset for all its rows
+            field.choices = lecturer_choices
+
+
+def lecturer_choices(training_class):
+    """The lecturer select of the session rows: the register's active lecturers and those already assigned to the
+    class's sessions (even if no longer active), read once."""
+    from django.db.models import Q
+
+    lecturers = Lecturer.objects.filter(Q(active=True) | Q(sessions__training_class=training_class)).distinct()
+    return [("", "—"), *((lec.pk, str(lec)) for lec in lecturers.select_related("person").order_by("search", "pk"))]
+
 
 class BaseSessionFormSet(BaseInlineFormSet):
     """Sessions of a class: each must fall within the class dates (the error names the row); a session that already
     has attendance cannot be deleted."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if not hasattr(self, "_lecturer_choices"):
+            self._lecturer_choices = lecturer_choices(self.instance) if self.instance.pk else None
+        kwargs["lecturer_choices"] = self._lecturer_choices
+        return kwargs
 
     def clean(self):
         super().clean()

@@ -22,6 +22,7 @@ from dtbd.core.text import fold
 from dtbd.notices.models import Notice
 from dtbd.notices.services import notify
 
+from .. import extensions
 from ..models import ClassSession, Enrollment, TrainingClass
 from ..queries import state_counts
 from ..states import ACTIVE_STATES, CLASS_TRANSITIONS, State, Status, status_label
@@ -195,7 +196,10 @@ def change_status(training_class, new_status, user=None):
     url = _class_url(training_class)
     period = f"{training_class.starts_on:%d/%m/%Y} – {training_class.ends_on:%d/%m/%Y}"
     with transaction.atomic():
+        old_status = training_class.status
         _move(training_class, new_status)
+        # The apps above training act on the move in the same transaction (e.g. a finished class opens its survey).
+        extensions.status_changed(training_class, old_status, new_status, user)
         if new_status == Status.RUNNING:
             person_ids = list(
                 Enrollment.objects.filter(training_class=training_class, state=State.ENROLLED)

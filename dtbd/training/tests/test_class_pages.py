@@ -11,7 +11,16 @@ from dtbd.accounts.testing import make_user
 from dtbd.notices.models import Notice
 from dtbd.people.testing import make_person
 from dtbd.training import services
-from dtbd.training.models import Assessment, Attendance, ClassSession, Enrollment, Result, Score, TrainingClass
+from dtbd.training.models import (
+    Assessment,
+    Attendance,
+    ClassSession,
+    Enrollment,
+    Lecturer,
+    Result,
+    Score,
+    TrainingClass,
+)
 from dtbd.training.testing import enroll, make_class, make_program, make_provider, school_provider
 
 pytestmark = pytest.mark.django_db
@@ -410,12 +419,13 @@ def _formset_data(cls, sessions=(), assessments=()):
 
 def test_sessions_and_assessments_are_saved(client, users):
     cls = make_class("BH01", status=Status.PLANNED)
+    lecturer = Lecturer.objects.create(name="Nguyễn A", academic_title="TS")
     client.force_login(users.province)
     url = reverse("training:class_sessions", args=[cls.pk])
     assert client.get(url).status_code == 200
     data = _formset_data(cls, sessions=[
         {"date": d(cls.starts_on), "start_time": "07:30", "end_time": "11:00", "tiet": "4", "topic": "Khai giảng",
-         "lecturer": "TS. Nguyễn A"},
+         "lecturer": str(lecturer.pk)},
         {"date": d(cls.starts_on + datetime.timedelta(days=1)), "tiet": "8", "topic": "Chuyên đề 2"},
     ], assessments=[{"name": "Bài kiểm tra 1", "kind": "TEST", "order": "1"},
                     {"name": "Thu hoạch", "kind": "ESSAY", "order": "2"}])
@@ -423,6 +433,7 @@ def test_sessions_and_assessments_are_saved(client, users):
     assert response.status_code == 302
     assert list(cls.sessions.values_list("topic", "tiet")) == [("Khai giảng", 4), ("Chuyên đề 2", 8)]
     assert cls.sessions.first().start_time == datetime.time(7, 30)
+    assert cls.sessions.first().lecturer == lecturer
     assert list(cls.assessments.values_list("name", flat=True)) == ["Bài kiểm tra 1", "Thu hoạch"]
     # remove a row
     first, second = cls.sessions.all()

@@ -87,7 +87,7 @@ def class_detail(request, pk):
     own = None
     if user.person_id:
         own = Enrollment.objects.filter(training_class=cls, person_id=user.person_id).first()
-    sessions = list(cls.sessions.all())
+    sessions = list(cls.sessions.select_related("lecturer__person"))
     context = {
         "obj": cls,
         "sessions": sessions,
