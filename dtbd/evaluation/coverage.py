@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils import timezone
 
 from dtbd.training.models import Provider
 
@@ -53,10 +54,14 @@ def coverage_rows(providers, year):
             for p in providers.order_by("name")]
 
 
-def warning_due(year, today=None):
+def today():
+    return timezone.localdate()
+
+
+def warning_due(year, on=None):
     """The rule is warned about from 1 October of the current year."""
-    today = today or datetime.date.today()
-    return year == today.year and today >= datetime.date(today.year, *WARN_FROM)
+    on = on or today()
+    return year == on.year and on >= datetime.date(on.year, *WARN_FROM)
 
 
 def provider_coverage(provider, year):

@@ -96,7 +96,7 @@ def coverage_list(request):
     scope = _reader(request.user)
     if not scope.sees_units:
         raise PermissionDenied
-    today = datetime.date.today()
+    today = coverage.today()
     year = _year(request, today.year)
     providers = Provider.objects.restrict(request.user, CHANGE) if scope.is_institution else Provider.objects.all()
     rows = coverage.coverage_rows(providers, year)
@@ -111,7 +111,7 @@ def provider_panel(request, provider):
     20 % rule from 1 October of the year."""
     if not scope_of(request.user).sees_units:
         return ""
-    year = datetime.date.today().year
+    year = coverage.today().year
     row = coverage.provider_coverage(provider, year)
     return render_to_string("evaluation/_provider_panel.html", {
         "row": row, "min_share": coverage.MIN_SHARE, "warn": coverage.warning_due(year) and not row.meets,

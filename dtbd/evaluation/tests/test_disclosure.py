@@ -8,7 +8,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from dtbd.evaluation import disclosure
+from dtbd.evaluation import coverage, disclosure
+from dtbd.evaluation import services as survey_services
 from dtbd.evaluation.models import EffectivenessForm, Publication
 from dtbd.people.models import AnnualAssessment, Rating
 from dtbd.people.testing import make_person
@@ -150,3 +151,48 @@ def test_only_a_province_manager_publishes_and_withdraws(year, users):
     assert manager.post(f"/danh-gia-chat-luong/cong-bo/{publication.pk}/rut-lai/").status_code == 302
     assert not Publication.objects.current().exists()
     assert manager.post("/danh-gia-chat-luong/cong-bo/", {"year": "abc"}).status_code == 200
+
+
+def _answer_survey(cls, people, score=9):
+    survey = survey_services.open_survey(cls)
+    blocks = survey_services.form_blocks(survey.template, cls)
+    slots = survey_services.scored_slots(blocks)
+    for person in people:
+        filled = survey_services.Filled(scores={(item.pk, lec.pk if lec else None): score for item, lec in slots})
+        survey_services.submit(survey, person.pk, filled, blocks)
+    return survey
+
+
+def test_the_survey_index_and_band_are_shown_from_five_valid_forms(year, users):
+    big_people = [p for p in year["people"] if p.code.startswith("CK_LON")][1:]  # the five who completed
+    _answer_survey(year["big"], big_people, score=9)
+    disclosure.publish(users.province, YEAR)
+    body = public().get("/cong-khai/").content.decode()
+    row = body[body.index("CK_LON", body.index('id="by-class"')):]
+    row = row[:row.index("</tr>")]
+    assert "9,00" in row and "Tốt" in row
+
+
+def test_coverage_against_the_twenty_percent_rule_and_the_warning_from_october(tree, users, monkeypatch):
+    school = make_provider("P_PHU", "Trường phủ")
+    this_year = timezone.localdate().year
+    classes = []
+    for i in range(6):
+        cls = make_class(f"PHU{i}", capacity=10, status=TrainingClass.Status.FINISHED, provider=school,
+                         starts_on=datetime.date(this_year, 1, 2), ends_on=datetime.date(this_year, 1, 5))
+        classes.append(cls)
+    learner = make_person(tree.phong_a, code="PHU_HV")
+    Enrollment.objects.create(training_class=classes[0], person=learner, source="NOMINATED", state="COMPLETED")
+    _answer_survey(classes[0], [learner])
+    row = coverage.provider_coverage(school, this_year)
+    assert (row.finished, row.evaluated, row.required, row.missing, row.meets) == (6, 1, 2, 1, False)
+    client = Client()
+    client.force_login(users.province)
+    monkeypatch.setattr(coverage, "today", lambda: datetime.date(this_year, 9, 30))
+    body = client.get(f"/dao-tao/co-so/{school.pk}/").content.decode()
+    assert 'id="bao-phu-danh-gia"' in body and 'id="coverage-warning"' not in body
+    monkeypatch.setattr(coverage, "today", lambda: datetime.date(this_year, 10, 1))
+    body = client.get(f"/dao-tao/co-so/{school.pk}/").content.decode()
+    assert 'id="coverage-warning"' in body and "cần đánh giá thêm 1 khoá" in body
+    listing = client.get(f"/danh-gia-chat-luong/bao-phu/?year={this_year}").content.decode()
+    assert "Trường phủ" in listing and "16,7" in listing
