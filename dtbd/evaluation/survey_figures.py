@@ -43,7 +43,7 @@ def totals(classes):
     """Valid and invalid forms and the index (mean of the scored answers of valid forms) over the surveys of
     `classes` (a TrainingClass queryset): two queries."""
     forms = Response.objects.filter(survey__training_class__in=classes).aggregate(
-        valid=Count("id", filter=Q(valid=True)), invalid=Count("id", filter=Q(valid=False)))
+        n_valid=Count("id", filter=Q(valid=True)), n_invalid=Count("id", filter=Q(valid=False)))
     index = Answer.objects.filter(response__survey__training_class__in=classes, response__valid=True,
                                   score__isnull=False).aggregate(avg=Avg("score"))["avg"]
-    return forms["valid"], forms["invalid"], index
+    return forms["n_valid"], forms["n_invalid"], index
