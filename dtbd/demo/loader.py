@@ -47,6 +47,7 @@ from dtbd.training.services.certificates import new_code
 from dtbd.training.services.lecturers import split_title
 
 from .classes import LECTURER_INSTITUTION, SCHOOL, Classes, generate_classes
+from .evaluation import build_evaluation
 from .funding import build_funding
 from .generator import Province
 from .plans import build_plans
@@ -80,6 +81,7 @@ class LoadResult:
     classes: dict = None  # counts of the training rows: classes, enrollments, certificates…
     plans: dict = None  # figures of the plans (demo/plans.py): lines, cost, budget cap, next year's needs…
     funding: dict = None  # counts of demo/funding.py: ratings, dispatches, people attracted, candidates…
+    evaluation: dict = None  # counts of demo/evaluation.py: survey forms, level-3 forms, the year published
 
 
 def database_is_empty():
@@ -183,10 +185,12 @@ def load(province: Province, today=None) -> LoadResult:
         plans = build_plans(province, today, users)
         # The ratings and the funding records (dispatches, commitments, attraction, source cadres) read the staff.
         funding = build_funding(province, today, users)
+        # The surveys, the level-3 forms and last year's publication read the classes and the ratings.
+        evaluation = build_evaluation(today, users, province.seed)
     left = sum(1 for p in province.people if p[12] is not None)
     left += funding.get("left", 0)
     return LoadResult(len(unit_rows), len(province.people) - left + funding.get("recruited", 0), left, records,
-                      len(qual_rows), time.perf_counter() - start, classes, plans, funding)
+                      len(qual_rows), time.perf_counter() - start, classes, plans, funding, evaluation)
 
 
 def _job_positions(names):

@@ -60,5 +60,11 @@ class Command(BaseCommand):
                 f"({f['abroad']} ở nước ngoài), {f.get('left', 0)} người nghỉ việc phải đền bù; thu hút nhân tài: "
                 f"{f['attracted']} người; tạo nguồn: {f['candidates']} người, {f['recruited']} đã tuyển dụng."
             )
+        if result.evaluation:
+            e = result.evaluation
+            self.stdout.write(
+                f"Đánh giá chất lượng: {e['surveys']} phiếu khảo sát, {e['effectiveness']} phiếu đánh giá hiệu quả sau "
+                f"đào tạo ({e['rated']} đã đánh giá); kết quả năm {e['published']} đã công khai tại /cong-khai/."
+            )
         names = ", ".join(username for username, *_rest in DEMO_ACCOUNTS)
         self.stdout.write(f"Tài khoản demo: {names} (mật khẩu {DEMO_PASSWORD}).")
