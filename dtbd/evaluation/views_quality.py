@@ -177,7 +177,8 @@ def _public_page(request, publications, publication):
     response = render(request, "evaluation/public.html", {
         "publications": publications, "publication": publication, "body": mark_safe(body or ""),  # noqa: S308 — our own template's output
     })
-    patch_cache_control(response, public=True, max_age=60)
+    if publication is not None:  # shared caches may keep a published page a minute; "nothing published" not at all
+        patch_cache_control(response, public=True, max_age=60)
     return response
 
 
