@@ -1,4 +1,4 @@
-"""Coverage of the evaluation (Circular 10/2017/TT-BNV, Art. 5(2): each training institution evaluates at least 20 %
+"""Coverage of the evaluation (Circular 10/2017/TT-BNV: each training institution evaluates at least 20 %
 of the courses it runs in a year; docs/domain.md §15.5): per provider and year, the classes finished (ended in the
 year, status finished or closed), those evaluated (at least one valid survey form) and the share against the rule.
 From WARN_FROM (1 October) of the current year a provider below the rule is warned on its page."""

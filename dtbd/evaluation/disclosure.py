@@ -1,5 +1,4 @@
-"""The public disclosure of results (công khai; Circular 10/2017/TT-BNV Art. 7 and the publicity rules of Decree
-101/2017/NĐ-CP; docs/domain.md §15.6): what /cong-khai/ shows for a year a province manager has published.
+"""The public disclosure of results (công khai of the evaluation results; docs/domain.md §15.6): what /cong-khai/ shows for a year a province manager has published.
 
 Aggregates only, computed in the database, and never a group of fewer than MIN_GROUP people: a class, programme or
 provider with fewer learners is left out (and counted as left out); a survey index of fewer than MIN_GROUP valid

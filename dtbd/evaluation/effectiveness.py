@@ -1,4 +1,4 @@
-"""Effectiveness of training at work (level 3; Circular 10/2017/TT-BNV, Art. 6: the employer judges the work done
+"""Effectiveness of training at work (level 3; Circular 10/2017/TT-BNV: the employer judges the work done
 after the course; docs/domain.md §15.4).
 
 - A form is due `months` after a learner completed a class (EffectivenessSetting of the programme, default 6), the

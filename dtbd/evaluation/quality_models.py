@@ -1,5 +1,5 @@
 """Models of the effectiveness evaluation after training (level 3) and of the public disclosure of results
-(Circular 10/2017/TT-BNV, Articles 4–6; docs/domain.md §15.4–15.6). Imported by `models`."""
+(Circular 10/2017/TT-BNV; docs/domain.md §15.4–15.6). Imported by `models`."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models

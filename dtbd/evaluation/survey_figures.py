@@ -1,4 +1,4 @@
-"""What the disclosure, the coverage and the dashboard read of the class surveys (Circular 10/2017/TT-BNV, Art. 5;
+"""What the disclosure, the coverage and the dashboard read of the class surveys (Circular 10/2017/TT-BNV;
 docs/domain.md §15.3): the valid forms and the index with its band of a class, programme or provider, through the
 survey's rule (services.rule_on, band_of, round_index), and which classes were evaluated (at least one valid form)."""
 import datetime
