@@ -64,6 +64,9 @@ def test_every_page_highlights_exactly_one_menu_entry(client, users, tree):
         "jobs:list": [],
         "talent:policy_list": [],
         "sources:scheme_list": [],
+        "quality:effectiveness_list": [],
+        "quality:coverage": [],
+        "quality:publish": [],
     }
     expected = {
         "home:home": "Trang chủ", "org:unit_list": "Đơn vị", "people:person_list": "Cán bộ",
@@ -74,6 +77,8 @@ def test_every_page_highlights_exactly_one_menu_entry(client, users, tree):
         "dashboard:index": "Bảng số liệu", "reports:index": "Báo cáo", "notices:list": "Thông báo",
         "jobs:list": "Công việc của tôi",
         "talent:policy_list": "Thu hút nhân tài, tạo nguồn", "sources:scheme_list": "Thu hút nhân tài, tạo nguồn",
+        "quality:effectiveness_list": "Hiệu quả sau đào tạo", "quality:coverage": "Hiệu quả sau đào tạo",
+        "quality:publish": "Hiệu quả sau đào tạo",
     }
     for name, args in pages.items():
         current = _current_entries(page(client, users.province, reverse(name, args=args)))
