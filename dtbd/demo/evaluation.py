@@ -75,6 +75,6 @@ def build_evaluation(today, users, seed=1):
                                                  "product_title", "rated_at", "rated_by", "self_score", "self_at",
                                                  "manager_reminded_on", "learner_reminded_on"], batch_size=500)
     if not Publication.objects.current().filter(year=last).exists():
-        Publication.objects.create(year=last, training_results=True, assessments=True, published_by_id=users.get("tinh"),
-                                   note="Số liệu mẫu của hệ thống.")
+        Publication.objects.create(year=last, training_results=True, assessments=True,
+                                   published_by_id=users.get("tinh"), note="Số liệu mẫu của hệ thống.")
     return {"surveys": answered, "effectiveness": created, "rated": len(rated), "published": last}

@@ -1,4 +1,5 @@
-"""The public disclosure of results (công khai of the evaluation results; docs/domain.md §15.6): what /cong-khai/ shows for a year a province manager has published.
+"""The public disclosure of the evaluation results (công khai; docs/domain.md §15.6): what /cong-khai/ shows for a
+year a province manager has published.
 
 Aggregates only, computed in the database, and never a group of fewer than MIN_GROUP people: a class, programme or
 provider with fewer learners is left out (and counted as left out); a survey index of fewer than MIN_GROUP valid

@@ -174,8 +174,9 @@ def _public_page(request, publications, publication):
         if body is None:
             body = render_to_string("evaluation/public_year.html", disclosure.year_context(publication))
             disclosure.cache.set(key, body, disclosure.CACHE_SECONDS)
+    body = mark_safe(body or "")  # noqa: S308 — the output of our own template, rendered above or cached
     response = render(request, "evaluation/public.html", {
-        "publications": publications, "publication": publication, "body": mark_safe(body or ""),  # noqa: S308 — our own template's output
+        "publications": publications, "publication": publication, "body": body,
     })
     if publication is not None:  # shared caches may keep a published page a minute; "nothing published" not at all
         patch_cache_control(response, public=True, max_age=60)
