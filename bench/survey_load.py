@@ -234,6 +234,21 @@ def _stop_server(proc):
     stop_process_group(proc, timeout=30)
 
 
+def _server_cpu(proc):
+    """CPU seconds (user + system) used so far by gunicorn's worker processes (children of the master)."""
+    from pathlib import Path
+
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == proc.pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _free_port():
     import socket
 
@@ -242,14 +257,16 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def survey_run(base, people, cookies, label, rng):
+def survey_run(base, proc, people, cookies, label, rng):
     cls, survey, blocks = finished_class(people)
     slots = len(surveys.scored_slots(blocks))
     path = reverse("evaluation:answer", args=[cls.pk])
     datas = [form_data(blocks, rng) for _ in cookies]
     connections.close_all()
     offset = ACCESS_LOG.stat().st_size
+    cpu0 = _server_cpu(proc)
     results, wall = asyncio.run(fire(base, path, cookies, datas, ARGS.in_flight))
+    cpu_ms = (_server_cpu(proc) - cpu0) * 1000 / len(cookies)
     times = [t * 1000 for _, t in results]
     srv = [ms for ms, _status in _server_times(offset, len(cookies))] or [float("nan")]
     statuses = {}
@@ -273,10 +290,10 @@ def survey_run(base, people, cookies, label, rng):
         problems.append(f"wall {wall:.1f} s > 60 s")
     figures = {"p50": _pct(times, 50), "p95": _pct(times, 95), "p99": _pct(times, 99), "max": max(times),
                "s50": _pct(srv, 50), "s95": _pct(srv, 95), "s99": _pct(srv, 99), "throughput": len(results) / wall,
-               "wall": wall, "problems": problems, "errors": errors}
+               "wall": wall, "problems": problems, "errors": errors, "cpu": cpu_ms}
     print(f"  {label:<10} {ARGS.in_flight:>5} {figures['p50']:7.0f} {figures['p95']:7.0f} {figures['p99']:7.0f}"
           f" {figures['max']:7.0f} {figures['s50']:7.0f} {figures['s95']:7.0f} {figures['s99']:7.0f}"
-          f" {figures['throughput']:7.1f} {wall:6.1f}  {n_forms}/{n_valid}/{n_respondents} {slots:>3} slots"
+          f" {figures['throughput']:7.1f} {wall:6.1f} {cpu_ms:6.1f}  {n_forms}/{n_valid}/{n_respondents} {slots:>3} slots"
           + ("  FAILED: " + "; ".join(problems) if problems else "  ok"))
     return figures
 
@@ -329,23 +346,25 @@ def main():
     print(f"\ngunicorn on 127.0.0.1:{port}, {ARGS.workers} workers × {ARGS.threads} threads (gthread); "
           f"{len(cookies)} survey forms of one class per run, at most {ARGS.in_flight} in flight")
     print(f"  {'run':<10} {'inflt':>5} {'cli p50':>7} {'cli p95':>7} {'cli p99':>7} {'cli max':>7} {'srv p50':>7}"
-          f" {'srv p95':>7} {'srv p99':>7} {'req/s':>7} {'wall s':>6}  forms/valid/respondents")
+          f" {'srv p95':>7} {'srv p99':>7} {'req/s':>7} {'wall s':>6} {'cpu':>6}  forms/valid/respondents"
+          "   (cpu: gunicorn CPU ms per request)")
     proc = _start_server(port)
     runs, public = [], None
     try:
         base = f"http://127.0.0.1:{port}"
         for i in range(ARGS.runs):
-            runs.append(survey_run(base, people, cookies, f"run #{i + 1}", rng))
+            runs.append(survey_run(base, proc, people, cookies, f"run #{i + 1}", rng))
         public = public_served(base)
     finally:
         _stop_server(proc)
     failed = any(r["problems"] for r in runs)
     med = {k: statistics.median(r[k] for r in runs) for k in ("p50", "p95", "p99", "max", "s50", "s95", "s99",
-                                                              "throughput", "wall")}
+                                                              "throughput", "wall", "cpu")}
     print(f"\nmedian of {ARGS.runs} runs: client latency p50 {med['p50']:.0f} ms, p95 {med['p95']:.0f} ms, "
           f"p99 {med['p99']:.0f} ms, max {med['max']:.0f} ms; server time p50 {med['s50']:.0f} ms, "
           f"p95 {med['s95']:.0f} ms, p99 {med['s99']:.0f} ms; {med['throughput']:.0f} forms/s, "
-          f"{ARGS.learners} forms in {med['wall']:.1f} s; errors {sum(r['errors'] for r in runs)}")
+          f"{ARGS.learners} forms in {med['wall']:.1f} s; gunicorn CPU {med['cpu']:.1f} ms/form; "
+          f"errors {sum(r['errors'] for r in runs)}")
     if public:
         year, cold, warm = public
         print(f"/cong-khai/{year}/ served (access log): cold (first request after a publication) median "
