@@ -134,6 +134,10 @@ def _catalogues_after_flush(request):
         if not PostgradRule.objects.exists():
             seed_rules(RuleSet, PostgradRule)
 
+        from dtbd.evaluation.seed import seed_defaults
+
+        seed_defaults()
+
 
 @pytest.fixture(autouse=True)
 def _tasks_inline(settings):

@@ -21,6 +21,11 @@ NOT_AUDITED = {
     "reports.SummaryClass": "derived data, rebuilt from the audited tables",
     "plans.PlanEvent": "itself a log: the transitions and comments of a plan",
     "notices.Notice": "messages sent to a user; the change that caused each is audited",
+    # An answer to an anonymous class survey keeps no link to its person (docs/domain.md §15.3): an audit entry would
+    # carry the actor and the time of the answer, and its order would match that of the "has answered" records.
+    "evaluation.Response": "a survey form: anonymous forms must carry no actor nor time (docs/domain.md §15.3)",
+    "evaluation.Answer": "the answers of a survey form, as anonymous as the form (docs/domain.md §15.3)",
+    "evaluation.Respondent": "that a person answered a survey: its log's time and order would point at the form",
 }
 
 

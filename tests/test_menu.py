@@ -64,6 +64,8 @@ def test_every_page_highlights_exactly_one_menu_entry(client, users, tree):
         "jobs:list": [],
         "talent:policy_list": [],
         "sources:scheme_list": [],
+        "training:lecturer_list": [],
+        "evaluation:survey_list": [],
         "quality:effectiveness_list": [],
         "quality:coverage": [],
         "quality:publish": [],
@@ -77,6 +79,7 @@ def test_every_page_highlights_exactly_one_menu_entry(client, users, tree):
         "dashboard:index": "Bảng số liệu", "reports:index": "Báo cáo", "notices:list": "Thông báo",
         "jobs:list": "Công việc của tôi",
         "talent:policy_list": "Thu hút nhân tài, tạo nguồn", "sources:scheme_list": "Thu hút nhân tài, tạo nguồn",
+        "training:lecturer_list": "Chương trình, cơ sở ĐTBD", "evaluation:survey_list": "Chất lượng ĐTBD",
         "quality:effectiveness_list": "Hiệu quả sau đào tạo", "quality:coverage": "Hiệu quả sau đào tạo",
         "quality:publish": "Hiệu quả sau đào tạo",
     }

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from dtbd.accounts.models import User
 from dtbd.api.tokens import create_token
 from dtbd.core.models import ImportBatch, Job
+from dtbd.evaluation import services as evaluation_services
 from dtbd.evaluation import disclosure
 from dtbd.evaluation.models import EffectivenessForm
 from dtbd.funding import services as funding_services
@@ -34,7 +35,7 @@ from dtbd.plans.services import workflow as plan_workflow
 from dtbd.reports.models import Indicator
 from dtbd.standards.models import Requirement
 from dtbd.training import services
-from dtbd.training.models import Attendance, Program, Result, TrainingClass
+from dtbd.training.models import Attendance, Lecturer, Program, Result, TrainingClass
 from dtbd.training.services import certificates
 from dtbd.training.testing import enroll, make_class, make_program, make_provider, school_provider
 
@@ -145,6 +146,15 @@ REFUSED = {
     "sources:candidate_step": {"pk": "candidate"},
     "sources:candidate_recruit": {"pk": "candidate"},
     # -- end of talent attraction and source cadres
+    # -- evaluation: the learners' survey of a class (docs/domain.md §15.3). A class's results, options and paper
+    # forms are the institution's that runs it; the form is answered only by a learner who completed the class.
+    "evaluation:class_results": {"pk": "class"},
+    "evaluation:open_survey": {"pk": "class"},
+    "evaluation:survey_options": {"pk": "class"},
+    "evaluation:paper_download": {"pk": "class"},
+    "evaluation:paper_upload": {"pk": "class"},
+    "evaluation:answer": {"pk": "class"},
+    # -- end of evaluation
     # -- plans: needs register and unit requests
     "plans:request_detail": {"pk": "need_request"},
     "plans:request_edit": {"pk": "need_request"},
@@ -211,6 +221,14 @@ OPEN = {
     "sources:scheme_create": ({}, FORM),
     "sources:scheme_detail": ({"pk": "scheme"}, "a province's scheme; its candidates of the caller's scope only"),
     "sources:candidate_create": ({"pk": "scheme"}, FORM),
+    # -- training: the register of lecturers (docs/domain.md §15.1), the province's, read by every role that sees
+    # units (a learner is refused); its survey results are of the classes the caller may read only.
+    "training:lecturer_list": ({}, "the province's register of lecturers"),
+    "training:lecturer_create": ({}, FORM),
+    "training:lecturer_detail": ({"pk": "lecturer"}, "the province's register of lecturers; results of the caller's scope only"),
+    "training:lecturer_edit": ({"pk": "lecturer"}, FORM),
+    "evaluation:survey_list": ({}, LIST),
+    # -- end of lecturers
     "training:class_list": ({}, OFFER),
     "training:class_calendar": ({}, OFFER),
     "training:class_create": ({}, FORM),
@@ -405,7 +423,22 @@ def world(tree, users):
                       gender="NAM", organisation="Trường ngoài", field="Y tế", selection="GRADUATE"), province)
         side.names = (*side.names, side.candidate.full_name)
     # -- end of talent attraction and source cadres
-    # -- evaluation (docs/domain.md §15.4, §15.6): each side's outsider's level-3 form, and a year published (its
+    # -- evaluation (docs/domain.md §15): each side's class taught by an external lecturer of the register and
+    # finished, which opens its survey; each side's outsider answers it (named, so a leak would show).
+    lecturer = Lecturer.objects.create(name="Giảng Viên Ngoài", academic_title="TS")
+    for side, person in ((b_side, outsider_b), (a_side, outsider_a)):
+        side_class = getattr(side, "class")
+        side_class.sessions.update(lecturer=lecturer)
+        services.change_status(side_class, TrainingClass.Status.FINISHED)
+        survey = side_class.survey
+        survey.anonymous = False
+        survey.save()
+        blocks = evaluation_services.form_blocks(survey.template, side_class)
+        evaluation_services.submit(survey, person.pk, evaluation_services.Filled(
+            scores={(item.pk, lecturer.pk if lecturer_ else None): 9
+                    for item, lecturer_ in evaluation_services.scored_slots(blocks)}))
+        side.lecturer = lecturer
+    # -- evaluation, level 3 and publication (docs/domain.md §15.4, §15.6): each side's outsider's level-3 form, and a year published (its
     # page shows aggregates only, none of the outsiders)
     for side, person in ((b_side, outsider_b), (a_side, outsider_a)):
         side.effectiveness_form = EffectivenessForm.objects.create(

@@ -47,9 +47,10 @@ from dtbd.training.services.certificates import new_code
 from dtbd.training.services.lecturers import split_title
 
 from .classes import LECTURER_INSTITUTION, SCHOOL, Classes, generate_classes
-from .evaluation import build_evaluation
+from .evaluation import build_surveys
 from .funding import build_funding
 from .generator import Province
+from .quality import build_quality
 from .plans import build_plans
 
 BATCH = 2000
@@ -81,7 +82,8 @@ class LoadResult:
     classes: dict = None  # counts of the training rows: classes, enrollments, certificates…
     plans: dict = None  # figures of the plans (demo/plans.py): lines, cost, budget cap, next year's needs…
     funding: dict = None  # counts of demo/funding.py: ratings, dispatches, people attracted, candidates…
-    evaluation: dict = None  # counts of demo/evaluation.py: survey forms, level-3 forms, the year published
+    surveys: dict = None  # counts of demo/evaluation.py: class surveys, forms, answers
+    evaluation: dict = None  # counts of demo/quality.py: level-3 forms, the year published
 
 
 def database_is_empty():
@@ -181,16 +183,18 @@ def load(province: Province, today=None) -> LoadResult:
         users = _demo_accounts(scopes=scopes, people={"hocvien": person_base + special["hocvien"]})
         today = today or timezone.localdate()
         classes = _load_classes(generate_classes(province, today), person_base, scopes["truong"], users, now)
+        # The finished classes' surveys (their lecturers are those of the sessions).
+        surveys = build_surveys(province, today)
         # The annual plans come last: their lines keep the classes and their needs read the staff records.
         plans = build_plans(province, today, users)
         # The ratings and the funding records (dispatches, commitments, attraction, source cadres) read the staff.
         funding = build_funding(province, today, users)
-        # The surveys, the level-3 forms and last year's publication read the classes and the ratings.
-        evaluation = build_evaluation(today, users, province.seed)
+        # The level-3 forms and last year's publication read the classes, the surveys and the ratings.
+        evaluation = build_quality(today, users, province.seed)
     left = sum(1 for p in province.people if p[12] is not None)
     left += funding.get("left", 0)
     return LoadResult(len(unit_rows), len(province.people) - left + funding.get("recruited", 0), left, records,
-                      len(qual_rows), time.perf_counter() - start, classes, plans, funding, evaluation)
+                      len(qual_rows), time.perf_counter() - start, classes, plans, funding, surveys, evaluation)
 
 
 def _job_positions(names):

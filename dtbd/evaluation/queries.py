@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from dtbd.core.db import prefix_q
 from dtbd.training.models import Lecturer, Program, Provider, TrainingClass
 from dtbd.training.services.lecturers import class_lecturers
 
@@ -62,9 +63,9 @@ def class_results(survey):
     cls = survey.training_class
     rule = rule_on(cls.ends_on)
     counts = Response.objects.filter(survey=survey).aggregate(
-        forms=Count("id"), valid=Count("id", filter=Q(valid=True)))
-    result = ClassResults(survey, rule, forms=counts["forms"], valid=counts["valid"],
-                          invalid=counts["forms"] - counts["valid"])
+        forms=Count("id"), n_valid=Count("id", filter=Q(valid=True)))
+    result = ClassResults(survey, rule, forms=counts["forms"], valid=counts["n_valid"],
+                          invalid=counts["forms"] - counts["n_valid"])
     result.learners = len(completed_person_ids(cls))
     result.respondents = Respondent.objects.filter(training_class=cls).count()
     answers = Answer.objects.filter(response__survey=survey, response__valid=True, score__isnull=False)
@@ -141,8 +142,8 @@ def index_rows(surveys, dimension, year=None):
             grouped = answers.values(key=F("response__" + KEYS[dimension])).annotate(
                 avg=Avg("score"), n=Count("id"))
             per_form = responses.values(key=F(KEYS[dimension]))
-        counts = {r["key"]: (r["valid"], r["invalid"]) for r in per_form.annotate(
-            valid=Count("id", filter=Q(valid=True)), invalid=Count("id", filter=Q(valid=False)))}
+        counts = {r["key"]: (r["n_valid"], r["n_invalid"]) for r in per_form.annotate(
+            n_valid=Count("id", filter=Q(valid=True)), n_invalid=Count("id", filter=Q(valid=False)))}
     grouped = list(grouped)
     keys = {r["key"] for r in grouped} | set(counts)
     labels = _labels(dimension, keys)
@@ -196,3 +197,11 @@ def survey_rows(surveys, year=None):
 
 
 __all__ = ["ClassSurvey", "DIMENSIONS", "class_results", "index_rows", "lecturer_results", "survey_rows"]
+
+
+def unit_surveys(unit):
+    """The surveys of the classes of the providers linked to `unit`'s subtree; every survey for a unit without a
+    parent (the province: the providers outside it included). The reports' scope (dtbd.reports.registry)."""
+    if unit.parent_id is None:
+        return ClassSurvey.objects.all()
+    return ClassSurvey.objects.filter(prefix_q("training_class__provider__unit__path", unit.path))

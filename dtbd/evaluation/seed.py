@@ -52,7 +52,7 @@ DEFAULT_TEMPLATE = [
 def seed_defaults(Rule=None, Template=None, Group=None, Item=None):
     """Create the rule of 15/02/2018 and version 1 of the default template when missing. The model classes may be
     given (a migration's historical models); by default the app's."""
-    if Rule is None:
+    if Rule is None:  # the app's models: imported here, the migration passes its historical ones
         from .models import Group, Item, Rule, Template
     Rule.objects.get_or_create(
         valid_from=IN_FORCE,

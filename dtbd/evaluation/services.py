@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -118,13 +119,19 @@ def survey_url(training_class):
 
 
 def open_survey(training_class, today=None):
-    """The class's survey, created with the template in force and DEFAULT_ANSWER_DAYS to answer when missing."""
+    """The class's survey, created when missing: open from `today`, with the template in force and
+    DEFAULT_ANSWER_DAYS to answer. None when no template is in force (nothing to ask with)."""
     today = today or timezone.localdate()
-    start = max(today, training_class.ends_on)
+    existing = ClassSurvey.objects.filter(training_class=training_class).first()
+    if existing is not None:
+        return existing
+    template = template_on(today)
+    if template is None:
+        return None
     survey, _created = ClassSurvey.objects.get_or_create(
         training_class=training_class,
-        defaults=dict(template=template_on(start), opens_on=start,
-                      closes_on=start + datetime.timedelta(days=DEFAULT_ANSWER_DAYS)),
+        defaults=dict(template=template, opens_on=today,
+                      closes_on=today + datetime.timedelta(days=DEFAULT_ANSWER_DAYS)),
     )
     return survey
 
@@ -135,7 +142,8 @@ def class_status_changed(training_class, old_status, new_status, user=None):
     if new_status != TrainingClass.Status.FINISHED:
         return
     survey = open_survey(training_class)
-    remind(survey, timezone.localdate())
+    if survey is not None:
+        remind(survey, timezone.localdate())
 
 
 def has_answers(survey):
@@ -317,8 +325,6 @@ def remind(survey, today):
         Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today)).update(last_reminded_on=today)
     if not moved:
         return 0
-    from django.contrib.auth import get_user_model
-
     users = get_user_model().objects.filter(person_id__in=pending_person_ids(survey), is_active=True)
     cls = survey.training_class
     notices = notify(

@@ -74,14 +74,20 @@ def survey_list(request):
     return render(request, "evaluation/survey_list.html", context)
 
 
+def _options_form(survey, data=None):
+    form = OptionsForm(data, initial={"anonymous": survey.anonymous, "closes_on": survey.closes_on})
+    if services.has_answers(survey):
+        form.fields["anonymous"].disabled = True  # locked after the first answer (services.set_options)
+    return form
+
+
 def _results_page(request, survey, *, upload_form=None, import_errors=None, options_form=None, status=200):
     results = queries.class_results(survey)
     context = {
         "survey": survey, "obj": survey.training_class, "results": results,
         "texts": queries.class_texts(survey),
         "locked": services.has_answers(survey),
-        "options_form": options_form or OptionsForm(initial={"anonymous": survey.anonymous,
-                                                             "closes_on": survey.closes_on}),
+        "options_form": options_form or _options_form(survey),
         "upload_form": upload_form or PaperUploadForm(), "import_errors": import_errors,
         "open_now": services.is_open(survey),
     }
@@ -104,6 +110,9 @@ def open_survey(request, pk):
         messages.error(request, _("Lớp %(code)s chưa kết thúc: chưa mở khảo sát được.") % {"code": cls.code})
         return redirect("training:class_detail", pk=cls.pk)
     survey = services.open_survey(cls)
+    if survey is None:
+        messages.error(request, _("Chưa có mẫu phiếu khảo sát đang áp dụng."))
+        return redirect("training:class_detail", pk=cls.pk)
     sent = services.remind(survey, timezone.localdate())
     messages.success(request, _("Đã mở khảo sát lớp %(code)s; đã mời %(n)s học viên trả lời.") % {"code": cls.code, "n": sent})
     return redirect("evaluation:class_results", pk=cls.pk)
@@ -113,7 +122,7 @@ def open_survey(request, pk):
 @require_POST
 def survey_options(request, pk):
     survey = _survey(request.user, pk)
-    form = OptionsForm(request.POST)
+    form = _options_form(survey, request.POST)
     if not form.is_valid():
         return _results_page(request, survey, options_form=form, status=400)
     try:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from dtbd.core.models import Source
+from dtbd.evaluation import queries as survey_queries
+from dtbd.evaluation.models import Band as EvaluationBand
 from dtbd.funding import figures as funding_figures
 from dtbd.funding.models import Level as PostgradLevel
 from dtbd.funding.models import ReimbursementCase
@@ -688,3 +690,74 @@ class TalentAttraction(Report):
             Section(str(_("Lĩnh vực thiếu hụt")), self.shortfall_columns, result.shortfalls,
                     empty=str(_("Không có lĩnh vực thiếu hụt."))),
         ]
+
+
+class SurveyIndex(Report):
+    """Kết quả khảo sát học viên về chất lượng khoá học (Circular 10/2017/TT-BNV; docs/domain.md §15.3): for the
+    classes that ended in --year, of the providers linked to the unit's subtree (every provider for the province),
+    the index — mean score of the scored answers of valid forms — with its band, and the valid and invalid forms, by
+    `dimension`. Three aggregate queries (evaluation.queries.index_rows); no person: aggregates only."""
+
+    dimension = ""
+    uses_year = True
+    first_label = ""
+
+    @property
+    def columns(self):
+        bands = dict(EvaluationBand.choices)
+        return [
+            Column("key", self.first_label, numeric=False),
+            Column("valid", _("Số phiếu hợp lệ")),
+            Column("invalid", _("Số phiếu không hợp lệ")),
+            Column("answers", _("Số câu trả lời được tính")),
+            Column("index", _("Chỉ số (thang 1–10)")),
+            Column("band", _("Xếp mức"), numeric=False, choices=bands),
+        ]
+
+    def rows(self, unit, date, year):
+        rows, _rule = survey_queries.index_rows(survey_queries.unit_surveys(unit), self.dimension, year)
+        return [(LabelledCode(str(row.key), row.label), row.forms_valid, row.forms_invalid, row.figure.answers,
+                 row.figure.index, str(row.figure.band or "")) for row in rows]
+
+    def row_label(self, value):
+        return getattr(value, "label", str(value))
+
+
+@register
+class SurveyByClass(SurveyIndex):
+    name = "survey-by-class"
+    dimension = survey_queries.CLASS
+    title = _("Kết quả khảo sát chất lượng theo lớp")
+    description = _("Chỉ số đánh giá của học viên (thang 1–10) và xếp mức của từng lớp kết thúc trong năm; số phiếu "
+                    "hợp lệ và không hợp lệ.")
+    first_label = _("Lớp")
+
+
+@register
+class SurveyByProgramme(SurveyIndex):
+    name = "survey-by-programme"
+    dimension = survey_queries.PROGRAMME
+    title = _("Kết quả khảo sát chất lượng theo chương trình")
+    description = _("Chỉ số đánh giá của học viên (thang 1–10) và xếp mức theo chương trình, các lớp kết thúc "
+                    "trong năm.")
+    first_label = _("Chương trình")
+
+
+@register
+class SurveyByProvider(SurveyIndex):
+    name = "survey-by-provider"
+    dimension = survey_queries.PROVIDER
+    title = _("Kết quả khảo sát chất lượng theo cơ sở đào tạo, bồi dưỡng")
+    description = _("Chỉ số đánh giá của học viên (thang 1–10) và xếp mức theo cơ sở tổ chức lớp, các lớp kết thúc "
+                    "trong năm.")
+    first_label = _("Cơ sở đào tạo, bồi dưỡng")
+
+
+@register
+class SurveyByLecturer(SurveyIndex):
+    name = "survey-by-lecturer"
+    dimension = survey_queries.LECTURER
+    title = _("Kết quả khảo sát chất lượng theo giảng viên")
+    description = _("Chỉ số đánh giá của học viên về từng giảng viên, báo cáo viên (thang 1–10) và xếp mức, các lớp "
+                    "kết thúc trong năm; số phiếu có đánh giá giảng viên.")
+    first_label = _("Giảng viên, báo cáo viên")

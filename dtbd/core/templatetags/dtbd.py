@@ -120,7 +120,7 @@ def display_name(user):
 # over several entries: classes (and everything done in a class), the approval queue, certificates, the learner
 # portal, and the catalogue of programmes and providers.
 _TRAINING_MENU = (
-    ("program", "training"), ("provider", "training"), ("needs", "training"),
+    ("program", "training"), ("provider", "training"), ("needs", "training"), ("lecturer", "training"),
     ("enrolment_", "enrolment_queue"), ("certificate", "certificates"), ("portal", "portal"),
 )
 
@@ -132,6 +132,8 @@ def menu_entry(context):
     match = getattr(request, "resolver_match", None)
     if match is None:
         return ""
+    if match.namespace == "evaluation" and match.url_name == "answer":
+        return "portal"  # the learner's survey form belongs to their learning
     if match.namespace != "training":
         return match.namespace
     for prefix, entry in _TRAINING_MENU:

@@ -1,5 +1,6 @@
 """Forms of the class pages: list filters, the class form, sessions and assessments (formsets)."""
 from django import forms
+from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -119,8 +120,6 @@ class SessionForm(forms.ModelForm):
 def lecturer_choices(training_class):
     """The lecturer select of the session rows: the register's active lecturers and those already assigned to the
     class's sessions (even if no longer active), read once."""
-    from django.db.models import Q
-
     lecturers = Lecturer.objects.filter(Q(active=True) | Q(sessions__training_class=training_class)).distinct()
     return [("", "—"), *((lec.pk, str(lec)) for lec in lecturers.select_related("person").order_by("search", "pk"))]
 

@@ -39,12 +39,10 @@ class LecturerForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         person = data.get("person_code")
+        self.instance.person = person  # before the model's own clean()
+        if person:
+            self.instance.name = ""
         if not person and not (data.get("name") or "").strip() and "person_code" not in self.errors:
             self.add_error("name", _("Giảng viên ngoài cần có họ và tên; giảng viên nội bộ nhập mã cán bộ."))
         return data
 
-    def save(self, commit=True):
-        self.instance.person = self.cleaned_data.get("person_code")
-        if self.instance.person_id:
-            self.instance.name = ""
-        return super().save(commit)

@@ -40,7 +40,7 @@ def lecturer_rows(qs, year):
         year_tiet=Coalesce(Sum("sessions__tiet", filter=taught_q() & Q(sessions__date__year=year)),
                            Value(0), output_field=IntegerField()),
         class_count=Count("sessions__training_class", filter=taught_q(), distinct=True),
-    )
+    ).order_by("search", "pk")
 
 
 def search_lecturers(qs, text):

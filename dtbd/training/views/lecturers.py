@@ -54,7 +54,7 @@ def lecturer_list(request):
 
 @login_required
 def lecturer_detail(request, pk):
-    lecturer = get_object_or_404(_visible(request.user).select_related("person"), pk=pk)
+    lecturer = get_object_or_404(Lecturer.objects.restrict(request.user).select_related("person"), pk=pk)
     can_change = _can_change(request.user)
     context = {
         "lecturer": lecturer,
@@ -86,5 +86,5 @@ def lecturer_create(request):
 
 @login_required
 def lecturer_edit(request, pk):
-    lecturer = get_object_or_404(_visible(request.user).select_related("person"), pk=pk)
+    lecturer = get_object_or_404(Lecturer.objects.restrict(request.user).select_related("person"), pk=pk)
     return _form(request, lecturer)

@@ -60,11 +60,14 @@ class Command(BaseCommand):
                 f"({f['abroad']} ở nước ngoài), {f.get('left', 0)} người nghỉ việc phải đền bù; thu hút nhân tài: "
                 f"{f['attracted']} người; tạo nguồn: {f['candidates']} người, {f['recruited']} đã tuyển dụng."
             )
+        if result.surveys:
+            s = result.surveys
+            self.stdout.write(f"Khảo sát chất lượng: {s['surveys']} lớp, {s['forms']} phiếu trả lời.")
         if result.evaluation:
             e = result.evaluation
             self.stdout.write(
-                f"Đánh giá chất lượng: {e['surveys']} phiếu khảo sát, {e['effectiveness']} phiếu đánh giá hiệu quả sau "
-                f"đào tạo ({e['rated']} đã đánh giá); kết quả năm {e['published']} đã công khai tại /cong-khai/."
+                f"Đánh giá hiệu quả sau đào tạo: {e['effectiveness']} phiếu ({e['rated']} đã đánh giá); "
+                f"kết quả năm {e['published']} đã công khai tại /cong-khai/."
             )
         names = ", ".join(username for username, *_rest in DEMO_ACCOUNTS)
         self.stdout.write(f"Tài khoản demo: {names} (mật khẩu {DEMO_PASSWORD}).")
