@@ -17,6 +17,7 @@ class EvaluationConfig(AppConfig):
         from . import models as m
         from . import quality_models as qm
         from . import services, views
+        from .views_quality import portal_panel as effectiveness_portal_panel
         from .views_quality import provider_panel, staff_page_panel
 
         # Response, Answer and Respondent are not audited: an audit entry would carry the actor and the time of an
@@ -35,3 +36,5 @@ class EvaluationConfig(AppConfig):
         # The staff page shows the level-3 results beside the annual assessment; the provider page the coverage.
         people_extensions.person_page.register(staff_page_panel)
         training_extensions.provider_page.register(provider_panel)
+        # The learner portal lists the level-3 forms awaiting the learner's self-assessment.
+        training_extensions.portal_page.register(effectiveness_portal_panel)

@@ -128,6 +128,17 @@ def staff_page_panel(request, person, context):
     return {"effectiveness_forms": forms} if forms else {}
 
 
+# -- the learner portal ----------------------------------------------------------------------------------------------
+def portal_panel(request, person):
+    """The learner portal's list of their level-3 forms awaiting their self-assessment (registered on
+    training.extensions.portal_page). One query."""
+    waiting = list(EffectivenessForm.objects.filter(person=person, self_at__isnull=True).select_related(
+        "enrollment__training_class").order_by("due_on"))
+    if not waiting:
+        return ""
+    return render_to_string("evaluation/_effectiveness_portal.html", {"waiting": waiting}, request=request)
+
+
 # -- publication (province managers) ---------------------------------------------------------------------------------
 def _manager(user):
     if not scope_of(user).is_manager:

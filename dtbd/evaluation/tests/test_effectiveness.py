@@ -167,3 +167,13 @@ def test_the_list_reads_a_fixed_number_of_queries(world, users, tree, django_ass
     client.get("/danh-gia-chat-luong/hieu-qua/")
     with django_assert_max_num_queries(12):
         assert client.get("/danh-gia-chat-luong/hieu-qua/").status_code == 200
+
+
+def test_the_learner_portal_lists_the_forms_awaiting_self_assessment(world, users):
+    effectiveness.run_daily(TODAY)
+    form = EffectivenessForm.objects.get(enrollment=world["inside"])
+    client = client_of(users.learner)
+    body = client.get("/dao-tao/hoc-vien/").content.decode()
+    assert 'id="hieu-qua-cho-tu-danh-gia"' in body and f"/danh-gia-chat-luong/hieu-qua/{form.pk}/" in body
+    effectiveness.self_assess(form, users.learner, 8)
+    assert 'id="hieu-qua-cho-tu-danh-gia"' not in client.get("/dao-tao/hoc-vien/").content.decode()
