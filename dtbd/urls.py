@@ -19,6 +19,8 @@ urlpatterns = [
     path("thu-hut-nhan-tai/", include("dtbd.funding.talent_urls")),
     path("tao-nguon/", include("dtbd.funding.source_urls")),
     path("danh-gia-chat-luong/", include("dtbd.evaluation.urls")),
+    path("danh-gia-chat-luong/", include("dtbd.evaluation.urls_quality")),
+    path("cong-khai/", include("dtbd.evaluation.urls_public")),
     path("bao-cao/", include("dtbd.reports.urls")),
     path("tong-quan/", include("dtbd.reports.urls_dashboard")),
     path("thong-bao/", include("dtbd.notices.urls")),

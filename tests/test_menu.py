@@ -67,6 +67,9 @@ def test_every_page_highlights_exactly_one_menu_entry(client, users, tree):
         "sources:scheme_list": [],
         "training:lecturer_list": [],
         "evaluation:survey_list": [],
+        "quality:effectiveness_list": [],
+        "quality:coverage": [],
+        "quality:publish": [],
     }
     expected = {
         "home:home": "Trang chủ", "org:unit_list": "Đơn vị", "reorganisation:index": "Đơn vị", "people:person_list": "Cán bộ",
@@ -78,6 +81,8 @@ def test_every_page_highlights_exactly_one_menu_entry(client, users, tree):
         "jobs:list": "Công việc của tôi",
         "talent:policy_list": "Thu hút nhân tài, tạo nguồn", "sources:scheme_list": "Thu hút nhân tài, tạo nguồn",
         "training:lecturer_list": "Chương trình, cơ sở ĐTBD", "evaluation:survey_list": "Chất lượng ĐTBD",
+        "quality:effectiveness_list": "Hiệu quả sau đào tạo", "quality:coverage": "Hiệu quả sau đào tạo",
+        "quality:publish": "Hiệu quả sau đào tạo",
     }
     for name, args in pages.items():
         current = _current_entries(page(client, users.province, reverse(name, args=args)))

@@ -20,6 +20,8 @@ from dtbd.accounts.models import User
 from dtbd.api.tokens import create_token
 from dtbd.core.models import ImportBatch, Job
 from dtbd.evaluation import services as evaluation_services
+from dtbd.evaluation import disclosure
+from dtbd.evaluation.models import EffectivenessForm
 from dtbd.funding import services as funding_services
 from dtbd.funding import sources as funding_sources
 from dtbd.funding import talent as funding_talent
@@ -143,6 +145,10 @@ REFUSED = {
     "funding:case_decide": {"pk": "reimbursement_case"},
     "funding:case_payment": {"pk": "reimbursement_case"},
     # -- end of funding
+    # -- evaluation: level-3 forms (docs/domain.md §16.4), the publication of a year (§16.6, managers only)
+    "quality:effectiveness_detail": {"pk": "effectiveness_form"},
+    "quality:withdraw": {"pk": "publication"},
+    # -- end of evaluation
     # -- funding: talent attraction and source cadres (docs/domain.md §14.4–14.5). Policies and schemes are the
     # province's (written by managers only: every role here is refused); attractions and candidates are scoped.
     "talent:policy_edit": {"pk": "policy"},
@@ -267,6 +273,11 @@ OPEN = {
     "dashboard:indicators": ({}, LIST),
     "dashboard:indicator_create": ({}, FORM),
     "dashboard:indicator_members": ({"pk": "indicator"}, "the indicator's people of the caller's scope only"),
+    "quality:effectiveness_list": ({}, LIST),
+    "quality:coverage": ({}, "counts of classes per provider, no person"),
+    "quality:publish": ({}, "province managers only: refused to every other role"),
+    "disclosure:index": ({}, "public: the aggregates of the published years, no person"),
+    "disclosure:year": ({"year": "2025"}, "public: the aggregates of a published year, no person"),
     "notices:list": ({}, OWN),
     "notices:read_all": ({}, OWN),
     "home:home": ({}, LIST),
@@ -467,6 +478,13 @@ def world(tree, users, media_root):
             scores={(item.pk, lecturer.pk if lecturer_ else None): 9
                     for item, lecturer_ in evaluation_services.scored_slots(blocks)}))
         side.lecturer = lecturer
+    # -- evaluation, level 3 and publication (docs/domain.md §16.4, §16.6): each side's outsider's level-3 form, and a year published (its
+    # page shows aggregates only, none of the outsiders)
+    for side, person in ((b_side, outsider_b), (a_side, outsider_a)):
+        side.effectiveness_form = EffectivenessForm.objects.create(
+            enrollment=outcome[person.pk][0], person=person, due_on=timezone.localdate())
+    publication = disclosure.publish(province, timezone.localdate().year)
+    b_side.publication = a_side.publication = publication
     # -- end of evaluation
     return SimpleNamespace(officer=b_side, leader=b_side, learner=b_side, institution=a_side, users=users)
 
@@ -552,8 +570,8 @@ def test_objects_outside_the_scope_are_refused_and_never_named(role, world, medi
 
 def test_anonymous_visitors_get_only_the_public_pages(world):
     public = {"set_language", "login", "password_reset", "password_reset_done", "password_reset_confirm",
-              "password_reset_complete", "public:verify", "public:verify_search", "api:schema", "api:docs", "api:redoc",
-              "api:api-root"}
+              "password_reset_complete", "public:verify", "public:verify_search", "disclosure:index", "disclosure:year",
+              "api:schema", "api:docs", "api:redoc", "api:api-root"}
     problems = []
     objects = world.officer
     for name, regex, _pattern in routes():

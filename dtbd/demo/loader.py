@@ -51,6 +51,7 @@ from .classes import LECTURER_INSTITUTION, SCHOOL, Classes, generate_classes
 from .evaluation import build_surveys
 from .funding import build_funding
 from .generator import Province
+from .quality import build_quality
 from .plans import build_plans
 
 DECISION_SIGNER = "Nguyễn Văn Hiệu"  # the demo institutions' head, signing the issuing decisions
@@ -85,6 +86,7 @@ class LoadResult:
     plans: dict = None  # figures of the plans (demo/plans.py): lines, cost, budget cap, next year's needs…
     funding: dict = None  # counts of demo/funding.py: ratings, dispatches, people attracted, candidates…
     surveys: dict = None  # counts of demo/evaluation.py: class surveys, forms, answers
+    evaluation: dict = None  # counts of demo/quality.py: level-3 forms, the year published
 
 
 def database_is_empty():
@@ -190,10 +192,12 @@ def load(province: Province, today=None) -> LoadResult:
         plans = build_plans(province, today, users)
         # The ratings and the funding records (dispatches, commitments, attraction, source cadres) read the staff.
         funding = build_funding(province, today, users)
+        # The level-3 forms and last year's publication read the classes, the surveys and the ratings.
+        evaluation = build_quality(today, users, province.seed)
     left = sum(1 for p in province.people if p[12] is not None)
     left += funding.get("left", 0)
     return LoadResult(len(unit_rows), len(province.people) - left + funding.get("recruited", 0), left, records,
-                      len(qual_rows), time.perf_counter() - start, classes, plans, funding, surveys)
+                      len(qual_rows), time.perf_counter() - start, classes, plans, funding, surveys, evaluation)
 
 
 def _job_positions(names):

@@ -216,3 +216,6 @@ class Respondent(models.Model):
         verbose_name = _("người đã trả lời khảo sát")
         verbose_name_plural = _("người đã trả lời khảo sát")
         constraints = [models.UniqueConstraint(fields=["training_class", "person"], name="evaluation_respondent_once")]
+
+
+from .quality_models import EffectivenessForm, EffectivenessSetting, Publication  # noqa: E402,F401

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -257,6 +257,16 @@ def _build(survey, blocks, filled, person_id, source, rule):
     return response, answers
 
 
+def _lock_for_answer(survey_pk):
+    """The survey row, locked against a change of its options (set_options takes FOR UPDATE) but not against the
+    other answers: FOR SHARE on PostgreSQL, so that the learners of one class answer in parallel (bench/survey_load.py);
+    SQLite has no row locks and serialises writers anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM evaluation_classsurvey WHERE id = %s FOR SHARE", [survey_pk])
+    return ClassSurvey.objects.select_related("training_class").get(pk=survey_pk)
+
+
 def submit(survey, person_id, filled, blocks=None, today=None, source=Response.Source.ONLINE):
     """Record one form of `person_id` for `survey`: refused (ValidationError) unless answer_refusal says nothing.
     The form is valid or not by the rule in force when the survey opened; anonymous forms keep no link to the person.
@@ -264,7 +274,7 @@ def submit(survey, person_id, filled, blocks=None, today=None, source=Response.S
     uniqueness and is refused. Returns the Response."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        survey = ClassSurvey.objects.select_for_update().select_related("training_class").get(pk=survey.pk)
+        survey = _lock_for_answer(survey.pk)
         refusal = answer_refusal(survey, person_id, today)
         if refusal:
             raise ValidationError(refusal)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from dtbd.accounts.scope import scope_of
 from dtbd.core.dbrouter import reading_from_replica
 from dtbd.core.lists import render_list
+from dtbd.evaluation import figures as evaluation_figures
 from dtbd.org.forms import DATE_WIDGET
 from dtbd.org.models import Unit
 from dtbd.org.queries import default_unit, unit_for
@@ -121,7 +122,7 @@ FUNDING_REPORTS = ("postgrad-study", "commitments", "talent-attraction")  # link
 def dashboard_view(request):
     _require_unit_scope(request.user)
     form, valid = _bound(request)
-    board = query = review_query = hours_query = left_out = funding = None
+    board = query = review_query = hours_query = left_out = funding = evaluation = None
     compliance = []
     if valid:
         period = form.period()
@@ -137,6 +138,7 @@ def dashboard_view(request):
             left_out = contract_workers_left_out(board.unit, period.as_of)
             if not scope_of(request.user).is_institution:  # training institutions see no funding record (§14.2)
                 funding = dashboard.funding_block(board.unit, period)
+                evaluation = evaluation_figures.unit_figures(board.unit, period.date_to.year)  # domain.md §16.7
         names = requirement_names(c.code for c in board.compliance)
         compliance = [
             {"code": c.code, "name": names[c.code], "applicable": c.applicable, "met": c.met, "missing": c.missing,
@@ -148,7 +150,7 @@ def dashboard_view(request):
         "form": form, "board": board, "query": query, "review_query": review_query, "hours_query": hours_query,
         "compliance": compliance, "dimensions": dimensions, "cache_minutes": dashboard.cache_seconds() // 60,
         "can_manage": targets.can_manage(request.user), "contract_workers_left_out": left_out,
-        "funding": funding,
+        "funding": funding, "evaluation": evaluation,
         "funding_reports": [r for r in (registry.get_report(n) for n in FUNDING_REPORTS) if r is not None],
     }
     return render(request, "dashboard/dashboard.html", context)

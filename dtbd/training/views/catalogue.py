@@ -18,6 +18,7 @@ from dtbd.org.models import Unit
 from dtbd.org.queries import default_unit
 from dtbd.standards.needs import needs_by_requirement
 
+from .. import extensions
 from ..filters import ProgramFilterSet
 from ..forms.catalogue import NeedsForm, ProgramForm
 from ..models import Program, Provider
@@ -97,7 +98,10 @@ def provider_detail(request, pk):
         ),
         pk=pk,
     )
-    return render(request, "training/provider_detail.html", {"provider": provider})
+    return render(request, "training/provider_detail.html", {
+        "provider": provider,
+        "panels": extensions.provider_page_panels(request, provider),  # e.g. the evaluation coverage (dtbd.evaluation)
+    })
 
 
 

@@ -63,5 +63,11 @@ class Command(BaseCommand):
         if result.surveys:
             s = result.surveys
             self.stdout.write(f"Khảo sát chất lượng: {s['surveys']} lớp, {s['forms']} phiếu trả lời.")
+        if result.evaluation:
+            e = result.evaluation
+            self.stdout.write(
+                f"Đánh giá hiệu quả sau đào tạo: {e['effectiveness']} phiếu ({e['rated']} đã đánh giá); "
+                f"kết quả năm {e['published']} đã công khai tại /cong-khai/."
+            )
         names = ", ".join(username for username, *_rest in DEMO_ACCOUNTS)
         self.stdout.write(f"Tài khoản demo: {names} (mật khẩu {DEMO_PASSWORD}).")
