@@ -21,6 +21,10 @@ NOT_AUDITED = {
     "reports.SummaryClass": "derived data, rebuilt from the audited tables",
     "plans.PlanEvent": "itself a log: the transitions and comments of a plan",
     "notices.Notice": "messages sent to a user; the change that caused each is audited",
+    "elearning.Answer": "a learner's answers while taking a quiz, one upsert each (hundreds a minute); the graded "
+                        "attempt is audited",
+    "elearning.LessonProgress": "a learner's own reading and video heartbeat (time spent, position); the completion it "
+                                "leads to is audited in training's results and certificates",
 }
 
 

@@ -6,8 +6,14 @@ AppConfig.ready.
 from dtbd.core.extensions import Hook
 
 class_page = Hook("training.class_page")
+portal_page = Hook("training.portal_page")
 
 
 def class_page_panels(request, training_class):
     """The non-empty panels of the registered functions, in registration order."""
     return [panel for panel in (function(request, training_class) for function in class_page) if panel]
+
+
+def portal_page_panels(request, person):
+    """The non-empty portal panels of the registered functions, in registration order."""
+    return [panel for panel in (function(request, person) for function in portal_page) if panel]

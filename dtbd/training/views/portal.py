@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..extensions import portal_page_panels
 from ..models import Enrollment, Result
 from ..queries import certificates_of, classes_open_for, enrolments_of, learning_standing
 from ..services import may_withdraw
@@ -32,5 +33,6 @@ def portal(request):
         "standing": standing,
         "WAITLISTED": Enrollment.State.WAITLISTED,
         "grades": dict(Result.Grade.choices),
+        "panels": portal_page_panels(request, person),
     }
     return render(request, "training/portal.html", context)
