@@ -3,6 +3,7 @@ qualification with the class's tiết, notice — as for a classroom class."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from dtbd.elearning.models import Choice, Course, Lesson, Quiz
 from dtbd.elearning.services import progress, quizzes
@@ -70,8 +71,6 @@ def test_the_weighted_rule(online):
 def test_a_class_with_locked_results_is_left_to_its_staff(online):
     course, enrolment = online
     cls = course.training_class
-    from django.utils import timezone
-
     cls.results_submitted_at = timezone.now()
     cls.save()
     with pytest.raises(ValidationError):

@@ -5,9 +5,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dtbd.accounts.models import Role
+from dtbd.accounts.testing import make_user
 from dtbd.elearning.models import Answer, Attempt, Choice, Lesson, Quiz
 from dtbd.elearning.services import quizzes
 from dtbd.elearning.testing import enrol_running, make_course, make_online_class
+from dtbd.people.testing import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -137,10 +140,6 @@ def test_another_learners_attempt_is_not_reachable(client, tree, users, online):
     course, _enrolment = online
     client.force_login(users.learner)
     attempt = start(client, quiz_of(course))
-    from dtbd.accounts.models import Role
-    from dtbd.accounts.testing import make_user
-    from dtbd.people.testing import make_person
-
     other = make_user("khac", Role.LEARNER, person=make_person(tree.phong_a, code="KH01", full_name="Người Khác"))
     client.force_login(other)
     assert client.get(reverse("elearning:attempt", args=[attempt.pk])).status_code == 404
