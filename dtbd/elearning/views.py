@@ -20,6 +20,7 @@ from dtbd.accounts.scope import CHANGE, scope_of
 from dtbd.core.importing import ImportFailed
 from dtbd.core.middleware import upload_limit
 from dtbd.training.models import Enrollment, TrainingClass
+from dtbd.training.services.results import vn_decimal
 
 from . import access, queries
 from .forms import AttachmentForm, CourseForm, LessonForm, ModuleForm, QuizForm, UploadForm
@@ -281,10 +282,10 @@ def attempt_submit(request, pk):
         return redirect("elearning:attempt", pk=attempt.pk)
     attempt.enrollment.refresh_from_db()
     if attempt.passed:
-        messages.success(request, _("Bạn đạt %(score)s điểm — đạt yêu cầu.") % {"score": attempt.score})
+        messages.success(request, _("Bạn đạt %(score)s điểm — đạt yêu cầu.") % {"score": vn_decimal(attempt.score)})
     else:
         messages.warning(request, _("Bạn đạt %(score)s điểm — chưa đạt (điểm đạt %(mark)s).")
-                         % {"score": attempt.score, "mark": attempt.quiz.pass_mark})
+                         % {"score": vn_decimal(attempt.score), "mark": vn_decimal(attempt.quiz.pass_mark)})
     if attempt.enrollment.state == Enrollment.State.COMPLETED:
         messages.success(request, _("Chúc mừng! Bạn đã hoàn thành khoá học; chứng chỉ đã được cấp."))
     return redirect("elearning:attempt", pk=attempt.pk)

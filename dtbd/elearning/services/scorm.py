@@ -164,6 +164,8 @@ def _get(data, dotted):
 def record(enrollment, lesson, data):
     """Store what the runtime committed (scorm-again's JSON: {"cmi": {"core": {...}, "suspend_data": …}}); a status
     "completed" or "passed" makes the lesson seen. Returns the status stored."""
+    if isinstance(data, dict) and isinstance(data.get("runtimeData"), dict):  # renderCommonCommitFields format
+        data = data["runtimeData"]
     if not isinstance(data, dict):
         raise ValidationError(_("Dữ liệu SCORM không hợp lệ."))
     status = str(_get(data, "cmi.core.lesson_status") or "").strip().lower()
