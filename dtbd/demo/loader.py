@@ -45,6 +45,7 @@ from dtbd.training.models import (
 from dtbd.training.services.certificates import new_code
 
 from .classes import SCHOOL, Classes, generate_classes
+from .elearning import build_elearning
 from .funding import build_funding
 from .generator import Province
 from .plans import build_plans
@@ -78,6 +79,7 @@ class LoadResult:
     classes: dict = None  # counts of the training rows: classes, enrollments, certificates…
     plans: dict = None  # figures of the plans (demo/plans.py): lines, cost, budget cap, next year's needs…
     funding: dict = None  # counts of demo/funding.py: ratings, dispatches, people attracted, candidates…
+    elearning: dict = None  # counts of demo/elearning.py: the online course of the demo learner
 
 
 def database_is_empty():
@@ -181,10 +183,12 @@ def load(province: Province, today=None) -> LoadResult:
         plans = build_plans(province, today, users)
         # The ratings and the funding records (dispatches, commitments, attraction, source cadres) read the staff.
         funding = build_funding(province, today, users)
+        # The online course of the demo learner (docs/domain.md §16).
+        elearning = build_elearning(today, users)
     left = sum(1 for p in province.people if p[12] is not None)
     left += funding.get("left", 0)
     return LoadResult(len(unit_rows), len(province.people) - left + funding.get("recruited", 0), left, records,
-                      len(qual_rows), time.perf_counter() - start, classes, plans, funding)
+                      len(qual_rows), time.perf_counter() - start, classes, plans, funding, elearning)
 
 
 def _job_positions(names):
