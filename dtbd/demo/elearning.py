@@ -12,7 +12,7 @@ from django.utils import timezone
 from dtbd.elearning.models import Choice, Course, Lesson, LessonProgress, Module, Question, Quiz
 from dtbd.elearning.services import content
 from dtbd.people.models import Person
-from dtbd.training.models import Enrollment, Program, Provider, TrainingClass
+from dtbd.training.models import ClassSession, Enrollment, Program, Provider, TrainingClass
 
 CODE = "SO_AI_CB-TT-01"
 LESSONS = [
@@ -60,8 +60,16 @@ def build_elearning(today, users):
         form=TrainingClass.Form.ONLINE, capacity=200, starts_on=starts, ends_on=today + datetime.timedelta(days=30),
         status=TrainingClass.Status.RUNNING, funding_source=TrainingClass.Funding.NSTINH, place="Trực tuyến",
     )
+    # The class's tiết (the certificate credits them, §11.2): two online modules of 8 tiết.
+    ClassSession.objects.bulk_create(
+        ClassSession(training_class=cls, date=starts + datetime.timedelta(days=7 * i), tiet=8, topic=title,
+                     lecturer="Giảng viên Trường Chính trị tỉnh")
+        for i, (title, _lessons) in enumerate(LESSONS)
+    )
     enrolment = Enrollment.objects.create(training_class=cls, person=hocvien, source=Enrollment.Source.ASSIGNED,
-                                          state=Enrollment.State.ENROLLED, decided_at=timezone.now())
+                                          state=Enrollment.State.ENROLLED,
+                                          requested_at=timezone.now() - datetime.timedelta(days=10),
+                                          decided_at=timezone.now() - datetime.timedelta(days=9))
     TrainingClass.objects.filter(pk=cls.pk).update(seats_taken=1)
     course = Course.objects.create(training_class=cls, intro="Khoá học trực tuyến 16 tiết: học theo tiến độ của mình, "
                                                              "làm bài kiểm tra cuối khoá để được cấp chứng chỉ.")
