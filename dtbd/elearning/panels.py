@@ -2,7 +2,8 @@
 trực tuyến" panel and the class page's "Khoá học trực tuyến" panel."""
 from django.template.loader import render_to_string
 
-from dtbd.accounts.scope import CHANGE
+from dtbd.accounts.scope import CHANGE, scope_of
+from dtbd.training.models import TrainingClass
 
 from . import queries
 from .models import ONLINE_FORMS, Course
@@ -19,12 +20,12 @@ def class_panel(request, training_class):
     if training_class.form not in ONLINE_FORMS:
         return ""
     course = Course.objects.filter(training_class=training_class).first()
-    runs = training_class.__class__.objects.restrict(request.user, CHANGE).filter(pk=training_class.pk).exists()
+    runs = TrainingClass.objects.restrict(request.user, CHANGE).filter(pk=training_class.pk).exists()
     mine = bool(course and request.user.person_id and training_class.enrollments.filter(
         person_id=request.user.person_id, state__in=("ENROLLED", "COMPLETED", "FAILED")).exists())
     if not (course or runs):
         return ""
     return render_to_string("elearning/_class_panel.html", {
         "course": course, "cls": training_class, "runs": runs, "mine": mine,
-        "sees_progress": bool(course) and (runs or bool(request.user.scope_unit_id) or request.user.is_superuser),
+        "sees_progress": bool(course) and (runs or scope_of(request.user).sees_units),
     }, request=request)
