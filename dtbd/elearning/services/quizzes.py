@@ -2,8 +2,8 @@
 
 - `start`: resume the learner's open attempt, or draw a new one (random questions from the bank, the deadline set by
   the time limit) while the attempts limit allows;
-- `save_answer`: one answer as it is given — one read of the open attempt and one upsert, nothing else, so that
-  hundreds of learners answering at once cost the database little;
+- `save_answer`: one answer as it is given — one read of the open attempt and one upsert statement (no transaction
+  round trips), nothing else, so that hundreds of learners answering at once cost the database little;
 - `submit`: grade and close the attempt. The server's clock rules: after the deadline (plus
   DTBD_QUIZ_GRACE_SECONDS for the network) a submission and any answer are refused, and the attempt is closed and
   graded on the answers saved in time (`close_if_expired`)."""
@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,11 +99,23 @@ def save_answer(attempt_id, person_id, question_id, choices=None, text=None, now
     if question_id not in row["questions"]:
         raise ValidationError(_("Câu hỏi không thuộc lượt làm bài này."))
     value = parse_value(choices, text)
-    Answer.objects.bulk_create(
-        [Answer(attempt_id=attempt_id, question_id=question_id, value=value, saved_at=now)],
-        update_conflicts=True, unique_fields=["attempt", "question"], update_fields=["value", "saved_at"],
-    )
+    _upsert_answer(attempt_id, question_id, value, now)
     return value
+
+
+def _upsert_answer(attempt_id, question_id, value, now):
+    """One statement, committed on its own (no BEGIN/COMMIT round trips around it): INSERT … ON CONFLICT (attempt,
+    question) DO UPDATE — PostgreSQL and SQLite alike. The values go through the model's fields (JSON, aware time)."""
+    meta = Answer._meta
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} (attempt_id, question_id, value, saved_at) VALUES (%s, %s, %s, %s) "
+        "ON CONFLICT (attempt_id, question_id) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at"
+    )
+    params = [attempt_id, question_id, meta.get_field("value").get_db_prep_save(value, connection),
+              meta.get_field("saved_at").get_db_prep_save(now, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def normalise(text):
