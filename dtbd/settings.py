@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dtbd.funding",
     "dtbd.reorganisation",
     "dtbd.evaluation",
+    "dtbd.elearning",
     "dtbd.notices",
     "dtbd.imports",
     "dtbd.demo",
@@ -187,6 +188,35 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded files (e-learning lessons, attachments, SCORM packages; docs/deploy.md "Tệp bài giảng"): the local disk
+# under MEDIA_ROOT by default; DTBD_STORAGE=s3 keeps them in an S3-compatible bucket through django-storages (the
+# optional extra `pip install dtbd[s3]`), configured by the DTBD_S3_* variables. They are never served from a public
+# URL: the e-learning views check the scope, then send the file themselves, hand it to nginx
+# (DTBD_MEDIA_ACCEL_PREFIX, the `internal` location of deploy/nginx/dtbd.conf) or redirect to a signed URL of the
+# bucket valid DTBD_S3_URL_SECONDS.
+if os.environ.get("DTBD_STORAGE", "").lower() == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("DTBD_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("DTBD_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DTBD_S3_REGION") or None,
+            "access_key": os.environ.get("DTBD_S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("DTBD_S3_SECRET_ACCESS_KEY", ""),
+            "location": os.environ.get("DTBD_S3_PREFIX", "dtbd"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("DTBD_S3_URL_SECONDS", 300)),
+            "file_overwrite": False,
+        },
+    }
+DTBD_MEDIA_ACCEL_PREFIX = os.environ.get("DTBD_MEDIA_ACCEL_PREFIX", "")
+# Largest upload of a lesson file (video) or SCORM package, and the largest SCORM package once unpacked.
+DTBD_ELEARNING_UPLOAD_MAX_BYTES = int(os.environ.get("DTBD_ELEARNING_UPLOAD_MAX_BYTES", 1024 * 1024 * 1024))
+DTBD_SCORM_MAX_BYTES = int(os.environ.get("DTBD_SCORM_MAX_BYTES", 500 * 1024 * 1024))
+DTBD_SCORM_MAX_FILES = int(os.environ.get("DTBD_SCORM_MAX_FILES", 5000))
+# Seconds a quiz answer or submission is still taken after the deadline (network delay); later ones are refused.
+DTBD_QUIZ_GRACE_SECONDS = int(os.environ.get("DTBD_QUIZ_GRACE_SECONDS", 5))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dtbd@localhost")

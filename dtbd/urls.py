@@ -15,6 +15,7 @@ urlpatterns = [
     path("tieu-chuan/", include("dtbd.standards.urls")),
     path("dao-tao/", include("dtbd.training.urls")),
     path("ke-hoach/", include("dtbd.plans.urls")),
+    path("hoc-truc-tuyen/", include("dtbd.elearning.urls")),
     path("dao-tao-sau-dai-hoc/", include("dtbd.funding.urls")),
     path("thu-hut-nhan-tai/", include("dtbd.funding.talent_urls")),
     path("tao-nguon/", include("dtbd.funding.source_urls")),

@@ -26,6 +26,10 @@ NOT_AUDITED = {
     "evaluation.Response": "a survey form: anonymous forms must carry no actor nor time (docs/domain.md §16.3)",
     "evaluation.Answer": "the answers of a survey form, as anonymous as the form (docs/domain.md §16.3)",
     "evaluation.Respondent": "that a person answered a survey: its log's time and order would point at the form",
+    "elearning.Answer": "a learner's answers while taking a quiz, one upsert each (hundreds a minute); the graded "
+                        "attempt is audited",
+    "elearning.LessonProgress": "a learner's own reading and video heartbeat (time spent, position); the completion it "
+                                "leads to is audited in training's results and certificates",
 }
 
 

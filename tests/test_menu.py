@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from dtbd.elearning.testing import enrol_running, make_course, make_online_class
 from dtbd.training.testing import make_class
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,19 @@ def test_a_learner_s_pages_highlight_exactly_one_menu_entry(client, users):
     ]:
         current = _current_entries(page(client, users.learner, url))
         assert current and len(current) == 1 and current[0].startswith(label), (url, current)
+
+
+def test_online_course_pages_highlight_the_portal_for_a_learner_and_the_classes_for_staff(client, tree, users,
+                                                                                         settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    cls = make_online_class(tree, code="LMENU_ONL")
+    course = make_course(cls)
+    enrol_running(cls, users.learner.person)
+    url = reverse("elearning:course", args=[course.pk])
+    assert _current_entries(page(client, users.learner, url))[0].startswith("Học tập của tôi")
+    assert _current_entries(page(client, users.institution, url))[0].startswith("Lớp học")
+    edit = reverse("elearning:course_edit", args=[course.pk])
+    assert _current_entries(page(client, users.province, edit))[0].startswith("Lớp học")
 
 
 def test_the_jobs_entry_has_an_icon_the_menu_font_draws(client, users):

@@ -19,6 +19,15 @@ from rest_framework.test import APIClient
 from dtbd.accounts.models import User
 from dtbd.api.tokens import create_token
 from dtbd.core.models import ImportBatch, Job
+from dtbd.elearning.models import Attachment as ElAttachment
+from dtbd.elearning.models import Choice as ElChoice
+from dtbd.elearning.models import Lesson as ElLesson
+from dtbd.elearning.models import Module as ElModule
+from dtbd.elearning.models import Question as ElQuestion
+from dtbd.elearning.services import content as elearning_content
+from dtbd.elearning.services import quizzes as quiz_services
+from dtbd.elearning.services import scorm as scorm_services
+from dtbd.elearning.testing import scorm_zip
 from dtbd.evaluation import services as evaluation_services
 from dtbd.evaluation import disclosure
 from dtbd.evaluation.models import EffectivenessForm
@@ -175,6 +184,31 @@ REFUSED = {
     "plans:request_detail": {"pk": "need_request"},
     "plans:request_edit": {"pk": "need_request"},
     "plans:request_submit": {"pk": "need_request"},
+    # -- elearning (docs/domain.md §17): the online course of each side's class, its content, files and the
+    # outsider's quiz attempt
+    "elearning:course": {"pk": "course"},
+    "elearning:course_edit": {"pk": "course"},
+    "elearning:progress": {"pk": "course"},
+    "elearning:course_create": {"class_pk": "class"},
+    "elearning:lesson_create": {"module_pk": "module"},
+    "elearning:lesson": {"pk": "lesson"},
+    "elearning:lesson_edit": {"pk": "lesson"},
+    "elearning:lesson_complete": {"pk": "lesson"},
+    "elearning:lesson_heartbeat": {"pk": "lesson"},
+    "elearning:lesson_file": {"pk": "video_lesson"},
+    "elearning:attachment_add": {"pk": "lesson"},
+    "elearning:scorm_upload": {"pk": "scorm_lesson"},
+    "elearning:scorm_commit": {"pk": "scorm_lesson"},
+    "elearning:scorm_file": {"pk": "scorm_lesson", "path": "index.html"},
+    "elearning:attachment": {"pk": "attachment"},
+    "elearning:quiz": {"pk": "quiz_lesson"},
+    "elearning:quiz_start": {"pk": "quiz_lesson"},
+    "elearning:question_bank": {"pk": "quiz_lesson"},
+    "elearning:question_export": {"pk": "quiz_lesson"},
+    "elearning:attempt": {"pk": "attempt"},
+    "elearning:attempt_answer": {"pk": "attempt"},
+    "elearning:attempt_submit": {"pk": "attempt"},
+    # -- end of elearning
 }
 
 LIST = "a list or page of the caller's own scope"
@@ -486,6 +520,29 @@ def world(tree, users, media_root):
     publication = disclosure.publish(province, timezone.localdate().year)
     b_side.publication = a_side.publication = publication
     # -- end of evaluation
+    # -- elearning (docs/domain.md §17): each side's online class (the so_b school's, another provider's) with a
+    # course of a text, a video, a SCORM and a quiz lesson; the side's outsider enrolled, with a quiz attempt.
+    for side, person, provider, code in ((b_side, outsider_b, school, "ONL_B"), (a_side, outsider_a, elsewhere, "ONL_A")):
+        online = make_class(code, capacity=5, provider=provider, program=make_program(), sessions=1, starts_on=start,
+                            ends_on=start + datetime.timedelta(days=20), form=TrainingClass.Form.ONLINE)
+        online_enrolment = Enrollment.objects.create(training_class=online, person=person, source="ASSIGNED",
+                                                     state="ENROLLED")
+        services.change_status(online, TrainingClass.Status.RUNNING)
+        side.course = elearning_content.create_course(online)
+        side.module = ElModule.objects.create(course=side.course, title="Chuyên đề ngoài", order=1)
+        side.lesson = elearning_content.save_lesson(ElLesson(module=side.module, title="Bài ngoài", kind="TEXT", order=1))
+        side.video_lesson = ElLesson(module=side.module, title="Video ngoài", kind="VIDEO", order=2)
+        side.video_lesson.file.save("video.mp4", ContentFile(b"0" * 100), save=False)
+        elearning_content.save_lesson(side.video_lesson)
+        side.attachment = ElAttachment.objects.create(lesson=side.lesson, name="Đính kèm", file=side.video_lesson.file.name)
+        side.scorm_lesson = scorm_services.import_package(
+            ElLesson.objects.create(module=side.module, title="SCORM ngoài", kind="SCORM", order=3), scorm_zip())
+        side.quiz_lesson = elearning_content.save_lesson(ElLesson(module=side.module, title="Kiểm tra ngoài", kind="QUIZ",
+                                                                  order=4))
+        question = ElQuestion.objects.create(quiz=side.quiz_lesson.quiz, kind="TF", text="Đúng không?")
+        ElChoice.objects.create(question=question, text="Đúng", correct=True)
+        side.attempt = quiz_services.start(side.quiz_lesson.quiz, online_enrolment)
+    # -- end of elearning
     return SimpleNamespace(officer=b_side, leader=b_side, learner=b_side, institution=a_side, users=users)
 
 

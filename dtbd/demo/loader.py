@@ -48,6 +48,7 @@ from dtbd.training.services.certificates import new_code
 from dtbd.training.services.lecturers import split_title
 
 from .classes import LECTURER_INSTITUTION, SCHOOL, Classes, generate_classes
+from .elearning import build_elearning
 from .evaluation import build_surveys
 from .funding import build_funding
 from .generator import Province
@@ -87,6 +88,7 @@ class LoadResult:
     funding: dict = None  # counts of demo/funding.py: ratings, dispatches, people attracted, candidates…
     surveys: dict = None  # counts of demo/evaluation.py: class surveys, forms, answers
     evaluation: dict = None  # counts of demo/quality.py: level-3 forms, the year published
+    elearning: dict = None  # counts of demo/elearning.py: the online course of the demo learner
 
 
 def database_is_empty():
@@ -194,10 +196,13 @@ def load(province: Province, today=None) -> LoadResult:
         funding = build_funding(province, today, users)
         # The level-3 forms and last year's publication read the classes, the surveys and the ratings.
         evaluation = build_quality(today, users, province.seed)
+        # The online course of the demo learner (docs/domain.md §17).
+        elearning = build_elearning(today, users)
     left = sum(1 for p in province.people if p[12] is not None)
     left += funding.get("left", 0)
     return LoadResult(len(unit_rows), len(province.people) - left + funding.get("recruited", 0), left, records,
-                      len(qual_rows), time.perf_counter() - start, classes, plans, funding, surveys, evaluation)
+                      len(qual_rows), time.perf_counter() - start, classes, plans, funding, surveys, evaluation,
+                      elearning)
 
 
 def _job_positions(names):

@@ -136,6 +136,11 @@ def menu_entry(context):
         return ""
     if match.namespace == "evaluation" and match.url_name == "answer":
         return "portal"  # the learner's survey form belongs to their learning
+    if match.namespace == "elearning":
+        # An online course is the class's content: a learner's pages sit under "Học tập của tôi", everyone else's
+        # (the class's staff, officers following progress) under the classes.
+        user = context.get("user")
+        return "portal" if getattr(user, "role", "") == "LEARNER" else "classes"
     if match.namespace != "training":
         return match.namespace
     for prefix, entry in _TRAINING_MENU:

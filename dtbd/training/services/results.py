@@ -416,6 +416,46 @@ def submit(cls, user=None):
     return outcomes
 
 
+def complete_learner(enrollment, final_score=None, user=None):
+    """Record the completion of one learner before the class's lock — an online course whose completion rule the
+    learner met (docs/domain.md §17.3). The same writes as `submit` does for each completed learner: a submitted,
+    current Result (final score and grade), the enrolment COMPLETED on completion_date(class), the learner put on the
+    class's draft issuing decision (certificates.open_draft: the certificate, and with it the Qualification with the
+    class's tiết, follows the institution's decision, docs/domain.md §11.2) and the learner's notice. A learner already
+    COMPLETED is left as is (returns None); one not ENROLLED, or a class not running or already locked, is refused."""
+    with transaction.atomic():
+        cls = TrainingClass.objects.select_for_update().get(pk=enrollment.training_class_id)
+        enr = Enrollment.objects.select_for_update().select_related("person").get(pk=enrollment.pk)
+        if enr.state == State.COMPLETED:
+            return None
+        if enr.state != State.ENROLLED:
+            raise ValidationError(
+                _("%(name)s không còn học trong lớp %(code)s.") % {"name": enr.person.full_name, "code": cls.code}
+            )
+        if cls.results_submitted_at is not None:
+            raise ValidationError(_("Kết quả lớp %(code)s đã được chốt trước đó.") % {"code": cls.code})
+        if cls.status not in RUNNING_STATUSES:
+            raise ValidationError(
+                _("Lớp %(code)s đang “%(st)s”: chỉ ghi kết quả khi lớp đang học hoặc đã kết thúc.")
+                % {"code": cls.code, "st": cls.get_status_display()}
+            )
+        outcome = Outcome(enrollment=enr, final_score=final_score, completed=True)
+        outcome.grade = grade_for(final_score, True)
+        completed_on = completion_date(cls)
+        result = Result.objects.filter(enrollment=enr, submitted_at__isnull=True).first() or Result(
+            enrollment=enr, version=_next_version(enr.pk), created_by=user
+        )
+        _fill(result, outcome)
+        result.submitted_at, result.submitted_by, result.is_current = timezone.now(), user, True
+        result.save()
+        enr.state, enr.completed_on = State.COMPLETED, completed_on
+        enr.save(update_fields=["state", "completed_on"])
+        certificates.open_draft(cls, user)
+        _notify(enr, _("Kết quả lớp %(code)s") % {"code": cls.code}, _outcome_text(cls, outcome))
+    enrollment.state, enrollment.completed_on = enr.state, enr.completed_on
+    return result
+
+
 def _fill(result, outcome):
     result.final_score = outcome.final_score
     result.grade = outcome.grade
