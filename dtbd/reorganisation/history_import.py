@@ -20,6 +20,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,6 +95,8 @@ HISTORY_OF = {FactKind.UNIT: "unit", FactKind.RANK: "rank", FactKind.POST: "post
 VALUE_COLUMN = {"unit": UNIT, "rank": RANK, "post": POST}
 PREVIEW_ROWS = 20
 TIET_MAX = 2000  # a course longer than a year of full days is a typing error
+# Free text columns and the length of the field they go to.
+MAX_LENGTH = {POST: 200, MAJOR: 200, ISSUER: 200, CLASS_NAME: 255, CERT_NO: 60}
 
 
 @dataclass
@@ -128,7 +131,10 @@ def import_history(source, user=None, dry_run=False, scope: Scope | None = None,
                            rows=len(importer.raw))
     report = importer.report()
     if not dry_run:
-        importer.save()
+        try:
+            importer.save()
+        except ValidationError as exc:  # the records changed since the check (another writer): nothing written
+            raise ImportFailed([RowError(0, "", "", message) for message in exc.messages], rows=len(importer.raw)) from exc
     report.saved = not dry_run
     return report
 
@@ -199,6 +205,9 @@ class HistoryImport:
                     kind = kinds.parse(t[KIND])
                 except CellError as exc:
                     err(KIND, str(exc))
+            for column, limit in MAX_LENGTH.items():
+                if len(t[column]) > limit:
+                    err(column, _("Tối đa %(max)s ký tự.") % {"max": limit})
             start, end = dated(FROM, required=True), dated(TO)
             if start and end and end < start:
                 err(TO, _("Đến ngày phải sau hoặc trùng Từ ngày."))
@@ -312,7 +321,7 @@ class HistoryImport:
                 tiet = int(float(t[TIET].replace(",", ".")))
                 if tiet <= 0 or tiet > TIET_MAX or float(t[TIET].replace(",", ".")) != tiet:
                     raise ValueError
-            except ValueError:
+            except (ValueError, OverflowError):
                 self._err(row_no, TIET, t, _("Số tiết là số nguyên dương, tối đa %(max)s.") % {"max": TIET_MAX})
         certificate_on = dated(CERT_ON)
         if certificate_on and end and certificate_on < end:
@@ -327,9 +336,7 @@ class HistoryImport:
                 self._err(row_no, CLASS_CODE, t, problem)
         number = t[CERT_NO]
         if number and person is not None:
-            if len(number) > 60:
-                self._err(row_no, CERT_NO, t, _("Số chứng chỉ tối đa 60 ký tự."))
-            elif number in seen:
+            if number in seen:
                 self._err(row_no, CERT_NO, t, _("Số chứng chỉ trùng với dòng %(row)s.") % {"row": seen[number]})
             else:
                 seen[number] = row_no

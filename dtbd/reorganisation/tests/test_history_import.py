@@ -201,3 +201,20 @@ def test_the_template_and_the_upload_pages(world, users, client, tmp_path, media
     client.post(reverse("imports:confirm", args=[batch.pk]))
     batch.refresh_from_db()
     assert batch.status == "DONE" and Enrollment.objects.filter(person__code="CB_A1").count() == 1
+
+
+def test_a_class_of_the_system_a_taken_certificate_and_overlong_text_are_refused(world, tmp_path):
+    from dtbd.training.testing import make_class
+
+    make_class("L_THAT", status="FINISHED", starts_on=D(PAST, 3, 10), ends_on=D(PAST, 3, 14))
+    import_history(xlsx(tmp_path, good_rows()[-1], name="a.xlsx"))  # TCT-LS-0001 now belongs to CB_A1's course
+    errors = refused(xlsx(tmp_path,
+                          row("CB_A1", "BOI_DUONG", f"10/03/{PAST}", f"14/03/{PAST}", program="BD_VTVL",
+                              provider="TRUONG_CT", class_code="L_THAT"),
+                          row("CB_B1", "BOI_DUONG", f"10/03/{PAST}", f"14/03/{PAST}", program="BD_VTVL",
+                              provider="TRUONG_CT", cert="TCT-LS-0001"),
+                          row("CB_A1", "CHUC_VU", "01/01/2019", "31/12/2019", post="x" * 201, level="TP"),
+                          row("CB_A1", "BOI_DUONG", f"10/03/{PAST}", f"14/03/{PAST}", program="BD_VTVL",
+                              provider="TRUONG_CT", tiet="1e999")))
+    assert [(r, c) for r, c, _v, _m in errors] == [(2, "Mã lớp"), (3, "Số chứng chỉ"), (4, "Chức vụ"), (5, "Số tiết")]
+    assert "không phải lớp nhập từ lịch sử" in errors[0][3]
