@@ -215,10 +215,7 @@ class HistoryImport:
                 err(FROM, _("Ngày trước ngày sinh của cán bộ."))
             values = {}
             if kind in (FactKind.UNIT, FactKind.POST):
-                unit = self._unit(row_no, t, units, required=kind == FactKind.UNIT)
-                if unit is not None and start:
-                    self._unit_valid(row_no, t, unit, start, end or self.today)
-                values["unit"] = unit
+                values["unit"] = self._unit(row_no, t, units, required=kind == FactKind.UNIT)
             if kind == FactKind.RANK:
                 if not t[RANK]:
                     err(RANK, REQUIRED)
@@ -245,8 +242,26 @@ class HistoryImport:
                 self.parsed.append(Row(row_no, kind, person, start, end, values, t))
             elif kind in HISTORY_OF and person is not None:
                 broken.add((person.pk, HISTORY_OF[kind]))
+        self._check_unit_periods(broken)
         # A history with a row in error is not fitted (the missing row would make the others look wrong).
         self._check_histories(broken)
+
+    def _check_unit_periods(self, broken):
+        """The unit of a placement or post is valid on every day of it: from its start to its end (Đến ngày, else
+        the day before the person's next row of the kind, else today)."""
+        groups = defaultdict(list)
+        for row in self.parsed:
+            if row.kind in (FactKind.UNIT, FactKind.POST) and row.values.get("unit") is not None:
+                groups[row.person.pk, row.kind].append(row)
+        for (person_id, kind), rows in groups.items():
+            rows.sort(key=lambda r: r.valid_from)
+            for index, row in enumerate(rows):
+                end = row.valid_to
+                if end is None:
+                    following = rows[index + 1] if index + 1 < len(rows) else None
+                    end = max(row.valid_from, following.valid_from - datetime.timedelta(days=1)) if following else self.today
+                if not self._unit_valid(row.row, row.texts, row.values["unit"], row.valid_from, end):
+                    broken.add((person_id, HISTORY_OF[kind]))
 
     def _unit(self, row_no, t, units, required):
         if not t[UNIT]:
@@ -263,7 +278,7 @@ class HistoryImport:
         return self.scope.everything or bool(self.scope.unit_path and unit.path.startswith(self.scope.unit_path))
 
     def _unit_valid(self, row_no, t, unit, start, end):
-        """A unit must be valid on every day of the placement (docs/domain.md §15.4)."""
+        """A unit must be valid on every day of the placement (docs/domain.md §15.4); False (and the error) when not."""
         if unit.valid_from is not None and unit.valid_from > start:
             self._err(row_no, FROM, t, _("Đơn vị %(code)s có hiệu lực từ ngày %(date)s: không xếp cán bộ vào đơn vị "
                                          "này trước ngày đó.") % {"code": unit.code, "date": f"{unit.valid_from:%d/%m/%Y}"})
@@ -273,6 +288,9 @@ class HistoryImport:
                                            "ngày %(last)s (sau đó là đơn vị kế thừa).") % {
                 "code": unit.code, "date": f"{unit.valid_to + datetime.timedelta(days=1):%d/%m/%Y}",
                 "last": f"{unit.valid_to:%d/%m/%Y}"})
+        else:
+            return True
+        return False
 
     def _qualification(self, row_no, t, qtypes, level_codes, person, start, end):
         qtype = level = language = None

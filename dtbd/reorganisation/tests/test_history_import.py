@@ -60,7 +60,7 @@ def row(code, kind, start, end="", **cells):
 
 def good_rows():
     return [
-        row("CB_A1", "DON_VI", "01/03/2020", "30/06/2025", unit="HUYEN_CU"),
+        row("CB_A1", "DON_VI", "01/03/2020", unit="HUYEN_CU"),  # until the day before the next row: 30/06/2025
         row("CB_A1", "DON_VI", "01/07/2025", unit="SO_A.P1"),
         row("CB_A1", "NGACH", "01/01/2019", rank="01.003"),
         row("CB_A1", "CHUC_VU", "15/05/2021", post="Trưởng phòng", level="TP", unit="SO_A.P1"),
