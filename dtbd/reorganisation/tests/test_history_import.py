@@ -21,7 +21,7 @@ from dtbd.reorganisation.history_import import HEADERS, import_history
 from dtbd.reports.registry import get_report
 from dtbd.standards.engine import annual_hours_summary
 from dtbd.training.models import Certificate, Enrollment, TrainingClass
-from dtbd.training.testing import make_program, make_provider
+from dtbd.training.testing import make_class, make_program, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -204,8 +204,6 @@ def test_the_template_and_the_upload_pages(world, users, client, tmp_path, media
 
 
 def test_a_class_of_the_system_a_taken_certificate_and_overlong_text_are_refused(world, tmp_path):
-    from dtbd.training.testing import make_class
-
     make_class("L_THAT", status="FINISHED", starts_on=D(PAST, 3, 10), ends_on=D(PAST, 3, 14))
     import_history(xlsx(tmp_path, good_rows()[-1], name="a.xlsx"))  # TCT-LS-0001 now belongs to CB_A1's course
     errors = refused(xlsx(tmp_path,
