@@ -64,6 +64,7 @@ class ImportBatch(models.Model):
         STAFF = "staff", _("Cán bộ")
         NEEDS = "needs", _("Nhu cầu đào tạo, bồi dưỡng")
         ASSESSMENTS = "assessments", _("Đánh giá, xếp loại hằng năm")
+        HISTORY = "history", _("Quá trình đã qua (lịch sử)")
 
     class Status(models.TextChoices):
         INVALID = "INVALID", _("Có lỗi, không nhập")

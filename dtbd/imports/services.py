@@ -8,17 +8,19 @@ from dtbd.org.importing import import_units
 from dtbd.people.assessment_import import import_assessments
 from dtbd.people.importing import import_staff
 from dtbd.plans.importing import import_needs
+from dtbd.reorganisation.history_import import import_history
 
 IMPORTERS = {
     ImportBatch.Kind.UNITS: import_units,
     ImportBatch.Kind.STAFF: import_staff,
     ImportBatch.Kind.NEEDS: import_needs,
     ImportBatch.Kind.ASSESSMENTS: import_assessments,
+    ImportBatch.Kind.HISTORY: import_history,
 }
 
 
 def importer_for(kind):
-    """The import function of a kind ('units', 'staff', 'needs' or 'assessments'): f(source, user=None, dry_run=False) -> ImportReport."""
+    """The import function of a kind ('units', 'staff', 'needs', 'assessments' or 'history'): f(source, user=None, dry_run=False) -> ImportReport."""
     try:
         return IMPORTERS[kind]
     except KeyError:

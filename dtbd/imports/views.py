@@ -20,9 +20,9 @@ from .services import check_batch
 from .workbooks import build_template
 
 SLUGS = {"don-vi": ImportBatch.Kind.UNITS, "can-bo": ImportBatch.Kind.STAFF, "nhu-cau": ImportBatch.Kind.NEEDS,
-         "danh-gia": ImportBatch.Kind.ASSESSMENTS}
+         "danh-gia": ImportBatch.Kind.ASSESSMENTS, "lich-su": ImportBatch.Kind.HISTORY}
 FILE_NAMES = {ImportBatch.Kind.UNITS: "don-vi.xlsx", ImportBatch.Kind.STAFF: "can-bo.xlsx",
-              ImportBatch.Kind.NEEDS: "nhu-cau.xlsx", ImportBatch.Kind.ASSESSMENTS: "danh-gia.xlsx"}
+              ImportBatch.Kind.NEEDS: "nhu-cau.xlsx", ImportBatch.Kind.ASSESSMENTS: "danh-gia.xlsx", ImportBatch.Kind.HISTORY: "lich-su.xlsx"}
 BATCH_PAGE_SIZE = 20
 
 

@@ -13,11 +13,22 @@ from dtbd.people.catalog import LEVELS, Category, Gender, PostLevel, Qualificati
 from dtbd.people.models import Ethnicity, Rank, Rating
 from dtbd.plans import importing as needs
 from dtbd.plans.models import Priority
-from dtbd.training.models import Program
+from dtbd.reorganisation import history_import as history
+from dtbd.training.models import Program, Provider
 
-TEMPLATES = {"don-vi": "units", "can-bo": "staff", "nhu-cau": "needs", "danh-gia": "assessments"}
-SHEET_NAMES = {"units": "Đơn vị", "staff": "Cán bộ", "needs": "Nhu cầu", "assessments": "Đánh giá"}
-DATA_ROWS = 5000  # rows that get the drop-down lists
+TEMPLATES = {"don-vi": "units", "can-bo": "staff", "nhu-cau": "needs", "danh-gia": "assessments", "lich-su": "history"}
+SHEET_NAMES = {"units": "Đơn vị", "staff": "Cán bộ", "needs": "Nhu cầu", "assessments": "Đánh giá",
+               "history": "Quá trình"}
+DATA_ROWS = 5000
+HISTORY_RULES = (
+    "Mỗi dòng một sự kiện đã qua, loại ghi ở cột Loại. Các dòng cùng loại của một cán bộ được xếp theo Từ ngày: "
+    "dòng không có Đến ngày kéo dài đến ngày trước dòng tiếp theo; dòng mới nhất không có Đến ngày là giá trị "
+    "hiện tại và phải trùng hồ sơ (hoặc là thay đổi sau ngày bắt đầu của giá trị hiện tại). Quá trình đã qua không "
+    "được trùng thời gian với quá trình đã có trong hồ sơ. Đơn vị phải có hiệu lực trong suốt thời gian công tác "
+    "(đơn vị đã sáp nhập, giải thể: ghi đến ngày cuối cùng của đơn vị, sau đó là đơn vị kế thừa). BOI_DUONG tạo "
+    "lớp lịch sử, ghi học viên hoàn thành, chứng chỉ với số tiết (tính vào số tiết bồi dưỡng của năm cấp). "
+    "Nhập lại cùng tệp không thay đổi gì."
+)  # rows that get the drop-down lists
 
 
 def _column_notes_units():
@@ -91,10 +102,42 @@ def _column_notes_assessments():
     ]
 
 
+def _column_notes_history():
+    """The dated history template (dtbd.reorganisation.history_import, docs/domain.md §15.6): one past fact a row,
+    its kind in the column Loại; the columns a kind does not use stay empty."""
+    def levels():
+        return [(code, f"{QualificationType(qtype).label}: {label}") for qtype, codes in LEVELS.items()
+                if qtype != QualificationType.LANGUAGE for code, (label, _o) in codes.items()]
+
+    return history.HEADERS, [
+        (14, True, "Mã cán bộ đã có trong hệ thống (trong phạm vi quản lý của người nhập)", None),
+        (14, True, "Loại quá trình: DON_VI đơn vị công tác, NGACH ngạch, CHUC_VU chức vụ, VAN_BANG văn bằng, "
+                   "chứng chỉ, BOI_DUONG khoá bồi dưỡng đã hoàn thành", history.FactKind.CHOICES),
+        (12, True, "dd/mm/yyyy: ngày bắt đầu (VAN_BANG: ngày cấp; BOI_DUONG: ngày khai giảng); không ở tương lai", "date"),
+        (12, False, "dd/mm/yyyy: ngày kết thúc; để trống = đến dòng tiếp theo cùng loại của cán bộ, hoặc đến nay "
+                    "(VAN_BANG: hiệu lực đến; BOI_DUONG: bắt buộc, ngày kết thúc khoá)", "date"),
+        (14, False, "DON_VI (bắt buộc), CHUC_VU (tại đơn vị): mã đơn vị có hiệu lực trong suốt thời gian", None),
+        (12, False, "NGACH: mã ngạch / chức danh nghề nghiệp", list(Rank.objects.values_list("code", "name"))),
+        (26, False, "CHUC_VU: tên chức vụ", None),
+        (12, False, "CHUC_VU: cấp chức vụ", PostLevel.choices),
+        (14, False, "VAN_BANG: loại văn bằng, chứng chỉ", QualificationType.choices),
+        (16, False, "VAN_BANG: mã trình độ; ngoại ngữ ghi 'Tiếng Anh B1'", levels()),
+        (22, False, "VAN_BANG: chuyên ngành", None),
+        (16, False, "BOI_DUONG: mã chương trình", list(Program.objects.values_list("code", "name"))),
+        (16, False, "BOI_DUONG: mã cơ sở đào tạo, bồi dưỡng", list(Provider.objects.values_list("code", "name"))),
+        (16, False, "BOI_DUONG: mã lớp (tuỳ chọn; cùng mã = cùng lớp); để trống = hệ thống tự đặt", None),
+        (26, False, "BOI_DUONG: tên lớp (để trống = tên chương trình)", None),
+        (8, False, "BOI_DUONG: số tiết của khoá; để trống = thời lượng của chương trình", None),
+        (18, False, "BOI_DUONG, VAN_BANG: số hiệu chứng chỉ (duy nhất)", None),
+        (12, False, "BOI_DUONG: ngày cấp chứng chỉ; để trống = ngày kết thúc khoá", "date"),
+        (20, False, "VAN_BANG: nơi cấp", None),
+    ]
+
+
 def build_template(kind) -> bytes:
-    """The template for kind 'units', 'staff', 'needs' or 'assessments' as .xlsx bytes."""
+    """The template for kind 'units', 'staff', 'needs', 'assessments' or 'history' as .xlsx bytes."""
     notes_of = {"units": _column_notes_units, "staff": _column_notes_staff, "needs": _column_notes_needs,
-                "assessments": _column_notes_assessments}
+                "assessments": _column_notes_assessments, "history": _column_notes_history}
     with translation.override("vi"):
         headers, notes = notes_of[kind]()
         return _write(kind, headers, notes)
@@ -119,6 +162,8 @@ def _write(kind, headers, notes):
     guide.write(1, 0, "Dòng 1 của trang tính đầu tiên là tiêu đề: giữ nguyên tên và thứ tự cột. Dữ liệu từ dòng 2. "
                       "Ngày ghi dd/mm/yyyy hoặc định dạng ngày của Excel. Cột có mã nhận mã hoặc tên tiếng Việt. "
                       "Tệp có bất kỳ lỗi nào sẽ không được nhập; hệ thống liệt kê mọi lỗi (dòng, cột, giá trị, lý do).")
+    if kind == "history":
+        guide.write(2, 0, HISTORY_RULES)
     guide.write_row(3, 0, ["Cột", "Bắt buộc", "Nội dung"], bold)
     line = 4
     for index, (header, (width, required, note, _values)) in enumerate(zip(headers, notes)):

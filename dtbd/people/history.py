@@ -168,3 +168,176 @@ def plan_main_post(records, wanted, on_date, start=None):
 def plan_leave(records, on_date):
     """A person leaving on `on_date`: every open record ends on that day."""
     return [Close(record.id, on_date) for record in records]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Past facts with their dates (the dated history import, docs/domain.md §15.6): a person's history of one kind
+# completed back in time from a list of dated facts.
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """Any record of a person (open or ended) as the past planner sees it."""
+
+    id: int
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    key: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A dated fact: `key` held from `valid_from`, until `valid_to` when given (else until the next fact, or now).
+    `ref`: whatever the caller needs to name the fact in an error (a row of a file)."""
+
+    ref: object
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+    key: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class Insert:
+    """Create an ended record holding `key` from `valid_from` to `valid_to` (a past period)."""
+
+    key: tuple
+    valid_from: datetime.date
+    valid_to: datetime.date
+
+
+@dataclass(frozen=True, slots=True)
+class SetStart:
+    """The open record `record_id`, whose start was unknown (or later), starts on `valid_from`."""
+
+    record_id: int
+    valid_from: datetime.date
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change from `valid_from` on top of the open record (plan_single / plan_main_post: the record ends the day
+    before and `key` opens)."""
+
+    key: tuple
+    valid_from: datetime.date
+
+
+def _overlaps(start, end, other_start, other_end):
+    """Whether [start, end] and [other_start, other_end] share a day; None ends = open."""
+    return (end is None or other_start is None or other_start <= end) and (other_end is None or start <= other_end)
+
+
+def plan_past(records, facts, same=None, left_on=None):
+    """Fit dated `facts` (one person, one kind) into the person's `records` (all of them, open and ended).
+
+    Returns (problems, changes): problems = [(fact, field, message)] with field "from", "to" or "value"; changes
+    (Insert, SetStart, Change) only when there is no problem. The rules:
+    - facts are taken oldest first; two facts may not start on the same day; a fact without an end ends the day
+      before the next one starts; one with an end must end before the next one starts;
+    - a fact that ends is a past period: it may not share a day with a record of known dates (the same period with
+      the same value, already recorded, is skipped: importing a file twice changes nothing);
+    - the latest fact without an end states the value held until now: the open record holding that value takes the
+      fact's day as its start when it was unknown or later; an open record holding another value and started
+      before that day is ended the day before (the ordinary change of plan_single); an open record of another value
+      with an unknown start cannot be placed on the time line and is refused, as is an open fact for a person who
+      has left;
+    - a record with an unknown start is checked by its end only.
+    `same(a, b)`: whether two keys are the same value (default equality; the posts compare title and level)."""
+    same = same or (lambda a, b: a == b)
+    problems, changes = [], []
+    facts = sorted(facts, key=lambda f: f.valid_from)
+    spans = []  # (fact, start, end or None)
+    for index, fact in enumerate(facts):
+        following = facts[index + 1] if index + 1 < len(facts) else None
+        if fact.valid_to is not None and fact.valid_to < fact.valid_from:
+            problems.append((fact, "to", _msg("before_start")))
+            continue
+        if following is not None and following.valid_from == fact.valid_from:
+            problems.append((following, "from", _msg("same_day")))
+            continue
+        if fact.valid_to is not None:
+            if following is not None and fact.valid_to >= following.valid_from:
+                problems.append((fact, "to", _msg("overlap_next")))
+                continue
+            spans.append((fact, fact.valid_from, fact.valid_to))
+        elif following is not None:
+            spans.append((fact, fact.valid_from, following.valid_from - ONE_DAY))
+        else:
+            spans.append((fact, fact.valid_from, None))
+    if problems:
+        return problems, []
+    opened = [r for r in records if r.valid_to is None]
+    current = opened[0] if len(opened) == 1 else None
+    open_start = current.valid_from if current is not None else None
+    for fact, start, stop in spans:
+        if stop is not None:
+            if any(r.key == fact.key and r.valid_from == start and r.valid_to == stop for r in records):
+                continue  # recorded already
+            for r in records:
+                if r.valid_to is None and r is current and (r.valid_from is None or same(r.key, fact.key)):
+                    continue  # checked against its start below, once the open fact has dated it
+                known_start = r.valid_from if r.valid_from is not None else r.valid_to
+                if _overlaps(start, stop, known_start, r.valid_to):
+                    problems.append((fact, "from", _msg("overlap_record", r)))
+                    break
+            else:
+                changes.append(Insert(fact.key, start, stop))
+            continue
+        # The open fact: the value held until now.
+        if left_on is not None:
+            problems.append((fact, "to", _msg("left", left_on)))
+        elif current is not None and same(current.key, fact.key):
+            if current.valid_from is None or current.valid_from > start:
+                changes.append(SetStart(current.id, start))
+                open_start = start
+            else:
+                open_start = current.valid_from
+        elif current is not None and current.valid_from is not None and current.valid_from < start:
+            changes.append(Change(fact.key, start))
+        elif current is not None:
+            problems.append((fact, "value", _msg("other_open", current)))
+        elif len(opened) > 1:
+            changes.append(Change(fact.key, start))
+        else:
+            if any(_overlaps(start, None, r.valid_from or r.valid_to, r.valid_to) for r in records):
+                problems.append((fact, "from", _msg("overlap_later")))
+            else:
+                changes.append(Change(fact.key, start))
+    if problems:
+        return problems, []
+    # The past periods must end before the open record (as dated now) starts.
+    if current is not None and open_start is not None:
+        ended = {(start, stop): fact for fact, start, stop in spans if stop is not None}
+        for change in changes:
+            if isinstance(change, Insert) and change.valid_to >= open_start:
+                problems.append((ended[change.valid_from, change.valid_to], "to", _msg("overlap_open", open_start)))
+    return problems, ([] if problems else changes)
+
+
+def _msg(code, detail=None):
+    """The (Vietnamese) message of a problem of plan_past."""
+    from django.utils.translation import gettext as _
+
+    if code == "before_start":
+        return _("Đến ngày phải sau hoặc trùng Từ ngày.")
+    if code == "same_day":
+        return _("Hai dòng cùng loại của cùng cán bộ bắt đầu cùng một ngày.")
+    if code == "overlap_next":
+        return _("Đến ngày phải trước ngày bắt đầu của dòng tiếp theo cùng loại của cán bộ.")
+    if code == "overlap_record":
+        return _("Trùng thời gian với quá trình đã có trong hồ sơ (từ %(start)s đến %(end)s).") % {
+            "start": _day(detail.valid_from), "end": _day(detail.valid_to)}
+    if code == "left":
+        return _("Cán bộ đã thôi công tác từ %(date)s: ghi Đến ngày cho quá trình này.") % {"date": _day(detail)}
+    if code == "other_open":
+        return _("Hồ sơ đang ghi một giá trị khác, không rõ ngày bắt đầu (hoặc bắt đầu từ %(start)s): dòng mới nhất "
+                 "không có Đến ngày phải trùng giá trị hiện tại, hoặc ghi Đến ngày.") % {"start": _day(detail.valid_from)}
+    if code == "overlap_later":
+        return _("Trùng thời gian với quá trình đã có trong hồ sơ: ghi Đến ngày cho quá trình này.")
+    if code == "overlap_open":
+        return _("Phải kết thúc trước ngày bắt đầu của quá trình hiện tại (%(date)s).") % {"date": _day(detail)}
+    raise ValueError(code)
+
+
+def _day(day):
+    return day.strftime("%d/%m/%Y") if day else "?"

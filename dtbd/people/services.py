@@ -385,3 +385,64 @@ def delete_qualification(qualification):
             _("Văn bằng, chứng chỉ này được cấp khi hoàn thành lớp học: thu hồi chứng chỉ thay vì xoá.")
         )
     qualification.delete()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Past facts with their dates (the dated history import, docs/domain.md §15.6): placements, rank and posts held
+# from a day, fitted into the person's history by people.history.plan_past. Forward changes go through the same
+# planner as the record pages (plan_single, plan_main_post).
+
+PAST_KINDS = {"unit": UnitAssignment, "rank": RankAssignment, "post": PostAssignment}
+
+
+def _same_post(a, b):
+    return a[:2] == b[:2]
+
+
+def _past_plan(person, kind, facts):
+    fields = history.KINDS[kind].fields
+    model = PAST_KINDS[kind]
+    rows = model.objects.filter(person=person).order_by("pk").values_list("pk", "valid_from", "valid_to", *fields)
+    records = [history.Record(r[0], r[1], r[2], tuple(r[3:])) for r in rows]
+    same = _same_post if kind == "post" else None
+    if kind == "post":  # the posts open now: the main one (plan_main_post) is the one a fact may date or change
+        opened = [r for r in records if r.valid_to is None]
+        if len(opened) > 1:
+            main = max(opened, key=lambda r: (history.POST_LEVEL_ORDER.get(r.key[1], 0), r.valid_from or datetime.date.min))
+            records = [r for r in records if r.valid_to is not None or r is main]
+    return history.plan_past(records, facts, same=same, left_on=person.left_on)
+
+
+def dated_history_plan(person, kind, facts):
+    """What recording `facts` (people.history.Fact; kind "unit", "rank" or "post") in the history of `person` would
+    do, without writing: (problems, changes) of people.history.plan_past — problems [(fact, field, message)], the
+    changes only when there is none (each change carries the start of the fact it comes from)."""
+    return _past_plan(person, kind, facts)
+
+
+@transaction.atomic
+def record_dated_history(person, kind, facts, source=Source.IMPORTED):
+    """Record dated past facts of one kind ("unit", "rank", "post") in the history of `person` (plan_past): past
+    periods are created ended, the open record whose start was unknown is dated, a later value is a change of the
+    open record. Raises ValidationError when a fact does not fit. Returns the number of changes."""
+    lock_person(person)
+    problems, changes = _past_plan(person, kind, facts)
+    if problems:
+        raise ValidationError([message for _fact, _field, message in problems])
+    model = PAST_KINDS[kind]
+    fields = history.KINDS[kind].fields
+    for change in changes:
+        if isinstance(change, history.Insert):
+            model.objects.create(person=person, valid_from=change.valid_from, valid_to=change.valid_to,
+                                 source=source, **dict(zip(fields, change.key)))
+        elif isinstance(change, history.SetStart):
+            record = model.objects.get(pk=change.record_id)
+            record.valid_from = change.valid_from
+            record.save(update_fields=["valid_from"])
+        elif kind == "post":
+            title, level, unit_id = change.key
+            _change_main_post(person, title, level, change.valid_from, source, unit_id, "")
+        else:
+            _change_single(person, model, change.valid_from, source, "", dict(zip(
+                [f.removesuffix("_id") for f in fields], change.key)))
+    return len(changes)

@@ -286,6 +286,9 @@ class TrainingClass(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("người chốt kết quả"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+", editable=False,
     )
+    # A class of the past recorded by the dated history import (docs/domain.md §15.6): its learners' completions,
+    # tiết and certificates come from the province's earlier records, not from sessions and results kept here.
+    imported_history = models.BooleanField(_("lớp nhập từ dữ liệu lịch sử"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TrainingClassQuerySet.as_manager()
