@@ -590,7 +590,11 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.JobSerializer
     lookup_value_regex = ID_REGEX
 
+    queryset = Job.objects.none()
+
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Job.objects.none()
         return Job.objects.filter(created_by=self.request.user).defer("parameters").order_by("-created_at", "-pk")
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
