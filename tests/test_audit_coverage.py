@@ -21,6 +21,7 @@ NOT_AUDITED = {
     "reports.SummaryClass": "derived data, rebuilt from the audited tables",
     "plans.PlanEvent": "itself a log: the transitions and comments of a plan",
     "notices.Notice": "messages sent to a user; the change that caused each is audited",
+    "notices.SentReminder": "itself a log: which reminder went to whom for which day (makes the daily run idempotent)",
 }
 
 

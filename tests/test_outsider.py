@@ -235,6 +235,7 @@ OPEN = {
     "dashboard:indicator_members": ({"pk": "indicator"}, "the indicator's people of the caller's scope only"),
     "notices:list": ({}, OWN),
     "notices:read_all": ({}, OWN),
+    "notices:reminders": ({}, OWN),
     "home:home": ({}, LIST),
     "api:api-root": ({}, "index of the API"),
     "api:unit-list": ({}, LIST),

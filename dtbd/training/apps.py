@@ -26,6 +26,7 @@ class TrainingConfig(AppConfig):
             TrainingClass,
         )
         from .queries import completed_programme_people
+        from .reminders import register_kinds
 
         auditlog.register(Provider)
         auditlog.register(Program, m2m_fields={"providers"})
@@ -38,3 +39,4 @@ class TrainingConfig(AppConfig):
         auditlog.register(Score)
         auditlog.register(Certificate, exclude_fields=["code"])
         standards_extensions.programme_completions.register(completed_programme_people)
+        register_kinds()  # the reminders of registration deadlines, class starts, expiring certificates
