@@ -20,7 +20,7 @@ from dtbd.accounts.models import User
 from dtbd.notices.reminders import Due, ReminderKind, register
 from dtbd.notices.services import unit_officers_for
 from dtbd.org.models import Unit
-from dtbd.people.catalog import QualificationType
+from dtbd.people.catalog import QualificationType, level_label
 from dtbd.people.models import Qualification, UnitAssignment
 
 from .models import Enrollment, TrainingClass
@@ -107,7 +107,8 @@ def certificate_expiring(day, days):
     )
     accounts = _accounts(r[1] for r in rows)
     for pk, person_id, qtype, level, language, valid_until, number in rows:
-        label = f"{QualificationType(qtype).label} {language} {level}".replace("  ", " ").strip()
+        label = " ".join(str(part) for part in (QualificationType(qtype).label, language, level_label(qtype, level))
+                         if part)
         for user_id in accounts.get(person_id, []):
             yield Due(user_id, f"qualification:{pk}", valid_until,
                       _("Chứng chỉ %(label)s hết hiệu lực ngày %(day)s") % {"label": label, "day": _fmt(valid_until)},
