@@ -89,14 +89,32 @@ def _iso(day):
     return day.isoformat() if isinstance(day, datetime.date) else None
 
 
-def _class_records(ids):
+def _ids_in(queryset, column, ids):
+    """`queryset` narrowed to rows whose `column` (of its own table) is one of `ids`. The ids are integers read from the
+    database (cast again here), written into the SQL as a plain list: Django's `__in` lookup prepares each of a batch's
+    thousands of values one by one, a fifth of the export's time."""
+    table = queryset.model._meta.db_table
+    listed = ",".join(str(int(i)) for i in ids) or "NULL"
+    return queryset.extra(where=[f'"{table}"."{column}" IN ({listed})'])
+
+
+class _Labels(dict):
+    """Translated level labels, computed once per (type, level) in an export (each is a gettext call)."""
+
+    def __missing__(self, key):
+        qtype, level = key
+        value = self[key] = str(level_label(qtype, level)) if qtype else None
+        return value
+
+
+def _class_records(ids, labels):
     tiet = Subquery(
         ClassSession.objects.filter(training_class=OuterRef("training_class")).values("training_class")
         .annotate(total=Sum("tiet")).values("total")[:1]
     )
     grade = Subquery(Result.objects.filter(enrollment=OuterRef("pk"), is_current=True).values("grade")[:1])
     enrolments = (
-        Enrollment.objects.filter(person_id__in=ids, state=Enrollment.State.COMPLETED)
+        _ids_in(Enrollment.objects.filter(state=Enrollment.State.COMPLETED), "person_id", ids)
         .annotate(session_tiet=tiet, grade=grade)
         .order_by("person_id", "training_class__starts_on", "id")
         .values_list(
@@ -109,9 +127,10 @@ def _class_records(ids):
             "training_class__program__grants_level", "training_class__program__duration_tiet",
         )
     )
+    enrolments = list(enrolments)
     certificates = {}
     for enrolment_id, number, issued_on, qualification_id in (
-        Certificate.objects.filter(enrollment__person_id__in=ids, revoked_at__isnull=True)
+        _ids_in(Certificate.objects.filter(revoked_at__isnull=True), "enrollment_id", [e[0] for e in enrolments])
         .order_by("issued_on", "id").values_list("enrollment_id", "number", "issued_on", "qualification_id")
     ):
         certificates.setdefault(enrolment_id, (number, issued_on, qualification_id))
@@ -126,7 +145,7 @@ def _class_records(ids):
             "type": kind,
             "qualification_type": grants_type or None,
             "level": grants_level or None,
-            "level_label": str(level_label(grants_type, grants_level)) if grants_type else None,
+            "level_label": labels[grants_type or None, grants_level],
             "programme_code": prog_code,
             "programme": prog_name,
             "class_code": class_code,
@@ -146,9 +165,9 @@ def _class_records(ids):
     return records, used_qualifications
 
 
-def _qualification_records(ids, records, skip_ids):
+def _qualification_records(ids, records, skip_ids, labels):
     rows = (
-        Qualification.objects.filter(person_id__in=ids, type__in=list(QUALIFICATION_GROUP))
+        _ids_in(Qualification.objects.filter(type__in=list(QUALIFICATION_GROUP)), "person_id", ids)
         .order_by("person_id", "issued_on", "id")
         .values_list("pk", "person_id", "type", "level", "language", "major", "issuer", "issued_on", "hours",
                      "certificate_no", "source")
@@ -156,7 +175,7 @@ def _qualification_records(ids, records, skip_ids):
     for pk, person_id, qtype, level, language, major, issuer, issued_on, hours, certificate_no, source in rows:
         if pk in skip_ids:
             continue
-        label = str(level_label(qtype, level))
+        label = labels[qtype, level]
         if qtype == QualificationType.LANGUAGE and language:
             label = f"{language} {label}".strip()
         records.setdefault(person_id, []).append({
@@ -191,8 +210,9 @@ def records_by_person(ids):
     """{person id: [record, …]} for the people `ids` (three queries), each person's records ordered by group
     (LLCT, QPAN, QLNN, CMNV) then by date; people without a record are absent."""
     ids = list(ids)
-    records, used = _class_records(ids)
-    _qualification_records(ids, records, used)
+    labels = _Labels()
+    records, used = _class_records(ids, labels)
+    _qualification_records(ids, records, used, labels)
     for items in records.values():
         items.sort(key=_sort_key)
     return records

@@ -15,6 +15,7 @@ records (training.fostering.records_by_person); each batch is written out before
 import csv
 import datetime
 import json
+import operator
 
 import xlsxwriter
 from django.utils.translation import gettext as _
@@ -84,20 +85,31 @@ def stream(unit, date, *, show_citizen_id=True, batch=BATCH):
         yield from flush()
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return value
+_PERSON_VALUES = operator.itemgetter(*PERSON_KEYS)
+_RECORD_VALUES = operator.itemgetter(*RECORD_KEYS)
+_ABROAD = len(PERSON_KEYS) + RECORD_KEYS.index("abroad")
+_EMPTY_RECORD = (None,) * len(RECORD_KEYS)
+
+
+def rows_of(person, records):
+    """The rows (lists of COLUMNS values: None for empty, `abroad` as "1"/"0") of one person: one per record, or one
+    with empty record fields."""
+    head = _PERSON_VALUES(person)
+    if not records:
+        return [list(head + _EMPTY_RECORD)]
+    rows = []
+    for record in records:
+        row = list(head + _RECORD_VALUES(record))
+        abroad = row[_ABROAD]
+        if abroad is not None:
+            row[_ABROAD] = "1" if abroad else "0"
+        rows.append(row)
+    return rows
 
 
 def csv_rows(person, records):
-    """The CSV rows (lists of COLUMNS values) of one person."""
-    head = [_cell(person[k]) for k in PERSON_KEYS]
-    if not records:
-        return [head + [""] * len(RECORD_KEYS)]
-    return [head + [_cell(r[k]) for k in RECORD_KEYS] for r in records]
+    """The CSV rows of one person (the csv module writes None as an empty field)."""
+    return rows_of(person, records)
 
 
 class _Progress:
@@ -166,7 +178,7 @@ def write_xlsx(path, people, progress=None):
                 new_sheet()
             sheet, r = state["sheet"], state["row"]
             for c, value in enumerate(line):
-                if value == "":
+                if value is None or value == "":
                     continue
                 if c in date_columns:
                     sheet.write_datetime(r, c, datetime.datetime.fromisoformat(value), date_format)
