@@ -10,7 +10,7 @@ import datetime
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dtbd.accounts.models import User
 from dtbd.notices.reminders import Due, ReminderKind, register
@@ -75,10 +75,10 @@ def commitment_ending(day, days):
 
 def register_kinds():
     register(ReminderKind(
-        "dispatch_return_due", _lazy("Người được cử đi đào tạo sau đại học sắp kết thúc khoá học"),
-        _lazy("Gửi cho cán bộ tổ chức trước ngày kết thúc dự kiến, khi chưa ghi nhận kết quả và ngày trở lại công tác."),
-        dispatch_return_due, days=30, optional=False, audience=_lazy("cán bộ tổ chức"), order=50))
+        "dispatch_return_due", gettext_lazy("Người được cử đi đào tạo sau đại học sắp kết thúc khoá học"),
+        gettext_lazy("Gửi cho cán bộ tổ chức trước ngày kết thúc dự kiến, khi chưa ghi nhận kết quả và ngày trở lại công tác."),
+        dispatch_return_due, days=30, optional=False, audience=gettext_lazy("cán bộ tổ chức"), order=50))
     register(ReminderKind(
-        "commitment_ending", _lazy("Cam kết phục vụ sắp hết hạn"),
-        _lazy("Gửi cho cán bộ tổ chức và người cam kết trước ngày hết thời gian cam kết phục vụ."),
-        commitment_ending, days=60, optional=True, audience=_lazy("cán bộ tổ chức, người cam kết"), order=60))
+        "commitment_ending", gettext_lazy("Cam kết phục vụ sắp hết hạn"),
+        gettext_lazy("Gửi cho cán bộ tổ chức và người cam kết trước ngày hết thời gian cam kết phục vụ."),
+        commitment_ending, days=60, optional=True, audience=gettext_lazy("cán bộ tổ chức, người cam kết"), order=60))

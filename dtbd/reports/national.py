@@ -11,7 +11,7 @@ import datetime
 from django import forms
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dtbd.accounts.scope import scope_of
 from dtbd.core import jobs
@@ -33,10 +33,10 @@ FIELDS = PERSON_FIELDS + RECORD_FIELDS
 class NationalExportForm(forms.Form):
     """Which unit (within the user's scope), as of which date, in which format."""
 
-    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_lazy("Đơn vị"), empty_label=None)
-    date = forms.DateField(label=_lazy("Ngày xác định danh sách"), widget=DATE_WIDGET, required=False,
-                           help_text=_lazy("dd/mm/yyyy; để trống: hôm nay"))
-    format = forms.ChoiceField(label=_lazy("Định dạng"), choices=[("csv", "CSV"), ("xlsx", "Excel (.xlsx)"),
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=gettext_lazy("Đơn vị"), empty_label=None)
+    date = forms.DateField(label=gettext_lazy("Ngày xác định danh sách"), widget=DATE_WIDGET, required=False,
+                           help_text=gettext_lazy("dd/mm/yyyy; để trống: hôm nay"))
+    format = forms.ChoiceField(label=gettext_lazy("Định dạng"), choices=[("csv", "CSV"), ("xlsx", "Excel (.xlsx)"),
                                                                   ("json", "JSON")], initial="xlsx")
 
     def __init__(self, *args, user, **kwargs):

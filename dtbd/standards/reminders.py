@@ -10,7 +10,7 @@ import datetime
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dtbd.accounts.models import User
 from dtbd.notices.reminders import Due, ReminderKind, register
@@ -61,6 +61,6 @@ def annual_hours_missing(day, days):
 
 def register_kinds():
     register(ReminderKind(
-        "annual_hours_missing", _lazy("Còn thiếu số tiết bồi dưỡng hằng năm (quý IV)"),
-        _lazy("Từ tháng 10 đến tháng 12, mỗi tháng một lần, cho người còn thiếu số tiết bồi dưỡng tối thiểu của năm."),
-        annual_hours_missing, days=0, optional=True, audience=_lazy("cán bộ, công chức, viên chức"), order=40))
+        "annual_hours_missing", gettext_lazy("Còn thiếu số tiết bồi dưỡng hằng năm (quý IV)"),
+        gettext_lazy("Từ tháng 10 đến tháng 12, mỗi tháng một lần, cho người còn thiếu số tiết bồi dưỡng tối thiểu của năm."),
+        annual_hours_missing, days=0, optional=True, audience=gettext_lazy("cán bộ, công chức, viên chức"), order=40))

@@ -14,7 +14,7 @@ first daily run inside the window."""
 import datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dtbd.accounts.models import User
 from dtbd.notices.reminders import Due, ReminderKind, register
@@ -120,16 +120,16 @@ def certificate_expiring(day, days):
 
 def register_kinds():
     register(ReminderKind(
-        "registration_closing", _lazy("Sắp hết hạn đăng ký lớp, còn đăng ký chưa duyệt"),
-        _lazy("Gửi trước hạn đăng ký của lớp khi còn đăng ký chưa được đơn vị duyệt: cho cán bộ tổ chức của đơn vị "
+        "registration_closing", gettext_lazy("Sắp hết hạn đăng ký lớp, còn đăng ký chưa duyệt"),
+        gettext_lazy("Gửi trước hạn đăng ký của lớp khi còn đăng ký chưa được đơn vị duyệt: cho cán bộ tổ chức của đơn vị "
               "(mỗi lớp một lần) và cho người đăng ký."),
-        registration_closing, days=3, optional=False, audience=_lazy("cán bộ tổ chức, học viên"), order=10))
+        registration_closing, days=3, optional=False, audience=gettext_lazy("cán bộ tổ chức, học viên"), order=10))
     register(ReminderKind(
-        "class_starting", _lazy("Lớp sắp khai giảng"),
-        _lazy("Gửi cho học viên đã được xếp lớp, một lần, trước ngày khai giảng."),
-        class_starting, days=7, optional=True, audience=_lazy("học viên"), order=20))
+        "class_starting", gettext_lazy("Lớp sắp khai giảng"),
+        gettext_lazy("Gửi cho học viên đã được xếp lớp, một lần, trước ngày khai giảng."),
+        class_starting, days=7, optional=True, audience=gettext_lazy("học viên"), order=20))
     register(ReminderKind(
-        "certificate_expiring", _lazy("Chứng chỉ sắp hết hiệu lực"),
-        _lazy("Chứng chỉ ngoại ngữ, tin học, quốc phòng và an ninh có thời hạn hiệu lực: gửi cho người có chứng chỉ "
+        "certificate_expiring", gettext_lazy("Chứng chỉ sắp hết hiệu lực"),
+        gettext_lazy("Chứng chỉ ngoại ngữ, tin học, quốc phòng và an ninh có thời hạn hiệu lực: gửi cho người có chứng chỉ "
               "trước ngày hết hiệu lực."),
-        certificate_expiring, days=60, optional=True, audience=_lazy("cán bộ có chứng chỉ"), order=30))
+        certificate_expiring, days=60, optional=True, audience=gettext_lazy("cán bộ có chứng chỉ"), order=30))
