@@ -52,6 +52,7 @@ class ReminderKind:
 
 
 _KINDS: dict[str, ReminderKind] = {}
+SLICE = 2000
 
 
 def register(kind: ReminderKind):
@@ -109,13 +110,7 @@ def _send(kind, dues):
     sent = set(SentReminder.objects.filter(kind=kind.code, day__in={d.day for d in dues},
                                            user_id__in={d.user_id for d in dues})
                .values_list("object_key", "user_id", "day"))
-    fresh, seen = [], set()
-    for d in dues:
-        key = (d.object_key, d.user_id, d.day)
-        if key in sent or key in seen:
-            continue
-        seen.add(key)
-        fresh.append(d)
+    fresh = [d for d in dues if (d.object_key, d.user_id, d.day) not in sent]
     if not fresh:
         return 0
     try:
@@ -140,8 +135,14 @@ def run(day=None):
     result = {}
     for kind in kinds():
         try:
-            dues = list(kind.collect(day, kind.window()))
-            result[kind.code] = _send(kind, dues)
+            unique, seen = [], set()
+            for due in kind.collect(day, kind.window()):
+                key = (due.object_key, due.user_id, due.day)
+                if key not in seen:
+                    seen.add(key)
+                    unique.append(due)
+            # In slices: each is one transaction with bounded lookups (a quarter's reminder may reach everyone).
+            result[kind.code] = sum(_send(kind, unique[i:i + SLICE]) for i in range(0, len(unique), SLICE))
         except Exception:  # noqa: BLE001 — one kind failing does not stop the others; logged for the admins
             log.exception("reminders %s failed on %s", kind.code, day)
             result[kind.code] = 0

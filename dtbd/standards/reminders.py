@@ -43,12 +43,13 @@ def annual_hours_missing(day, days):
             continue
         minimum = max(r.hours or 0 for r in rows)
         _subject, missing = catalogue.code_qs(code, staff_base=True)
-        people = annual_hours(people_in(None, day, missing), day.year).values_list("pk", "hours")
-        hours = dict(people)
+        # Only people with an account can be reminded: narrowed in the database (no list of ids in the query).
+        accounts = User.objects.filter(is_active=True, person__isnull=False)
+        people = people_in(None, day, missing).filter(pk__in=accounts.values("person_id"))
+        hours = dict(annual_hours(people, day.year).values_list("pk", "hours"))
         if not hours:
             continue
-        for user_id, person_id in User.objects.filter(person_id__in=list(hours), is_active=True).values_list(
-                "pk", "person_id"):
+        for user_id, person_id in accounts.filter(person__in=people.values("pk")).values_list("pk", "person_id"):
             have = hours[person_id]
             yield Due(user_id, f"hours:{code}:{day.year}", occasion,
                       _("Còn thiếu số tiết bồi dưỡng năm %(year)s") % {"year": day.year},

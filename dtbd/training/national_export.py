@@ -18,6 +18,7 @@ import json
 import operator
 
 import xlsxwriter
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from dtbd.people.masking import mask_citizen_id
@@ -49,7 +50,7 @@ def _placements(unit, date):
     `date`, ordered by staff code; a person with two overlapping placements comes twice in a row (skipped)."""
     rows = (
         staff_placements(unit, date)
-        .order_by("person__code", "-valid_from", "pk")
+        .order_by("person__code", F("valid_from").desc(nulls_last=True), "pk")
         .values_list("person_id", "person__code", "person__full_name", "person__citizen_id", "person__birth_date",
                      "person__gender", "unit__code")
     )
