@@ -65,6 +65,7 @@ def main():
     parser.add_argument("--unit", help="unit code (default: the root of the province)")
     parser.add_argument("--formats", default="csv,json,xlsx")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory measurements")
+    parser.add_argument("--memory-formats", default="csv,xlsx", help="formats whose memory is measured")
     args = parser.parse_args()
     folder = database_folder(args.name, args.fresh)
     setup()
@@ -106,7 +107,7 @@ def main():
     smaller = next((c for n, c in sizes if n <= total / 5), sizes[-1][1] if sizes else unit.code)
     print("\nmemory (each export in a fresh process): tracemalloc peak of Python allocations; ru_maxrss of the process")
     print(f"{'format':6} {'unit':>10} {'people':>9} {'traced peak MB':>15} {'maxrss MB':>10} {'rss before MB':>14}")
-    for fmt in args.formats.split(","):
+    for fmt in args.memory_formats.split(","):
         for code in (smaller, unit.code):
             traced = run_child(code, fmt, out / f"memory.{fmt}", trace=True)
             plain = run_child(code, fmt, out / f"memory.{fmt}")
