@@ -245,9 +245,13 @@ DTBD_JOB_STALE_SECONDS = int(os.environ.get("DTBD_JOB_STALE_SECONDS", 900))
 # A running job's heartbeat is written this often from a thread of its own (also during one long import transaction).
 DTBD_JOB_HEARTBEAT_SECONDS = float(os.environ.get("DTBD_JOB_HEARTBEAT_SECONDS", 60))
 DTBD_JOB_KEEP_DAYS = int(os.environ.get("DTBD_JOB_KEEP_DAYS", 7))
-# django-tasks tasks `dtbd worker` enqueues once a day (and at its start): the dashboard's current period moves to today.
-DTBD_DAILY_TASKS = ["dtbd.reports.tasks.refresh_summaries", "dtbd.training.tasks.overseas_report_reminders",
-                    "dtbd.evaluation.tasks.send_survey_reminders", "dtbd.evaluation.tasks.effectiveness_daily"]
+# django-tasks tasks `dtbd worker` enqueues once a day (and at its start): the dashboard's current period moves to today;
+# the reminders (docs/domain.md §19; idempotent, so a restart the same day sends nothing twice).
+DTBD_DAILY_TASKS = ["dtbd.reports.tasks.refresh_summaries", "dtbd.notices.reminders.send_reminders",
+                    "dtbd.training.tasks.overseas_report_reminders", "dtbd.evaluation.tasks.send_survey_reminders",
+                    "dtbd.evaluation.tasks.effectiveness_daily"]
+# Days ahead of each reminder kind (dtbd.notices.reminders), overriding the kind's default, e.g. {"class_starting": 5}.
+DTBD_REMINDER_DAYS = {}
 # Dashboard summary tables (dtbd.reports.summaries): the class set of a unit is stored when its subtree holds at least
 # DTBD_SUMMARY_CLASS_MIN_STAFF people (smaller ones are computed live, fast); a stored period nobody read for
 # DTBD_SUMMARY_KEEP_DAYS days is deleted (never the current and previous calendar years).

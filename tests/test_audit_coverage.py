@@ -30,6 +30,7 @@ NOT_AUDITED = {
                         "attempt is audited",
     "elearning.LessonProgress": "a learner's own reading and video heartbeat (time spent, position); the completion it "
                                 "leads to is audited in training's results and certificates",
+    "notices.SentReminder": "itself a log: which reminder went to whom for which day (makes the daily run idempotent)",
 }
 
 

@@ -146,6 +146,10 @@ REFUSED = {
     "api:enrolment-reject": {"pk": "enrolment"},
     "api:enrolment-withdraw": {"pk": "enrolment"},
     "api:certificate-detail": {"pk": "certificate"},
+    # -- national database export (docs/domain.md §18): the jobs are the caller's own; another user's answers 404
+    "api:job-detail": {"pk": "job"},
+    "api:job-file": {"pk": "job"},
+    # -- end of national database export
     # -- funding: postgraduate dispatch and reimbursement (docs/domain.md §14.2–14.3)
     "funding:dispatch_detail": {"pk": "dispatch"},
     "funding:dispatch_cost": {"pk": "dispatch"},
@@ -314,6 +318,7 @@ OPEN = {
     "disclosure:year": ({"year": "2025"}, "public: the aggregates of a published year, no person"),
     "notices:list": ({}, OWN),
     "notices:read_all": ({}, OWN),
+    "notices:reminders": ({}, OWN),
     "home:home": ({}, LIST),
     "api:api-root": ({}, "index of the API"),
     "api:unit-list": ({}, LIST),
@@ -336,6 +341,11 @@ OPEN = {
     "api:docs": ({}, "the API's description"),
     "api:redoc": ({}, "the API's description"),
     "api:tokens": ({}, OWN),
+    # -- national database export (docs/domain.md §15): the unit is checked against the caller's scope when sent
+    "reports:national_export": ({}, FORM),
+    "api:fostering-export-list": ({}, FORM),
+    "api:job-list": ({}, OWN),
+    # -- end of national database export
     "api:token_revoke": ({"pk": "own_token"}, OWN),
 }
 # Django admin: staff users only (the admin site's own permission checks); none of the roles below is staff.

@@ -328,7 +328,7 @@ class ReportResultSerializer(serializers.Serializer):
 
 
 
-# -- fostering-history export (shape documented for the OpenAPI schema; built by dtbd.api.fostering) --------------
+# -- fostering-history export (shape documented for the OpenAPI schema; built by dtbd.api.fostering and dtbd.training.fostering) --------------
 
 class FosteringRecordSerializer(serializers.Serializer):
     type = serializers.ChoiceField(
@@ -344,11 +344,15 @@ class FosteringRecordSerializer(serializers.Serializer):
     issuer = serializers.CharField(allow_null=True, help_text="Cơ sở đào tạo, bồi dưỡng / nơi cấp.")
     form = serializers.CharField(allow_null=True, help_text="IN_PERSON, ONLINE, BLENDED.")
     abroad = serializers.BooleanField(allow_null=True)
+    country = serializers.CharField(allow_null=True, help_text="Mã quốc gia ISO 3166 (2 chữ) khi học ở nước ngoài.")
     from_date = serializers.DateField(allow_null=True)
     to_date = serializers.DateField(allow_null=True)
     tiet = serializers.IntegerField(allow_null=True, help_text="Số tiết (45 phút).")
+    result = serializers.CharField(allow_null=True, help_text="Xếp loại kết quả hiện hành của lớp (XS, GIOI, KHA, TB).")
     certificate_no = serializers.CharField(allow_null=True)
     certificate_date = serializers.DateField(allow_null=True)
+    funding_source = serializers.CharField(
+        allow_null=True, help_text="Nguồn kinh phí của lớp (NSTW, NSTINH, DON_VI, CA_NHAN, TAI_TRO).")
     source = serializers.CharField(help_text="CLASS, IMPORTED, ENTERED, DECISION.")
 
 
@@ -374,3 +378,36 @@ class FosteringHistorySerializer(serializers.Serializer):
     generated_on = serializers.DateField()
     person = FosteringPersonSerializer()
     groups = FosteringGroupSerializer(many=True)
+
+
+# -- background jobs ----------------------------------------------------------------------------------------------
+
+
+class FosteringExportRequestSerializer(serializers.Serializer):
+    unit = serializers.CharField(max_length=40, help_text="Mã đơn vị (gồm cả các đơn vị trực thuộc).")
+    date = serializers.DateField(required=False, allow_null=True,
+                                 help_text="Ngày xác định danh sách (YYYY-MM-DD); mặc định hôm nay.")
+    format = serializers.ChoiceField(choices=["csv", "xlsx", "json"], default="csv")
+
+
+class JobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=["QUEUED", "RUNNING", "DONE", "FAILED"])
+    progress_done = serializers.IntegerField()
+    progress_total = serializers.IntegerField()
+    progress_message = serializers.CharField()
+    percent = serializers.IntegerField()
+    error = serializers.CharField()
+    result_name = serializers.CharField()
+    file = serializers.SerializerMethodField(help_text="Địa chỉ tải tệp kết quả khi công việc xong (DONE).")
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_file(self, job) -> str | None:
+        if job.status != "DONE" or not job.result_file:
+            return None
+        request = self.context.get("request")
+        url = f"/api/v1/jobs/{job.pk}/file/"
+        return request.build_absolute_uri(url) if request is not None else url

@@ -24,6 +24,8 @@ router.register("classes", views.TrainingClassViewSet, basename="class")
 router.register("enrolments", views.EnrollmentViewSet, basename="enrolment")
 router.register("certificates", views.CertificateViewSet, basename="certificate")
 router.register("reports", views.ReportViewSet, basename="report")
+router.register("exports/fostering", views.FosteringExportViewSet, basename="fostering-export")
+router.register("jobs", views.JobViewSet, basename="job")
 
 
 class SchemaReaders(BasePermission):

@@ -7,7 +7,7 @@ import math
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,11 +20,13 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from dtbd.accounts.scope import NOTHING, scope_of
 from dtbd.core.exportlog import Kind, log_export
+from dtbd.core.http import client_ip
+from dtbd.core.models import Job
 from dtbd.org.models import Unit
 from dtbd.people import services as people_services
 from dtbd.people.models import AnnualAssessment, Person, Qualification
 from dtbd.people.queries import present_columns
-from dtbd.reports import renderers
+from dtbd.reports import national, renderers
 from dtbd.reports.registry import all_reports, get_report
 from dtbd.standards.engine import person_status, requirement_counts
 from dtbd.standards.models import Requirement
@@ -583,3 +585,58 @@ class ReportViewSet(viewsets.ViewSet):
 
 def _json_cells(row):
     return [str(v) if not isinstance(v, (int, float, str, type(None))) else v for v in row]
+
+
+# -- background jobs: the fostering export of a unit for the national database, and the caller's own jobs ----------
+
+
+class FosteringExportViewSet(viewsets.ViewSet):
+    """Xuất quá trình bồi dưỡng của cả đơn vị (và các đơn vị trực thuộc) cho CSDL quốc gia về CBCCVC (Nghị định
+    27/2026/NĐ-CP), chạy nền: POST trả về công việc (202); theo dõi ở /api/v1/jobs/{id}/, tải tệp ở
+    /api/v1/jobs/{id}/file/ khi xong. Đơn vị phải trong phạm vi của người gọi."""
+
+    permission_classes = [permissions.IsAuthenticated, HasScope]
+    serializer_class = s.FosteringExportRequestSerializer
+
+    @extend_schema(request=s.FosteringExportRequestSerializer, responses={202: s.JobSerializer})
+    def create(self, request, format=None):
+        audit_as(request.user)
+        if not national.may_export(request.user):
+            raise PermissionDenied(_("Bạn không có quyền xuất dữ liệu theo đơn vị."))
+        data = s.FosteringExportRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        unit = Unit.objects.restrict(request.user).filter(code=data.validated_data["unit"]).first()
+        if unit is None:
+            raise ValidationError({"unit": _("Không tìm thấy đơn vị có mã này trong phạm vi của bạn.")})
+        date = data.validated_data.get("date") or datetime.date.today()
+        job = national.start(request.user, unit, date, data.validated_data["format"], ip=client_ip(request), via="api")
+        job.refresh_from_db()
+        return Response(s.JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+
+
+class JobViewSet(viewsets.ReadOnlyModelViewSet):
+    """Công việc chạy nền của chính người gọi (tiến độ, kết quả); công việc của người khác trả 404."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = s.JobSerializer
+    lookup_value_regex = ID_REGEX
+
+    queryset = Job.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Job.objects.none()
+        return Job.objects.filter(created_by=self.request.user).defer("parameters").order_by("-created_at", "-pk")
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, url_path="file", pagination_class=None, filter_backends=[])
+    def file(self, request, pk=None, format=None):
+        job = self.get_object()
+        if job.status != Job.Status.DONE or not job.result_file:
+            raise Http404(_("Công việc chưa có tệp kết quả."))
+        try:
+            handle = job.result_file.open("rb")
+        except FileNotFoundError:
+            raise Http404(_("Tệp kết quả không còn.")) from None
+        return FileResponse(handle, as_attachment=True,
+                            filename=job.result_name or job.result_file.name.rsplit("/", 1)[-1])

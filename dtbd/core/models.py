@@ -106,6 +106,7 @@ class ExportLog(models.Model):
         ROSTER = "ROSTER", _("Danh sách lớp")
         REPORT = "REPORT", _("Báo cáo")
         API = "API", _("Xuất qua API")
+        NATIONAL = "NATIONAL", _("Xuất cho CSDL quốc gia về CBCCVC")
         OTHER = "OTHER", _("Khác")
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
@@ -145,6 +146,7 @@ class Job(models.Model):
         STAFF_EXPORT = "staff_export", _("Xuất danh sách cán bộ")
         PLAN_OPTIMISE = "plan_optimise", _("Đề xuất kế hoạch (tối ưu)")
         REORGANISE = "reorganise", _("Sắp xếp tổ chức bộ máy")
+        FOSTERING_EXPORT = "fostering_export", _("Xuất quá trình bồi dưỡng (CSDL quốc gia)")
 
     class Status(models.TextChoices):
         QUEUED = "QUEUED", _("Đang chờ")

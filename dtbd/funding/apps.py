@@ -15,6 +15,7 @@ class FundingConfig(AppConfig):
 
         from . import models as m
         from . import services
+        from .reminders import register_kinds
         from .views import staff_page_panel
 
         for model in (m.PostgradRule, m.Dispatch, m.DispatchCost, m.ReimbursementCase, m.Payment):
@@ -27,3 +28,5 @@ class FundingConfig(AppConfig):
         people_extensions.person_left.register(services.person_left)
         # The staff page shows the person's dispatches, commitments, attractions and candidacy (docs/domain.md §14).
         people_extensions.person_page.register(staff_page_panel)
+        # Reminders of returns due and commitments ending (docs/domain.md §19).
+        register_kinds()

@@ -22,6 +22,7 @@ class Notice(models.Model):
         CLASS_START = "CLASS_START", _("Lớp khai giảng")
         CLASS_CANCELLED = "CANCELLED", _("Lớp bị huỷ")
         RESULTS = "RESULTS", _("Có kết quả học tập")
+        REMINDER = "REMINDER", _("Nhắc việc")
         OTHER = "OTHER", _("Khác")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE,
@@ -47,3 +48,49 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ReminderPreference(models.Model):
+    """A user's choice for one kind of reminder (notices.reminders): a row with `enabled` False switches an optional
+    kind off for that user; no row means on. Mandatory kinds ignore it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE,
+                             related_name="reminder_preferences")
+    kind = models.CharField(_("loại nhắc việc"), max_length=40)
+    enabled = models.BooleanField(_("nhận nhắc việc"), default=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("lựa chọn nhắc việc")
+        verbose_name_plural = _("lựa chọn nhắc việc")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notices_reminder_pref_once")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {'on' if self.enabled else 'off'}"
+
+
+class SentReminder(models.Model):
+    """The log that makes the daily reminder run idempotent: one row per (kind, object, recipient, occasion day) —
+    the day the reminder is about (a class's start, a registration deadline, an expiry date, the month of the last
+    quarter). A reminder whose row exists is never sent again, however often the day is run; the unique constraint
+    holds against two runs at once."""
+
+    kind = models.CharField(_("loại nhắc việc"), max_length=40)
+    object_key = models.CharField(_("đối tượng"), max_length=60)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE,
+                             related_name="+")
+    day = models.DateField(_("ngày của sự việc"))
+    sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+    notice = models.ForeignKey(Notice, verbose_name=_("thông báo"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+
+    class Meta:
+        verbose_name = _("nhắc việc đã gửi")
+        verbose_name_plural = _("nhắc việc đã gửi")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_key", "user", "day"], name="notices_reminder_sent_once"),
+        ]
+        indexes = [models.Index(fields=["kind", "day"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_key} → {self.user_id} ({self.day})"

@@ -27,6 +27,24 @@ def notify(users, kind, title, body="", url=""):
     return notices
 
 
+def notify_rows(rows):
+    """One notice per row (user id, kind, title, body, url) — several to one user if they are about different things
+    (the reminders) — and queue their e-mails after commit. Returns a list aligned with `rows`: the notice, or None for
+    a user who is not active."""
+    rows = list(rows)
+    User = get_user_model()
+    active = set(User.objects.filter(pk__in={r[0] for r in rows}, is_active=True).values_list("pk", flat=True))
+    aligned = [Notice(user_id=uid, kind=kind, title=str(title)[:255], body=str(body), url=url or "")
+               if uid in active else None for uid, kind, title, body, url in rows]
+    notices = [n for n in aligned if n is not None]
+    if notices:
+        Notice.objects.bulk_create(notices)
+        ids = [n.pk for n in notices if n.pk is not None]
+        if ids:
+            transaction.on_commit(lambda: _enqueue(ids))
+    return aligned
+
+
 def _enqueue(ids):
     try:
         send_notice_emails.enqueue(ids)

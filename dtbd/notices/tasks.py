@@ -11,7 +11,6 @@ from django.utils import timezone
 from django_tasks import task
 
 from .models import Notice
-from .models import Notice
 
 EMAIL_ATTEMPTS = 5
 # Seconds before the 2nd, 3rd… attempt: 1 min, 10 min, 1 h, 6 h (a mail server down for a few hours is covered).
@@ -60,3 +59,4 @@ def _retry(ids, attempt):
         log.exception("could not queue the retry of notice e-mails %s", ids)
         return
     Notice.objects.filter(pk__in=ids).update(email_retry_at=run_after)
+

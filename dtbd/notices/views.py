@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from dtbd.core.lists import is_htmx_partial, render_list
 
-from . import queries
+from . import queries, reminders
 from .services import unread_count
 
 PAGE_SIZE = 30
@@ -44,3 +44,13 @@ def notice_read_all(request):
     if count:
         messages.success(request, _("Đã đánh dấu %(count)s thông báo là đã đọc.") % {"count": count})
     return redirect("notices:list")
+
+
+@login_required
+def reminder_preferences(request):
+    """The reminders the user may receive (every registered kind), with a switch for each optional one."""
+    if request.method == "POST":
+        reminders.save_preferences(request.user, request.POST.getlist("kind"))
+        messages.success(request, _("Đã lưu lựa chọn nhắc việc."))
+        return redirect("notices:reminders")
+    return render(request, "notices/reminders.html", {"preferences": reminders.preferences(request.user)})

@@ -5,6 +5,7 @@ from . import views
 app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("csdl-quoc-gia/", views.national_export, name="national_export"),
     path("qua-trinh-boi-duong/<int:pk>/", views.training_history, name="training_history"),
     path("qua-trinh-boi-duong/<int:pk>/tai-ve.<str:fmt>", views.training_history_download, name="training_history_download"),
     path("qua-trinh-boi-duong/<int:pk>/tao-tep.<str:fmt>", views.training_history_job, name="training_history_job"),

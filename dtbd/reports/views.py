@@ -21,7 +21,7 @@ from dtbd.org.queries import default_unit, unit_for
 from dtbd.people import reorganise as people_reorganise
 from dtbd.people.queries import person_for
 
-from . import renderers
+from . import national, renderers
 from .document import issuing_unit
 from .forms import AsOfForm, ReportForm
 from .registry import PERSON, UNIT, all_reports, get_report
@@ -219,3 +219,23 @@ def training_history_job(request, pk, fmt):
         return HttpResponseBadRequest(form_errors(form) or _("Tham số không hợp lệ."), content_type="text/plain; charset=utf-8")
     title = _("Quá trình bồi dưỡng của %(name)s (.%(fmt)s)") % {"name": person.full_name, "fmt": fmt}
     return _start_job(request, {"report": report.name, "subject": PERSON, "person": person.pk, "fmt": fmt}, title)
+
+
+@login_required
+def national_export(request):
+    """The fostering-history export of a unit's subtree for the national CBCCVC database: the form starts a
+    background job (reports.national) and goes to its progress page, where the file is downloaded."""
+    if not national.may_export(request.user):
+        raise PermissionDenied(_("Bạn không có quyền xuất dữ liệu cán bộ theo đơn vị."))
+    if request.method == "POST":
+        form = national.NationalExportForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            job = national.start(request.user, data["unit"], data["date"] or datetime.date.today(), data["format"],
+                                 ip=client_ip(request))
+            return redirect("jobs:detail", pk=job.pk)
+    else:
+        unit = default_unit(request.user)
+        form = national.NationalExportForm(user=request.user, initial={
+            "unit": unit.pk if unit is not None else None, "date": datetime.date.today()})
+    return render(request, "reports/national_export.html", {"form": form, "fields": national.FIELDS})

@@ -31,6 +31,7 @@ class TrainingConfig(AppConfig):
             TrainingClass,
         )
         from .queries import completed_programme_people, credit_sources
+        from .reminders import register_kinds
 
         auditlog.register(Provider)
         auditlog.register(Program, m2m_fields={"providers"})
@@ -49,3 +50,4 @@ class TrainingConfig(AppConfig):
         auditlog.register(OverseasReminder)
         standards_extensions.programme_completions.register(completed_programme_people)
         standards_extensions.credit_sources.register(credit_sources)
+        register_kinds()  # the reminders of registration deadlines, class starts, expiring certificates

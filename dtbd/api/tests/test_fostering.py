@@ -38,9 +38,10 @@ def test_shape_and_records(world, users):
     assert course == {
         "type": "FOSTERING", "qualification_type": "QLNN", "level": "CVC", "level_label": "Chuyên viên chính",
         "programme_code": "QLNN_CVC", "programme": cls.program.name, "class_code": "API01",
-        "issuer": "Trường Chính trị thử", "form": "IN_PERSON", "abroad": False,
-        "from_date": cls.starts_on.isoformat(), "to_date": course["to_date"], "tiet": 8,
-        "certificate_no": world.cert_a.number, "certificate_date": world.cert_a.issued_on.isoformat(), "source": "CLASS",
+        "issuer": "Trường Chính trị thử", "form": "IN_PERSON", "abroad": False, "country": None,
+        "from_date": cls.starts_on.isoformat(), "to_date": course["to_date"], "tiet": 8, "result": course["result"],
+        "certificate_no": world.cert_a.number, "certificate_date": world.cert_a.issued_on.isoformat(),
+        "funding_source": None, "source": "CLASS",
     }
     assert course["to_date"] in (cls.ends_on.isoformat(), world.enr_a.completed_on and world.enr_a.completed_on.isoformat())
     assert Qualification.objects.filter(person=world.a, type="QLNN").count() == 1

@@ -49,6 +49,7 @@ RUNNERS = {
     Job.Kind.STAFF_EXPORT: "dtbd.people.jobs.export_staff",
     Job.Kind.PLAN_OPTIMISE: "dtbd.plans.jobs.optimise_plan",
     Job.Kind.REORGANISE: "dtbd.reorganisation.jobs.apply_operation",
+    Job.Kind.FOSTERING_EXPORT: "dtbd.reports.national.export_fostering",
 }
 MAX_ATTEMPTS = 3
 PAUSE_ENV = "DTBD_JOBS_TEST_PAUSE"  # test hook: "<kind>:<checkpoint>" makes the runner stop there (see checkpoint)
