@@ -12,7 +12,7 @@ from django.utils import timezone
 from dtbd.elearning.models import Choice, Course, Lesson, LessonProgress, Module, Question, Quiz
 from dtbd.elearning.services import content
 from dtbd.people.models import Person
-from dtbd.training.models import ClassSession, Enrollment, Program, Provider, TrainingClass
+from dtbd.training.models import ClassSession, Enrollment, Lecturer, Program, Provider, TrainingClass
 
 CODE = "SO_AI_CB-TT-01"
 LESSONS = [
@@ -61,9 +61,11 @@ def build_elearning(today, users):
         status=TrainingClass.Status.RUNNING, funding_source=TrainingClass.Funding.NSTINH, place="Trực tuyến",
     )
     # The class's tiết (the certificate credits them, §11.2): two online modules of 8 tiết.
+    lecturer = Lecturer.objects.filter(name="Giảng viên Trường Chính trị tỉnh").first() or Lecturer.objects.create(
+        name="Giảng viên Trường Chính trị tỉnh", institution=provider.name)
     ClassSession.objects.bulk_create(
         ClassSession(training_class=cls, date=starts + datetime.timedelta(days=7 * i), tiet=8, topic=title,
-                     lecturer="Giảng viên Trường Chính trị tỉnh")
+                     lecturer=lecturer)
         for i, (title, _lessons) in enumerate(LESSONS)
     )
     enrolment = Enrollment.objects.create(training_class=cls, person=hocvien, source=Enrollment.Source.ASSIGNED,
