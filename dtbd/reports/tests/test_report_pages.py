@@ -97,7 +97,7 @@ def test_history_downloads(client, users):
     assert "Sơ yếu quá trình đào tạo, bồi dưỡng" in cells and "Hoàn thành" in cells and "10/01/2025" in cells
     response = client.get(history_url(person, "csv"))
     assert response.content.decode().startswith("type,level,major,issuer,issued_on,valid_until,tiet,source\n")
-    assert client.get(history_url(person, "docx")).status_code == 404
+    assert client.get(history_url(person, "odt")).status_code == 404
     response = client.get(history_url(person, "csv"), {"date": "31/02/2025"})
     assert response.status_code == 400 and "Ngày báo cáo" in response.content.decode()
 

@@ -51,7 +51,7 @@ def test_learner_has_no_unit_reports(client, staff):
 def test_unknown_report_or_format_is_404(client, staff, tree):
     client.force_login(staff.province)
     assert client.get(reverse("reports:report", args=["khong-co"])).status_code == 404
-    assert client.get(download_url("docx"), {"unit": tree.root.pk, "date": "01/07/2026"}).status_code == 404
+    assert client.get(download_url("odt"), {"unit": tree.root.pk, "date": "01/07/2026"}).status_code == 404
 
 
 def test_officer_picks_only_units_of_their_subtree(client, staff, tree):

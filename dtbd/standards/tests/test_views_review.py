@@ -249,7 +249,7 @@ def test_staff_page_compliance_panel(client, users, tree, staff, django_assert_m
     # the menu links to the review page
     assert reverse("standards:review") in body
     # bounded: the panel adds the catalogue reads and one status query, whatever the number of requirement rows
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(31):
         client.get(reverse("people:person_detail", args=[ok.pk]))
     client.force_login(users.learner)
     assert reverse("standards:review") not in client.get(reverse("people:person_detail", args=[users.learner.person_id])).content.decode()

@@ -491,7 +491,7 @@ def test_self_register_query_count(client, tree, users, django_assert_num_querie
     for user, state, kind in ((users.learner, State.ENROLLED, Kind.APPROVED),
                               (_user_of(other), State.WAITLISTED, Kind.WAITLISTED)):
         client.force_login(user)
-        with django_assert_num_queries(15), django_capture_on_commit_callbacks() as callbacks:
+        with django_assert_num_queries(16), django_capture_on_commit_callbacks() as callbacks:
             response = client.post(url, {"next": "/dao-tao/hoc-vien/"})
         assert response.status_code == 302 and response["Location"] == "/dao-tao/hoc-vien/"
         assert len(callbacks) == 1  # the e-mail job, queued after commit (one more query in production)
