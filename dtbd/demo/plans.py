@@ -298,8 +298,12 @@ class _Builder:
             tinh, self.root, year, f"Kế hoạch đào tạo, bồi dưỡng cán bộ, công chức, viên chức tỉnh năm {year}",
             note="Dự thảo lập từ sổ nhu cầu và đề xuất tối ưu.", budget_cap=cap)
         accepted, met = [], 0
-        if proposal.plan_needs(plan).count() <= MAX_PROPOSAL_NEEDS:
-            options = proposal.Options(budget=int(cap), time_limit=OPTIMISER_SECONDS)
+        count = proposal.plan_needs(plan).count()
+        if count <= MAX_PROPOSAL_NEEDS:
+            # A small province's needs fill smaller classes: the minimum class size follows the number of needs
+            # (5 for a few dozen needs, the usual 20 from 400 needs on).
+            options = proposal.Options(budget=int(cap), time_limit=OPTIMISER_SECONDS,
+                                       min_size=min(20, max(5, count // 20)))
             result = proposal.run(plan, options)
             self.record_job(plan, result)
             accepted = proposal.accept(plan, tinh, result)

@@ -129,3 +129,4 @@ def test_the_command_builds_the_plans_once(demo, capsys):
     assert "bỏ qua" in capsys.readouterr().out
     assert (Plan.objects.count(), Need.objects.count(), NeedRequest.objects.count(),
             ClassLine.objects.count()) == before
+
