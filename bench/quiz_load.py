@@ -14,8 +14,9 @@ What it does:
    server time;
 4. for each of --runs runs: opens one attempt per learner (as the quiz page's "Bắt đầu" does), then every learner at
    once answers its questions one request at a time (POST /hoc-truc-tuyen/luot/<id>/tra-loi/, a random pause of
-   0–200 ms between answers as a person clicking fast would not be faster) and submits; at most --in-flight requests
-   are in flight; each request is bounded by a timeout;
+   0 to --pause-ms between answers: 2.000 ms by default, one answer a second on average — faster than anyone reads a
+   question; --pause-ms 200 is the saturation test, 200 learners answering as fast as the server lets them) and
+   submits; at most --in-flight requests are in flight; each request is bounded by a timeout;
 5. checks in the database: every answer stored with the value sent (none lost, none mixed up between learners),
    every attempt submitted and graded with the score the answers give, no response >= 500 or transport error.
    Prints requests/s, p50/p95/p99 of the client latency and of the server time, per run and as the median of runs.
@@ -50,7 +51,7 @@ def parse_args():
     parser.add_argument("--questions", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--in-flight", type=int, default=200, help="requests in flight at most")
-    parser.add_argument("--pause-ms", type=int, default=200, help="longest random pause between two answers")
+    parser.add_argument("--pause-ms", type=int, default=2000, help="longest random pause between two answers")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--timeout", type=float, default=60.0)
