@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 DEMO_STAFF ?= 3000
+# pytest-xdist workers of `make test` (auto: one per core).
+TEST_WORKERS ?= auto
 
 .PHONY: run test install install-test chromium libreoffice pdf-libs redis demo-logins clean
 
@@ -102,7 +104,7 @@ redis:
 
 test: install-test chromium libreoffice pdf-libs redis
 	$(BIN)/lint-imports
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -8,6 +8,10 @@ import pytest  # noqa: E402
 
 CHROMIUM = os.environ.get("DTBD_CHROMIUM", "/usr/bin/chromium")
 
+# The scratch databases' fixtures (dtbd/core/tests/scratch.py), declared once for the whole run: its session-scoped
+# migrated templates are then built once, not once per test module that uses them.
+pytest_plugins = ["dtbd.core.tests.scratch"]
+
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgresql` show what only PostgreSQL can (row locks between connections, server settings): on

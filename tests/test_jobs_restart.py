@@ -14,10 +14,10 @@ import time
 import uuid
 from pathlib import Path
 
-import dj_database_url
 import pytest
 
 from dtbd.core.testing import stop_process_group
+from dtbd.core.tests.scratch import SUITE_ENGINE, fresh_copy
 
 DTBD = str(Path(sys.executable).parent / "dtbd")
 WAIT = 300  # seconds: a bound against hangs on a loaded machine, not a timing assertion
@@ -73,30 +73,13 @@ print(json.dumps({
 
 
 @pytest.fixture
-def scratch(tmp_path):
-    """Environment of the subprocesses: a migrated scratch database, media and var folders under tmp_path."""
-    main = os.environ.get("DATABASE_URL", "")
-    drop = None
-    if main.startswith("postgres"):
-        import psycopg
-
-        config = dj_database_url.parse(main)
-        name = f"{config['NAME']}_jobs_scratch"
-        admin = dict(host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432, user=config["USER"] or "postgres",
-                     password=config["PASSWORD"] or None, dbname="postgres", autocommit=True)
-        with psycopg.connect(**admin) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = main.rsplit("/", 1)[0] + "/" + name
-
-        def drop():
-            with psycopg.connect(**admin) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    else:
-        url = f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
+def scratch(tmp_path, scratch_templates):
+    """Environment of the subprocesses: a fresh copy of the migrated scratch template of the suite's engine
+    (dtbd/core/tests/scratch.py), media and var folders under tmp_path."""
+    db = fresh_copy(scratch_templates, SUITE_ENGINE, tmp_path)
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST", "REDIS_URL", "DTBD_JOBS"))}
     env.update({
-        "DATABASE_URL": url,
+        "DATABASE_URL": db.url,
         "DTBD_VAR_DIR": str(tmp_path / "var"),
         "MEDIA_ROOT": str(tmp_path / "media"),
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
@@ -104,10 +87,8 @@ def scratch(tmp_path):
         "DJANGO_SETTINGS_MODULE": "dtbd.settings",
     })
     (tmp_path / "media").mkdir()
-    subprocess.run([DTBD, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=WAIT)
     yield env
-    if drop is not None:
-        drop()
+    db.drop()
 
 
 def shell(env, code):

@@ -6,8 +6,8 @@ Chromium, on the demo province:
 - the menu is reachable: on the phone the top bar's "Menu" button (aria-expanded) opens the side menu and a link in it
   leads to its page; on the laptop the side menu is shown and the button is not.
 
-A full-page screenshot of each page is kept in var/test-artifacts/responsive/ (git-ignored; DTBD_TEST_ARTIFACTS
-moves it) for a person to look at."""
+With DTBD_SCREENSHOTS=1 a full-page screenshot of each page is kept in var/test-artifacts/responsive/ (git-ignored;
+DTBD_TEST_ARTIFACTS moves it) for a person to look at (off by default: the screenshots are most of the test's time)."""
 import io
 import os
 import re
@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.browser]
 ARTIFACTS = Path(os.environ.get("DTBD_TEST_ARTIFACTS") or Path(__file__).resolve().parents[2] / "var" / "test-artifacts")
 PHONE, LAPTOP = {"width": 390, "height": 844}, {"width": 1366, "height": 768}
 SMALL_PHONE = {"width": 360, "height": 740}  # the narrowest phones in use: the learner's pages are checked there too
+SCREENSHOTS = os.environ.get("DTBD_SCREENSHOTS", "") not in ("", "0")
 
 # Elements wider than the window or past its edges, outside any box that scrolls (or clips) sideways by itself.
 OVERFLOW_JS = """() => {
@@ -99,7 +100,8 @@ def _check_page(page, path, shot):
     assert response.status == 200, (path, response.status)
     page.wait_for_load_state("load")
     page.wait_for_timeout(100)  # app.js wraps wide tables on load
-    page.screenshot(path=str(shot), full_page=True)
+    if SCREENSHOTS:
+        page.screenshot(path=str(shot), full_page=True)
     found = page.evaluate(OVERFLOW_JS)
     assert found["scrollWidth"] <= found["width"], (path, found)
     assert not found["bad"], (path, found)
@@ -108,14 +110,16 @@ def _check_page(page, path, shot):
 def test_every_role_main_pages_fit_phone_and_laptop_and_menu_reachable(browser, live_server, demo_world):
     ARTIFACTS.joinpath("responsive").mkdir(parents=True, exist_ok=True)
     for username, paths in _pages(demo_world).items():
-        for viewport in ((SMALL_PHONE, PHONE, LAPTOP) if username == "hocvien" else (PHONE, LAPTOP)):
-            context = browser.new_context(base_url=live_server.url, viewport=viewport, locale="vi-VN")
-            page = context.new_page()
-            page.goto("/accounts/login/")
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", "demo12345")
-            page.click(".login-card button[type=submit]")
-            page.wait_for_url(re.compile(r"^(?!.*/accounts/login/).*$"))
+        viewports = (SMALL_PHONE, PHONE, LAPTOP) if username == "hocvien" else (PHONE, LAPTOP)
+        context = browser.new_context(base_url=live_server.url, viewport=viewports[0], locale="vi-VN")
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", "demo12345")
+        page.click(".login-card button[type=submit]")
+        page.wait_for_url(re.compile(r"^(?!.*/accounts/login/).*$"))
+        for viewport in viewports:
+            page.set_viewport_size(viewport)
             for path in paths:
                 _check_page(page, path, ARTIFACTS / "responsive" / f"{username}-{viewport['width']}-{_slug(path)}.png")
 
@@ -132,7 +136,8 @@ def test_every_role_main_pages_fit_phone_and_laptop_and_menu_reachable(browser, 
                 assert toggle.get_attribute("aria-expanded") == "false"
                 toggle.click()
                 assert toggle.get_attribute("aria-expanded") == "true" and menu.is_visible()
-                page.screenshot(path=str(ARTIFACTS / "responsive" / f"{username}-{viewport['width']}-menu-open.png"))
+                if SCREENSHOTS:
+                    page.screenshot(path=str(ARTIFACTS / "responsive" / f"{username}-{viewport['width']}-menu-open.png"))
                 found = page.evaluate(OVERFLOW_JS)
                 assert found["scrollWidth"] <= found["width"] and not found["bad"], found
                 page.keyboard.press("Escape")
@@ -143,4 +148,4 @@ def test_every_role_main_pages_fit_phone_and_laptop_and_menu_reachable(browser, 
             link = menu.get_by_role("link", name="Thông báo")
             link.click()
             page.wait_for_url("**" + reverse("notices:list"))
-            context.close()
+        context.close()

@@ -180,8 +180,18 @@ def scratch_templates(tmp_path_factory):
 @pytest.fixture
 def scratch_db(request, scratch_templates, tmp_path):
     """A fresh migrated database of the engine given by indirect parametrization (ENGINES)."""
-    engine = request.param
-    template = scratch_templates[engine]
+    db = fresh_copy(scratch_templates, request.param, tmp_path)
+    yield db
+    db.drop()
+
+
+SUITE_ENGINE = "postgresql" if ON_POSTGRES else "sqlite"
+
+
+def fresh_copy(templates, engine, tmp_path):
+    """A new migrated database of `engine` (SQLite file under tmp_path, or PostgreSQL database), copied from its
+    session template: far cheaper than migrating. The caller drops it (`db.drop()`)."""
+    template = templates[engine]
     if engine == "sqlite":
         path = tmp_path / "db.sqlite3"
         source, target = sqlite3.connect(template.path), sqlite3.connect(path)
@@ -193,5 +203,4 @@ def scratch_db(request, scratch_templates, tmp_path):
         name = f"{_pg_base_name()}_{uuid.uuid4().hex[:8]}"
         _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template.dbname}"')
         db = ScratchDB("postgresql", tmp_path, _pg_url(name), dbname=name)
-    yield db
-    db.drop()
+    return db

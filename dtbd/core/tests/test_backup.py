@@ -7,7 +7,7 @@ import tarfile
 
 import pytest
 
-from dtbd.core.tests.scratch import ENGINES, scratch_db, scratch_templates  # noqa: F401 (fixtures)
+from dtbd.core.tests.scratch import ENGINES  # the fixtures: a plugin of the root conftest.py
 
 pytestmark = pytest.mark.parametrize("scratch_db", ENGINES, indirect=True)
 

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from dtbd.core.spreadsheet import write_sheet
-from dtbd.core.tests.scratch import ENGINES, scratch_db, scratch_templates  # noqa: F401 (fixtures)
+from dtbd.core.tests.scratch import ENGINES  # the fixtures: a plugin of the root conftest.py
 from dtbd.people.importing import HEADERS
 
 NEW_PEOPLE = 3000
