@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from dtbd.core.models import Source
+from dtbd.evaluation import effectiveness_figures as effect_figures
 from dtbd.evaluation import queries as survey_queries
 from dtbd.evaluation.models import Band as EvaluationBand
+from dtbd.evaluation.models import EffectivenessForm
 from dtbd.funding import figures as funding_figures
 from dtbd.funding.models import Level as PostgradLevel
 from dtbd.funding.models import ReimbursementCase
@@ -779,3 +781,79 @@ class SurveyByLecturer(SurveyIndex):
     description = _("Chỉ số đánh giá của học viên về từng giảng viên, báo cáo viên (thang 1–10) và xếp mức, các lớp "
                     "kết thúc trong năm; số phiếu có đánh giá giảng viên.")
     first_label = _("Giảng viên, báo cáo viên")
+
+
+class EffectivenessReport(Report):
+    """Hiệu quả sau đào tạo, bồi dưỡng (level 3; Circular 10/2017/TT-BNV; docs/domain.md §16.4): the level-3 forms of
+    the people of the unit's subtree (their current unit, or the unit they left from) due in --year, by `dimension`:
+    forms due, rated by the direct manager, overdue on the report's date (not rated 30 days after the due day), and
+    self-assessed by the learner; the mean effectiveness index (1–10) with its band, the learners' mean
+    self-assessment, and the rated forms by kind of product. A total row. One aggregate query
+    (evaluation.effectiveness_figures.effect_rows); no person: aggregates only."""
+
+    dimension = ""
+    uses_year = True
+    first_label = ""
+
+    @property
+    def columns(self):
+        kinds = dict(EffectivenessForm.ProductKind.choices)
+        return [
+            Column("key", self.first_label, numeric=False),
+            Column("due", _("Số phiếu đến hạn")),
+            Column("rated", _("Đã đánh giá")),
+            Column("overdue", _("Quá hạn chưa đánh giá")),
+            Column("self_assessed", _("Học viên đã tự đánh giá")),
+            Column("index", _("Chỉ số hiệu quả (thang 1–10)")),
+            Column("band", _("Xếp mức"), numeric=False, choices=dict(EvaluationBand.choices)),
+            Column("self_index", _("Tự đánh giá bình quân (thang 1–10)")),
+            *[Column(f"product_{kind}", kinds[kind]) for kind in effect_figures.PRODUCT_KINDS],
+        ]
+
+    @staticmethod
+    def _cells(row):
+        return (row.due, row.rated, row.overdue, row.self_assessed, row.index, str(row.band or ""), row.self_index,
+                *[row.products.get(kind, 0) for kind in effect_figures.PRODUCT_KINDS])
+
+    def rows(self, unit, date, year):
+        rows, total = effect_figures.effect_rows(unit, self.dimension, year, date)
+        return [*[(LabelledCode(row.code, row.label), *self._cells(row)) for row in rows],
+                (ALL, *self._cells(total))]
+
+    def row_label(self, value):
+        if value == ALL:
+            return str(_("Tổng cộng"))
+        return getattr(value, "label", str(value))
+
+
+@register
+class EffectivenessByProgramme(EffectivenessReport):
+    name = "effectiveness-by-programme"
+    dimension = effect_figures.PROGRAMME
+    title = _("Hiệu quả sau đào tạo, bồi dưỡng theo chương trình")
+    description = _("Phiếu đánh giá hiệu quả sau đào tạo đến hạn trong năm của cán bộ thuộc đơn vị, theo chương "
+                    "trình: số đã đánh giá, quá hạn, tự đánh giá; chỉ số hiệu quả (thang 1–10) và xếp mức; sản phẩm "
+                    "theo loại.")
+    first_label = _("Chương trình")
+
+
+@register
+class EffectivenessByProvider(EffectivenessReport):
+    name = "effectiveness-by-provider"
+    dimension = effect_figures.PROVIDER
+    title = _("Hiệu quả sau đào tạo, bồi dưỡng theo cơ sở đào tạo, bồi dưỡng")
+    description = _("Phiếu đánh giá hiệu quả sau đào tạo đến hạn trong năm của cán bộ thuộc đơn vị, theo cơ sở tổ "
+                    "chức lớp: số đã đánh giá, quá hạn, tự đánh giá; chỉ số hiệu quả (thang 1–10) và xếp mức; sản "
+                    "phẩm theo loại.")
+    first_label = _("Cơ sở đào tạo, bồi dưỡng")
+
+
+@register
+class EffectivenessByUnit(EffectivenessReport):
+    name = "effectiveness-by-unit"
+    dimension = effect_figures.UNIT
+    title = _("Hiệu quả sau đào tạo, bồi dưỡng theo đơn vị")
+    description = _("Phiếu đánh giá hiệu quả sau đào tạo đến hạn trong năm, theo đơn vị trực thuộc nơi cán bộ công "
+                    "tác: số đã đánh giá, quá hạn, tự đánh giá; chỉ số hiệu quả (thang 1–10) và xếp mức; sản phẩm "
+                    "theo loại.")
+    first_label = _("Đơn vị")
