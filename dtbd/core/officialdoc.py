@@ -345,14 +345,14 @@ def _table(word, block, Pt, usable):
             if col in block.numeric:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
             _run(cell.paragraphs[0], str(text), bold=index in block.total_rows, size=TABLE_PT)
-    if not block.rows and block.empty:
-        cells = table.add_row().cells
-        merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
-        _run(merged.paragraphs[0], block.empty, italic=True, size=TABLE_PT)
     # Text columns three times as wide as figures, the STT column narrow (as in the PDF's layout).
     weights = [0.8 if col == 0 and col in block.numeric else 1 if col in block.numeric else 3
                for col in range(len(block.headers))]
     _widths(table, [int(usable * w / sum(weights)) for w in weights])
+    if not block.rows and block.empty:  # one cell across the table (added after the widths: it spans them all)
+        cells = table.add_row().cells
+        merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
+        _run(merged.paragraphs[0], block.empty, italic=True, size=TABLE_PT)
     word.add_paragraph()
 
 
