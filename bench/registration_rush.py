@@ -19,7 +19,7 @@ What it does (the registration-rush acceptance check):
    N requests in flight for each N of --bounded; every request is bounded by a timeout;
 5. checks in the database after each run: exactly --seats enrolled, seats_taken = --seats, the rest waitlisted,
    one enrolment per learner, every enrolled request dated before every waitlisted one, and no response >= 500 (or
-   transport error). Prints, per run and as the median over the runs, p50/p95/p99 of the client-observed latency
+   transport error); then removes the run's enrolments, so that every run's learners register afresh. Prints, per run and as the median over the runs, p50/p95/p99 of the client-observed latency
    (send → end of response: under a burst mostly queueing) and of the server time, the in-flight bound, throughput
    and the gunicorn workers' CPU per request;
 6. stops the server. Exit status 1 if any check failed.
@@ -167,6 +167,9 @@ def run_once(base, proc, cookies, in_flight, label, check=True):
         problems = [p for p in problems if ">= 500" in p]
     if len(srv) != len(cookies):
         problems.append(f"{len(srv)} access-log lines for {len(cookies)} requests")
+    # the next run's learners register afresh: an enrolment left in this class would be the eligibility check's
+    # "same programme" warning there (docs/domain.md §10.1), a confirmation page instead of the registration
+    Enrollment.objects.filter(training_class=cls).delete()
     figures = dict(
         served.latency_figures(times, srv), label=label, in_flight=in_flight, throughput=len(results) / wall,
         wall=wall, enrolled=enrolled, waitlisted=waitlisted, errors=server_errors, problems=problems,
