@@ -26,72 +26,40 @@ Exit status 1 if any check failed. The figures of record go to docs/benchmarks.m
 import argparse
 import asyncio
 import datetime
-import http.cookiejar
-import os
 import random
-import secrets
-import socket
-import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-from common import ROOT, recreate_postgres_database, setup
-
-OUT = ROOT / "bench" / "out" / "quiz-load"
-PG = "postgres://postgres@127.0.0.1:5432/"
-ACCESS_LOG = OUT / "access.log"
+import served
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", default="dtbd_quiz_load", help="scratch PostgreSQL database (dropped and re-created)")
+    served.add_server_options(parser, db="dtbd_quiz_load", workers=4, threads=8)
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--questions", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--in-flight", type=int, default=200, help="requests in flight at most")
     parser.add_argument("--pause-ms", type=int, default=2000, help="longest random pause between two answers")
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--no-warm-up", action="store_true", help="skip the uncounted first run")
     return parser.parse_args()
 
 
 ARGS = parse_args()
-if not ARGS.db.replace("_", "").isalnum():
-    sys.exit("--db: letters, digits and _ only")
-DATABASE_URL = PG + ARGS.db
-OUT.mkdir(parents=True, exist_ok=True)
-os.environ.update(
-    DATABASE_URL=DATABASE_URL, DTBD_VAR_DIR=str(OUT), DJANGO_SETTINGS_MODULE="dtbd.settings", DTBD_PRODUCTION="0",
-    EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-)
-os.environ.pop("REDIS_URL", None)
+ACCESS_LOG = served.prepare(ARGS.db, "quiz-load") / "access.log"
 
-recreate_postgres_database(DATABASE_URL)
-setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.db import connections  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from dtbd.accounts.models import Role  # noqa: E402
-from dtbd.accounts.twofactor import NO_DEVICE  # noqa: E402
-from dtbd.core.testing import stop_process_group  # noqa: E402
 from dtbd.elearning.models import Answer, Attempt, Choice, Lesson, Module, Question, Quiz  # noqa: E402
 from dtbd.elearning.services import content, quizzes  # noqa: E402
 from dtbd.org.testing import make_unit  # noqa: E402
 from dtbd.people.testing import make_person  # noqa: E402
 from dtbd.training.models import Enrollment, Program, Provider, TrainingClass  # noqa: E402
-
-CSRF = secrets.token_hex(16)
 
 
 def setup_data():
@@ -123,15 +91,7 @@ def setup_data():
                                    for p in people)
     User.objects.bulk_create(User(username=f"hv{i:04d}", role=Role.LEARNER, person=p, password="!")
                              for i, p in enumerate(people))
-    cookies = {}
-    for user in User.objects.filter(role=Role.LEARNER):
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session[NO_DEVICE] = user.pk
-        session.create()
-        cookies[user.person_id] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={CSRF}"
+    cookies = {user.person_id: served.session_cookie(user) for user in User.objects.filter(role=Role.LEARNER)}
     choices = {}
     for question_id, choice_id in Choice.objects.filter(question__quiz=quiz).values_list("question_id", "pk"):
         choices.setdefault(question_id, []).append(choice_id)
@@ -151,84 +111,24 @@ def open_attempts(quiz):
 
 
 def count_queries(attempt, cookie, choices):
-    from django.test import Client
-
-    client = Client(HTTP_COOKIE=cookie, HTTP_X_CSRFTOKEN=CSRF, enforce_csrf_checks=True)
+    client = served.learner_client(cookie)
     question = attempt.questions[0]
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.post(reverse("elearning:attempt_answer", args=[attempt.pk]),
-                               {"question": question, "choice": choices[question][0]})
+    response, queries = served.print_queries("answer", lambda: client.post(
+        reverse("elearning:attempt_answer", args=[attempt.pk]), {"question": question, "choice": choices[question][0]}))
     assert response.status_code == 200, response.status_code
     Answer.objects.filter(attempt=attempt).delete()
-    print(f"\none answer request: {len(ctx.captured_queries)} SQL queries")
-    for q in ctx.captured_queries:
-        print("   ", q["sql"][:150])
-    return len(ctx.captured_queries)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port):
-    env = dict(os.environ, LOG_LEVEL="WARNING", DEBUG="0", PYTHONPATH=str(ROOT))
-    cmd = [
-        str(Path(sys.executable).parent / "gunicorn"), "dtbd.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(ARGS.workers), "--threads", str(ARGS.threads), "--worker-class", "gthread",
-        "--backlog", "2048", "--timeout", "120", "--log-level", "warning",
-        "--access-logfile", str(ACCESS_LOG), "--access-logformat", "%(D)s %(s)s",
-    ]
-    ACCESS_LOG.write_text("")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            sys.exit("gunicorn exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        stop_process_group(proc, timeout=30)
-        sys.exit("gunicorn did not start")
-    return proc
-
-
-class NoCookies(http.cookiejar.DefaultCookiePolicy):
-    def set_ok(self, cookie, request):
-        return False
-
-
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))]
+    return queries
 
 
 async def take_all(base, plans):
     """Every learner at once: its answers one request at a time, then the submission. Returns [(kind, status, s)]."""
-    import httpx
-
-    # one connection per request, as the registration rush: a kept-alive connection that gunicorn closes while idle
-    # would be a transport error of the client's making
-    limits = httpx.Limits(max_connections=ARGS.in_flight, max_keepalive_connections=0)
-    gate = asyncio.Semaphore(ARGS.in_flight)
     results = []
     rng = random.Random(7)
 
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=ARGS.timeout,
-                                 cookies=http.cookiejar.CookieJar(policy=NoCookies())) as client:
+    async with served.Poster(base, ARGS.in_flight, ARGS.timeout) as poster:
         async def request(kind, path, cookie, data):
-            async with gate:
-                t0 = time.perf_counter()
-                try:
-                    r = await client.post(path, headers={"Cookie": cookie, "X-CSRFToken": CSRF}, data=data)
-                    status = r.status_code
-                except Exception as exc:  # noqa: BLE001 — a transport error counts as a failure
-                    status = f"error {type(exc).__name__}"
-                results.append((kind, status, time.perf_counter() - t0))
+            status, seconds = await poster.post(path, cookie, data)
+            results.append((kind, status, seconds))
 
         async def learner(attempt_id, cookie, answers):
             await asyncio.sleep(rng.random() * ARGS.pause_ms / 1000)
@@ -244,17 +144,6 @@ async def take_all(base, plans):
     return results, wall
 
 
-def server_times(offset, expected):
-    deadline = time.monotonic() + 10
-    while True:
-        with ACCESS_LOG.open("rb") as log:
-            log.seek(offset)
-            lines = log.read().decode().splitlines()
-        if len(lines) >= expected or time.monotonic() > deadline:
-            return [int(line.split()[0]) / 1000 for line in lines if line.strip()]
-        time.sleep(0.1)
-
-
 def run_once(base, quiz, cookies, choices, correct, label):
     attempts = open_attempts(quiz)
     rng = random.Random(label)
@@ -267,13 +156,11 @@ def run_once(base, quiz, cookies, choices, correct, label):
     offset = ACCESS_LOG.stat().st_size
     results, wall = asyncio.run(take_all(base, plans))
     expected = len(plans) * (ARGS.questions + 1)
-    srv = server_times(offset, expected) or [float("nan")]
+    srv = served.server_times(ACCESS_LOG, offset, expected) or [float("nan")]
     answer_times = [t * 1000 for kind, _, t in results if kind == "answer"]
-    statuses = {}
-    for kind, status, _ in results:
-        statuses[(kind, status)] = statuses.get((kind, status), 0) + 1
+    statuses = served.count_statuses((kind, status) for kind, status, _ in results)
     problems = []
-    errors = sum(n for (_k, s), n in statuses.items() if not isinstance(s, int) or s >= 500)
+    errors = served.server_errors(statuses)
     if errors:
         problems.append(f"{errors} responses >= 500 or transport errors: {statuses}")
     if statuses.get(("answer", 200), 0) != len(plans) * ARGS.questions:
@@ -295,12 +182,11 @@ def run_once(base, quiz, cookies, choices, correct, label):
             wrong_score += 1
     if wrong_score:
         problems.append(f"{wrong_score} attempts not submitted or graded wrong")
-    figures = {"p50": pct(answer_times, 50), "p95": pct(answer_times, 95), "p99": pct(answer_times, 99),
-               "max": max(answer_times), "s50": pct(srv, 50), "s95": pct(srv, 95), "s99": pct(srv, 99),
-               "rps": len(results) / wall, "wall": wall, "problems": problems, "lost": lost}
+    figures = dict(served.latency_figures(answer_times, srv),
+                   rps=len(results) / wall, wall=wall, problems=problems, lost=lost)
     print(f"  {label:<8} {figures['p50']:7.0f} {figures['p95']:7.0f} {figures['p99']:7.0f} {figures['max']:7.0f}"
           f" {figures['s50']:7.1f} {figures['s95']:7.1f} {figures['s99']:7.1f} {figures['rps']:7.1f} {wall:7.1f}"
-          f" {lost:>5}" + ("  FAILED: " + "; ".join(problems) if problems else "  ok"))
+          f" {lost:>5}" + served.verdict(problems))
     return figures
 
 
@@ -308,13 +194,13 @@ def main():
     quiz, cookies, choices, correct = setup_data()
     attempts = open_attempts(quiz)
     queries = count_queries(attempts[0], cookies[attempts[0].enrollment.person_id], choices)
-    port = free_port()
+    port = served.free_port()
     print(f"\ngunicorn on 127.0.0.1:{port}, {ARGS.workers} workers × {ARGS.threads} threads; {ARGS.learners} learners ×"
           f" ({ARGS.questions} answers + 1 submission), at most {ARGS.in_flight} requests in flight")
     print("  answer requests: client latency (cli, ms), server time (srv, ms; access log, every request)")
     print(f"  {'run':<8} {'cli p50':>7} {'cli p95':>7} {'cli p99':>7} {'cli max':>7} {'srv p50':>7} {'srv p95':>7}"
           f" {'srv p99':>7} {'req/s':>7} {'wall s':>7} {'lost':>5}")
-    proc = start_server(port)
+    proc = served.start_gunicorn(port, ARGS.workers, ARGS.threads, ACCESS_LOG)
     runs = []
     try:
         base = f"http://127.0.0.1:{port}"
@@ -322,14 +208,14 @@ def main():
             run_once(base, quiz, cookies, choices, correct, "warm-up")
         runs = [run_once(base, quiz, cookies, choices, correct, f"#{i + 1}") for i in range(ARGS.runs)]
     finally:
-        stop_process_group(proc, timeout=30)
-    med = {k: statistics.median(r[k] for r in runs) for k in ("p50", "p95", "p99", "max", "s50", "s95", "s99", "rps")}
+        served.stop_gunicorn(proc)
+    med = served.medians(runs, ("p50", "p95", "p99", "max", "s50", "s95", "s99", "rps"))
     failed = any(r["problems"] for r in runs)
     print(f"\nmedian of {ARGS.runs} runs ({queries} SQL queries per answer request):\n"
           f"  answer latency p50 {med['p50']:.0f} ms, p95 {med['p95']:.0f} ms, p99 {med['p99']:.0f} ms; server time p50"
           f" {med['s50']:.1f} ms, p95 {med['s95']:.1f} ms; {med['rps']:.0f} requests/s; answers lost "
           f"{sum(r['lost'] for r in runs)}")
-    print(f"load average at the end: {os.getloadavg()[0]:.2f} (other work on the machine inflates every figure)")
+    served.print_load_average()
     print("RESULT:", "FAILED" if failed else f"ok (no answer lost; p95 {'<' if med['p95'] < 300 else '>='} 300 ms)")
     return 1 if failed else 0
 

@@ -19,7 +19,7 @@ What it does (the registration-rush acceptance check):
    N requests in flight for each N of --bounded; every request is bounded by a timeout;
 5. checks in the database after each run: exactly --seats enrolled, seats_taken = --seats, the rest waitlisted,
    one enrolment per learner, every enrolled request dated before every waitlisted one, and no response >= 500 (or
-   transport error). Prints, per run and as the median over the runs, p50/p95/p99 of the client-observed latency
+   transport error); then removes the run's enrolments, so that every run's learners register afresh. Prints, per run and as the median over the runs, p50/p95/p99 of the client-observed latency
    (send → end of response: under a burst mostly queueing) and of the server time, the in-flight bound, throughput
    and the gunicorn workers' CPU per request;
 6. stops the server. Exit status 1 if any check failed.
@@ -30,71 +30,40 @@ gunicorn and PostgreSQL: the client's own work is part of every latency.
 import argparse
 import asyncio
 import datetime
-import http.cookiejar
-import os
-import secrets
-import socket
-import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-from common import ROOT, recreate_postgres_database, setup
-
-OUT = ROOT / "bench" / "out" / "registration-rush"
-PG = "postgres://postgres@127.0.0.1:5432/"
-ACCESS_LOG = OUT / "access.log"  # one line per request: server time in microseconds, status
+import served
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", default="dtbd_h3_rush", help="scratch PostgreSQL database (dropped and re-created)")
+    served.add_server_options(parser, db="dtbd_h3_rush", workers=4, threads=8)
     parser.add_argument("--learners", type=int, default=1000)
     parser.add_argument("--seats", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--bounded", default="50,20",
                         help="requests in flight of the bounded variants, comma-separated (empty or 0: none)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (gthread)")
-    parser.add_argument("--timeout", type=float, default=60.0, help="per-request timeout, seconds")
     return parser.parse_args()
 
 
 ARGS = parse_args()
 ARGS.bounded = [int(n) for n in str(ARGS.bounded).split(",") if n.strip() and int(n) > 0]
-if not ARGS.db.replace("_", "").isalnum():
-    sys.exit("--db: letters, digits and _ only")
-DATABASE_URL = PG + ARGS.db
-OUT.mkdir(parents=True, exist_ok=True)
-os.environ.update(
-    DATABASE_URL=DATABASE_URL, DTBD_VAR_DIR=str(OUT), DJANGO_SETTINGS_MODULE="dtbd.settings",
-    DTBD_PRODUCTION="0",  # plain HTTP on this machine: not production (README "Security")
-    EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-)
-os.environ.pop("REDIS_URL", None)
+# one line per request in the access log: server time in microseconds, status, path
+ACCESS_LOG = served.prepare(ARGS.db, "registration-rush") / "access.log"
 
-recreate_postgres_database(DATABASE_URL)
-setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.db import connections  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from dtbd.accounts.models import Role  # noqa: E402
-from dtbd.accounts.twofactor import NO_DEVICE  # noqa: E402
-from dtbd.core.testing import stop_process_group  # noqa: E402
 from dtbd.org.testing import make_unit  # noqa: E402
 from dtbd.people.testing import make_person  # noqa: E402
 from dtbd.training.models import Enrollment, Program, Provider, TrainingClass  # noqa: E402
 
 State = Enrollment.State
-CSRF = secrets.token_hex(16)  # a 32-character secret: Django accepts it unmasked in the cookie and in the header
 
 
 def setup_data():
@@ -110,15 +79,7 @@ def setup_data():
     officer = User(username="canbo_rush", email="canbo@example.org", role=Role.UNIT_OFFICER, scope_unit=unit)
     officer.set_unusable_password()
     officer.save()
-    cookies = []
-    for user in User.objects.filter(role=Role.LEARNER).order_by("username"):
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session[NO_DEVICE] = user.pk  # what a real login notes (accounts.twofactor): no device query per request
-        session.create()
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={CSRF}")
+    cookies = [served.session_cookie(user) for user in User.objects.filter(role=Role.LEARNER).order_by("username")]
     # the dashboard's summary of the current year is stored, as on a system in use: every registration then appends
     # its dirty marks (reports.summaries.mark_dirty) inside its transaction
     from dtbd.reports import dashboard, summaries
@@ -148,95 +109,21 @@ def open_class(capacity):
 
 def count_queries(cookie):
     """SQL queries of one registration request, in process (the learner of `cookie`, a class of its own)."""
-    from django.test import Client
-
     cls = open_class(1)
-    client = Client(HTTP_COOKIE=cookie, HTTP_X_CSRFTOKEN=CSRF, enforce_csrf_checks=True)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.post(reverse("training:self_register", args=[cls.pk]))
+    client = served.learner_client(cookie)
+    response, queries = served.print_queries(
+        "registration", lambda: client.post(reverse("training:self_register", args=[cls.pk])))
     assert response.status_code == 302, response.status_code
     Enrollment.objects.filter(training_class=cls).delete()
     cls.delete()
-    print(f"\none registration request: {len(ctx.captured_queries)} SQL queries")
-    for q in ctx.captured_queries:
-        print("   ", q["sql"][:150])
-    return len(ctx.captured_queries)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port):
-    env = dict(os.environ, LOG_LEVEL="WARNING", DEBUG="0", PYTHONPATH=str(ROOT))
-    cmd = [
-        str(Path(sys.executable).parent / "gunicorn"), "dtbd.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(ARGS.workers), "--threads", str(ARGS.threads), "--worker-class", "gthread",
-        "--backlog", "2048", "--timeout", "120", "--log-level", "warning",
-        "--access-logfile", str(ACCESS_LOG), "--access-logformat", "%(D)s %(s)s",
-    ]
-    ACCESS_LOG.write_text("")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            sys.exit("gunicorn exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        stop_server(proc)
-        sys.exit("gunicorn did not start")
-    return proc
-
-
-def stop_server(proc):
-    stop_process_group(proc, timeout=30)
-
-
-def server_cpu(proc):
-    """CPU seconds (user + system) used so far by gunicorn's worker processes (children of the master)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == proc.pid:  # ppid
-            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-class NoCookies(http.cookiejar.DefaultCookiePolicy):
-    """Keep no cookie from the responses: every request carries its own learner's session."""
-
-    def set_ok(self, cookie, request):
-        return False
+    return queries
 
 
 async def fire(base, path, cookies, in_flight):
-    import httpx
-
-    limits = httpx.Limits(max_connections=len(cookies), max_keepalive_connections=0)
-    gate = asyncio.Semaphore(in_flight)
     results = []
-
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=ARGS.timeout,
-                                 cookies=http.cookiejar.CookieJar(policy=NoCookies())) as client:
+    async with served.Poster(base, in_flight, ARGS.timeout, connections=len(cookies)) as poster:
         async def one(cookie):
-            async with gate:
-                t0 = time.perf_counter()
-                try:
-                    r = await client.post(path, headers={"Cookie": cookie, "X-CSRFToken": CSRF},
-                                          data={"next": "/dao-tao/hoc-vien/"})
-                    status, location = r.status_code, r.headers.get("location", "")
-                except Exception as exc:  # noqa: BLE001 — a transport error counts as a failure
-                    status, location = f"error {type(exc).__name__}", ""
-                results.append((status, time.perf_counter() - t0, location))
+            results.append(await poster.post(path, cookie, {"next": "/dao-tao/hoc-vien/"}))
 
         t0 = time.perf_counter()
         await asyncio.gather(*(one(c) for c in cookies))
@@ -244,39 +131,19 @@ async def fire(base, path, cookies, in_flight):
     return results, wall
 
 
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))]
-
-
-def server_times(offset, expected):
-    """Server times (ms) of the access-log lines written after `offset`; waits a little for the last lines (a worker
-    logs a request after its response is sent)."""
-    deadline = time.monotonic() + 10
-    while True:
-        with ACCESS_LOG.open("rb") as log:
-            log.seek(offset)
-            lines = log.read().decode().splitlines()
-        if len(lines) >= expected or time.monotonic() > deadline:
-            return [int(line.split()[0]) / 1000 for line in lines if line.strip()]
-        time.sleep(0.1)
-
-
 def run_once(base, proc, cookies, in_flight, label, check=True):
     cls = open_class(ARGS.seats)
     path = reverse("training:self_register", args=[cls.pk])
     connections.close_all()
     log_offset = ACCESS_LOG.stat().st_size
-    cpu0, server0 = time.process_time(), server_cpu(proc)
+    cpu0, server0 = time.process_time(), served.gunicorn_cpu(proc)
     results, wall = asyncio.run(fire(base, path, cookies, in_flight))
     client_cpu = time.process_time() - cpu0  # the load generator's own share of the 2 cores
-    server_ms = (server_cpu(proc) - server0) * 1000 / len(cookies)  # gunicorn workers' CPU per request
-    times = [t * 1000 for _, t, _ in results]
-    srv = server_times(log_offset, len(cookies)) or [float("nan")]
-    statuses = {}
-    for status, _, _ in results:
-        statuses[status] = statuses.get(status, 0) + 1
-    server_errors = sum(n for s, n in statuses.items() if not isinstance(s, int) or s >= 500)
+    server_ms = (served.gunicorn_cpu(proc) - server0) * 1000 / len(cookies)  # gunicorn workers' CPU per request
+    times = [t * 1000 for _, t in results]
+    srv = served.server_times(ACCESS_LOG, log_offset, len(cookies)) or [float("nan")]
+    statuses = served.count_statuses(status for status, _ in results)
+    server_errors = served.server_errors(statuses)
     cls.refresh_from_db()
     rows = Enrollment.objects.filter(training_class=cls)
     enrolled = rows.filter(state=State.ENROLLED).count()
@@ -300,18 +167,20 @@ def run_once(base, proc, cookies, in_flight, label, check=True):
         problems = [p for p in problems if ">= 500" in p]
     if len(srv) != len(cookies):
         problems.append(f"{len(srv)} access-log lines for {len(cookies)} requests")
-    figures = {
-        "label": label, "in_flight": in_flight, "p50": pct(times, 50), "p95": pct(times, 95), "p99": pct(times, 99),
-        "max": max(times), "s50": pct(srv, 50), "s95": pct(srv, 95), "s99": pct(srv, 99),
-        "throughput": len(results) / wall, "wall": wall, "enrolled": enrolled, "waitlisted": waitlisted,
-        "errors": server_errors, "problems": problems, "client_cpu": client_cpu, "server_ms": server_ms,
-    }
+    # the next run's learners register afresh: an enrolment left in this class would be the eligibility check's
+    # "same programme" warning there (docs/domain.md §10.1), a confirmation page instead of the registration
+    Enrollment.objects.filter(training_class=cls).delete()
+    figures = dict(
+        served.latency_figures(times, srv), label=label, in_flight=in_flight, throughput=len(results) / wall,
+        wall=wall, enrolled=enrolled, waitlisted=waitlisted, errors=server_errors, problems=problems,
+        client_cpu=client_cpu, server_ms=server_ms,
+    )
     print(
         f"  {label:<22} {in_flight:>5} {figures['p50']:7.0f} {figures['p95']:7.0f} {figures['p99']:7.0f}"
         f" {figures['max']:7.0f} {figures['s50']:7.0f} {figures['s95']:7.0f} {figures['s99']:7.0f}"
         f" {figures['throughput']:7.1f} {wall:6.2f} {client_cpu:6.2f} {server_ms:6.1f}  {enrolled:>4}/{waitlisted:<4}"
         f" {server_errors:>3}"
-        + ("  FAILED: " + "; ".join(problems) if problems else "  ok")
+        + served.verdict(problems)
     )
     return figures
 
@@ -319,14 +188,14 @@ def run_once(base, proc, cookies, in_flight, label, check=True):
 def main():
     cookies = setup_data()
     queries = count_queries(cookies[0])
-    port = free_port()
+    port = served.free_port()
     workers = f"{ARGS.workers} workers × {ARGS.threads} threads (gthread)"
     print(f"\ngunicorn on 127.0.0.1:{port}, {workers}; {len(cookies)} registrations for {ARGS.seats} seats per run")
     print("  latency seen by the client (cli, ms) and server time of the request in the worker (srv, ms; access log);"
           " cpu = gunicorn CPU ms per request")
     print(f"  {'run':<22} {'inflt':>5} {'cli p50':>7} {'cli p95':>7} {'cli p99':>7} {'cli max':>7} {'srv p50':>7}"
           f" {'srv p95':>7} {'srv p99':>7} {'req/s':>7} {'wall s':>6} {'load s':>6} {'cpu':>6}  enr/wait 5xx")
-    proc = start_server(port)
+    proc = served.start_gunicorn(port, ARGS.workers, ARGS.threads, ACCESS_LOG)
     all_figures, warm = {}, {"problems": []}
     try:
         base = f"http://127.0.0.1:{port}"
@@ -335,12 +204,12 @@ def main():
         for name, in_flight in variants:
             all_figures[name] = [run_once(base, proc, cookies, in_flight, f"{name} #{i + 1}") for i in range(ARGS.runs)]
     finally:
-        stop_server(proc)
+        served.stop_gunicorn(proc)
     print(f"\nmedian of {ARGS.runs} runs ({queries} SQL queries per request, {workers}):")
     failed = bool(warm["problems"])
     for name, runs in all_figures.items():
-        med = {k: statistics.median(r[k] for r in runs) for k in ("p50", "p95", "p99", "max", "s50", "s95", "s99",
-                                                                  "throughput", "client_cpu", "server_ms")}
+        med = served.medians(runs, ("p50", "p95", "p99", "max", "s50", "s95", "s99", "throughput", "client_cpu",
+                                    "server_ms"))
         failed |= any(r["problems"] for r in runs)
         print(f"  {name:<22} (at most {runs[0]['in_flight']} requests in flight)\n"
               f"      client latency p50 {med['p50']:.0f} ms, p95 {med['p95']:.0f} ms, p99 {med['p99']:.0f} ms, "
@@ -349,7 +218,7 @@ def main():
               f"      {med['throughput']:.0f} req/s, load generator CPU {med['client_cpu']:.1f} s, "
               f"gunicorn CPU {med['server_ms']:.1f} ms/request; "
               f"errors {sum(r['errors'] for r in runs)}, enrolled {[r['enrolled'] for r in runs]}")
-    print(f"load average at the end: {os.getloadavg()[0]:.2f} (other work on the machine inflates every figure)")
+    served.print_load_average()
     print("RESULT:", "FAILED" if failed else "ok (exactly the seats enrolled, the rest waitlisted, no server error)")
     return 1 if failed else 0
 

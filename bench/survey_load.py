@@ -30,54 +30,30 @@ gunicorn and PostgreSQL.
 import argparse
 import asyncio
 import datetime
-import http.cookiejar
-import os
 import random
-import secrets
 import statistics
 import sys
 import time
 
-from common import ROOT, recreate_postgres_database, setup
-
-OUT = ROOT / "bench" / "out" / "survey-load"
-PG = "postgres://postgres@127.0.0.1:5432/"
-ACCESS_LOG = OUT / "access.log"
+import served
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", default="dtbd_survey_load", help="scratch PostgreSQL database (dropped, re-created)")
+    served.add_server_options(parser, db="dtbd_survey_load", workers=2, threads=8)
     parser.add_argument("--demo-staff", type=int, default=3000, help="demo province size (0: no demo)")
     parser.add_argument("--learners", type=int, default=500)
     parser.add_argument("--in-flight", type=int, default=50, help="requests in flight at most")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (gthread)")
-    parser.add_argument("--timeout", type=float, default=60.0, help="per-request timeout, seconds")
     parser.add_argument("--public-runs", type=int, default=20, help="requests of /cong-khai/ per measure")
     return parser.parse_args()
 
 
 ARGS = parse_args()
-if not ARGS.db.replace("_", "").isalnum():
-    sys.exit("--db: letters, digits and _ only")
-DATABASE_URL = PG + ARGS.db
-OUT.mkdir(parents=True, exist_ok=True)
-os.environ.update(
-    DATABASE_URL=DATABASE_URL, DTBD_VAR_DIR=str(OUT), DJANGO_SETTINGS_MODULE="dtbd.settings",
-    DTBD_PRODUCTION="0",  # plain HTTP on this machine: not production (README "Security")
-    EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-    DTBD_PUBLIC_RATE="1000000",  # one client address sends every request: lift the public pages' rate limit
-)
-os.environ.pop("REDIS_URL", None)
+# one client address sends every request: lift the public pages' rate limit
+ACCESS_LOG = served.prepare(ARGS.db, "survey-load", DTBD_PUBLIC_RATE="1000000") / "access.log"
 
-recreate_postgres_database(DATABASE_URL)
-setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
@@ -86,15 +62,12 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from dtbd.accounts.models import Role  # noqa: E402
-from dtbd.accounts.twofactor import NO_DEVICE  # noqa: E402
 from dtbd.evaluation import disclosure  # noqa: E402
 from dtbd.evaluation import services as surveys  # noqa: E402
 from dtbd.evaluation.models import Answer, Item, Publication, Respondent, Response  # noqa: E402
 from dtbd.org.testing import make_unit  # noqa: E402
 from dtbd.people.testing import make_person  # noqa: E402
 from dtbd.training.models import ClassSession, Enrollment, Lecturer, Program, Provider, TrainingClass  # noqa: E402
-
-CSRF = secrets.token_hex(16)
 
 
 def setup_data():
@@ -110,15 +83,8 @@ def setup_data():
     User.objects.bulk_create(
         User(username=f"ks{i:04d}", email=f"ks{i:04d}@example.org", role=Role.LEARNER, person=p, password="!")
         for i, p in enumerate(people))
-    cookies = []
-    for user in User.objects.filter(username__startswith="ks").order_by("username"):
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session[NO_DEVICE] = user.pk
-        session.create()
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={CSRF}")
+    learners = User.objects.filter(username__startswith="ks").order_by("username")
+    cookies = [served.session_cookie(user) for user in learners]
     print(f"data: {ARGS.learners} learners with sessions, PostgreSQL {ARGS.db} ({time.perf_counter() - t0:.1f} s)")
     return people, cookies
 
@@ -159,102 +125,15 @@ def form_data(blocks, rng):
 
 
 async def fire(base, path, cookies, datas, in_flight):
-    import httpx
-
-    limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=0)
-    gate = asyncio.Semaphore(in_flight)
     results = []
-    jar = http.cookiejar.CookieJar(policy=_NoCookies())
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=ARGS.timeout, cookies=jar) as client:
+    async with served.Poster(base, in_flight, ARGS.timeout) as poster:
         async def one(cookie, data):
-            async with gate:
-                t0 = time.perf_counter()
-                try:
-                    r = await client.post(path, headers={"Cookie": cookie, "X-CSRFToken": CSRF}, data=data)
-                    status = r.status_code
-                except Exception as exc:  # noqa: BLE001 — a transport error counts as a failure
-                    status = f"error {type(exc).__name__}"
-                results.append((status, time.perf_counter() - t0))
+            results.append(await poster.post(path, cookie, data))
 
         t0 = time.perf_counter()
         await asyncio.gather(*(one(c, d) for c, d in zip(cookies, datas)))
         wall = time.perf_counter() - t0
     return results, wall
-
-
-class _NoCookies(http.cookiejar.DefaultCookiePolicy):
-    def set_ok(self, cookie, request):
-        return False
-
-
-def _pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))]
-
-
-def _server_times(offset, expected):
-    deadline = time.monotonic() + 10
-    while True:
-        with ACCESS_LOG.open("rb") as log:
-            log.seek(offset)
-            lines = log.read().decode().splitlines()
-        if len(lines) >= expected or time.monotonic() > deadline:
-            return [(int(line.split()[0]) / 1000, line.split()[1]) for line in lines if line.strip()]
-        time.sleep(0.1)
-
-
-def _start_server(port):
-    import socket
-    import subprocess
-    from pathlib import Path
-
-    env = dict(os.environ, LOG_LEVEL="WARNING", DEBUG="0", PYTHONPATH=str(ROOT))
-    cmd = [str(Path(sys.executable).parent / "gunicorn"), "dtbd.wsgi:application", "--bind", f"127.0.0.1:{port}",
-           "--workers", str(ARGS.workers), "--threads", str(ARGS.threads), "--worker-class", "gthread",
-           "--backlog", "2048", "--timeout", "120", "--log-level", "warning",
-           "--access-logfile", str(ACCESS_LOG), "--access-logformat", "%(D)s %(s)s %(U)s"]
-    ACCESS_LOG.write_text("")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            sys.exit("gunicorn exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    _stop_server(proc)
-    sys.exit("gunicorn did not start")
-
-
-def _stop_server(proc):
-    from dtbd.core.testing import stop_process_group
-
-    stop_process_group(proc, timeout=30)
-
-
-def _server_cpu(proc):
-    """CPU seconds (user + system) used so far by gunicorn's worker processes (children of the master)."""
-    from pathlib import Path
-
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == proc.pid:
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def _free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def survey_run(base, proc, people, cookies, label, rng):
@@ -264,15 +143,13 @@ def survey_run(base, proc, people, cookies, label, rng):
     datas = [form_data(blocks, rng) for _ in cookies]
     connections.close_all()
     offset = ACCESS_LOG.stat().st_size
-    cpu0 = _server_cpu(proc)
+    cpu0 = served.gunicorn_cpu(proc)
     results, wall = asyncio.run(fire(base, path, cookies, datas, ARGS.in_flight))
-    cpu_ms = (_server_cpu(proc) - cpu0) * 1000 / len(cookies)
+    cpu_ms = (served.gunicorn_cpu(proc) - cpu0) * 1000 / len(cookies)
     times = [t * 1000 for _, t in results]
-    srv = [ms for ms, _status in _server_times(offset, len(cookies))] or [float("nan")]
-    statuses = {}
-    for status, _ in results:
-        statuses[status] = statuses.get(status, 0) + 1
-    errors = sum(n for s, n in statuses.items() if not isinstance(s, int) or s >= 500)
+    srv = served.server_times(ACCESS_LOG, offset, len(cookies)) or [float("nan")]
+    statuses = served.count_statuses(status for status, _ in results)
+    errors = served.server_errors(statuses)
     forms = Response.objects.filter(survey=survey)
     n_forms, n_valid = forms.count(), forms.filter(valid=True).count()
     n_respondents = Respondent.objects.filter(training_class=cls).count()
@@ -288,13 +165,12 @@ def survey_run(base, proc, people, cookies, label, rng):
         problems.append(f"{n_scores} scores stored (expected {len(cookies) * slots}): answers lost")
     if wall > 60:
         problems.append(f"wall {wall:.1f} s > 60 s")
-    figures = {"p50": _pct(times, 50), "p95": _pct(times, 95), "p99": _pct(times, 99), "max": max(times),
-               "s50": _pct(srv, 50), "s95": _pct(srv, 95), "s99": _pct(srv, 99), "throughput": len(results) / wall,
-               "wall": wall, "problems": problems, "errors": errors, "cpu": cpu_ms}
+    figures = dict(served.latency_figures(times, srv), throughput=len(results) / wall, wall=wall, problems=problems,
+                   errors=errors, cpu=cpu_ms)
     print(f"  {label:<10} {ARGS.in_flight:>5} {figures['p50']:7.0f} {figures['p95']:7.0f} {figures['p99']:7.0f}"
           f" {figures['max']:7.0f} {figures['s50']:7.0f} {figures['s95']:7.0f} {figures['s99']:7.0f}"
           f" {figures['throughput']:7.1f} {wall:6.1f} {cpu_ms:6.1f}  {n_forms}/{n_valid}/{n_respondents} {slots:>3} slots"
-          + ("  FAILED: " + "; ".join(problems) if problems else "  ok"))
+          + served.verdict(problems))
     return figures
 
 
@@ -315,7 +191,7 @@ def public_served(base):
             offset = ACCESS_LOG.stat().st_size
             statuses = [client.get(path).status_code for _ in range(ARGS.workers * 2 + ARGS.public_runs)]
             assert set(statuses) == {200}, statuses
-            times = [ms for ms, _s in _server_times(offset, len(statuses))]
+            times = served.server_times(ACCESS_LOG, offset, len(statuses))
             # each worker computes the page once (its first request); the slowest of the first 2×workers is a cold one
             cold.append(max(times[:ARGS.workers * 2]))
             warm.extend(times[ARGS.workers * 2:])
@@ -342,13 +218,13 @@ def public_in_process(runs):
 def main():
     people, cookies = setup_data()
     rng = random.Random(15)
-    port = _free_port()
+    port = served.free_port()
     print(f"\ngunicorn on 127.0.0.1:{port}, {ARGS.workers} workers × {ARGS.threads} threads (gthread); "
           f"{len(cookies)} survey forms of one class per run, at most {ARGS.in_flight} in flight")
     print(f"  {'run':<10} {'inflt':>5} {'cli p50':>7} {'cli p95':>7} {'cli p99':>7} {'cli max':>7} {'srv p50':>7}"
           f" {'srv p95':>7} {'srv p99':>7} {'req/s':>7} {'wall s':>6} {'cpu':>6}  forms/valid/respondents"
           "   (cpu: gunicorn CPU ms per request)")
-    proc = _start_server(port)
+    proc = served.start_gunicorn(port, ARGS.workers, ARGS.threads, ACCESS_LOG)
     runs, public = [], None
     try:
         base = f"http://127.0.0.1:{port}"
@@ -356,10 +232,9 @@ def main():
             runs.append(survey_run(base, proc, people, cookies, f"run #{i + 1}", rng))
         public = public_served(base)
     finally:
-        _stop_server(proc)
+        served.stop_gunicorn(proc)
     failed = any(r["problems"] for r in runs)
-    med = {k: statistics.median(r[k] for r in runs) for k in ("p50", "p95", "p99", "max", "s50", "s95", "s99",
-                                                              "throughput", "wall", "cpu")}
+    med = served.medians(runs, ("p50", "p95", "p99", "max", "s50", "s95", "s99", "throughput", "wall", "cpu"))
     print(f"\nmedian of {ARGS.runs} runs: client latency p50 {med['p50']:.0f} ms, p95 {med['p95']:.0f} ms, "
           f"p99 {med['p99']:.0f} ms, max {med['max']:.0f} ms; server time p50 {med['s50']:.0f} ms, "
           f"p95 {med['s95']:.0f} ms, p99 {med['s99']:.0f} ms; {med['throughput']:.0f} forms/s, "
@@ -368,11 +243,11 @@ def main():
     if public:
         year, cold, warm = public
         print(f"/cong-khai/{year}/ served (access log): cold (first request after a publication) median "
-              f"{statistics.median(cold):.1f} ms {[round(c, 1) for c in cold]}; warm p50 {_pct(warm, 50):.1f} ms, "
-              f"p95 {_pct(warm, 95):.1f} ms, max {max(warm):.1f} ms ({len(warm)} requests)")
+              f"{statistics.median(cold):.1f} ms {[round(c, 1) for c in cold]}; warm p50 {served.pct(warm, 50):.1f} ms, "
+              f"p95 {served.pct(warm, 95):.1f} ms, max {max(warm):.1f} ms ({len(warm)} requests)")
         c, w = public_in_process(7)
         print(f"/cong-khai/{year}/ in process (django.test.Client, median of 7): cold {c:.1f} ms, warm {w:.1f} ms")
-    print(f"load average at the end: {os.getloadavg()[0]:.2f} (other work on the machine inflates every figure)")
+    served.print_load_average()
     print("RESULT:", "FAILED" if failed else "ok (every form stored and valid, none lost, no server error)")
     return 1 if failed else 0
 

@@ -1,9 +1,11 @@
 """Official documents (văn bản hành chính) in the layout of Decree 30/2020/NĐ-CP, written as Word (.docx) for the
 office to edit before signing, and as PDF (HTML through WeasyPrint) to print as it is.
 
-A document is described once (`OfficialDocument`: header, number, place and date, kind and subject, body paragraphs
-and tables, recipients, signature blocks) and rendered by `to_docx` or `to_pdf`; the apps build the description
-(the reports, the summons letter and the dispatch decision of a class). The layout (Decree 30/2020, Appendix I):
+A document is described once (`OfficialDocument`: header, number, place and date, kind and subject, body paragraphs,
+label/value lines and tables, recipients, signature blocks) and rendered by `to_docx` or `to_pdf`; the apps build the
+description (the reports, the summons letter, the issuing and dispatch decisions of a class). This module and its one
+template `officialdoc/document.html` (the PDF's HTML and CSS) are the only place of the layout (Decree 30/2020,
+Appendix I):
 
 - A4, margins top/bottom 20 mm, left 30 mm, right 15 mm; Times New Roman 13–14 pt;
 - top left, the governing body (upper case) over the issuing body (bold, upper case), a short rule, then
@@ -88,12 +90,20 @@ class Paragraph:
 
 
 @dataclass
+class Fields:
+    """Lines "label: value" (the value in bold), e.g. whom a person's report is about."""
+
+    pairs: list  # (label, value) strings
+
+
+@dataclass
 class Table:
     headers: list
     rows: list  # lists of strings, one per header
     title: str = ""
     numeric: frozenset = frozenset()  # indexes of right-aligned columns
     total_rows: frozenset = frozenset()  # indexes of rows shown in bold
+    empty: str = ""  # written across the table (italic) when it has no rows
 
 
 @dataclass
@@ -113,7 +123,7 @@ class OfficialDocument:
     governing: str = ""
     subject: str = ""  # "Về việc cử công chức tham dự lớp …"
     lines: list = field(default_factory=list)  # lines under the subject (the period of a report, the unit)
-    blocks: list = field(default_factory=list)  # Paragraph and Table, in order
+    blocks: list = field(default_factory=list)  # Paragraph, Fields and Table, in order
     recipients: list = field(default_factory=list)
     archive: str = ""
     signatures: list = field(default_factory=list)
@@ -124,8 +134,21 @@ class OfficialDocument:
 # ---------------------------------------------------------------- PDF
 
 
+def footer_widths(document: OfficialDocument) -> tuple[float, float]:
+    """(the "Nơi nhận" column, each signature column) as fractions of the line: 0.4 beside one signature, 0.34 beside
+    two or more, the signatures sharing the rest (the PDF and the .docx alike)."""
+    columns = max(len(document.signatures), 1)
+    first = 0.4 if columns == 1 else 0.34
+    return first, (1 - first) / columns
+
+
 def to_html(document: OfficialDocument) -> str:
-    return render_to_string("officialdoc/document.html", {"doc": document, "motto": MOTTO, "motto_2": MOTTO_2})
+    """The document as HTML for WeasyPrint (`officialdoc/document.html`: the one template of the layout)."""
+    recipients, signature = footer_widths(document)
+    return render_to_string("officialdoc/document.html", {
+        "doc": document, "motto": MOTTO, "motto_2": MOTTO_2,
+        "recipients_width": f"{recipients * 100:.0f}%", "signature_width": f"{signature * 100:.0f}%",
+    })
 
 
 def to_pdf(document: OfficialDocument) -> bytes:
@@ -183,6 +206,8 @@ def to_docx(document: OfficialDocument) -> bytes:
     for block in document.blocks:
         if isinstance(block, Table):
             _table(word, block, Pt, usable)
+        elif isinstance(block, Fields):
+            _fields(word, block, Pt)
         else:
             _paragraph(word, block, Pt)
     _footer(word, document, usable, Pt)
@@ -293,6 +318,14 @@ def _paragraph(word, block, Pt):
     _run(paragraph, block.text, bold=block.bold, italic=block.italic)
 
 
+def _fields(word, block, Pt):
+    for label, value in block.pairs:
+        paragraph = word.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(2)
+        _run(paragraph, f"{label}: ")
+        _run(paragraph, str(value), bold=True)
+
+
 def _table(word, block, Pt, usable):
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -316,6 +349,10 @@ def _table(word, block, Pt, usable):
     weights = [0.8 if col == 0 and col in block.numeric else 1 if col in block.numeric else 3
                for col in range(len(block.headers))]
     _widths(table, [int(usable * w / sum(weights)) for w in weights])
+    if not block.rows and block.empty:  # one cell across the table (added after the widths: it spans them all)
+        cells = table.add_row().cells
+        merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
+        _run(merged.paragraphs[0], block.empty, italic=True, size=TABLE_PT)
     word.add_paragraph()
 
 
@@ -331,8 +368,8 @@ def _footer(word, document, usable, Pt):
     columns = 1 + max(len(document.signatures), 1)
     table = word.add_table(rows=1, cols=columns)
     _borderless(table)
-    first_width = int(usable * (0.4 if columns == 2 else 0.34))
-    _widths(table, [first_width] + [int((usable - first_width) / (columns - 1))] * (columns - 1))
+    first, each = footer_widths(document)
+    _widths(table, [int(usable * first)] + [int(usable * each)] * (columns - 1))
     cells = table.rows[0].cells
     recipients = cells[0].paragraphs[0]
     _run(recipients, _("Nơi nhận:"), bold=True, italic=True, size=12)

@@ -1,4 +1,4 @@
-"""The PDF of a report, laid out as an administrative document of Decree 30/2020/NĐ-CP (thể thức văn bản hành chính):
+"""A report as an administrative document of Decree 30/2020/NĐ-CP (thể thức văn bản hành chính), in PDF and Word:
 
 - top left, the issuing body: the governing body's name (upper case) over the unit's name (bold, upper case), a
   short rule, then "Số: ……/BC-<abbreviation>";
@@ -10,9 +10,10 @@
   or a metric-compatible font with every Vietnamese glyph (Liberation Serif, DejaVu Serif).
 
 The place is `settings.DTBD_REPORT_PLACE` when set, else read from the root unit's name ("UBND tỉnh Tuyên Quang" →
-"Tuyên Quang"). WeasyPrint is imported only when a PDF is made. The same document as Word (.docx), for the office to
-edit before signing: `to_docx` (dtbd.core.officialdoc)."""
-from django.template.loader import render_to_string
+"Tuyên Quang"). The report is described once as a dtbd.core.officialdoc.OfficialDocument (`official_document`), whose
+layout (one template for the PDF, the same rules for the .docx) is the one of every official document the system
+writes: `to_pdf` prints it through WeasyPrint (imported only when a PDF is made), `to_docx` writes it as Word for the
+office to edit before signing."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,23 +57,16 @@ def issuing_unit(user, result):
 
 
 def context(result, issued_on=None, prepared_by="", issuer=None):
-    """`issuer`: the unit at the head of the document (`issuing_unit`), by default the result's unit."""
+    """The parts of the document around the tables: header, title lines, heading, recipients, signer. `issuer`: the
+    unit at the head of the document (`issuing_unit`), by default the result's unit."""
     unit = issuer or result.unit
     governing, root = header_units(unit)
     issuer = unit or root
     place = document_place(root)
     issued_on = issued_on or timezone.localdate()
     abbr = abbreviation(issuer)
-    tables = []
-    for section in result.sections:
-        rows = []
-        for row in section.rows:
-            rows.append({"total": row[0] == ALL, "cells": display_cells(section, row)})
-        tables.append({"section": section, "rows": rows})
     recipients = [f"{governing.name}" if governing else _("Cơ quan cấp trên")]
     return {
-        "result": result,
-        "report": result.report,
         "orientation": orientation(result),
         "governing": vn_upper(governing.name) if governing else "",
         "issuer": vn_upper(issuer.name) if issuer else "",
@@ -85,52 +79,35 @@ def context(result, issued_on=None, prepared_by="", issuer=None):
             if result.person is None and result.unit else ""
         ),
         "heading": [(label, text_cell(value)) for label, value in result.heading],
-        "tables": tables,
         "recipients": recipients,
         "archive": _("Lưu: VT, %(abbr)s.") % {"abbr": abbr} if abbr else _("Lưu: VT."),
         "prepared_by": prepared_by,
     }
 
 
-def document_html(result, **options) -> str:
-    return render_to_string("reports/pdf/document.html", context(result, **options))
-
-
-def to_pdf(result, **options) -> bytes:
-    try:
-        import weasyprint  # heavy: imported only when a PDF is made
-    except (ImportError, OSError) as exc:  # OSError: Pango missing
-        raise FormatNotAvailable(
-            _("Không tạo được tệp PDF: thiếu WeasyPrint hoặc thư viện Pango trên máy chủ (chạy `make pdf-libs`): %(error)s")
-            % {"error": exc}
-        ) from None
-    return weasyprint.HTML(string=document_html(result, **options)).write_pdf()
-
-
 def official_document(result, **options) -> officialdoc.OfficialDocument:
-    """The report as an officialdoc.OfficialDocument (the .docx): the same header, tables and signature blocks as
-    the PDF."""
+    """The report as an officialdoc.OfficialDocument, printed as PDF and written as .docx: the header, the title and
+    its date or year, the heading lines, the tables (a STT column, the total row in bold) and the signature blocks."""
     ctx = context(result, **options)
     lines = [ctx["when"]] + ([ctx["unit_line"]] if ctx["unit_line"] else [])
     blocks = []
     if ctx["heading"]:
-        blocks += [officialdoc.Paragraph(f"{label}: {value}", indent=False) for label, value in ctx["heading"]]
-    for table in ctx["tables"]:
-        section = table["section"]
+        blocks.append(officialdoc.Fields(ctx["heading"]))
+    for section in result.sections:
         headers = [_("STT")] + [column.label for column in section.columns]
         numeric = frozenset([0] + [i for i, column in enumerate(section.columns, 1) if column.numeric])
         rows, totals, number = [], set(), 0
-        for index, row in enumerate(table["rows"]):
-            if row["total"]:
+        for index, row in enumerate(section.rows):
+            cells = [str(value) for _column, value in display_cells(section, row)]
+            if row[0] == ALL:
                 totals.add(index)
-                rows.append([""] + [str(value) for _column, value in row["cells"]])
+                rows.append([""] + cells)
             else:
                 number += 1
-                rows.append([str(number)] + [str(value) for _column, value in row["cells"]])
-        if not rows:
-            rows = [[""] + [str(section.empty or _("Không có số liệu."))] + [""] * (len(section.columns) - 1)]
+                rows.append([str(number)] + cells)
         blocks.append(officialdoc.Table(headers, rows, title=section.title or "", numeric=numeric,
-                                        total_rows=frozenset(totals)))
+                                        total_rows=frozenset(totals),
+                                        empty=str(section.empty or _("Không có số liệu."))))
     return officialdoc.OfficialDocument(
         governing=ctx["governing"], issuer=ctx["issuer"], number=ctx["number"], place_date=ctx["place_date"],
         kind=_("BÁO CÁO"), subject=ctx["title"], lines=lines, blocks=blocks,
@@ -141,6 +118,18 @@ def official_document(result, **options) -> officialdoc.OfficialDocument:
         ],
         landscape=ctx["orientation"] == "landscape", file_title=ctx["title"],
     )
+
+
+def document_html(result, **options) -> str:
+    """The HTML the PDF is printed from (`dtbd report-samples` writes it next to the PDF)."""
+    return officialdoc.to_html(official_document(result, **options))
+
+
+def to_pdf(result, **options) -> bytes:
+    try:
+        return officialdoc.to_pdf(official_document(result, **options))
+    except officialdoc.DocumentNotAvailable as exc:
+        raise FormatNotAvailable(str(exc)) from None
 
 
 def to_docx(result, **options) -> bytes:
