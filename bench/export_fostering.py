@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/export_fostering.py                       # 100k demo on SQLite (bench/out/export-fostering/)
     .venv/bin/python bench/export_fostering.py --runs 3 --formats csv,json,xlsx
-    .venv/bin/python bench/export_fostering.py --staff 20000 --name export-fostering-20k --formats csv,xlsx,xlsx-xlsxwriter
+    .venv/bin/python bench/export_fostering.py --staff 20000 --name export-fostering-20k \
+        --formats csv,xlsx,xlsx-xlsxwriter
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dtbd_national .venv/bin/python bench/export_fostering.py --unit VN
 
 For each format, the export of --unit (default: the province's root) on today's date is written to a file under
