@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/export_fostering.py                       # 100k demo on SQLite (bench/out/export-fostering/)
     .venv/bin/python bench/export_fostering.py --runs 3 --formats csv,json,xlsx
+    .venv/bin/python bench/export_fostering.py --staff 20000 --name export-fostering-20k \
+        --formats csv,xlsx,xlsx-xlsxwriter
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dtbd_national .venv/bin/python bench/export_fostering.py --unit VN
 
 For each format, the export of --unit (default: the province's root) on today's date is written to a file under
@@ -11,7 +13,8 @@ wall time approaches). Then the memory: the same
 export under tracemalloc (Python allocations: the peak) and the process's peak resident size (ru_maxrss, read in a
 fresh child process per export so one run's peak does not hide the next's) for two sizes — the largest unit of the
 second level (about a tenth of the province) and the whole province. Constant memory means the peaks of the two
-sizes are close, while the people differ tenfold. Goal: 100.000 people on SQLite in < 60 s.
+sizes are close, while the people differ tenfold. Goal: 100.000 people on SQLite in < 60 s. The format
+`xlsx-xlsxwriter` is the .xlsx as XlsxWriter wrote it before dtbd.core.xlsxstream (the before of a comparison).
 """
 import json
 import os
@@ -30,6 +33,11 @@ def export(unit, fmt, path):
 
     from dtbd.training import national_export
 
+    if fmt == "xlsx-xlsxwriter":  # the .xlsx writer before dtbd.core.xlsxstream (bench/xlsx_writers.py)
+        from xlsx_writers import legacy_write_xlsx
+
+        national_export.write_xlsx = legacy_write_xlsx
+        fmt = "xlsx"
     return national_export.export(unit, datetime.date.today(), fmt, str(path))
 
 
@@ -88,7 +96,7 @@ def main():
     print(f"{'format':6} {'people':>9} {'rows':>10} {'MB':>8} {'median s':>9} {'min s':>7} {'max s':>7} "
           f"{'CPU s (median)':>15}")
     for fmt in args.formats.split(","):
-        path = out / f"export.{fmt}"
+        path = out / f"export.{fmt.split('-')[0]}"
         times, cpus = [], []
         figures = None
         for i in range(args.runs + 1):  # the first run warms the caches and is not counted

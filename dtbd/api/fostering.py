@@ -1,8 +1,8 @@
 """Fostering history of one person in the shape of the national CBCCVC database's fostering group (Decree 27/2026;
 docs/domain.md §1): one identifier per person (the citizen ID) and four groups of records — political theory (LLCT),
-defence and security (QPAN), state management (QLNN, with leadership/management fostering) and professional skills
-(CMNV). The records and their fields are those of the unit export (dtbd.training.fostering: one mapping for both);
-three queries whatever the size of the history."""
+defence and security (QPAN), state management (QLNN, with leadership/management fostering and a public employee's
+professional-title certificate, CDNN) and professional skills (CMNV). The records and their fields are those of the
+unit export (dtbd.training.fostering: one mapping for both); three queries whatever the size of the history."""
 import datetime
 
 from dtbd.people.masking import mask_citizen_id

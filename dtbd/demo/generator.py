@@ -108,6 +108,15 @@ JOBS = {
     "accounting": ["Kế toán viên"],
     "HD": ["Nhân viên hỗ trợ, phục vụ", "Lái xe", "Bảo vệ", "Nhân viên phục vụ", "Kỹ thuật viên"],
 }
+# Teachers' titles of the demo and the grade of the fostering certificate each needs (docs/domain.md §7.5; the rows
+# of standards/seed.py TEACHER_TITLES); the shares of teachers holding it, or only the grade below.
+TITLE_GRADE = {"V.07.05.13": "HANG_I", "V.07.05.14": "HANG_II", "V.07.05.15": "HANG_III"}
+TITLE_GRADE_BELOW = {"HANG_I": "HANG_II", "HANG_II": "HANG_III"}
+TITLE_GRADE_LABEL = {"HANG_I": "hạng I", "HANG_II": "hạng II", "HANG_III": "hạng III"}
+TITLE_FAMILY_NAME = {"V.07.05": "giáo viên trung học phổ thông"}
+TITLE_HELD, TITLE_LOWER = 0.78, 0.07
+TITLE_ISSUERS = ["Trường Đại học Sư phạm Hà Nội", "Trường Đại học Sư phạm - Đại học Thái Nguyên",
+                 "Trường Đại học Tân Trào", "Học viện Quản lý giáo dục"]
 FOREIGN = [("Tiếng Anh", 92), ("Tiếng Trung Quốc", 5), ("Tiếng Pháp", 3)]
 CID_PROVINCES = [("008", 55), ("002", 30), ("001", 4), ("019", 3), ("025", 3), ("020", 2), ("010", 2), ("006", 1)]
 PHONE_PREFIXES = ["090", "091", "093", "094", "096", "097", "098", "086", "088", "032", "033", "034", "035", "036",
@@ -830,6 +839,39 @@ class _Generator:
         if self.chance(prob):
             issuer = "Học viện Quốc phòng" if qlevel == "DT1" else "Trường Quân sự tỉnh Tuyên Quang"
             record("QPAN", qlevel, when(28, 56, datetime.date(2015, 1, 1)), issuer)
+        self.make_title_certificate(pid, rank, recruited, left)
+
+    def make_title_certificate(self, pid, title, recruited, left):
+        """The teachers' fostering certificate of their professional title (type CDNN, docs/domain.md §7.5): most
+        hold the one of their grade, issued before 2025; some hold only the grade below (a promotion's certificate not
+        yet taken) and some none — the review of TITLE_CDNN finds them. Drawn from a generator of its own, seeded by
+        the person, so these records change no other figure of the demo."""
+        grade = TITLE_GRADE.get(title)
+        if grade is None:
+            return
+        rng = random.Random(f"dtbd-demo-{self.seed}-title-{pid}")
+        draw = rng.random()
+        if draw >= TITLE_HELD + TITLE_LOWER:
+            return
+        if draw >= TITLE_HELD:
+            grade = TITLE_GRADE_BELOW.get(grade)
+            if grade is None:
+                return
+        start = max(datetime.date(2017, 1, 1), recruited + datetime.timedelta(days=365))
+        end = min(datetime.date(2024, 12, 31), (left or REFERENCE_DATE) - datetime.timedelta(days=10))
+        if end < start:
+            return
+        issued = self.date_between_with(rng, start, end)
+        family = TITLE_FAMILY_NAME[title.rsplit(".", 1)[0]]
+        major = f"Bồi dưỡng theo tiêu chuẩn chức danh nghề nghiệp {family} {TITLE_GRADE_LABEL[grade]}"
+        number = f"{rng.randint(1, 99999):05d}/{issued.year}/CDNN"
+        source = IMPORTED if rng.random() < 0.75 else ENTERED
+        self.p.qualifications.append((pid, "CDNN", grade, major, "", rng.choice(TITLE_ISSUERS), issued, None, number,
+                                      source))
+
+    @staticmethod
+    def date_between_with(rng, start, end):
+        return start + datetime.timedelta(days=rng.randint(0, (end - start).days))
 
     def make_leavers(self):
         """A few people who left in 2024–2026 (mostly retired): their records end on the day they left."""

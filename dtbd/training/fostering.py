@@ -2,9 +2,10 @@
 §1 and docs/national-export.md): the field mapping shared by the export of one person (the API's
 `fostering-history`) and the export of a whole unit (`dtbd export fostering`, its page and API job).
 
-Four groups of records — political theory (LLCT), defence and security (QPAN), state management (QLNN, with
-leadership/management fostering) and professional skills (CMNV: job-position, update and briefing courses,
-languages, IT, other certificates). Records come from two places, never counted twice:
+Four groups of records — political theory (LLCT), defence and security (QPAN), state management (QLNN: the
+fostering by the standard of a civil servant's rank, of a public employee's professional title — the CDNN
+certificate, hạng I–IV — and of a leadership post) and professional skills (CMNV: job-position, update and
+briefing courses, languages, IT, other certificates). Records come from two places, never counted twice:
 - completed enrolments (state COMPLETED) of classes run here: the programme, provider, form, country when abroad,
   class dates, tiết (sum of the sessions, else the programme's duration), the grade of the current result, the
   certificate number and date when one was issued, the class's funding source (source CLASS);
@@ -46,10 +47,15 @@ QUALIFICATION_GROUP = {
     QualificationType.DEFENCE: "QPAN",
     QualificationType.STATE_MGMT: "QLNN",
     QualificationType.LEADERSHIP: "QLNN",
+    # The public employee's counterpart of the rank's QLNN certificate (docs/domain.md §7.5, docs/national-export.md).
+    QualificationType.TITLE: "QLNN",
     QualificationType.LANGUAGE: "CMNV",
     QualificationType.IT: "CMNV",
     QualificationType.FOSTERING: "CMNV",
 }
+# A programme granting a title certificate (CDNN) is filed with the certificate whatever its content category (no
+# programme category is the title's): a class record and the same certificate entered by hand land in one group.
+GRANTS_GROUP = {QualificationType.TITLE: QUALIFICATION_GROUP[QualificationType.TITLE]}
 
 # The fields of a record, in the order of the unit export's columns (keys stable: other tools read them), with
 # their Vietnamese headings (.xlsx). docs/national-export.md maps each to the national database's field list.
@@ -141,7 +147,7 @@ def _class_records(ids, labels):
         if qualification_id:
             used_qualifications.add(qualification_id)
         records.setdefault(person_id, []).append({
-            "group": PROGRAM_GROUP.get(category, "CMNV"),
+            "group": GRANTS_GROUP.get(grants_type) or PROGRAM_GROUP.get(category, "CMNV"),
             "type": kind,
             "qualification_type": grants_type or None,
             "level": grants_level or None,

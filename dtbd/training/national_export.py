@@ -10,17 +10,17 @@ records (training.fostering.records_by_person); each batch is written out before
 - CSV: one row per record, the person's fields on each row; a person without a record has one row with empty
   record fields.
 - JSON: an array with one object per person, their records in a list (`records`), written object by object.
-- .xlsx: the CSV's rows under Vietnamese headings, written by XlsxWriter in constant_memory mode (rows flushed as
-  they are written); past a sheet's 1.048.576 rows the export goes on in a new sheet."""
+- .xlsx: the CSV's rows under Vietnamese headings (dates as dd/mm/yyyy dates, tiết as numbers), streamed into the
+  file by dtbd.core.xlsxstream (docs/decisions/0004-streaming-xlsx-writer.md); past a sheet's 1.048.576 rows the
+  export goes on in a new sheet."""
 import csv
-import datetime
 import json
 import operator
 
-import xlsxwriter
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from dtbd.core.xlsxstream import StreamingWorkbook
 from dtbd.people.masking import mask_citizen_id
 from dtbd.people.queries import staff_placements
 
@@ -151,47 +151,26 @@ def write_json(handle, people, progress=None):
     return counter.done, rows
 
 
+def _sheet_name(number):
+    name = _("Quá trình bồi dưỡng")
+    return name if number == 1 else f"{name} ({number})"
+
+
+XLSX_WIDTHS = [12, 26] + [14] * (len(COLUMNS) - 2)
+
+
 def write_xlsx(path, people, progress=None):
-    """Write the .xlsx of `people` to the file `path` (constant memory); returns (people, rows)."""
-    book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
-    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E8EEF4", "border": 1})
-    date_format = book.add_format({"num_format": "dd/mm/yyyy"})
-    labels = [str(label) for _key, label in PERSON_FIELDS + RECORD_FIELDS]
+    """Write the .xlsx of `people` to the file `path` (constant memory; dtbd.core.xlsxstream); returns (people,
+    rows)."""
+    headings = [str(label) for _key, label in PERSON_FIELDS + RECORD_FIELDS]
     date_columns = {i for i, key in enumerate(COLUMNS) if key in DATE_KEYS}
-    state = {"sheet": None, "row": 0, "sheets": 0}
-
-    def new_sheet():
-        state["sheets"] += 1
-        name = _("Quá trình bồi dưỡng") if state["sheets"] == 1 else f"{_('Quá trình bồi dưỡng')} ({state['sheets']})"
-        sheet = book.add_worksheet(name[:31])
-        sheet.freeze_panes(1, 2)
-        sheet.set_column(0, 0, 12)
-        sheet.set_column(1, 1, 26)
-        sheet.set_column(2, len(COLUMNS) - 1, 14)
-        sheet.write_row(0, 0, labels, bold)
-        state["sheet"], state["row"] = sheet, 1
-
-    new_sheet()
-    counter, rows = _Progress(progress), 0
-    for person, records in people:
-        for line in csv_rows(person, records):
-            if state["row"] >= XLSX_MAX_ROWS:
-                new_sheet()
-            sheet, r = state["sheet"], state["row"]
-            for c, value in enumerate(line):
-                if value is None or value == "":
-                    continue
-                if c in date_columns:
-                    sheet.write_datetime(r, c, datetime.datetime.fromisoformat(value), date_format)
-                elif isinstance(value, int):
-                    sheet.write_number(r, c, value)
-                else:
-                    sheet.write_string(r, c, str(value))
-            state["row"] += 1
-            rows += 1
-        counter.tick()
-    book.close()
-    return counter.done, rows
+    counter = _Progress(progress)
+    with StreamingWorkbook(path, headings, date_columns=date_columns, widths=XLSX_WIDTHS, freeze=(1, 2),
+                           sheet_name=_sheet_name, max_rows=XLSX_MAX_ROWS) as book:
+        for person, records in people:
+            book.write_rows(rows_of(person, records))
+            counter.tick()
+    return counter.done, book.rows_written
 
 
 def export(unit, date, fmt, path, *, show_citizen_id=True, progress=None):

@@ -139,6 +139,29 @@ def test_shares_of_a_province_of_3000(province):
     assert 3 <= share(len(changed & ids), total) <= 8
 
 
+def test_most_teachers_hold_the_title_certificate_of_their_grade_issued_before_2025(province):
+    """docs/domain.md §7.5: the teachers' fostering certificate of their professional title (CDNN) — most hold their
+    grade's, some only the grade below, some none; every one issued before 2025, and only teachers have one."""
+    grade = {"V.07.05.13": "HANG_I", "V.07.05.14": "HANG_II", "V.07.05.15": "HANG_III"}
+    order = {"HANG_I": 3, "HANG_II": 2, "HANG_III": 1}
+    ids = {p[0] for p in active(province)}
+    title = {r[0]: r[1] for r in province.rank_assignments if r[3] is None and r[0] in ids}
+    teachers = {pid for pid, code in title.items() if code in grade}
+    certificates = [q for q in province.qualifications if q[1] == "CDNN"]
+    assert certificates and all(q[6] < datetime.date(2025, 1, 1) and q[2] in order for q in certificates)
+    assert {q[0] for q in certificates if q[0] in ids} <= teachers
+    held = {}
+    for q in certificates:
+        held[q[0]] = max(held.get(q[0], 0), order[q[2]])
+    meeting = [pid for pid in teachers if held.get(pid, 0) >= order[grade[title[pid]]]]
+    below = [pid for pid in teachers if 0 < held.get(pid, 0) < order[grade[title[pid]]]]
+    none = [pid for pid in teachers if pid not in held]
+    assert len(teachers) > 150
+    assert 60 <= share(len(meeting), len(teachers)) <= 85  # seed 1: 241 of 344
+    assert below and 10 <= share(len(none), len(teachers)) <= 30  # 18 hold the grade below only, 85 none
+    assert all(q[3].startswith("Bồi dưỡng theo tiêu chuẩn chức danh nghề nghiệp giáo viên") for q in certificates)
+
+
 def test_education_mix_follows_seed_000(province):
     order = {"TS": 7, "THS": 6, "DH": 5, "CD": 4, "TC": 3, "SC": 2, "CQDT": 1}
     best = {}

@@ -164,3 +164,28 @@ def test_batches_do_not_change_the_output(tree, province):
     whole = list(national_export.stream(tree.root, BEFORE))
     small = list(national_export.stream(tree.root, BEFORE, batch=1))
     assert whole == small and len(whole) == 4
+
+
+def test_title_certificates_are_exported_in_the_qlnn_group(tree, province):
+    """A public employee's fostering certificate of their professional title (type CDNN, hạng I–IV) is the counterpart
+    of the rank's QLNN certificate (docs/national-export.md): QLNN group, type CDNN, the grade and its label — from
+    the staff record, and from a class whose programme grants it whatever the programme's content category."""
+    teacher = make_person(tree.phong_a, code="A006", full_name="Đỗ Thị Giáo", category="VC", rank="V.07.05.14",
+                          qualifications=[("CDNN", "HANG_II", datetime.date(2022, 8, 15))])
+    Qualification.objects.filter(person=teacher, type="CDNN").update(
+        issuer="Trường Đại học Sư phạm Hà Nội", certificate_no="CDNN-77", source="IMPORTED")
+    [row] = [r for r in _csv(tree.so_a, DAY) if r["code"] == "A006"]
+    assert (row["group"], row["type"], row["qualification_type"], row["level"], row["level_label"]) == (
+        "QLNN", "QUALIFICATION", "CDNN", "HANG_II", "Hạng II")
+    assert (row["issuer"], row["certificate_no"], row["certificate_date"], row["source"]) == (
+        "Trường Đại học Sư phạm Hà Nội", "CDNN-77", "2022-08-15", "IMPORTED")
+
+    program = province["cls"].program
+    program.category, program.grants_type, program.grants_level = "CMNV", "CDNN", "HANG_III"
+    program.save()
+    course = [r for r in _csv(tree.so_a, DAY) if r["code"] == "A001" and r["source"] == "CLASS"]
+    assert [(r["group"], r["qualification_type"], r["level_label"]) for r in course] == [("QLNN", "CDNN", "Hạng III")]
+    program.grants_type = program.grants_level = ""
+    program.save()  # the same CMNV programme without the certificate: professional skills
+    course = [r for r in _csv(tree.so_a, DAY) if r["code"] == "A001" and r["source"] == "CLASS"]
+    assert [r["group"] for r in course] == ["CMNV"]
