@@ -788,8 +788,8 @@ class _Generator:
         # Unit history.
         end = left
         if commune:
-            if category != "HD" and self.chance(0.4):
-                huyen, offices = rng.choice(self.district_units)
+            if category != "HD" and self.chance(0.4):  # worked in the district of the commune's predecessor
+                huyen, offices = next(d for d in self.district_units if d[0].id == unit.former.parent)
                 former = rng.choice([huyen] + offices)
                 p.unit_assignments.append((pid, former.id, None, U.HUYEN_LAST_DAY, IMPORTED, ""))
                 if level in ("GD", "PGD") and former is not huyen and self.chance(0.6):
