@@ -19,6 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dtbd.training.seed import AUDIENCE, PROGRAMS, PROVIDERS
 
+from .generator import after_reorganisation
+
 SCHOOL = "TCT_TINH"  # the seeded provider that the loader links to the demo's TRUONG unit
 UTC = datetime.timezone.utc
 TWO = Decimal("0.01")
@@ -79,6 +81,33 @@ class Classes:
     # (eid, person, type, level, major, issuer, issued_on, valid_until, number, hours)
     notices: list = field(default_factory=list)  # (username, kind, title, body, url name + args, created_at, read)
     seats: dict = field(default_factory=dict)  # cid -> seats_taken
+
+    def split(self, day):
+        """(classes starting before `day`, the others), each with its own rows; a notice goes with the class it links
+        to, else by its date. The loader writes the first before the reorganisations of `day`, the second after."""
+        first = {r[0] for r in self.classes if r[11] < day}
+        at = _at(day, 0)
+        halves = []
+        for keep in (True, False):
+            cids = {r[0] for r in self.classes if (r[0] in first) == keep}
+            eids = {r[0] for r in self.enrollments if r[1] in cids}
+            sids = {r[0] for r in self.sessions if r[1] in cids}
+            halves.append(Classes(
+                today=self.today,
+                classes=[r for r in self.classes if r[0] in cids],
+                sessions=[r for r in self.sessions if r[0] in sids],
+                assessments=[r for r in self.assessments if r[1] in cids],
+                enrollments=[r for r in self.enrollments if r[0] in eids],
+                attendance=[r for r in self.attendance if r[0] in sids],
+                results=[r for r in self.results if r[0] in eids],
+                scores=[r for r in self.scores if r[0] in eids],
+                certificates=[r for r in self.certificates if r[0] in eids],
+                qualifications=[r for r in self.qualifications if r[0] in eids],
+                notices=[r for r in self.notices
+                         if (r[4][1] in cids if len(r[4]) > 1 else (r[5] < at) == keep)],
+                seats={cid: n for cid, n in self.seats.items() if cid in cids},
+            ))
+        return tuple(halves)
 
 
 def _weekdays(start, count):
@@ -150,7 +179,7 @@ class _Builder:
         held = {}
         for q in p.qualifications:
             held.setdefault(q[0], set()).add((q[1], q[2]))
-        self.unit_of = {r[0]: r[1] for r in p.unit_assignments if r[3] is None}
+        self.unit_of = {r[0]: r[1] for r in after_reorganisation(p) if r[3] is None}
         dept = {u.id: u.dept for u in p.units}
         snv = next(u.id for u in p.units if u.code == p.special["donvi"])
         self.snv_people = sorted(pid for pid in active if dept.get(self.unit_of.get(pid)) == snv)

@@ -144,11 +144,17 @@ class _Builder:
         weights = [w for _r, w in RATINGS]
         codes = [r for r, _w in RATINGS]
         done = set()
+        # Before the merger of 1 July 2025 Hà Giang assessed its own staff: every top unit of the tree rates the
+        # people it had in the year (the merged province's root ended on 30/06/2025).
+        roots = list(Unit.objects.filter(parent__isnull=True).order_by("path"))
         for year in range(self.last_year - YEARS + 1, self.last_year + 1):
             current = year == self.today.year
             missing = 0.25 if current else 0.04
             first, last = datetime.date(year, 10, 1), min(datetime.date(year, 12, 28), self.today)
-            for pk in assessed_people(self.root, year).order_by("pk").values_list("pk", flat=True):
+            assessed = set()
+            for root in roots:
+                assessed.update(assessed_people(root, year).values_list("pk", flat=True))
+            for pk in sorted(assessed):
                 rating = self.forced.get((pk, year))
                 if rating is None:
                     if self.rng.random() < missing:

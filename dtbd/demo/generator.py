@@ -2,8 +2,19 @@
 
 `generate(seed, staff)` returns a `Province` whose lists hold rows ready for the loader: units with local ids
 (parents by local id), people with local ids, and their dated records (unit, category, rank, posts, job position,
-planned posts) and qualifications. Ranks and ethnic groups are referred to by code / name; the loader maps them to
-the catalogue rows. Every date is computed from REFERENCE_DATE, never from today, so a seed always gives the same data.
+planned posts) and qualifications.
+
+The province is built as it stood before 1 July 2025 — Tuyên Quang and Hà Giang, each with its departments and its
+districts (their communes under them) — with the two reorganisations of that day as data (`Province.reorganisations`):
+the end of the district level (districts and communes → the new communes, each district's staff to the commune they
+work in since) and the merger of Hà Giang into Tuyên Quang (departments, offices and services → Tuyên Quang's of the
+same name, the public-service units of Hà Giang's places → successor units under Tuyên Quang's departments). The
+loader carries them out through the reorganisation services (docs/domain.md §15); `after_reorganisation` is the same
+rule in memory (the placements the database then holds). Placements and posts starting on or after that day are
+in the successor units (the loader writes them after the operations).
+
+Ranks and ethnic groups are referred to by code / name; the loader maps them to the catalogue rows. Every date is
+computed from REFERENCE_DATE, never from today, so a seed always gives the same data.
 
 Shares follow published figures (docs/domain.md §12): about CB 8 %, CC 35 %, VC 50 %, HD 7 %; ~8 % leaders;
 ~5 % planned (quy hoạch); province-level education ≈ 0.5 % TS, 18 % ThS, 75 % ĐH; commune staff mostly ĐH/TC.
@@ -138,7 +149,10 @@ class Unit:
     weight: float = 1.0
     dept: int | None = None  # the department (sở node) it belongs to
     size: int = 0
-    former: "Unit | None" = None  # a commune's predecessor (closed on 30 June 2025)
+    former: "Unit | None" = None  # a commune's predecessor (under a district until 30 June 2025)
+    fixed: bool = False  # a department's own service (not named after a place): Hà Giang had one of the same name
+    twin: "Unit | None" = None  # Hà Giang's unit of the same name, merged into this one on 1 July 2025
+    pred: "Unit | None" = None  # Hà Giang's unit this one succeeds (this one valid from 1 July 2025)
     posts: list = field(default_factory=list)  # (title, level, holder) — holder None: a member of this unit
 
 
@@ -157,6 +171,7 @@ class Province:
     qualifications: list = field(default_factory=list)
     # (person, type, level, major, language, issuer, issued_on, valid_until, certificate_no, source)
     special: dict = field(default_factory=dict)
+    reorganisations: list = field(default_factory=list)  # [Reorganisation], in the order they are applied
 
     def checksum(self):
         digest = hashlib.sha256()
@@ -164,10 +179,59 @@ class Province:
             [(u.id, u.code, u.name, u.kind, u.level, u.parent, u.valid_from, u.valid_to) for u in self.units],
             self.people, self.unit_assignments, self.category_assignments, self.rank_assignments,
             self.post_assignments, self.job_assignments, self.planned_posts, self.qualifications,
+            [(r.kind, r.note, r.abolish_level, r.rows, sorted(r.people.items())) for r in self.reorganisations],
         ):
             for row in rows:
                 digest.update(repr(row).encode())
         return digest.hexdigest()
+
+
+@dataclass
+class Reorganisation:
+    """One operation of 1 July 2025 (reorganisation.Operation): rows (old unit code, new unit code), the people sent
+    elsewhere than their unit's successor {person local id: new unit code}."""
+
+    kind: str  # reorganisation.Operation.Kind: FILE (a mapping, here with the level abolished), MERGE
+    note: str
+    rows: list
+    people: dict = field(default_factory=dict)
+    abolish_level: str = ""
+
+
+def after_reorganisation(province):
+    """The placements (unit_assignments rows) once the province's reorganisations are applied, by the rule of
+    people.reorganise (docs/domain.md §15): a placement valid on 30/06/2025 that goes on after it, in a unit of an
+    operation (a listed unit or one below it, by the nearest listed unit above it), ends on 30/06/2025 and the person
+    is placed from 01/07/2025 in the new unit (their own target first), until the old placement's end; a placement
+    starting on that day or later in such a unit is re-pointed."""
+    units = {u.id: u for u in province.units}
+    by_code = {u.code: u.id for u in province.units}
+    day, before = U.MERGER_DAY, U.HUYEN_LAST_DAY
+    rows = list(province.unit_assignments)
+    for op in province.reorganisations:
+        listed = {by_code[old]: by_code[new] for old, new in op.rows}
+        target = {}
+        for unit in province.units:
+            above = unit
+            while above is not None and above.id not in listed:
+                above = units.get(above.parent)
+            if above is not None:
+                target[unit.id] = listed[above.id]
+        people = {pid: by_code[code] for pid, code in op.people.items()}
+        out = []
+        for r in rows:
+            pid, unit, start, end = r[:4]
+            if unit not in target:
+                out.append(r)
+            elif (start is None or start <= before) and (end is None or end >= day):
+                out.append((pid, unit, start, before) + r[4:])
+                out.append((pid, people.get(pid, target[unit]), day, end, DECISION, op.note[:60]))
+            elif start is not None and start >= day:
+                out.append((pid, people.get(pid, target[unit])) + r[2:])
+            else:
+                out.append(r)
+        rows = out
+    return rows
 
 
 def generate(seed: int = 1, staff: int = 3000) -> Province:
@@ -197,6 +261,9 @@ def _add_years(day, years):
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+FIXED_PEOPLE = 7  # the province's five leaders, Nguyễn Văn An and the learner: their records are the demo's own
 
 
 class _Generator:
@@ -267,6 +334,7 @@ class _Generator:
                 if office == "Phòng Công chức, viên chức":
                     self.snv_office = unit
             dvsn = [(s, sector, 0.8) for s in services]
+            fixed = set(services)
             if sector == "education":
                 special = ["Trường THPT Chuyên Tuyên Quang", "Trường THPT Chuyên Hà Giang",
                            "Trường Phổ thông Dân tộc nội trú THPT tỉnh"]
@@ -281,7 +349,7 @@ class _Generator:
                 dvsn += [(h, "health", w) for h, w in hospitals[:n_health]]
             for i, (service, sub, weight) in enumerate(dvsn, start=1):
                 self.add_unit(f"{pc}.{code}.DV{i:03d}", service, "DVSN", "TINH", dept.id, pool="dvsn", sector=sub,
-                              weight=weight, dept=dept.id)
+                              weight=weight, dept=dept.id, fixed=service in fixed)
         for code, name, sector in U.DIRECT_DVSN:
             self.add_unit(f"{pc}.{code}", name, "DVSN", "TINH", root.id, pool="dvsn", sector=sector, weight=2.0)
         tct_code, tct_name = U.SCHOOL_OF_POLITICS
@@ -304,22 +372,61 @@ class _Generator:
             self.communes.append(self.add_unit(f"{pc}.X{i:03d}", f"UBND {prefix} {name}", "UBND_XA", "XA", root.id,
                                                valid_from=U.MERGER_DAY, pool="commune", sector="commune",
                                                weight=weight))
-        # Former districts, closed on 30 June 2025, with two offices each.
+        # Hà Giang's province (merged into Tuyên Quang on 1 July 2025: the reorganisation ends it).
+        self.former_root = self.add_unit(U.FORMER_CODE, U.FORMER_ROOT_NAME, "UBND_TINH", "TINH", None,
+                                         pool="historic", sector="admin")
+        # The districts of both provinces, with two offices each (the district level ends on 30 June 2025).
         n_huyen = max(2, min(8, n_xa // 8))
         self.district_units = []
         for i, name in enumerate(U.DISTRICTS[:n_huyen], start=1):
-            huyen = self.add_unit(f"{pc}.H{i:02d}", f"UBND huyện {name}", "UBND_HUYEN", "HUYEN", root.id,
-                                  valid_to=U.HUYEN_LAST_DAY, pool="historic", sector="commune")
-            offices = [self.add_unit(f"{pc}.H{i:02d}.P{j}", f"{office} huyện {name}", "PHONG", "HUYEN", huyen.id,
-                                     valid_to=U.HUYEN_LAST_DAY, pool="historic", sector="commune")
+            former = name in U.FORMER_DISTRICTS
+            parent = self.former_root.id if former else root.id
+            huyen = self.add_unit(f"{U.FORMER_CODE if former else pc}.H{i:02d}", f"UBND huyện {name}", "UBND_HUYEN",
+                                  "HUYEN", parent, pool="historic", sector="commune")
+            offices = [self.add_unit(f"{huyen.code}.P{j}", f"{office} huyện {name}", "PHONG", "HUYEN", huyen.id,
+                                     pool="historic", sector="commune")
                        for j, office in enumerate(U.DISTRICT_OFFICES, start=1)]
             self.district_units.append((huyen, offices))
-        # Each commune's predecessor, under a former district, closed with it.
+        # Each commune's predecessor, under a district (the end of the district level ends it).
         for i, commune in enumerate(self.communes):
             h = i % n_huyen
             commune.former = self.add_unit(
-                f"{pc}.H{h + 1:02d}.X{i + 1:03d}", f"{commune.name} (cũ)", "UBND_XA", "XA",
-                self.district_units[h][0].id, valid_to=U.HUYEN_LAST_DAY, pool="historic", sector="commune")
+                f"{self.district_units[h][0].code}.X{i + 1:03d}", f"{commune.name} (cũ)", "UBND_XA", "XA",
+                self.district_units[h][0].id, pool="historic", sector="commune")
+        self.build_former_province()
+
+    def build_former_province(self):
+        """Hà Giang's departments, offices and services of the same names as Tuyên Quang's (`twin`), and the
+        predecessors (`pred`) of the public-service units named after one of its places, whose Tuyên Quang unit is a
+        successor valid from 1 July 2025. Codes: Tuyên Quang's with HG for TQ."""
+        def former_code(code):
+            return U.FORMER_CODE + code[len(U.PROVINCE_CODE):]
+
+        def hg_place(name):
+            return U.FORMER_NAME in name or any(place in name for place in U.FORMER_DISTRICTS)
+
+        units = list(self.units)
+        by_id = {u.id: u for u in units}
+        for unit in units:
+            parent = by_id.get(unit.parent)
+            if unit.kind == "SO_NGANH":
+                unit.twin = self.add_unit(former_code(unit.code), unit.name, unit.kind, "TINH", self.former_root.id,
+                                          pool="historic", sector=unit.sector)
+            elif unit.pool == "office" and parent is not None and parent.twin is not None:
+                unit.twin = self.add_unit(former_code(unit.code), unit.name, unit.kind, "TINH", parent.twin.id,
+                                          pool="historic", sector=unit.sector)
+            elif unit.pool == "dvsn" and parent is not None and parent.twin is not None:
+                if hg_place(unit.name):
+                    unit.pred = self.add_unit(former_code(unit.code), unit.name, unit.kind, "TINH", parent.twin.id,
+                                              pool="historic", sector=unit.sector)
+                    unit.valid_from = U.MERGER_DAY
+                elif unit.fixed:
+                    unit.twin = self.add_unit(former_code(unit.code), unit.name, unit.kind, "TINH", parent.twin.id,
+                                              pool="historic", sector=unit.sector)
+            elif unit.parent == self.root.id and unit.code[len(U.PROVINCE_CODE) + 1:] in U.FORMER_DIRECT:
+                name = U.FORMER_DIRECT[unit.code[len(U.PROVINCE_CODE) + 1:]]
+                unit.twin = self.add_unit(former_code(unit.code), name, unit.kind, "TINH", self.former_root.id,
+                                          pool="historic", sector=unit.sector)
 
     def size_units(self):
         """Headcount of each unit: communes 25 %, offices 22 % (boards included), public-service units the rest."""
@@ -424,7 +531,76 @@ class _Generator:
             if unit.pool in ("board", "office", "dvsn", "commune"):
                 self.make_unit_staff(unit)
         self.make_leavers()
+        self.before_reorganisation()
         return self.p
+
+    # ------------------------------------------------------------------ 30 June 2025
+
+    def before_reorganisation(self):
+        """Turn the records into what the two provinces held until 30 June 2025, and describe the operations of
+        1 July 2025 that carry them over (`Province.reorganisations`, applied by the loader through the services).
+
+        - A commune's staff: their placement in a district unit or in the commune's predecessor, open (the end of the
+          district level carries it over; those of a district are sent to their commune one by one, as a province's
+          decision lists them);
+        - staff without a post of an office or service Hà Giang also had, recruited before the merger: some were Hà
+          Giang's (FORMER_SHARE): placed in its unit of the same name (the merger carries them over);
+        - a placement or post in a public-service unit of a Hà Giang place, starting before the merger: in its
+          predecessor (the post ends on 30/06/2025 and the post in the successor starts on 01/07/2025, by decision:
+          the operations move placements, not posts).
+        Drawn with a random generator of its own: the rest of the province is the same whatever happens here."""
+        p, units = self.p, {u.id: u for u in self.units}
+        rng = random.Random(f"dtbd-demo-before-{self.seed}")
+        day, last = U.MERGER_DAY, U.HUYEN_LAST_DAY
+        recruited = {r[0]: r[9] for r in p.people}
+        with_posts = {r[0] for r in p.post_assignments}
+        by_person = {}
+        for r in p.unit_assignments:
+            by_person.setdefault(r[0], []).append(r)
+        placements, sent = [], {}
+        for pid, rows in by_person.items():
+            if units[rows[-1][1]].pool == "commune":
+                (_pid, former, start, _last, source, decision), (_pid, commune, _day, end, _s, _d) = rows
+                placements.append((pid, former, start, end, source, decision))
+                if units[former] is not units[commune].former:
+                    sent[pid] = units[commune].code
+                continue
+            unit = units[rows[0][1]]
+            hg = (len(rows) == 1 and unit.twin is not None and pid > FIXED_PEOPLE and pid not in with_posts
+                  and recruited[pid] < day and rng.random() < U.FORMER_SHARE)
+            for r in rows:
+                unit = units[r[1]]
+                if hg:
+                    placements.append((pid, unit.twin.id) + r[2:])
+                elif unit.pred is not None and (r[2] is None or r[2] < day):
+                    placements.append((pid, unit.pred.id) + r[2:])
+                else:
+                    placements.append(r)
+        p.unit_assignments[:] = placements
+        posts = []
+        for r in p.post_assignments:
+            pid, title, level, unit_id, start, end, source, decision = r
+            unit = units[unit_id]
+            if unit.pred is None or (start is not None and start >= day):
+                posts.append(r)
+                continue
+            going_on = end is None or end >= day
+            posts.append((pid, title, level, unit.pred.id, start, last if going_on else end, source, decision))
+            if going_on:
+                posts.append((pid, title, level, unit_id, day, end, DECISION, f"{rng.randint(12, 2890)}/QĐ-UBND"))
+        p.post_assignments[:] = posts
+
+        abolition = []
+        for h, (huyen, _offices) in enumerate(self.district_units):
+            abolition.append((huyen.code, self.communes[h].code))  # the district's seat: its first commune
+            abolition += [(c.former.code, c.code) for c in self.communes[h::len(self.district_units)]]
+        merger = [(self.former_root.code, self.root.code)]
+        merger += [(u.twin.code, u.code) for u in self.units if u.twin is not None]
+        merger += [(u.pred.code, u.code) for u in self.units if u.pred is not None]
+        p.reorganisations = [
+            Reorganisation("FILE", U.ABOLITION_BASIS, abolition, sent, abolish_level="HUYEN"),
+            Reorganisation("MERGE", U.MERGER_BASIS, merger),
+        ]
 
     def make_fixed_people(self):
         root = self.root
@@ -621,8 +797,8 @@ class _Generator:
         # Unit history.
         end = left
         if commune:
-            if category != "HD" and self.chance(0.4):
-                huyen, offices = rng.choice(self.district_units)
+            if category != "HD" and self.chance(0.4):  # worked in the district of the commune's predecessor
+                huyen, offices = next(d for d in self.district_units if d[0].id == unit.former.parent)
                 former = rng.choice([huyen] + offices)
                 p.unit_assignments.append((pid, former.id, None, U.HUYEN_LAST_DAY, IMPORTED, ""))
                 if level in ("GD", "PGD") and former is not huyen and self.chance(0.6):

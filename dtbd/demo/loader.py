@@ -1,5 +1,11 @@
 """Writes a generated demo province into the database: set-based inserts with precomputed ids, one transaction,
-no per-row queries and no signals (the audit log is not filled with the demo's own creation)."""
+no per-row queries and no signals (the audit log is not filled with the demo's own creation).
+
+The province is written as it stood on 30 June 2025 (both provinces, the district level), with its classes of before
+1 July 2025; then the two reorganisations of that day are carried out as a province manager (`tinh`) would, through
+reorganisation.operations (prepared, then confirmed: recorded as operations, audited, lineage links); then what is
+dated from that day on: placements and posts in the successor units, the later classes, the plans, the ratings and
+funding records, the surveys and the online course (those read the staff as the operations left them)."""
 import contextlib
 import time
 from dataclasses import dataclass
@@ -30,6 +36,8 @@ from dtbd.people.models import (
     RankAssignment,
     UnitAssignment,
 )
+from dtbd.reorganisation import operations as reorganisation
+from dtbd.reorganisation.models import Operation
 from dtbd.training.models import (
     Assessment,
     Attendance,
@@ -54,6 +62,7 @@ from .funding import build_funding
 from .generator import Province
 from .quality import build_quality
 from .plans import build_plans
+from .units import MERGER_DAY
 
 DECISION_SIGNER = "Nguyễn Văn Hiệu"  # the demo institutions' head, signing the issuing decisions
 
@@ -84,6 +93,7 @@ class LoadResult:
     qualifications: int
     seconds: float
     classes: dict = None  # counts of the training rows: classes, enrollments, certificates…
+    reorganisations: list = None  # the summary of each operation of 1 July 2025 (reorganisation.services.apply)
     plans: dict = None  # figures of the plans (demo/plans.py): lines, cost, budget cap, next year's needs…
     funding: dict = None  # counts of demo/funding.py: ratings, dispatches, people attracted, candidates…
     surveys: dict = None  # counts of demo/evaluation.py: class surveys, forms, answers
@@ -155,14 +165,17 @@ def load(province: Province, today=None) -> LoadResult:
             insert_rows(model, fields + dated, rows, BATCH)
             records += len(rows)
 
-        put(UnitAssignment, ("person", "unit"),
-            [(person_base + r[0], unit_ids[r[1]]) + r[2:] + (now,) for r in province.unit_assignments])
+        def later(row, start):  # dated from the reorganisations on: written after them
+            return row[start] is not None and row[start] >= MERGER_DAY
+
+        placements = [(person_base + r[0], unit_ids[r[1]]) + r[2:] + (now,) for r in province.unit_assignments]
+        put(UnitAssignment, ("person", "unit"), [r for r in placements if not later(r, 2)])
         put(CategoryAssignment, ("person", "category"),
             [(person_base + r[0],) + r[1:] + (now,) for r in province.category_assignments])
         put(RankAssignment, ("person", "rank"),
             [(person_base + r[0], ranks[r[1]]) + r[2:] + (now,) for r in province.rank_assignments])
-        put(PostAssignment, ("person", "title", "level", "unit"),
-            [(person_base + r[0], r[1], r[2], unit_ids[r[3]]) + r[4:] + (now,) for r in province.post_assignments])
+        posts = [(person_base + r[0], r[1], r[2], unit_ids[r[3]]) + r[4:] + (now,) for r in province.post_assignments]
+        put(PostAssignment, ("person", "title", "level", "unit"), [r for r in posts if not later(r, 4)])
         jobs = _job_positions({r[1] for r in province.job_assignments})
         put(JobAssignment, ("person", "job_position"),
             [(person_base + r[0], jobs[r[1]]) + r[2:] + (now,) for r in province.job_assignments])
@@ -187,7 +200,15 @@ def load(province: Province, today=None) -> LoadResult:
                   for key in ("root", "donvi", "truong")}
         users = _demo_accounts(scopes=scopes, people={"hocvien": person_base + special["hocvien"]})
         today = today or timezone.localdate()
-        classes = _load_classes(generate_classes(province, today), person_base, scopes["truong"], users, now)
+        earlier, later_classes = generate_classes(province, today).split(MERGER_DAY)
+        numbers = {}  # issuing decisions numbered per provider and year across both batches
+        classes = _load_classes(earlier, person_base, scopes["truong"], users, now, numbers)
+        reorganised = _reorganise(province, person_base, users["tinh"])
+        put(UnitAssignment, ("person", "unit"), [r for r in placements if later(r, 2)])
+        put(PostAssignment, ("person", "title", "level", "unit"), [r for r in posts if later(r, 4)])
+        del placements, posts
+        more = _load_classes(later_classes, person_base, scopes["truong"], users, now, numbers)
+        classes = {key: classes[key] + more[key] for key in classes}
         # The finished classes' surveys (their lecturers are those of the sessions).
         surveys = build_surveys(province, today)
         # The annual plans come last: their lines keep the classes and their needs read the staff records.
@@ -201,8 +222,26 @@ def load(province: Province, today=None) -> LoadResult:
     left = sum(1 for p in province.people if p[12] is not None)
     left += funding.get("left", 0)
     return LoadResult(len(unit_rows), len(province.people) - left + funding.get("recruited", 0), left, records,
-                      len(qual_rows), time.perf_counter() - start, classes, plans, funding, surveys, evaluation,
-                      elearning)
+                      len(qual_rows), time.perf_counter() - start, classes, reorganised, plans, funding, surveys,
+                      evaluation, elearning)
+
+
+def _reorganise(province, person_base, actor_id):
+    """The operations of 1 July 2025 (Province.reorganisations), each prepared and confirmed as the reorganisation
+    pages do (reorganisation.operations.confirm: one transaction, the set-based services), by the province manager.
+    Returns their summaries."""
+    actor = get_user_model().objects.get(pk=actor_id)
+    summaries = []
+    for op in province.reorganisations:
+        operation = Operation.objects.create(
+            kind=op.kind, on_date=MERGER_DAY, abolish_level=op.abolish_level, note=op.note, created_by=actor,
+            rows=[{"row": i, "old": old, "new": new, "note": op.note} for i, (old, new) in enumerate(op.rows, start=2)],
+            people={str(person_base + pid): code for pid, code in op.people.items()})
+        try:
+            summaries.append(reorganisation.confirm(operation, actor))
+        except reorganisation.Refused as refused:
+            raise DemoError(f"Sắp xếp tổ chức bộ máy của dữ liệu mẫu không hợp lệ: {refused}") from refused
+    return summaries
 
 
 def _job_positions(names):
@@ -266,7 +305,7 @@ def _url(name_and_args, class_ids):
         return ""
 
 
-def _load_classes(c: Classes, person_base, truong_unit, users, now):
+def _load_classes(c: Classes, person_base, truong_unit, users, now, numbers):
     """Insert the demo's classes (see classes.py) set-based, ids precomputed. The seeded provider of the provincial
     school of politics is linked to the demo's TRUONG unit so that the `truong` login runs its classes."""
     programs = dict(Program.objects.values_list("code", "id"))
@@ -331,7 +370,7 @@ def _load_classes(c: Classes, person_base, truong_unit, users, now):
     # year, dated on the certificates' day, signed by the institution's head.
     class_of = {r[0]: r[1] for r in c.enrollments}
     dec_base = _next_id(IssuingDecision)
-    decision_ids, decision_rows, numbers = {}, [], {}
+    decision_ids, decision_rows = {}, []
     for eid, provider, year, _serial, _number, issued in c.certificates:
         cid = class_of[eid]
         if cid in decision_ids:

@@ -1,4 +1,6 @@
-"""The demo province's organisation: Tuyên Quang after the 1 July 2025 merger (with former Hà Giang).
+"""The demo province's organisation: Tuyên Quang and Hà Giang until 30 June 2025, each with its departments and
+district level; Tuyên Quang after the 1 July 2025 merger (Resolution 202/2025/QH15) and the end of the district level
+(Law 72/2025/QH15), both carried out by the reorganisation operations (docs/domain.md §15).
 
 Departments carry a `sector`, which picks the majors, job positions and professional titles of their staff.
 """
@@ -11,6 +13,19 @@ MAIL_DOMAIN = "tuyenquang.gov.vn"
 EDU_MAIL_DOMAIN = "tuyenquang.edu.vn"
 MERGER_DAY = datetime.date(2025, 7, 1)
 HUYEN_LAST_DAY = datetime.date(2025, 6, 30)
+
+# Hà Giang until 30 June 2025: its departments and offices merge into Tuyên Quang's of the same name, its public-service
+# units named after a place of Hà Giang move under Tuyên Quang's departments (successor units from 1 July 2025).
+FORMER_CODE = "HG"
+FORMER_NAME = "Hà Giang"
+FORMER_ROOT_NAME = f"UBND tỉnh {FORMER_NAME}"
+FORMER_DISTRICTS = {"Vị Xuyên", "Bắc Quang", "Hoàng Su Phì", "Đồng Văn", "Mèo Vạc", "Quản Bạ", "Yên Minh", "Xín Mần",
+                    "Bắc Mê", "Quang Bình"}
+FORMER_DIRECT = {"BPTTH": "Báo và Phát thanh, Truyền hình Hà Giang", "BQLDA": "Ban Quản lý dự án đầu tư xây dựng tỉnh"}
+FORMER_SHARE = 0.45  # of the staff without a post of the offices and services both provinces had, Hà Giang's
+# The basis of the two operations (Operation.note, and the decision number of the placements they open).
+MERGER_BASIS = "Nghị quyết 202/2025/QH15"
+ABOLITION_BASIS = "Luật 72/2025/QH15"
 
 # code, name, (head title, deputy title), sector, offices [(name, kind)], fixed public-service units [name]
 DEPARTMENTS = [

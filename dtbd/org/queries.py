@@ -29,10 +29,12 @@ def unit_for(user, pk, action=VIEW):
 
 def default_unit(user):
     """The unit a scoped page opens on: a unit-scoped user's own unit; for province-wide users the single root of
-    the tree (None when the installation serves several roots: the user picks one)."""
+    the tree valid today (None when the installation serves several: the user picks one). A province merged into
+    another ends with its reorganisation (docs/domain.md §15): its root stays for history but is not a second tree."""
     if user.scope_unit_id and not scope_of(user).everything:
         return user.scope_unit
-    roots = list(Unit.objects.restrict(user).filter(parent__isnull=True).order_by("path")[:2])
+    roots = list(Unit.objects.restrict(user).filter(parent__isnull=True).filter(not_dissolved_q())
+                 .order_by("path")[:2])
     return roots[0] if len(roots) == 1 else None
 
 

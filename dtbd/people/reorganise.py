@@ -2,8 +2,10 @@
 
 Given a map {old unit id: new unit id} and a day D, every placement valid on D − 1 in a mapped unit ends on D − 1 and a
 new one opens on D in the mapped unit, ending when the old one ended (dated history, docs/decisions/0001); placements
-starting on D or later in a mapped unit are re-pointed to its new unit. A person may be sent elsewhere than their
-unit's new unit (`person_targets`, a split with people chosen per successor). Nothing else of the person changes.
+starting on D or later in a mapped unit are re-pointed to its new unit. A placement that already ends on D − 1 (the
+person left or changed unit that day, or an earlier operation of the same day closed it) is not carried over. A person
+may be sent elsewhere than their unit's new unit (`person_targets`, a split with people chosen per successor). Nothing
+else of the person changes.
 
 The work is a few statements whatever the number of people: the maps go into temporary tables and the placements are
 closed, opened and audited with UPDATE … / INSERT … SELECT joins (one django-auditlog entry per person moved, written
@@ -28,8 +30,10 @@ UNIT_KEY = "Đơn vị"
 
 
 def placements_on(unit_ids, day):
-    """The placements valid on `day` in `unit_ids` (a queryset of UnitAssignment)."""
-    return UnitAssignment.objects.filter(unit_id__in=list(unit_ids)).filter(valid_on_q(day))
+    """The placements in `unit_ids` valid on `day` that go on after it (a queryset of UnitAssignment): those a
+    reorganisation on the next day carries over; a placement ending on `day` ends there."""
+    return (UnitAssignment.objects.filter(unit_id__in=list(unit_ids)).filter(valid_on_q(day))
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day)))
 
 
 def later_placements(unit_ids, day):
@@ -98,7 +102,7 @@ def move_placements(unit_targets, day, *, person_targets=None, decision_no="", a
             f"FROM {assignment} a JOIN {unit_map} m ON m.unit_id = a.unit_id "
             f"LEFT JOIN {person_map} p ON p.person_id = a.person_id "
             f"WHERE (a.valid_from IS NULL OR a.valid_from <= %s) AND (a.valid_to IS NULL OR a.valid_to >= %s)",
-            [d_before, d_before],
+            [d_before, d_day],
         )
         cursor.execute(f"SELECT COUNT(DISTINCT person_id) FROM {moves}")
         moved = cursor.fetchone()[0]

@@ -241,6 +241,11 @@ def apply(mapping, user=None, progress=None):
     with transaction.atomic():
         targets = unit_targets(mapping)
         before = mapping.before
+        old_of = {}  # the unit each person sent elsewhere leaves, read before their placements end
+        if mapping.person_targets:
+            old_of = {pid: unit_id for pid, unit_id in people_reorganise.placements_on(list(targets), before)
+                      .values_list("person_id", "unit_id").iterator(chunk_size=5000)
+                      if pid in mapping.person_targets}
         step(1, 5, _("Chuyển cán bộ sang đơn vị mới"))
         people = people_reorganise.move_placements(
             targets, mapping.day, person_targets=mapping.person_targets, decision_no=mapping.note[:60], actor=user)
@@ -255,10 +260,7 @@ def apply(mapping, user=None, progress=None):
         pairs = {(old_id, new_id) for _r, old_id, new_id in mapping.rows}
         listed = mapping.listed
         pairs |= {(unit_id, targets[unit_id]) for unit_id in ended if unit_id not in listed}
-        if mapping.person_targets:
-            old_of = dict(people_reorganise.placements_on(list(targets), before).filter(
-                person_id__in=list(mapping.person_targets)).values_list("person_id", "unit_id"))
-            pairs |= {(old_of[pid], new_id) for pid, new_id in mapping.person_targets.items() if pid in old_of}
+        pairs |= {(old_of[pid], new_id) for pid, new_id in mapping.person_targets.items() if pid in old_of}
         links = lineage.record(pairs, mapping.day, mapping.kind, mapping.note, actor=user)
         step(5, 5, _("Đã sắp xếp xong"))
     return {"units": len(ended), "people": people, "plans": plans, "lines": lines, "needs": needs,

@@ -1,5 +1,5 @@
-"""The demo province: deterministic, realistic shares, valid data, the demo accounts, and refusal on a non-empty
-database."""
+"""The demo province: deterministic, realistic shares, valid data, the reorganisations of 1 July 2025 carried out
+by the operations, the demo accounts, and refusal on a non-empty database."""
 import datetime
 from collections import Counter
 
@@ -8,16 +8,22 @@ from django.core.management import CommandError, call_command
 
 from dtbd.accounts.models import Role, User
 from dtbd.accounts.scope import scope_of
+from dtbd.core.models import valid_on_q
 from dtbd.core.text import vn_sort_key
 from dtbd.demo import generate
-from dtbd.org.models import Unit
+from dtbd.demo.generator import after_reorganisation
+from dtbd.org.models import Lineage, Unit
 from dtbd.org.testing import make_unit
 from dtbd.people import queries
 from dtbd.people.models import CategoryAssignment, Person, PostAssignment, Qualification, UnitAssignment
+from dtbd.reorganisation.models import Operation
+from dtbd.reports.registry import get_report
 from dtbd.people.validators import citizen_id_error, code_error, email_error, phone_error
 from dtbd.training.models import Certificate
 
 from .conftest import SMALL
+
+MERGER_DAY, LAST_DAY = datetime.date(2025, 7, 1), datetime.date(2025, 6, 30)
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +65,11 @@ def test_database_holds_exactly_what_the_generator_made(demo):
 
 
 def test_tree_has_the_province_departments_communes_and_closed_districts(demo):
-    root = Unit.objects.get(parent__isnull=True)
+    root = Unit.objects.get(parent__isnull=True, valid_to__isnull=True)
     assert (root.name, root.kind, root.admin_level, root.code) == ("UBND tỉnh Tuyên Quang", "UBND_TINH", "TINH", "TQ")
+    merged = Unit.objects.get(parent__isnull=True, valid_to__isnull=False)  # Hà Giang, merged into Tuyên Quang
+    assert (merged.name, merged.code, merged.valid_to) == ("UBND tỉnh Hà Giang", "HG", LAST_DAY)
+    assert not Unit.objects.filter(path__startswith=merged.path).exclude(valid_to=LAST_DAY).exists()
     names = set(Unit.objects.filter(parent=root).values_list("name", flat=True))
     assert {"Sở Nội vụ", "Sở Tài chính", "Sở Giáo dục và Đào tạo", "Sở Y tế", "Thanh tra tỉnh",
             "Văn phòng UBND tỉnh", "Trường Chính trị tỉnh Tuyên Quang"} <= names
@@ -83,8 +92,8 @@ def test_tree_has_the_province_departments_communes_and_closed_districts(demo):
 
 
 def test_communes_scale_with_staff_and_stop_at_124():
-    def communes(staff):
-        return sum(1 for u in generate(1, staff).units if u.kind == "UBND_XA" and u.valid_to is None)
+    def communes(staff):  # the communes from 1 July 2025 (their predecessors end with the district level)
+        return sum(1 for u in generate(1, staff).units if u.kind == "UBND_XA" and u.valid_from == MERGER_DAY)
 
     assert communes(6000) == 100
     assert communes(9000) == 124
@@ -110,6 +119,7 @@ def test_shares_of_a_province_of_3000(province):
     people = active(province)
     total = len(people)
     ids = {p[0] for p in people}
+    placements = after_reorganisation(province)  # as the database holds them once the operations are applied
     cats = Counter(r[1] for r in province.category_assignments if r[3] is None)
     assert [round(share(cats[c], total)) for c in ("CB", "CC", "VC", "HD")] == pytest.approx([8, 35, 50, 7], abs=3)
     assert 45 <= share(sum(p[4] == "NU" for p in people), total) <= 55
@@ -127,15 +137,15 @@ def test_shares_of_a_province_of_3000(province):
     assert any(ages[pid] < 40 for pid in leaders)
     # Minorities are more frequent in the communes.
     units = {u.id: u for u in province.units}
-    unit_of = {r[0]: units[r[1]] for r in province.unit_assignments if r[3] is None and r[0] in ids}
+    unit_of = {r[0]: units[r[1]] for r in placements if r[3] is None and r[0] in ids}
     ethnicity = {p[0]: p[5] for p in people}
     commune = [pid for pid, u in unit_of.items() if u.level == "XA"]
     elsewhere = [pid for pid, u in unit_of.items() if u.level != "XA"]
     assert share(sum(ethnicity[p] != "Kinh" for p in commune), len(commune)) > share(
         sum(ethnicity[p] != "Kinh" for p in elsewhere), len(elsewhere))
     # About 5 % changed unit or rank in 2024–2026.
-    changed = {r[0] for r in province.unit_assignments + province.rank_assignments
-               if r[3] is not None and r[3] >= datetime.date(2023, 12, 31) and r[3] != datetime.date(2025, 6, 30)}
+    changed = {r[0] for r in placements + province.rank_assignments
+               if r[3] is not None and r[3] >= datetime.date(2023, 12, 31) and r[3] != LAST_DAY}
     assert 3 <= share(len(changed & ids), total) <= 8
 
 
@@ -171,7 +181,7 @@ def test_education_mix_follows_seed_000(province):
     units = {u.id: u for u in province.units}
     category = {r[0]: r[1] for r in province.category_assignments if r[3] is None}
     by_level = {"TINH": Counter(), "XA": Counter()}
-    for r in province.unit_assignments:
+    for r in after_reorganisation(province):
         if r[3] is None and category[r[0]] in ("CB", "CC", "VC"):
             by_level[units[r[1]].level][best[r[0]]] += 1
     tinh, xa = by_level["TINH"], by_level["XA"]
@@ -194,7 +204,7 @@ def test_citizen_ids_phones_and_emails_are_valid_and_ids_unique(demo):
 
 def test_nguyen_van_an_is_one_staff_member_of_so_noi_vu(demo):
     an = Person.objects.get(full_name="Nguyễn Văn An")
-    so_noi_vu = Unit.objects.get(name="Sở Nội vụ")
+    so_noi_vu = Unit.objects.get(name="Sở Nội vụ", valid_to__isnull=True)  # Hà Giang's merged into it
     assert Person.objects.in_subtree(so_noi_vu.path).filter(pk=an.pk).exists()
     assert Person.objects.filter(name_folded__contains="nguyen van an").filter(full_name="Nguyễn Văn An").count() == 1
     assert set(an.qualifications.values_list("type", flat=True)) >= {"EDU", "LLCT", "QLNN", "LANG", "IT"}
@@ -221,14 +231,15 @@ def test_histories_survive_the_2025_reorganisation(demo):
 
 
 def test_dated_changes_close_the_previous_record_the_day_before(province):
-    for rows in (province.unit_assignments, province.rank_assignments):
+    for rows in (province.unit_assignments, after_reorganisation(province), province.rank_assignments):
         by_person = {}
         for r in rows:
             by_person.setdefault(r[0], []).append(r)
-        changed = [rs for rs in by_person.values() if len(rs) == 2]
+        changed = [sorted(rs, key=lambda r: r[2] or datetime.date.min) for rs in by_person.values() if len(rs) >= 2]
         assert changed
-        for old, new in changed:
-            assert new[2] is not None and old[3] == new[2] - datetime.timedelta(days=1)
+        for records in changed:
+            for old, new in zip(records, records[1:]):
+                assert new[2] is not None and old[3] == new[2] - datetime.timedelta(days=1)
 
 
 def test_people_who_left_keep_closed_records(demo):
@@ -252,6 +263,74 @@ def test_leaders_have_posts_some_hold_two_and_some_lack_the_leadership_certifica
     # Records come from the import or were typed in; only the demo's classes add qualifications of source CLASS.
     assert not Qualification.objects.exclude(source__in=["IMPORTED", "ENTERED", "CLASS"]).exists()
     assert Qualification.objects.filter(source="CLASS").count() == Certificate.objects.count()
+
+
+# ---------------------------------------------------------------- the reorganisations of 1 July 2025
+
+
+def _by_level(code, day):
+    """{administrative level: people} of the qualification-structure report of unit `code` on `day`."""
+    report = get_report("qualification-structure")
+    return {row[0]: row[-1] for row in report.rows(Unit.objects.get(code=code), day)}
+
+
+def _placed(path, day):
+    return set(UnitAssignment.objects.filter(valid_on_q(day), unit__path__startswith=path)
+               .values_list("person_id", flat=True))
+
+
+def test_reports_before_and_after_the_reorganisations_differ_as_they_should(demo, client):
+    # 2024: two provinces, each with its district level; 2026: one province of two levels.
+    tq_2024, hg_2024 = _by_level("TQ", datetime.date(2024, 12, 31)), _by_level("HG", datetime.date(2024, 12, 31))
+    tq_2026 = _by_level("TQ", datetime.date(2026, 6, 30))
+    assert tq_2024["TINH"] > 0 and tq_2024["HUYEN"] > 0 and tq_2024["XA"] > 0
+    assert hg_2024["TINH"] > 0 and hg_2024["HUYEN"] > 0
+    assert "HUYEN" not in tq_2026 and tq_2026["XA"] > 0
+    assert tq_2026["ALL"] > tq_2024["ALL"]
+    # People at district level on 30/06/2025, none on 01/07/2025; Hà Giang's people are Tuyên Quang's from that day.
+    assert _by_level("TQ", LAST_DAY)["HUYEN"] > 0 and _by_level("HG", LAST_DAY)["HUYEN"] > 0
+    assert "HUYEN" not in _by_level("TQ", MERGER_DAY)
+    assert not UnitAssignment.objects.filter(valid_on_q(MERGER_DAY), unit__admin_level="HUYEN").exists()
+    tq, hg = Unit.objects.get(code="TQ"), Unit.objects.get(code="HG")
+    carried = set(UnitAssignment.objects.filter(unit__path__startswith=hg.path, valid_to=LAST_DAY)
+                  .values_list("person_id", flat=True)) & _placed("", MERGER_DAY)
+    assert carried and carried <= _placed(tq.path, MERGER_DAY) and not _placed(hg.path, MERGER_DAY)
+    # The merged province's units exist, ended, with their successors.
+    links = set(Lineage.objects.filter(on_date=MERGER_DAY).values_list("predecessor__code", "successor__code", "kind"))
+    assert {("HG", "TQ", "MERGE"), ("HG.SNV", "TQ.SNV", "MERGE"), ("HG.SYT.DV002", "TQ.SYT.DV002", "MERGE"),
+            ("TQ.H01", "TQ.X001", "MAPPING"), ("HG.H02", "TQ.X002", "MAPPING")} <= links
+    hospital = Unit.objects.get(code="TQ.SYT.DV002")  # Bệnh viện Đa khoa Hà Giang, under Tuyên Quang's Sở Y tế
+    assert hospital.valid_from == MERGER_DAY and Unit.objects.get(code="HG.SYT.DV002").valid_to == LAST_DAY
+    client.force_login(User.objects.get(username="tinh"))
+    page = client.get(f"/don-vi/{hospital.pk}/").content.decode()
+    assert "lineage-predecessor" in page and "HG.SYT.DV002" in page and "Nghị quyết 202/2025/QH15" in page
+    # Both operations are recorded, done by the province manager, in the reorganisation list.
+    done = list(Operation.objects.order_by("pk").values_list("kind", "on_date", "status", "created_by__username",
+                                                              "abolish_level"))
+    assert done == [("FILE", MERGER_DAY, "DONE", "tinh", "HUYEN"), ("MERGE", MERGER_DAY, "DONE", "tinh", "")]
+    assert all(op.summary["people"] > 0 and op.summary["units"] > 0 for op in Operation.objects.all())
+    listing = client.get("/sap-xep-to-chuc/").content.decode()
+    assert listing.count("Đã thực hiện") == 2 and "Luật 72/2025/QH15" in listing
+
+
+def test_the_operations_placed_everyone_as_the_generator_describes(demo):
+    province = generate(3, SMALL)
+    codes = {u.id: u.code for u in province.units}
+    people = {p[0]: p[1] for p in province.people}
+    # demo/funding.py's graduate who leaves later (the leave service ends their placement): compared apart.
+    left = set(Person.objects.filter(left_on__isnull=False).values_list("code", flat=True))
+    later = left - {p[1] for p in province.people if p[12] is not None}
+    assert len(later) == 1
+    expected = sorted((people[r[0]], codes[r[1]], r[2], r[3]) for r in after_reorganisation(province)
+                      if people[r[0]] not in later)
+    stored = sorted(UnitAssignment.objects.filter(person__source_candidate__isnull=True).exclude(
+        person__code__in=later).values_list("person__code", "unit__code", "valid_from", "valid_to"))
+    assert stored == expected
+    # Those of a district went to the commune they work in, one by one (the operation's list of people).
+    sent = province.reorganisations[0].people
+    assert sent
+    for pid, code in sent.items():
+        assert UnitAssignment.objects.get(person__code=people[pid], valid_from=MERGER_DAY).unit.code == code
 
 
 # ---------------------------------------------------------------- accounts

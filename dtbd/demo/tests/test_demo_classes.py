@@ -199,3 +199,26 @@ def test_generated_classes_fit_any_day_of_the_year(day):
     assert len(pairs) == len(set(pairs))
     numbers = [x[4] for x in c.certificates]
     assert len(numbers) == len(set(numbers))
+
+
+def test_the_classes_split_at_the_reorganisations_day_keep_their_rows_together():
+    day = datetime.date(2025, 7, 1)
+    whole = generate_classes(generate(2, SMALL), datetime.date(2025, 9, 15))
+    before, after = whole.split(day)
+    assert before.classes and after.classes
+    assert all(r[11] < day for r in before.classes) and all(r[11] >= day for r in after.classes)
+    for name in ("classes", "sessions", "assessments", "enrollments", "attendance", "results", "scores",
+                 "certificates", "qualifications", "notices"):
+        rows = getattr(before, name) + getattr(after, name)
+        assert sorted(map(repr, rows)) == sorted(map(repr, getattr(whole, name)))
+    for half in (before, after):
+        ids = {r[0] for r in half.classes}
+        assert {e[1] for e in half.enrollments} <= ids and set(half.seats) == ids
+        assert all(n[4][1] in ids for n in half.notices if len(n[4]) > 1)
+
+
+def test_the_classes_before_the_reorganisations_are_written_before_them(demo):
+    day = datetime.date(2025, 7, 1)
+    first = TrainingClass.objects.filter(starts_on__lt=day).values_list("pk", flat=True)
+    then = TrainingClass.objects.filter(starts_on__gte=day).values_list("pk", flat=True)
+    assert first and then and max(first) < min(then)

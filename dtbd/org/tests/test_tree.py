@@ -34,3 +34,19 @@ def test_moving_a_unit_moves_its_subtree(tree):
 @pytest.mark.django_db
 def test_ancestors(tree):
     assert [u.code for u in tree.phong_a.ancestors()] == ["T01", "SO_A"]
+
+
+@pytest.mark.django_db
+def test_a_province_merged_into_another_is_not_a_second_default_root(users, tree):
+    """docs/domain.md §15: the root of a province merged into another ends; the province-wide pages open on the one
+    root valid today, and with two current roots on none."""
+    import datetime
+
+    from dtbd.org.queries import default_unit
+
+    merged = make_unit("T02", "UBND tỉnh Đã sáp nhập", kind="UBND_TINH", valid_to=datetime.date(2025, 6, 30))
+    assert default_unit(users.province) == tree.root
+    merged.valid_to = None
+    merged.save()
+    assert default_unit(users.province) is None
+    assert default_unit(users.officer) == tree.so_a

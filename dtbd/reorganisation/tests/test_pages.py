@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.db import models
 from django.urls import reverse
 
 from dtbd.core.models import Job
@@ -14,8 +15,9 @@ from dtbd.org.models import Lineage, Unit
 from dtbd.org.testing import make_unit
 from dtbd.people.models import Person, UnitAssignment
 from dtbd.people.testing import make_person
+from dtbd.reorganisation import services
 from dtbd.reorganisation.models import Operation
-from dtbd.reorganisation.services import HEADERS
+from dtbd.reorganisation.services import HEADERS, Row
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +174,32 @@ def test_the_list_of_operations_is_one_query_whatever_its_length(client, users, 
     with django_assert_max_num_queries(8):
         body = client.get(reverse("reorganisation:index")).content.decode()
     assert body.count("NQ ") >= 12
+
+
+def test_two_operations_of_one_day_and_a_placement_ending_the_day_before(users, tree, world):
+    """The end of the district level, then a province merged into another on the same day (the demo's 01/07/2025):
+    the second operation finds the districts' placements already ended on D − 1 and carries nobody twice; a placement
+    that ends on D − 1 (the person changed unit that day) is not carried over."""
+    other = make_unit("T02", "UBND tỉnh Hai", kind="UBND_TINH")
+    h2 = make_unit("H2", "UBND huyện Hai", parent=other, kind="UBND_HUYEN", admin_level="HUYEN")
+    in_district, in_province = make_person(h2, code="H2-0"), make_person(other, code="T02-0")
+    moved = UnitAssignment.objects.get(person__code="X1-0")
+    moved.valid_to = BEFORE
+    moved.save()
+    UnitAssignment.objects.create(person=moved.person, unit=tree.so_a, valid_from=DAY)
+
+    first = services.check([Row(2, "H1", "XN1"), Row(3, "H2", "XN1")], DAY, "HUYEN")
+    assert services.preview(first)["people_count"] == 5  # H1's two, X1's other two, H2's one
+    assert services.apply(first, users.province)["people"] == 5
+    second = services.check([Row(2, "T02", "T01")], DAY)
+    assert services.preview(second)["people_count"] == 1
+    summary = services.apply(second, users.province)
+    assert (summary["people"], summary["units"]) == (1, 1)  # T02 itself: H2 had already ended
+
+    assert unit_of("X1-0", DAY) == "SO_A" and unit_of("H2-0", DAY) == "XN1" and unit_of("T02-0", DAY) == "T01"
+    assert not UnitAssignment.objects.filter(person__code="X1-0", unit__code="XN1").exists()
+    for person in (in_district, in_province, moved.person):
+        assert UnitAssignment.objects.valid_on(DAY).filter(person=person).count() == 1
+    assert not UnitAssignment.objects.filter(valid_from__gt=models.F("valid_to")).exists()
+    assert set(Lineage.objects.values_list("predecessor__code", "successor__code")) == {
+        ("H1", "XN1"), ("X1", "XN1"), ("H2", "XN1"), ("T02", "T01")}

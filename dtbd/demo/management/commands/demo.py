@@ -8,7 +8,8 @@ from dtbd.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoError, database_i
 class Command(BaseCommand):
     help = (
         "Tạo dữ liệu tỉnh mẫu (tỉnh Tuyên Quang giả lập: đơn vị, cán bộ, quá trình công tác, văn bằng, chứng chỉ và "
-        "các tài khoản demo) vào cơ sở dữ liệu trống. Cùng --seed luôn cho cùng dữ liệu."
+        "các tài khoản demo) vào cơ sở dữ liệu trống: Tuyên Quang và Hà Giang đến 30/06/2025, rồi sáp nhập và bỏ cấp "
+        "huyện từ 01/07/2025 bằng các phương án sắp xếp tổ chức bộ máy. Cùng --seed luôn cho cùng dữ liệu."
     )
 
     def add_arguments(self, parser):
@@ -42,6 +43,11 @@ class Command(BaseCommand):
                 f"trong {result.seconds:.1f} giây."
             )
         )
+        for summary, basis in zip(result.reorganisations or [], (r.note for r in province.reorganisations)):
+            self.stdout.write(
+                f"Sắp xếp tổ chức bộ máy từ 01/07/2025 ({basis}): {summary['units']} đơn vị kết thúc, "
+                f"{summary['people']} người chuyển sang đơn vị mới, {summary['links']} liên kết đơn vị cũ – mới."
+            )
         if result.plans:
             p = result.plans
 
