@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 
 from dtbd.org.models import Unit
+from dtbd.org.queries import default_unit
 from dtbd.org.testing import make_unit
 
 
@@ -40,10 +43,6 @@ def test_ancestors(tree):
 def test_a_province_merged_into_another_is_not_a_second_default_root(users, tree):
     """docs/domain.md §15: the root of a province merged into another ends; the province-wide pages open on the one
     root valid today, and with two current roots on none."""
-    import datetime
-
-    from dtbd.org.queries import default_unit
-
     merged = make_unit("T02", "UBND tỉnh Đã sáp nhập", kind="UBND_TINH", valid_to=datetime.date(2025, 6, 30))
     assert default_unit(users.province) == tree.root
     merged.valid_to = None
