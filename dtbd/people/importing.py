@@ -520,8 +520,8 @@ class StaffImport:
             del people
         else:
             self.existing = {r[0]: r[1:] for r in _fetch(Person.objects.order_by(), "code", codes, columns)}
-            holders = dict(_fetch(Person.objects.filter(citizen_id__isnull=False).order_by(), "citizen_id", set(file_ids),
-                                  ("citizen_id", "code")))
+            holders = dict(_fetch(Person.objects.filter(citizen_id__isnull=False).order_by(), "citizen_id",
+                                  set(file_ids), ("citizen_id", "code")))
         for row in self.parsed:
             cid = row.citizen_id
             if cid and holders.get(cid, row.code) != row.code:
