@@ -8,6 +8,7 @@ import itertools
 import logging
 import os
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -300,7 +301,9 @@ class Codes:
             self._lookup[fold_code(alias)] = code
         for code in self.codes:
             self._lookup[fold_code(code)] = code
-        self._memo = {}
+        # Text -> code of every text parsed so far: a caller parsing many cells may look a text up here first (a hit
+        # is what parse() returns) and call parse() on a miss.
+        self.known = {}
 
     def message(self):
         return _("Giá trị không hợp lệ; chọn một trong: %(codes)s.") % {"codes": ", ".join(self.codes)}
@@ -310,13 +313,13 @@ class Codes:
         if not text:
             return ""
         try:
-            return self._memo[text]
+            return self.known[text]
         except KeyError:
             pass
         code = self._lookup.get(fold_code(text))
         if code is None:
             raise CellError(self.message())
-        self._memo[text] = code
+        self.known[text] = code
         return code
 
 
@@ -333,7 +336,8 @@ def insert_rows(model, fields, rows, batch_size=5000, constants=None):
     model signals (`rows_inserted` is sent). `constants`: {field name: value} the same for every row, given once
     instead of in each tuple (fields with a default that are neither given nor constant get their default that way).
     PostgreSQL: COPY. SQLite: multi-row INSERTs (as many rows per statement as its parameter limit allows, the
-    constants bound once per statement), several times fewer statement steps than one INSERT per row. Dates and
+    constants bound once per statement; the build's own parameter limit, not Django's 999), several times fewer
+    statement steps than one INSERT per row. Dates and
     datetimes go through the driver's adapters."""
     if not rows:
         return
@@ -372,7 +376,9 @@ def insert_rows(model, fields, rows, batch_size=5000, constants=None):
                         f"FROM (VALUES {values})")
             return f"INSERT INTO {table} ({columns}) VALUES {values}"
 
-        per = max(1, min(500, ((connection.features.max_query_params or 999) - len(tail)) // width))
+        # The SQLite build's own limit on parameters (32.766 since SQLite 3.32; Django assumes 999).
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        per = max(1, min(500, (limit - len(tail)) // width))
         full = statement(per)
         head = list(tail)
         for start in range(0, len(rows), batch_size):

@@ -168,7 +168,8 @@ def _unit_period_error(code, period, day):
 
 def _fetch(queryset, field, keys, columns):
     """values_list(*columns) of the rows whose `field` is in `keys`: chunked IN lists for a few keys, one pass over
-    the queryset for many (the caller filters). Never one query per row."""
+    the queryset for many (the caller filters). Never one query per row. A caller that needs no order passes an
+    unordered queryset (`.order_by()`): a model's default ordering would make the database sort the whole table."""
     if len(keys) > LOAD_ALL_ABOVE:
         index = columns.index(field) if field in columns else None
         rows = _raw_rows(queryset.values_list(*columns))
@@ -317,6 +318,9 @@ class StaffImport:
             path = self.scope.unit_path or "\x00"
             allowed_units = {code for code, (_pk, p) in cat.units.items() if p.startswith(path)}
         date_memo, lang_memo, eth_memo = {}, {}, {}
+        known_gender, known_category, known_post, known_party = (
+            gender_codes.known, category_codes.known, post_codes.known, party_codes.known)
+        qual_columns = [(i, qtype, qual_codes[qtype], qual_codes[qtype].known) for i, qtype in QUAL_COLUMNS]
         fold_ = self.fold
         seen_codes, seen_ids = {}, {}
 
@@ -380,10 +384,14 @@ class StaffImport:
             elif len(fold_(full_name)) > 120:  # the folded copy (search) may be longer: 'ß' -> 'ss', 'ﬃ' -> 'ffi'
                 err(1, _("Họ và tên quá dài: khi bỏ dấu để tìm kiếm thành %(length)s ký tự, tối đa 120.")
                     % {"length": len(fold_(full_name))})
-            birth_date = dated(2, required=True)
+            # The memos first (a hit is what dated() / coded() return; a miss, an empty cell or an error: the call).
+            try:
+                birth_date = date_memo[cells[2]]
+            except (KeyError, TypeError):
+                birth_date = dated(2, required=True)
             if birth_date and (message := v.birth_date_error(birth_date, today)):
                 err(2, message)
-            gender = coded(3, gender_codes, required=True)
+            gender = known_gender.get(t[3]) or coded(3, gender_codes, required=True)
             ethnicity_id = None
             if not t[4]:
                 err(4, REQUIRED)
@@ -414,7 +422,7 @@ class StaffImport:
                 err(6, message)
             else:
                 unit_id = cat.units[unit_code][0]
-            category = coded(7, category_codes, required=True)
+            category = known_category.get(t[7]) or coded(7, category_codes, required=True)
             rank_id = None
             if t[8]:
                 rank_id = cat.ranks.get(t[8])
@@ -424,7 +432,7 @@ class StaffImport:
             post_title = t[9]
             if len(post_title) > 200:
                 err(9, _("Chức vụ dài quá 200 ký tự."))
-            post_level = coded(10, post_codes)
+            post_level = known_post.get(t[10]) or coded(10, post_codes)
             job = t[11]
             if len(job) > 255:
                 err(11, _("Vị trí việc làm dài quá 255 ký tự."))
@@ -432,8 +440,8 @@ class StaffImport:
                 err(11, _("Vị trí việc làm quá dài: khi bỏ dấu để tìm kiếm thành %(length)s ký tự, tối đa 255.")
                     % {"length": len(fold_(job))})
             quals = []
-            for i, qtype in QUAL_COLUMNS:
-                level = coded(i, qual_codes[qtype], required=(i == 12))
+            for i, qtype, codes, known in qual_columns:
+                level = known.get(t[i]) or coded(i, codes, required=(i == 12))
                 if level:
                     quals.append((qtype, level, t[13][:200] if i == 12 else "", ""))
             if t[17]:
@@ -449,11 +457,17 @@ class StaffImport:
                         err(17, str(exc))
                 if parsed_lang:
                     quals.append((QualificationType.LANGUAGE, parsed_lang[1], "", parsed_lang[0]))
-            recruited_on = dated(19)
+            try:
+                recruited_on = date_memo[cells[19]]
+            except (KeyError, TypeError):
+                recruited_on = dated(19)
             if recruited_on and (message := v.recruited_on_error(recruited_on, birth_date)):
                 err(19, message)
-            party = coded(20, party_codes)
-            party_joined_on = dated(21)
+            party = known_party.get(t[20]) or coded(20, party_codes)
+            try:
+                party_joined_on = date_memo[cells[21]]
+            except (KeyError, TypeError):
+                party_joined_on = dated(21)
             if party_joined_on and party != "CO" and party is not None:
                 err(21, _("Chỉ ghi ngày vào Đảng khi cột '%(column)s' là CO.") % {"column": HEADERS[20]})
             elif party_joined_on and birth_date and v.age_on(birth_date, party_joined_on) < 18:
@@ -496,12 +510,18 @@ class StaffImport:
     def _check_against_database(self, file_ids):
         """Citizen IDs held by other people; people the user may not change."""
         codes = {row.code for row in self.parsed}
-        self.existing = {
-            r[0]: r[1:]
-            for r in _fetch(Person.objects.all(), "code", codes, ("code", "id") + PERSON_FIELDS)
-        }
-        holders = dict(_fetch(Person.objects.filter(citizen_id__isnull=False), "citizen_id", set(file_ids),
-                              ("citizen_id", "code")))
+        columns = ("code", "id") + PERSON_FIELDS
+        if len(codes) > LOAD_ALL_ABOVE and len(file_ids) > LOAD_ALL_ABOVE:
+            # Both lookups would read the whole table: read it once.
+            people = _raw_rows(Person.objects.order_by().values_list(*columns))
+            self.existing = {r[0]: r[1:] for r in people if r[0] in codes}
+            cid = columns.index("citizen_id")
+            holders = {r[cid]: r[0] for r in people if r[cid] is not None and r[cid] in file_ids}
+            del people
+        else:
+            self.existing = {r[0]: r[1:] for r in _fetch(Person.objects.order_by(), "code", codes, columns)}
+            holders = dict(_fetch(Person.objects.filter(citizen_id__isnull=False).order_by(), "citizen_id",
+                                  set(file_ids), ("citizen_id", "code")))
         for row in self.parsed:
             cid = row.citizen_id
             if cid and holders.get(cid, row.code) != row.code:
@@ -538,7 +558,7 @@ class StaffImport:
         person_ids = {values[0] for values in existing.values()}
         held = set()
         for person_id, qtype, level, language in _fetch(
-            Qualification.objects.all(), "person_id", person_ids, ("person_id", "type", "level", "language")
+            Qualification.objects.order_by(), "person_id", person_ids, ("person_id", "type", "level", "language")
         ):
             held.add((person_id, qtype, level, self.fold(language)))
         self.changes = {name: [] for name in KINDS}  # history -> [(person id, change)]
@@ -580,6 +600,12 @@ class StaffImport:
                 open_rows = opened.get(person_id, ())
                 if len(open_rows) == 1:
                     keys = (open_rows[0][3:],)
+                    if keys == wanted:  # one open record holding the one stated key: unchanged(), without the call
+                        continue
+                elif not open_rows:
+                    keys = ()
+                    if not wanted:
+                        continue
                 else:
                     keys = tuple(r[3:] for r in open_rows)
                 if unchanged(keys, wanted):
@@ -642,7 +668,7 @@ class StaffImport:
                     constants={"left_on": None, "leave_reason": "", "created_at": now, "updated_at": now})
         if self.created:
             new_codes = {row.code for row in self.created}
-            ids = dict(_fetch(Person.objects.all(), "code", new_codes, ("code", "id")))
+            ids = dict(_fetch(Person.objects.order_by(), "code", new_codes, ("code", "id")))
             for row in self.created:
                 row.person_id = ids[row.code]
         # Changed identity fields.
@@ -735,7 +761,7 @@ class StaffImport:
         ids = set(person_ids)
         if not ids:
             return set()
-        return {pk for (pk,) in _fetch(model.objects.all(), "person_id", ids, ("person_id",))}
+        return {pk for (pk,) in _fetch(model.objects.order_by(), "person_id", ids, ("person_id",))}
 
     def _describe(self, name, keys):
         """A history's keys as text, for the audit entry and the preview."""
