@@ -1,6 +1,7 @@
-"""Build a national PostgreSQL database for the dashboard benchmark: ~2M staff in 20 provinces + ~15M enrolments.
+"""Build a national PostgreSQL database: a small demo province replicated in SQL to ~100 provinces (2M staff).
 
-    .venv/bin/python bench/national_pg.py [--provinces 20] [--enrolments 15000000] [--fresh]
+    .venv/bin/python bench/national_pg.py --fresh            # 20.000-staff demo × 100 provinces = 2M staff (export)
+    .venv/bin/python bench/national_pg.py --fresh --staff 100000 --provinces 20 --enrolments 15000000  # dashboard
     .venv/bin/python bench/national_pg.py --measure [--unit TQ] [--year 2025] [--runs 3]
 
 Database: --database-url (default postgres://postgres@127.0.0.1:5432/dtbd_national; never a database you care about:
@@ -8,18 +9,24 @@ Database: --database-url (default postgres://postgres@127.0.0.1:5432/dtbd_nation
 interrupted build resumes where it stopped):
 
 1. migrate;
-2. demo: `dtbd demo --seed 1 --staff 100000` (the province Tuyên Quang, ids 1..max of every table);
-3. replicate: set-based INSERT … SELECT over generate_series(1, provinces - 1) of every table holding units, people,
-   their dated history, qualifications and the demo's training rows (classes, sessions, assessments, enrolments,
-   attendance, results, scores, certificates). Copy k shifts every id and every foreign key to a copied table by
-   k × (the table's largest id in the demo), renames the codes (unit and person codes take the copy's province code
-   instead of TQ; class codes, certificate numbers and verification codes get a suffix; certificate serials shift;
-   citizen ids shift by k × (largest citizen id + 1), so they stay unique and 12 digits), recomputes the unit paths
-   segment by segment, and puts every province under a national root unit (code VN). The logins `tinh` and
-   `lanhdao` (province manager and leader of the demo) get the national root as their scope, so they see every
-   province. Secondary indexes and unique constraints of these tables are dropped first (definitions kept in
-   bench_national) and foreign-key triggers are off for the session (session_replication_role = replica);
-4. top-up: classes of the seeded programmes and enrolments until the register holds --enrolments rows, in the same
+2. demo: `dtbd demo --seed 1 --staff 20000` (--staff; the province Tuyên Quang, ids 1..max of every table) — the only
+   step that goes through Django, so it is kept small;
+3. replicate: set-based INSERT … SELECT, one per copy k = 1 … provinces − 1 (rows land in province order), of every
+   table holding units, people, their dated history, qualifications, annual ratings and the demo's training rows
+   (classes, sessions, assessments, enrolments, attendance, results, scores, certificates). Copy k shifts every id and
+   every foreign key to a copied table by k × (the table's largest id in the demo), renames the codes (unit and person
+   codes take the copy's province code instead of TQ; class codes, certificate numbers and verification codes get a
+   suffix; certificate serials shift), gives new citizen ids (12 digits, unique: the 3-digit place-of-birth prefix
+   becomes one of 100–999 per copy and demo prefix, the rest kept), recomputes the unit paths segment by segment, and
+   puts every province under a national root unit (code VN). The 34 provinces and cities of 2025 are named; copies
+   beyond them are sample provinces X01, X02 … The source rows are read through the primary key (the copies already
+   written are not rescanned). The logins `tinh` and `lanhdao` (province manager and leader of the demo) get the
+   national root as their scope, so they see every province. Secondary indexes and unique constraints of these
+   tables are dropped first (definitions kept in bench_national) and foreign-key triggers are off for the session
+   (session_replication_role = replica). Rows of other tables (plans, funding, surveys, e-learning) stay with the
+   demo province only;
+4. top-up (only when --enrolments exceeds the replicated register; default 0 = none): classes of the seeded
+   programmes and enrolments until the register holds --enrolments rows, in the same
    shape as bench/dashboard.py's SQLite top-up (6 years before today, 4/9/19/59-day classes, 3 % abroad, 2 %
    cancelled, 60/30/10 % in person/online/blended, 200 people a class drawn without repetition from the active
    people — here of one province per class —, 88 % completed when the class is over, 5 % failed, 7 % withdrawn),
@@ -32,7 +39,8 @@ interrupted build resumes where it stopped):
 the national root) and the calendar --year, as the median of --runs after a warm-up: every part of
 reports.dashboard.build (by its own functions), the whole build (all classes, not the unit's drill-down) and each
 registered unit report of dtbd/reports/registry.py. The comparison with hand-written SQL, the summary tables and the
-pages are bench/dashboard.py's: `DATABASE_URL=… bench/dashboard.py --existing --unit VN`.
+pages are bench/dashboard.py's: `DATABASE_URL=… bench/dashboard.py --existing --unit VN`. The national export is
+bench/export_fostering.py's: `DATABASE_URL=… bench/export_fostering.py --unit VN` (docs/benchmarks.md).
 
 PostgreSQL's default work_mem (4 MB) makes the standards engine's grouped counts quadratic at this size (IN-lists of
 ~2M ids are no longer hashed): run the measurements with PGOPTIONS='-c work_mem=64MB' (see docs/benchmarks.md).
@@ -62,11 +70,21 @@ PROVINCES = [
 ]
 
 CITIES = {"HN", "HCM", "HPG", "DNG", "CTO", "HUE"}
+MAX_PROVINCES = len(PROVINCES) + 99  # then sample provinces X01 … X99 (codes of 3 characters, like the real ones)
+
+
+def province(k):
+    """(code, name, e-mail slug) of the copy k (0 = the demo's Tuyên Quang)."""
+    if k < len(PROVINCES):
+        return PROVINCES[k]
+    i = k - len(PROVINCES) + 1
+    return f"X{i:02d}", f"Mẫu {i:02d}", f"mau{i:02d}"
 
 # Tables copied per province, parents before children (a foreign key to one of them shifts with it).
 TABLES = [
     "org_unit", "people_person", "people_unitassignment", "people_categoryassignment", "people_rankassignment",
     "people_postassignment", "people_jobassignment", "people_plannedpost", "people_qualification",
+    "people_annualassessment",
     "standards_appointment", "training_trainingclass", "training_classsession", "training_assessment",
     "training_enrollment", "training_attendance", "training_result", "training_score", "training_certificate",
 ]
@@ -84,7 +102,9 @@ OVERRIDES = {
     },
     "people_person": {
         "code": "regexp_replace(t.code, '^TQ', p.code)",
-        "citizen_id": "lpad((t.citizen_id::bigint + {k} * {cid_step})::text, 12, '0')",
+        # 12 digits, unique: the place-of-birth prefix (3 digits) becomes 100 + (k - 1) × prefixes + its rank.
+        "citizen_id": "(SELECT lpad((100 + ({k} - 1) * {n_prefixes} + c.idx)::text, 3, '0') FROM cid_prefix c "
+                      "WHERE c.prefix = left(t.citizen_id, 3)) || substr(t.citizen_id, 4)",
         "email": "replace(t.email, '@tuyenquang.', '@' || p.slug || '.')",
     },
     "training_trainingclass": {"code": "t.code || '-' || p.code"},
@@ -126,9 +146,11 @@ PER_CLASS = 200
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_URL)
-    parser.add_argument("--provinces", type=int, default=20, help=f"number of provinces, 1–{len(PROVINCES)}")
-    parser.add_argument("--staff", type=int, default=100_000, help="active staff of the demo province")
-    parser.add_argument("--enrolments", type=int, default=15_000_000)
+    parser.add_argument("--provinces", type=int, default=100,
+                        help=f"number of provinces, 1–{MAX_PROVINCES} (the {len(PROVINCES)} named, then samples)")
+    parser.add_argument("--staff", type=int, default=20_000, help="active staff of the demo province")
+    parser.add_argument("--enrolments", type=int, default=0,
+                        help="top the enrolment register up to this many rows (0: the replicated demo's only)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fresh", action="store_true", help="drop and rebuild the database")
     parser.add_argument("--measure", action="store_true", help="time the dashboard parts and reports afterwards")
@@ -232,10 +254,23 @@ class Builder:
         from dtbd.core.text import fold
 
         rows = []
-        for k, (code, name, slug) in enumerate(PROVINCES[:n]):
+        for k in range(n):
+            code, name, slug = province(k)
             title = ("thành phố " if code in CITIES else "tỉnh ") + name
             rows.append((k, code, name, fold(name), slug, title, fold(title)))
         self.cursor.executemany("INSERT INTO prov VALUES (%s, %s, %s, %s, %s, %s, %s)", rows)
+        # Citizen ids: the demo's place-of-birth prefixes, ranked (copy k gets 100 + (k - 1) × prefixes + rank).
+        self.run("CREATE TEMP TABLE cid_prefix ON COMMIT DROP AS SELECT prefix, (row_number() OVER (ORDER BY prefix) "
+                 "- 1)::int AS idx FROM (SELECT DISTINCT left(citizen_id, 3) AS prefix FROM people_person "
+                 "WHERE citizen_id <> '' AND id <= %s) x", [base["people_person"]])
+        self.run("ALTER TABLE cid_prefix ADD PRIMARY KEY (prefix)")
+        n_prefixes = self.one("SELECT COUNT(*) FROM cid_prefix")
+        if (n - 1) * n_prefixes > 900 or self.one(
+                "SELECT COUNT(*) FROM people_person WHERE id <= %s AND citizen_id <> '' AND citizen_id !~ '^[0-9]{12}$'", [base["people_person"]]):
+            raise SystemExit(f"{n} provinces × {n_prefixes} citizen-id prefixes do not fit 3 digits (or ids not of 12 digits)")
+        # The source rows (id <= the demo's largest) through the primary key: a sequential scan would reread every
+        # copy already written (the statistics still say the table is the demo's alone).
+        self.run("SET LOCAL enable_seqscan = off")
         root_id = n * base["org_unit"] + 1
         root_seg = f"'{root_id:09d}/'"
         fks = {}  # (table, column) -> referenced table, for the tables copied
@@ -262,7 +297,7 @@ class Builder:
                     expr = f"t.{column} + {{k}} * {base[fks[(table, column)]]}"
                 else:
                     expr = f't."{column}"'
-                exprs.append(expr.format(k="p.k", root_id=root_id, root_seg=root_seg, cid_step=int(self.meta("base:citizen_id")) + 1,
+                exprs.append(expr.format(k="p.k", root_id=root_id, root_seg=root_seg, n_prefixes=n_prefixes,
                                          max_serial=self.meta("base:serial"), **{f"o_{t}": base[t] for t in TABLES}))
             quoted = ", ".join(f'"{c}"' for c in columns)
             start = time.perf_counter()
@@ -280,6 +315,7 @@ class Builder:
                  "valid_from, valid_to) VALUES (%s, 'VN', 'Toàn quốc', 'toan quoc', 'KHAC', 'TINH', NULL, %s, 0, NULL, NULL)",
                  [root_id, f"{root_id:09d}/"])
         self.run("UPDATE accounts_user SET scope_unit_id = %s WHERE username IN ('tinh', 'lanhdao')", [root_id])
+        self.run("SET LOCAL enable_seqscan = on")
         self.reset_sequences()
         return f"{n} provinces, {dropped} indexes dropped"
 
@@ -431,8 +467,8 @@ def measure(args):
 
 def main():
     args = parse_args()
-    if not 1 <= args.provinces <= len(PROVINCES):
-        raise SystemExit(f"--provinces must be 1–{len(PROVINCES)}")
+    if not 1 <= args.provinces <= MAX_PROVINCES:
+        raise SystemExit(f"--provinces must be 1–{MAX_PROVINCES}")
     os.environ["DATABASE_URL"] = args.database_url
     if args.fresh:
         recreate_postgres_database(args.database_url)
