@@ -92,7 +92,8 @@ TABLES = [
 # Per-table expressions replacing a column in the copy k (p = the province row of the copy, o_<table> = offsets).
 OVERRIDES = {
     "org_unit": {
-        "code": "regexp_replace(t.code, '^TQ', p.code)",
+        # TQ… takes the copy's code; the demo's other codes (former Hà Giang's HG… units) get it as a prefix.
+        "code": "CASE WHEN t.code LIKE 'TQ%%' THEN regexp_replace(t.code, '^TQ', p.code) ELSE p.code || '.' || t.code END",
         "name": "replace(replace(t.name, 'tỉnh Tuyên Quang', p.title), 'Tuyên Quang', p.name)",
         "name_folded": "replace(replace(t.name_folded, 'tinh tuyen quang', p.title_folded), 'tuyen quang', p.name_folded)",
         "parent_id": "COALESCE(t.parent_id + {k} * {o_org_unit}, {root_id})",
@@ -101,7 +102,7 @@ OVERRIDES = {
         "depth": "t.depth + 1",
     },
     "people_person": {
-        "code": "regexp_replace(t.code, '^TQ', p.code)",
+        "code": "CASE WHEN t.code LIKE 'TQ%%' THEN regexp_replace(t.code, '^TQ', p.code) ELSE p.code || '.' || t.code END",
         # 12 digits, unique: the place-of-birth prefix (3 digits) becomes 100 + (k - 1) × prefixes + its rank.
         "citizen_id": "(SELECT lpad((100 + ({k} - 1) * {n_prefixes} + c.idx)::text, 3, '0') FROM cid_prefix c "
                       "WHERE c.prefix = left(t.citizen_id, 3)) || substr(t.citizen_id, 4)",
