@@ -70,6 +70,19 @@ def write_csv(path, rows, headings, date_columns):
         writer.writerows(rows)
 
 
+def write_typed_row(sheet, r, line, date_columns, date_format):
+    """The old writer's per-cell work: one typed XlsxWriter call per filled cell (dates, whole numbers, text)."""
+    for c, value in enumerate(line):
+        if value is None or value == "":
+            continue
+        if c in date_columns:
+            sheet.write_datetime(r, c, datetime.datetime.fromisoformat(value), date_format)
+        elif isinstance(value, int):
+            sheet.write_number(r, c, value)
+        else:
+            sheet.write_string(r, c, str(value))
+
+
 def write_xlsxwriter(path, rows, headings, date_columns):
     """The export's writer until 06/12/2026 (dtbd/training/national_export.py, write_xlsx)."""
     import xlsxwriter
@@ -81,15 +94,7 @@ def write_xlsxwriter(path, rows, headings, date_columns):
     sheet.freeze_panes(1, 2)
     sheet.write_row(0, 0, headings, bold)
     for r, line in enumerate(rows, start=1):
-        for c, value in enumerate(line):
-            if value is None or value == "":
-                continue
-            if c in date_columns:
-                sheet.write_datetime(r, c, datetime.datetime.fromisoformat(value), date_format)
-            elif isinstance(value, int):
-                sheet.write_number(r, c, value)
-            else:
-                sheet.write_string(r, c, str(value))
+        write_typed_row(sheet, r, line, date_columns, date_format)
     book.close()
 
 
@@ -125,16 +130,7 @@ def legacy_write_xlsx(path, people, progress=None):
         for line in ne.csv_rows(person, records):
             if state["row"] >= ne.XLSX_MAX_ROWS:
                 new_sheet()
-            sheet, r = state["sheet"], state["row"]
-            for c, value in enumerate(line):
-                if value is None or value == "":
-                    continue
-                if c in date_columns:
-                    sheet.write_datetime(r, c, datetime.datetime.fromisoformat(value), date_format)
-                elif isinstance(value, int):
-                    sheet.write_number(r, c, value)
-                else:
-                    sheet.write_string(r, c, str(value))
+            write_typed_row(state["sheet"], state["row"], line, date_columns, date_format)
             state["row"] += 1
             rows += 1
         counter.tick()
