@@ -264,6 +264,9 @@ DTBD_SUMMARY_SYNC_SECONDS = float(os.environ.get("DTBD_SUMMARY_SYNC_SECONDS", 10
 # Python lists) and largest decompressed zip part (zip bombs) accepted before the reader opens a file.
 DTBD_IMPORT_MAX_CELLS = int(os.environ.get("DTBD_IMPORT_MAX_CELLS", 20_000_000))
 DTBD_IMPORT_MAX_XML_BYTES = int(os.environ.get("DTBD_IMPORT_MAX_XML_BYTES", 1 << 30))
+# The staff import of a large file validates and plans its two halves in two processes (fork) on a machine with more
+# than one core; DTBD_IMPORT_FORK=0 keeps it in one (docs/benchmarks.md "Staff import").
+DTBD_IMPORT_FORK = env_bool("DTBD_IMPORT_FORK", True)
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", os.environ.get("REDIS_URL", ""))
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "dtbd")
 CELERY_TASK_ACKS_LATE = True  # acknowledged after the job ran…

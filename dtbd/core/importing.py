@@ -3,6 +3,7 @@ parse cells, collect every error as (row, column, value, message) and write rows
 
 An importer validates the whole file before anything is written; `ImportFailed` carries the full error list.
 """
+import concurrent.futures
 import datetime
 import itertools
 import logging
@@ -124,26 +125,47 @@ def read_first_sheet(source):
 
     Before calamine opens it, `guard_workbook` refuses a file whose sheet would not fit in memory (calamine allocates
     every cell from A1 to the last used one) or whose zip parts inflate past the limit."""
+    return read_first_sheet_meanwhile(source, None)[0]
+
+
+def read_first_sheet_meanwhile(source, meanwhile):
+    """read_first_sheet(source), and `meanwhile(rows)` called in this thread while calamine parses the sheet in
+    another one: (sheet rows, what meanwhile returned). `rows` is the sheet's row count the guard found (None when it
+    could not tell). calamine's parse (Rust) runs without the GIL, so work that does not need the file — reading
+    what the database holds — is done on a second core at no cost in time. meanwhile=None: no thread."""
     from python_calamine import CalamineWorkbook
 
     if hasattr(source, "read") and not (hasattr(source, "seekable") and source.seekable()):
         import io
 
         source = io.BytesIO(source.read())
-    guard_workbook(source)
-    try:
-        if hasattr(source, "read"):
-            workbook = CalamineWorkbook.from_filelike(source)
-        else:
-            workbook = CalamineWorkbook.from_path(str(source))
-        sheet = workbook.get_sheet_by_index(0)
-        return sheet.to_python(skip_empty_area=False)
-    except BaseException as exc:
-        # calamine raises its own error types for every kind of unreadable file; a panic inside it (Rust) arrives as
-        # pyo3's PanicException, a BaseException: an unreadable file too. Interrupts and exits pass through.
-        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
-            raise
-        raise not_an_xlsx(f"{type(exc).__name__}: {exc}") from exc
+    extent = guard_workbook(source)
+
+    def parse():
+        try:
+            if hasattr(source, "read"):
+                workbook = CalamineWorkbook.from_filelike(source)
+            else:
+                workbook = CalamineWorkbook.from_path(str(source))
+            return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        except BaseException as exc:
+            # calamine raises its own error types for every kind of unreadable file; a panic inside it (Rust)
+            # arrives as pyo3's PanicException, a BaseException: an unreadable file too. Interrupts and exits pass.
+            if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+                raise
+            raise not_an_xlsx(f"{type(exc).__name__}: {exc}") from exc
+
+    if meanwhile is None:
+        return parse(), None
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine") as pool:
+        # to_python() holds the GIL while it builds the lists: it runs in that thread after the parse, so this
+        # thread's work and it only share the GIL at the end.
+        parsing = pool.submit(parse)
+        try:
+            result = meanwhile(extent[0] if extent else None)
+        finally:
+            concurrent.futures.wait([parsing])  # never leave calamine reading a file the caller may close
+        return parsing.result(), result
 
 
 def import_limits():

@@ -16,11 +16,15 @@ their open records, loaded once), then saved set-based in one transaction:
 Blank optional identity cells (citizen ID, email, phone, recruitment and party dates) leave the stored value alone.
 """
 import contextlib
+import copy
 import datetime
 import functools
 import gc
 import itertools
 import json
+import logging
+import os
+import pickle
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -28,6 +32,7 @@ from dataclasses import field as dataclass_field
 from json.encoder import encode_basestring_ascii
 from unicodedata import normalize
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Q
@@ -52,7 +57,7 @@ from dtbd.core.importing import (
     db_now,
     insert_rows,
     parse_date,
-    read_first_sheet,
+    read_first_sheet_meanwhile,
 )
 from dtbd.core.models import Source
 from dtbd.core.text import fold, vn_sort_key
@@ -62,6 +67,8 @@ from . import validators as v
 from .catalog import LEVELS, Category, Gender, PostLevel, QualificationType, level_order
 from .history import KINDS, Amend, Close, Drop, OpenRecord, plan_set, plan_single, unchanged
 from .models import Ethnicity, JobPosition, Person, Qualification, Rank
+
+logger = logging.getLogger(__name__)
 
 HEADERS = (
     "Mã cán bộ",  # 0
@@ -93,6 +100,16 @@ HEADERS = (
 PREVIEW_ROWS = 20
 BULK = 2000
 LOAD_ALL_ABOVE = 3000  # more keys than this: read the whole (open) table once instead of chunked IN lists
+# More data rows than this, on a machine with more than one core: validation and planning in two processes (fork),
+# when everything the rows are compared with was read beforehand (read_stored). Setting DTBD_IMPORT_FORK = False
+# keeps every import in one process.
+TWO_PROCESSES_ABOVE = 20_000
+# The order in which validate() checks a row's cells (the foreign language after the IT column): a row's errors are
+# listed in that order.
+CHECK_ORDER = {HEADERS[c]: k for k, c in enumerate((*range(17), 18, 17, *range(19, 25)))}
+# What the second process of a large import sends back (StaffImport._run_in_two): its errors, what it saw, its plan.
+SENT_BACK = ("row_errors", "holder_errors", "scope_errors", "dups", "seen_codes", "seen_ids", "id_texts", "valid_rows",
+             "created", "changed", "unchanged", "changes", "person_updates", "new_quals", "audit")
 
 # Identity fields compared and updated in place, in Person field order.
 PERSON_FIELDS = (
@@ -197,18 +214,17 @@ def import_staff(source, user=None, dry_run=False, scope: Scope | None = None, t
     `user` None = no particular user (command line): full scope."""
     scope = scope or (scope_of(user) if user is not None else Scope(everything=True, can_write=True))
     today = today or timezone.localdate()
-    rows = read_first_sheet(source)
-    if not rows:
-        raise ImportFailed([RowError(1, "", "", _("Tệp không có dữ liệu (trang tính đầu tiên trống)."))])
-    errors = check_headers(rows[0], HEADERS)
-    if errors:
-        raise ImportFailed(errors, rows=count_data_rows(rows))
     importer = StaffImport(scope, today, user)
     with _without_cyclic_gc():
-        importer.validate(rows)
+        rows, _stored = read_first_sheet_meanwhile(source, importer.read_stored)
+        if not rows:
+            raise ImportFailed([RowError(1, "", "", _("Tệp không có dữ liệu (trang tính đầu tiên trống)."))])
+        errors = check_headers(rows[0], HEADERS)
+        if errors:
+            raise ImportFailed(errors, rows=count_data_rows(rows))
+        importer.run(list(data_rows(rows, len(HEADERS))))
         if importer.errors:
             raise ImportFailed(importer.errors, rows=count_data_rows(rows))
-        importer.plan()
         report = importer.report()
         if not dry_run and (importer.created or importer.changed):
             importer.save()
@@ -294,15 +310,173 @@ class StaffImport:
         self.scope, self.today, self.user = scope, today, user
         self.yesterday = today - datetime.timedelta(days=1)
         self.cat = load_catalogues()
-        self.errors = []
-        self.parsed = []  # dicts, one per data row
-        self.created, self.changed, self.unchanged = [], [], 0
         self.fold = functools.lru_cache(maxsize=None)(fold)  # names and job titles repeat a lot
+        self.stored = None  # what read_stored() read, when it did
+        self._start()
+
+    def _start(self):
+        """The results of validation, checks and planning, empty."""
+        self.errors = []  # every error, once run() is done
+        self.row_errors = []  # the cells' errors (validate)
+        self.holder_errors, self.scope_errors = [], []  # the checks against what is stored
+        self.dups = []  # (error, "code" / "cid", value): "same as row n" errors (validate)
+        self.seen_codes, self.seen_ids = {}, {}  # first row of each staff code / citizen ID
+        self.id_texts = {}  # citizen ID -> the cell as written, where it differs (zeros Excel dropped)
+        self.parsed = []  # StaffRow, one per valid data row
+        self.valid_rows = 0
+        self.created, self.changed, self.unchanged = [], [], 0
+        self.changes = {name: [] for name in KINDS}  # history -> [(person id, change)]
+        self.person_updates = []  # (person id, {field: (old, new)})
+        self.new_quals = []  # (row, qtype, level, major, language)
+        self.audit = {}  # code -> {label: [old, new]}
+
+    # ------------------------------------------------------------ validate, check, plan: in one or two processes
+
+    def run(self, items):
+        """Validate the data rows `items` ((Excel row, cells), data_rows()), check them against what is stored and,
+        when no row has an error, plan the changes. A large file whose comparison tables were all read beforehand
+        (read_stored) is done in two processes (_run_in_two); the result is the same as in one."""
+        if self._two_processes(len(items)):
+            self._run_in_two(items)
+        else:
+            self._run_part(items)
+            self._finish([self])
+
+    def _run_part(self, items):
+        self.validate(items)
+        self._check_against_database()
+        if not (self.row_errors or self.holder_errors or self.scope_errors):
+            self.plan()
+
+    def _two_processes(self, count):
+        return (count > TWO_PROCESSES_ABOVE and getattr(settings, "DTBD_IMPORT_FORK", True) and hasattr(os, "fork")
+                and (os.cpu_count() or 1) > 1 and self.stored is not None and "quals" in self.stored)
+
+    def _run_in_two(self, items):
+        """The later half of the rows in a child process (os.fork: it shares this one's memory, the sheet and the
+        tables read_stored() read, and touches no database), the earlier half here; the child sends back what it
+        found (pickle, through a pipe) and _finish() joins the halves as one process would have seen them. When the
+        child fails, its half is done here."""
+        half = len(items) // 2
+        later = copy.copy(self)
+        later._start()
+        self._describe_names()  # loaded before the fork: the child reads no database
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: no return from here, no database, no clean-up of the parent's objects
+            status = 1
+            try:
+                os.close(read_end)
+                later._run_part(items[half:])
+                payload = pickle.dumps({name: getattr(later, name) for name in SENT_BACK}, pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(payload)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        try:
+            self._run_part(items[:half])
+        finally:
+            with os.fdopen(read_end, "rb") as pipe:
+                payload = pipe.read()
+            _pid, status = os.waitpid(pid, 0)
+        if status == 0 and payload:
+            for name, value in pickle.loads(payload).items():
+                setattr(later, name, value)
+        else:
+            logger.warning("Staff import: the second process failed (status %s); its half is done here.", status)
+            later._start()
+            later._run_part(items[half:])
+        self._finish([self, later])
+
+    def _finish(self, parts):
+        """Join the parts (in row order) into this one: errors in the order one pass over the whole file gives them,
+        a duplicate across parts named like any other; the plans, when no row has an error."""
+        first = parts[0]
+        row_errors = list(first.row_errors)
+        holder_errors, scope_errors = list(first.holder_errors), list(first.scope_errors)
+        for part in parts[1:]:
+            # A staff code or citizen ID an earlier part holds: the later row is the duplicate (the earlier part's
+            # first row is the one named), and the later part's "same as row n" errors for it name that row too.
+            replaced, duplicates = {}, set()
+            for kind, column, seen, theirs in (("code", HEADERS[0], first.seen_codes, part.seen_codes),
+                                               ("cid", HEADERS[5], first.seen_ids, part.seen_ids)):
+                for value, row in theirs.items():
+                    if value in seen:
+                        text = part.id_texts.get(value, value) if kind == "cid" else value
+                        row_errors.append(RowError(row, column, text, _duplicate(kind, value, seen[value])))
+                        duplicates.add(row)
+                    else:
+                        seen[value] = row
+            for error, kind, value in part.dups:
+                earlier = (first.seen_codes if kind == "code" else first.seen_ids).get(value)
+                if earlier is not None and earlier < error.row:
+                    replaced[id(error)] = RowError(error.row, error.column, error.value, _duplicate(kind, value, earlier))
+            row_errors.extend(replaced.get(id(error), error) for error in part.row_errors)
+            # A row that is a duplicate is not a valid row: what was checked against the database for it goes.
+            holder_errors.extend(e for e in part.holder_errors if e.row not in duplicates)
+            scope_errors.extend(e for e in part.scope_errors if e.row not in duplicates)
+            first.valid_rows += part.valid_rows
+        row_errors.sort(key=lambda e: (e.row, CHECK_ORDER.get(e.column, -1)))
+        self.errors = row_errors + holder_errors + scope_errors
+        self.errors.sort(key=lambda e: e.row)
+        if self.errors or len(parts) == 1:
+            return
+        for part in parts[1:]:
+            self.created += part.created
+            self.changed += part.changed
+            self.unchanged += part.unchanged
+            for name, changes in part.changes.items():
+                self.changes[name] += changes
+            self.person_updates += part.person_updates
+            self.new_quals += part.new_quals
+            self.audit.update(part.audit)
+
+    # ------------------------------------------------------------ what is stored (read while calamine parses)
+
+    def read_stored(self, sheet_rows):
+        """For a large file (more rows than LOAD_ALL_ABOVE), read the tables the import compares the file with while
+        calamine parses the sheet (read_first_sheet_meanwhile): the whole register (code, id, identity fields), and,
+        unless the register is much larger than the file (a few new people among many: the open records of the few
+        already registered are then read by person), the open records of every history, the people with an ended
+        record of each, and the qualifications held. The same reads the import would otherwise make after
+        validation (_fetch reads a whole table above LOAD_ALL_ABOVE keys), earlier."""
+        if sheet_rows is None or sheet_rows - 1 <= LOAD_ALL_ABOVE:
+            return None
+        cid = 2 + PERSON_FIELDS.index("citizen_id")  # in (code, id, *PERSON_FIELDS)
+        people = _raw_rows(Person.objects.order_by().values_list("code", "id", *PERSON_FIELDS))
+        stored = {  # indexed here, so that each row later costs a look-up
+            "people": {r[0]: r[1:] for r in people},  # code -> (id, *PERSON_FIELDS)
+            "holders": {r[cid]: r[0] for r in people if r[cid] is not None},  # citizen ID -> code
+        }
+        if len(people) <= 2 * sheet_rows:
+            stored["open"] = {}  # history -> person id -> [(person id, record id, valid_from, *key)], oldest first
+            for name, kind in KINDS.items():
+                records = stored["open"][name] = {}
+                for r in _raw_rows(kind.model.objects.filter(valid_to__isnull=True).order_by("id").values_list(
+                        "person_id", "id", "valid_from", *kind.fields)):
+                    held = records.get(r[0])
+                    if held is None:
+                        records[r[0]] = [r]
+                    else:
+                        held.append(r)
+            stored["ended"] = {  # history -> people with an ended record
+                name: {pk for (pk,) in _raw_rows(
+                    kind.model.objects.filter(valid_to__isnull=False).order_by().values_list("person_id"))}
+                for name, kind in KINDS.items()
+            }
+            fold_ = self.fold
+            stored["quals"] = {(person_id, qtype, level, fold_(language)) for person_id, qtype, level, language in
+                               _raw_rows(Qualification.objects.order_by().values_list(
+                                   "person_id", "type", "level", "language"))}
+        self.stored = stored
+        return stored
 
     # ------------------------------------------------------------ validation (no database access per row)
 
-    def validate(self, rows):
-        errors, cat, today = self.errors, self.cat, self.today
+    def validate(self, items):
+        errors, cat, today = self.row_errors, self.cat, self.today
         gender_codes = Codes(Gender.choices, aliases={"Nu": "NU", "F": "NU", "M": "NAM"})
         category_codes = Codes(Category.choices, aliases={"Hợp đồng": "HD", "Lao động hợp đồng": "HD"})
         post_codes = Codes(PostLevel.choices, aliases={"Giám đốc": "GD", "Phó giám đốc": "PGD", "Trưởng phòng": "TP",
@@ -322,7 +496,7 @@ class StaffImport:
             gender_codes.known, category_codes.known, post_codes.known, party_codes.known)
         qual_columns = [(i, qtype, qual_codes[qtype], qual_codes[qtype].known) for i, qtype in QUAL_COLUMNS]
         fold_ = self.fold
-        seen_codes, seen_ids = {}, {}
+        seen_codes, seen_ids, dups = self.seen_codes, self.seen_ids, self.dups
 
         def date_of(value):
             try:
@@ -334,7 +508,7 @@ class StaffImport:
             result = date_memo[value] = parse_date(value)
             return result
 
-        for row_no, cells in data_rows(rows, len(HEADERS)):
+        for row_no, cells in items:
             t = [(c.strip() if c.isprintable() else clean_text(c)) if c.__class__ is str else cell_text(c)
                  for c in cells[:25]]
             for i in TEXT_COLUMNS:
@@ -373,7 +547,8 @@ class StaffImport:
             elif message := v.code_error(code):
                 err(0, message)
             elif code in seen_codes:
-                err(0, _("Mã cán bộ %(code)s trùng với dòng %(row)s.") % {"code": code, "row": seen_codes[code]})
+                err(0, _duplicate("code", code, seen_codes[code]))
+                dups.append((row_errors[-1], "code", code))
             else:
                 seen_codes[code] = row_no
             full_name = t[1]
@@ -408,9 +583,12 @@ class StaffImport:
                 if message := v.citizen_id_error(citizen_id, birth_date, gender or None):
                     err(5, message)
                 elif citizen_id in seen_ids:
-                    err(5, _("Số CCCD trùng với dòng %(row)s.") % {"row": seen_ids[citizen_id]})
+                    err(5, _duplicate("cid", citizen_id, seen_ids[citizen_id]))
+                    dups.append((row_errors[-1], "cid", citizen_id))
                 else:
                     seen_ids[citizen_id] = row_no
+                    if citizen_id != t[5]:
+                        self.id_texts[citizen_id] = t[5]
             unit_code, unit_id = t[6], None
             if not unit_code:
                 err(6, REQUIRED)
@@ -504,14 +682,19 @@ class StaffImport:
                 phone, recruited_on, party == "CO", party_joined_on, unit_id, category, rank_id, post_title,
                 post_level, fold_(job) if job else "", job, tuple(sorted(planned)), quals,
             ))
-        self._check_against_database(seen_ids)
-        self.errors.sort(key=lambda e: e.row)
+        self.valid_rows = len(self.parsed)
 
-    def _check_against_database(self, file_ids):
+    def _check_against_database(self):
         """Citizen IDs held by other people; people the user may not change."""
+        file_ids = self.seen_ids
         codes = {row.code for row in self.parsed}
         columns = ("code", "id") + PERSON_FIELDS
-        if len(codes) > LOAD_ALL_ABOVE and len(file_ids) > LOAD_ALL_ABOVE:
+        stored = self.stored or {}
+        if "people" in stored:
+            people = stored["people"]
+            self.existing = {code: people[code] for code in codes if code in people}
+            holders = stored["holders"]
+        elif len(codes) > LOAD_ALL_ABOVE and len(file_ids) > LOAD_ALL_ABOVE:
             # Both lookups would read the whole table: read it once.
             people = _raw_rows(Person.objects.order_by().values_list(*columns))
             self.existing = {r[0]: r[1:] for r in people if r[0] in codes}
@@ -526,10 +709,13 @@ class StaffImport:
             cid = row.citizen_id
             if cid and holders.get(cid, row.code) != row.code:
                 message = _("Số CCCD đã thuộc về cán bộ khác (mã %(code)s).") % {"code": holders[cid]}
-                self.errors.append(RowError(row.row, HEADERS[5], cid, message))
+                self.holder_errors.append(RowError(row.row, HEADERS[5], cid, message))
         person_ids = {values[0] for values in self.existing.values()}
         self.open = {}  # history -> person id -> [(person id, record id, valid_from, *key)], oldest record first
         for name, kind in KINDS.items():
+            if "open" in stored:  # every person's, indexed: looked up by person
+                self.open[name] = stored["open"][name]
+                continue
             records = {}
             queryset = kind.model.objects.filter(valid_to__isnull=True).order_by("id")
             for r in _fetch(queryset, "person_id", person_ids, ("person_id", "id", "valid_from") + kind.fields):
@@ -547,7 +733,7 @@ class StaffImport:
                     continue
                 current_units = {r[3] for r in self.open["unit"].get(old[0], [])}
                 if current_units - allowed:
-                    self.errors.append(RowError(row.row, HEADERS[0], row.code,
+                    self.scope_errors.append(RowError(row.row, HEADERS[0], row.code,
                                                 _("Cán bộ %(code)s đang thuộc đơn vị ngoài phạm vi quản lý của bạn.")
                                                 % {"code": row.code}))
 
@@ -556,15 +742,15 @@ class StaffImport:
     def plan(self):
         existing, cat, today = self.existing, self.cat, self.today
         person_ids = {values[0] for values in existing.values()}
-        held = set()
-        for person_id, qtype, level, language in _fetch(
-            Qualification.objects.order_by(), "person_id", person_ids, ("person_id", "type", "level", "language")
-        ):
-            held.add((person_id, qtype, level, self.fold(language)))
-        self.changes = {name: [] for name in KINDS}  # history -> [(person id, change)]
-        self.person_updates = []  # (person id, {field: (old, new)})
-        self.new_quals = []  # (row, qtype, level, major, language)
-        self.audit = {}  # code -> {label: [old, new]}
+        stored = self.stored or {}
+        if "quals" in stored:  # everybody's: looked up by person
+            held = stored["quals"]
+        else:
+            held = set()
+            for person_id, qtype, level, language in _fetch(
+                Qualification.objects.order_by(), "person_id", person_ids, ("person_id", "type", "level", "language")
+            ):
+                held.add((person_id, qtype, level, self.fold(language)))
         job_ids = cat.job_positions
         updates = []
         for row in self.parsed:
@@ -581,7 +767,10 @@ class StaffImport:
         rows_by_id = {row.person_id: row for row, _old in updates}
         for name, kind in KINDS.items():
             without = [pk for pk in rows_by_id.keys() - self.open[name].keys() if rows_by_id[pk].wanted(name)]
-            never_had[name] = set(without) - self._had_any(kind.model, without)
+            if "ended" in stored:  # without an open record, any record is an ended one
+                never_had[name] = set(without) - stored["ended"][name]
+            else:
+                never_had[name] = set(without) - self._had_any(kind.model, without)
         kinds = [(name, kind, self.open[name], never_had[name]) for name, kind in KINDS.items()]
         for row, old in updates:
             person_id = row.person_id
@@ -632,7 +821,7 @@ class StaffImport:
 
     def report(self):
         report = ImportReport(
-            kind="staff", rows=len(self.parsed), created=len(self.created), changed=len(self.changed),
+            kind="staff", rows=self.valid_rows, created=len(self.created), changed=len(self.changed),
             unchanged=self.unchanged,
         )
         preview = []
@@ -767,17 +956,22 @@ class StaffImport:
         """A history's keys as text, for the audit entry and the preview."""
         if not keys:
             return ""
+        names = self._describe_names()
+        if name in names:
+            return ", ".join(sorted(str(names[name].get(k[0], k[0])) for k in keys))
+        if name == "post":
+            return ", ".join(sorted(" ".join(filter(None, (k[0], f"({k[1]})" if k[1] else ""))) for k in keys))
+        return ", ".join(sorted(str(k[0]) for k in keys))
+
+    def _describe_names(self):
+        """id -> code / name of the units, ranks and job positions, loaded once."""
         if not hasattr(self, "_names"):
             self._names = {
                 "unit": {pk: code for code, (pk, _p) in self.cat.units.items()},
                 "rank": {pk: code for code, pk in self.cat.ranks.items()},
                 "job": dict(JobPosition.objects.values_list("id", "name")),
             }
-        if name in self._names:
-            return ", ".join(sorted(str(self._names[name].get(k[0], k[0])) for k in keys))
-        if name == "post":
-            return ", ".join(sorted(" ".join(filter(None, (k[0], f"({k[1]})" if k[1] else ""))) for k in keys))
-        return ", ".join(sorted(str(k[0]) for k in keys))
+        return self._names
 
     def _write_audit(self):
         """One LogEntry per created or changed person (bulk writes send no signals to django-auditlog)."""
@@ -804,6 +998,13 @@ class StaffImport:
         insert_rows(LogEntry, ("object_pk", "object_id", "object_repr", "action", "changes"), rows, BULK,
                     constants={"content_type": content_type_id, "changes_text": "", "actor": actor_id,
                                "timestamp": now})
+
+
+def _duplicate(kind, value, row):
+    """The error of a staff code ("code") or citizen ID ("cid") an earlier row of the file holds."""
+    if kind == "code":
+        return _("Mã cán bộ %(code)s trùng với dòng %(row)s.") % {"code": value, "row": row}
+    return _("Số CCCD trùng với dòng %(row)s.") % {"row": row}
 
 
 def _job_key(key, job_ids):

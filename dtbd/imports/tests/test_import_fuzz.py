@@ -167,8 +167,12 @@ def check_outcome(run):
 
 
 def _rows_reader(rows):
-    return mock.patch.object(staff_importing, "read_first_sheet", return_value=rows), mock.patch.object(
-        unit_importing, "read_first_sheet", return_value=rows)
+    return _staff_reader(rows), mock.patch.object(unit_importing, "read_first_sheet", return_value=rows)
+
+
+def _staff_reader(rows):
+    """The staff import's reader giving `rows`, and nothing read from the database meanwhile."""
+    return mock.patch.object(staff_importing, "read_first_sheet_meanwhile", return_value=(rows, None))
 
 
 @pytest.fixture
@@ -184,7 +188,7 @@ def existing(tree):
 @given(data=rows_strategy(STAFF_VALID, staff_importing.HEADERS))
 def test_staff_import_of_any_cells_succeeds_or_fails_cleanly(existing, data):
     header, rows = data
-    with mock.patch.object(staff_importing, "read_first_sheet", return_value=[header, *rows]):
+    with _staff_reader([header, *rows]):
         check_outcome(lambda: staff_importing.import_staff(io.BytesIO(b""), today=TODAY))
 
 
@@ -324,7 +328,7 @@ def test_staff_import_of_near_valid_values_succeeds_or_fails_cleanly(existing, c
     column, value = column_value
     row = {**STAFF_VALID, "Mã cán bộ": "CB900", "Số CCCD": "", column: value}
     rows = [list(staff_importing.HEADERS), [row[h] for h in staff_importing.HEADERS]]
-    with mock.patch.object(staff_importing, "read_first_sheet", return_value=rows):
+    with _staff_reader(rows):
         check_outcome(lambda: staff_importing.import_staff(io.BytesIO(b""), today=TODAY))
 
 
@@ -351,7 +355,7 @@ def test_values_longer_than_their_columns_are_refused_not_crashing_on_postgresql
     failed with 'value too long', a server error instead of an import error."""
     row = {**STAFF_VALID, "Mã cán bộ": "CB901", "Số CCCD": "", column: value}
     rows = [list(staff_importing.HEADERS), [row[h] for h in staff_importing.HEADERS]]
-    with mock.patch.object(staff_importing, "read_first_sheet", return_value=rows):
+    with _staff_reader(rows):
         errors = refused(io.BytesIO(b""))
     assert [(e.row, e.column, e.message) for e in errors] == [(2, column, message)]
 
@@ -371,13 +375,13 @@ def test_control_characters_are_dropped_and_line_breaks_become_spaces(existing):
     row = {**STAFF_VALID, "Mã cán bộ": "CB902", "Số CCCD": "", "Họ và tên": "Nguyễn\x00 Văn\nBình\x07",
            "Cấp chức vụ": "\x00"}
     rows = [list(staff_importing.HEADERS), [row[h] for h in staff_importing.HEADERS]]
-    with mock.patch.object(staff_importing, "read_first_sheet", return_value=rows):
+    with _staff_reader(rows):
         staff_importing.import_staff(io.BytesIO(b""), today=TODAY)
     assert m.Person.objects.get(code="CB902").full_name == "Nguyễn Văn Bình"
 
 
 def test_a_row_of_only_zero_and_false_cells_is_checked_not_skipped(existing):
     rows = [list(staff_importing.HEADERS), [0, False] + [""] * 23]
-    with mock.patch.object(staff_importing, "read_first_sheet", return_value=rows):
+    with _staff_reader(rows):
         errors = refused(io.BytesIO(b""))
     assert {(e.row, e.column) for e in errors} >= {(2, "Ngày sinh"), (2, "Giới tính"), (2, "Mã đơn vị")}

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from django.test import override_settings
 
-from dtbd.core.importing import ImportFailed, read_first_sheet
+from dtbd.core.importing import ImportFailed, read_first_sheet, read_first_sheet_meanwhile
 from dtbd.core.spreadsheet import SheetRefused, check_xlsx, sheet_extent, write_sheet
 from dtbd.people.importing import HEADERS
 
@@ -113,6 +113,30 @@ def test_a_real_template_file_still_reads(tmp_path):
     assert rows[0] == list(HEADERS) and rows[3][:2] == ["CB001", "Nguyễn Văn An"]
     with open(path, "rb") as handle:  # a file object is left where it was for calamine
         assert read_first_sheet(handle)[3][-1] == "0912345678"
+
+
+def test_work_done_while_calamine_parses(tmp_path):
+    path = tmp_path / "can-bo.xlsx"
+    write_sheet(path, list(HEADERS), [["CB001"]] * 3)
+    seen = []
+    rows, result = read_first_sheet_meanwhile(path, lambda count: seen.append(count) or "stored")
+    assert (seen, result, len(rows), rows[3][0]) == ([4], "stored", 4, "CB001")
+
+    def fails(count):
+        raise LookupError("the database said no")
+
+    with pytest.raises(LookupError):  # what the work raised, not "not an .xlsx"
+        read_first_sheet_meanwhile(path, fails)
+    # The guard still comes first (nothing runs for a refused file); an unreadable sheet is the usual error.
+    with override_settings(DTBD_IMPORT_MAX_CELLS=3):
+        with pytest.raises(ImportFailed):
+            read_first_sheet_meanwhile(path, fails)
+    broken = io.BytesIO()  # passes the guard (no worksheet to measure), calamine refuses it in its thread
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook")
+    with pytest.raises(ImportFailed) as caught:
+        read_first_sheet_meanwhile(broken, lambda count: None)
+    assert caught.value.errors[0].message.startswith("Không đọc được tệp Excel")
 
 
 def test_the_limit_is_a_setting(tmp_path):

@@ -9,6 +9,7 @@ from dtbd.core.importing import ImportFailed
 from dtbd.core.models import Source
 from dtbd.core.spreadsheet import write_sheet
 from dtbd.core.text import vn_sort_key
+from dtbd.people import importing
 from dtbd.people import models as m
 from dtbd.people.importing import HEADERS, import_staff
 from dtbd.people.testing import make_person
@@ -43,6 +44,17 @@ BASE = {
     "Email": "an.nv@example.vn",
     "Điện thoại": "0912345678",
 }
+
+
+@pytest.fixture(autouse=True, params=["one process", "two processes"])
+def processes(request, monkeypatch):
+    """Every test runs the way a small file is imported (one process, stored rows read by key) and the way a large
+    one is (the stored tables read while calamine parses, the rows validated and planned in two processes):
+    the outcome must be the same."""
+    if request.param == "two processes":
+        monkeypatch.setattr(importing, "LOAD_ALL_ABOVE", 0)
+        monkeypatch.setattr(importing, "TWO_PROCESSES_ABOVE", 0)
+    return request.param
 
 
 def row(**changes):
