@@ -215,19 +215,26 @@ def import_staff(source, user=None, dry_run=False, scope: Scope | None = None, t
     scope = scope or (scope_of(user) if user is not None else Scope(everything=True, can_write=True))
     today = today or timezone.localdate()
     importer = StaffImport(scope, today, user)
+    rows = None
     with _without_cyclic_gc():
-        rows, _stored = read_first_sheet_meanwhile(source, importer.read_stored)
-        if not rows:
-            raise ImportFailed([RowError(1, "", "", _("Tệp không có dữ liệu (trang tính đầu tiên trống)."))])
-        errors = check_headers(rows[0], HEADERS)
-        if errors:
-            raise ImportFailed(errors, rows=count_data_rows(rows))
-        importer.run(list(data_rows(rows, len(HEADERS))))
-        if importer.errors:
-            raise ImportFailed(importer.errors, rows=count_data_rows(rows))
-        report = importer.report()
-        if not dry_run and (importer.created or importer.changed):
-            importer.save()
+        try:
+            rows = read_first_sheet_meanwhile(source, importer.read_stored)[0]
+            if not rows:
+                raise ImportFailed([RowError(1, "", "", _("Tệp không có dữ liệu (trang tính đầu tiên trống)."))])
+            errors = check_headers(rows[0], HEADERS)
+            if errors:
+                raise ImportFailed(errors, rows=count_data_rows(rows))
+            importer.run(list(data_rows(rows, len(HEADERS))))
+            if importer.errors:
+                raise ImportFailed(importer.errors, rows=count_data_rows(rows))
+            report = importer.report()
+            if not dry_run and (importer.created or importer.changed):
+                importer.save()
+        finally:
+            # Let go of the sheet and the stored tables while the cyclic collector is still off: its first pass
+            # once it is back would otherwise walk their millions of objects before they go.
+            del rows
+            importer.release()
     report.saved = not dry_run
     return report
 
@@ -313,6 +320,12 @@ class StaffImport:
         self.fold = functools.lru_cache(maxsize=None)(fold)  # names and job titles repeat a lot
         self.stored = None  # what read_stored() read, when it did
         self._start()
+
+    def release(self):
+        """Drop the file's rows, what was read and the plans (the report is made): memory back before the end."""
+        self.stored = None
+        self._start()
+        self.existing, self.open = {}, {}
 
     def _start(self):
         """The results of validation, checks and planning, empty."""
