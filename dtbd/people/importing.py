@@ -29,7 +29,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from dataclasses import fields as dataclass_fields
 from json.encoder import encode_basestring_ascii
+from operator import attrgetter
 from unicodedata import normalize
 
 from django.conf import settings
@@ -104,6 +106,7 @@ LOAD_ALL_ABOVE = 3000  # more keys than this: read the whole (open) table once i
 # when everything the rows are compared with was read beforehand (read_stored). Setting DTBD_IMPORT_FORK = False
 # keeps every import in one process.
 TWO_PROCESSES_ABOVE = 20_000
+TWO_PROCESSES_REGISTERED_SHARE = 0.5  # ...and the register holds at least this many people per row of the file
 # The order in which validate() checks a row's cells (the foreign language after the IT column): a row's errors are
 # listed in that order.
 CHECK_ORDER = {HEADERS[c]: k for k, c in enumerate((*range(17), 18, 17, *range(19, 25)))}
@@ -280,6 +283,11 @@ class StaffRow:
     quals: list  # (type, level, major, language)
     person_id: int | None = None
 
+    def __reduce__(self):
+        # Pickled as the tuple of its fields (the second process of a large import sends its rows back): several
+        # times faster than the default for a slotted dataclass.
+        return StaffRow, _staff_row_fields(self)
+
     def identity(self):
         """The identity fields, in PERSON_FIELDS order."""
         return (self.full_name, self.birth_date, self.gender, self.ethnicity_id, self.citizen_id, self.email,
@@ -310,6 +318,9 @@ class StaffRow:
         if name == "job":
             return ((self.job,),) if self.job != "" else ()
         return tuple((level,) for level in self.planned)
+
+
+_staff_row_fields = attrgetter(*(f.name for f in dataclass_fields(StaffRow)))
 
 
 class StaffImport:
@@ -362,8 +373,12 @@ class StaffImport:
             self.plan()
 
     def _two_processes(self, count):
+        """Worth a second process: a large file, most of whose rows are likely to be registered already. (A new
+        person's row is sent back whole, and pickling it costs about what validating it does: a first import gains
+        nothing.)"""
         return (count > TWO_PROCESSES_ABOVE and getattr(settings, "DTBD_IMPORT_FORK", True) and hasattr(os, "fork")
-                and (os.cpu_count() or 1) > 1 and self.stored is not None and "quals" in self.stored)
+                and (os.cpu_count() or 1) > 1 and self.stored is not None and "quals" in self.stored
+                and len(self.stored["people"]) >= TWO_PROCESSES_REGISTERED_SHARE * count)
 
     def _run_in_two(self, items):
         """The later half of the rows in a child process (os.fork: it shares this one's memory, the sheet and the

@@ -54,6 +54,7 @@ def processes(request, monkeypatch):
     if request.param == "two processes":
         monkeypatch.setattr(importing, "LOAD_ALL_ABOVE", 0)
         monkeypatch.setattr(importing, "TWO_PROCESSES_ABOVE", 0)
+        monkeypatch.setattr(importing, "TWO_PROCESSES_REGISTERED_SHARE", 0)
     return request.param
 
 

@@ -44,6 +44,7 @@ def outcome(path, monkeypatch, processes, **kwargs):
     """(errors or report figures, counts) of one import in one or two processes."""
     monkeypatch.setattr(importing, "LOAD_ALL_ABOVE", 0 if processes == 2 else 3000)
     monkeypatch.setattr(importing, "TWO_PROCESSES_ABOVE", 0 if processes == 2 else 20_000)
+    monkeypatch.setattr(importing, "TWO_PROCESSES_REGISTERED_SHARE", 0)
     try:
         report = import_staff(path, today=TODAY, **kwargs)
     except ImportFailed as failed:
@@ -129,6 +130,15 @@ def test_one_process_when_told_or_when_the_register_is_much_larger(tree, tmp_pat
     outcome(path, monkeypatch, 2, dry_run=True)
     assert forks == []
     settings.DTBD_IMPORT_FORK = True
+    with monkeypatch.context() as patch:  # mostly new people (a first import): their rows would be sent back whole
+        outcome(path, monkeypatch, 2, dry_run=True)
+        assert len(forks) == 1
+        forks.clear()
+        patch.setattr(importing, "TWO_PROCESSES_REGISTERED_SHARE", 0.5)
+        patch.setattr(importing, "TWO_PROCESSES_ABOVE", 0)
+        patch.setattr(importing, "LOAD_ALL_ABOVE", 0)
+        import_staff(path, today=TODAY, dry_run=True)
+        assert forks == []
     for i in range(12):  # more than twice the file's rows already registered: read by key, one process
         make_person(tree.so_b, code=f"OLD{i}")
     assert outcome(path, monkeypatch, 2, dry_run=True)[0][:2] == (4, 4)
