@@ -536,8 +536,18 @@ class StaffImport:
             result = date_memo[value] = parse_date(value)
             return result
 
+        date_texts = {}
+
+        def text_of(value):  # a cell that is not text: dates repeat (birth dates), their strftime once each
+            if value.__class__ is datetime.date or value.__class__ is datetime.datetime:
+                text = date_texts.get(value)
+                if text is None:
+                    text = date_texts[value] = cell_text(value)
+                return text
+            return cell_text(value)
+
         for row_no, cells in items:
-            t = [(c.strip() if c.isprintable() else clean_text(c)) if c.__class__ is str else cell_text(c)
+            t = [(c.strip() if c.isprintable() else clean_text(c)) if c.__class__ is str else text_of(c)
                  for c in cells[:25]]
             for i in TEXT_COLUMNS:
                 if t[i] and not t[i].isascii():
@@ -667,7 +677,7 @@ class StaffImport:
                 recruited_on = date_memo[cells[19]]
             except (KeyError, TypeError):
                 recruited_on = dated(19)
-            if recruited_on and (message := v.recruited_on_error(recruited_on, birth_date)):
+            if recruited_on and (message := v.recruited_on_error(recruited_on, birth_date, today)):
                 err(19, message)
             party = known_party.get(t[20]) or coded(20, party_codes)
             try:

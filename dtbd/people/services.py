@@ -4,6 +4,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dtbd.accounts.scope import CHANGE
@@ -274,7 +275,7 @@ def clean_identity_field(name, value, today=None):
         value = " ".join((value or "").split())
         error = _("Nhập họ và tên đầy đủ.") if len(value) < 2 else None
     elif name == "birth_date":
-        error = v.birth_date_error(value, today or datetime.date.today())
+        error = v.birth_date_error(value, today or timezone.localdate())
     elif name == "citizen_id":
         value = (value or "").strip() or None
         error = v.citizen_id_error(value) if value else None
@@ -296,7 +297,7 @@ def person_errors(data, *, is_new, placement_changed, today=None):
     """The rules across fields of a staff record. `data`: the values after clean_identity_field (birth_date, gender,
     citizen_id, recruited_on, party_member, party_joined_on, effective_from). A change of the placement (unit,
     category, rank, post, job position, planned posts) of an existing person needs the date it takes effect."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     errors = {}
     birth_date, gender, citizen_id = data.get("birth_date"), data.get("gender"), data.get("citizen_id")
     if citizen_id and birth_date and gender:
@@ -305,7 +306,7 @@ def person_errors(data, *, is_new, placement_changed, today=None):
             errors["citizen_id"] = error
     recruited_on = data.get("recruited_on")
     if recruited_on:
-        error = v.recruited_on_error(recruited_on, birth_date)
+        error = v.recruited_on_error(recruited_on, birth_date, today)
         if error:
             errors["recruited_on"] = error
     joined = data.get("party_joined_on")
@@ -349,7 +350,7 @@ def leave_error(person, on_date, today=None):
     """Why `person` cannot be recorded as leaving on `on_date` (a message), or None."""
     if person.left_on:
         return _("Cán bộ này đã thôi công tác từ %(date)s.") % {"date": person.left_on.strftime("%d/%m/%Y")}
-    if on_date > (today or datetime.date.today()):
+    if on_date > (today or timezone.localdate()):
         return _("Ngày thôi công tác không được ở tương lai.")
     if v.age_on(person.birth_date, on_date) < v.MIN_AGE:
         return _("Ngày thôi công tác trước khi cán bộ đủ 16 tuổi.")
@@ -364,7 +365,7 @@ def leave_error(person, on_date, today=None):
 def qualification_errors(person, *, qtype, language="", issued_on=None, valid_until=None, today=None):
     """The rules of a diploma or certificate of `person` ({field: message}); the level is checked against its type
     by the caller's choice list (catalog.LEVELS)."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     errors = {}
     if qtype == QualificationType.LANGUAGE and not (language or "").strip():
         errors["language"] = _("Nhập tên ngoại ngữ (ví dụ: Tiếng Anh).")

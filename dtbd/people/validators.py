@@ -1,8 +1,8 @@
 """Field rules shared by the forms, the import and the API. Each returns a message (in the active language,
 Vietnamese by default) or None."""
-import datetime
 import re
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dtbd.core.text import CODE_RE, code_error  # noqa: F401 — the code rule of units and people
@@ -40,7 +40,7 @@ def age_on(birth_date, on_date):
 
 
 def birth_date_error(birth_date, on_date=None):
-    on_date = on_date or datetime.date.today()
+    on_date = on_date or timezone.localdate()
     age = age_on(birth_date, on_date)
     if age < MIN_AGE or age > MAX_AGE:
         return _("Tuổi tính đến ngày %(date)s là %(age)s, phải từ %(min)s đến %(max)s.") % {
@@ -49,10 +49,11 @@ def birth_date_error(birth_date, on_date=None):
     return None
 
 
-def recruited_on_error(recruited_on, birth_date):
+def recruited_on_error(recruited_on, birth_date, today=None):
+    """`today`: the day of the check (default: today where the app runs, TIME_ZONE)."""
     if birth_date and recruited_on and age_on(birth_date, recruited_on) < MIN_AGE:
         return _("Ngày tuyển dụng trước khi đủ %(min)s tuổi.") % {"min": MIN_AGE}
-    if recruited_on and recruited_on > datetime.date.today():
+    if recruited_on and recruited_on > (today or timezone.localdate()):
         return _("Ngày tuyển dụng ở tương lai.")
     return None
 
