@@ -28,3 +28,15 @@ def test_phone_and_citizen_id_take_ascii_digits_only():
         assert not val.PHONE_RE.match(phone), phone  # the import uses the pattern directly
     for cid in ("٠٠١٠٨٥١٢٣٤٥٦", "00108512345٦", "001085123456\n"):
         assert val.citizen_id_error(cid) == "Số CCCD phải gồm đúng 12 chữ số.", cid
+
+
+def test_dates_are_checked_against_the_apps_today_not_the_servers(monkeypatch):
+    # 23:30 on 31/12 in UTC is already 01/01 in Hà Nội (TIME_ZONE): a recruitment on 01/01 is not in the future.
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.timezone.utc))
+    new_year = datetime.date(2026, 1, 1)
+    assert val.recruited_on_error(new_year, datetime.date(1990, 5, 1)) is None
+    assert val.recruited_on_error(datetime.date(2026, 1, 2), None) == "Ngày tuyển dụng ở tương lai."
+    assert val.recruited_on_error(new_year, None, today=datetime.date(2025, 12, 31)) == "Ngày tuyển dụng ở tương lai."
+    assert val.birth_date_error(datetime.date(2010, 1, 1)) is None  # 16 on 01/01/2026, Hà Nội's today
