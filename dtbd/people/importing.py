@@ -14,6 +14,10 @@ their open records, loaded once), then saved set-based in one transaction:
 - one django-auditlog LogEntry per created or changed person, written in bulk (bulk writes send no signals).
 
 Blank optional identity cells (citizen ID, email, phone, recruitment and party dates) leave the stored value alone.
+
+A large file uses a second core twice: the stored tables are read while calamine parses the sheet (read_stored), and
+when most of its rows are likely registered already, its two halves are validated and planned in two processes
+(StaffImport._run_in_two); the outcome is the one of a single pass (docs/benchmarks.md "Staff import").
 """
 import contextlib
 import copy
