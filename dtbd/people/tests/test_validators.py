@@ -30,8 +30,8 @@ def test_phone_and_citizen_id_take_ascii_digits_only():
         assert val.citizen_id_error(cid) == "Số CCCD phải gồm đúng 12 chữ số.", cid
 
 
-def test_dates_are_checked_against_the_apps_today_not_the_servers(monkeypatch):
-    # 23:30 on 31/12 in UTC is already 01/01 in Hà Nội (TIME_ZONE): a recruitment on 01/01 is not in the future.
+def test_dates_are_checked_against_the_day_given_or_the_apps_today(monkeypatch):
+    # The app's today is timezone.localdate() (TIME_ZONE): 23:30 on 31/12 in UTC is already 01/01 in Hà Nội.
     from django.utils import timezone
 
     monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.timezone.utc))
