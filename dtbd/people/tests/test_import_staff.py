@@ -271,6 +271,12 @@ def test_citizen_id_of_another_person_in_the_database(tree, tmp_path):
     assert one_error(tmp_path) == (2, "Số CCCD", "001085123456", "Số CCCD đã thuộc về cán bộ khác (mã KHAC01).")
 
 
+def test_dates_are_checked_against_the_import_day(tree, tmp_path):
+    # The file states the situation on the import day (TODAY here, 15/03/2026), whatever the clock says.
+    assert one_error(tmp_path, **{"Ngày tuyển dụng": "01/06/2026"}) == (
+        2, "Ngày tuyển dụng", "01/06/2026", "Ngày tuyển dụng ở tương lai.")
+
+
 def test_every_error_is_listed(tree, tmp_path):
     errors = refused(xlsx(tmp_path, row(**{"Ngày sinh": "x"}), row(**{"Mã cán bộ": "CB002", "Số CCCD": "",
                                                                         "Mã đơn vị": "", "Email": "x"})))
