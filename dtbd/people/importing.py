@@ -394,7 +394,15 @@ class StaffImport:
         later._start()
         self._describe_names()  # loaded before the fork: the child reads no database
         read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:  # no process to be had (limits, memory): one process does it all
+            os.close(read_end)
+            os.close(write_end)
+            logger.warning("Staff import: no second process (%s); done in one.", exc)
+            self._run_part(items)
+            self._finish([self])
+            return
         if pid == 0:  # the child: no return from here, no database, no clean-up of the parent's objects
             status = 1
             try:

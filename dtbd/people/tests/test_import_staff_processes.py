@@ -124,6 +124,20 @@ def test_a_failed_second_process_is_made_up_for(tree, tmp_path, monkeypatch, for
     assert report[:2] == (6, 6) and m.Person.objects.filter(code__startswith="CB1").count() == 6
 
 
+def test_no_second_process_to_be_had(tree, tmp_path, monkeypatch, caplog):
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(importing.os, "fork", no_fork)
+    path = xlsx(tmp_path, *staff_rows(6, r4={"Mã cán bộ": "CB101"}))
+    with caplog.at_level(logging.WARNING, logger="dtbd.people.importing"):
+        errors, _counts = outcome(path, monkeypatch, 2)
+    assert "no second process" in caplog.text
+    assert errors == [(6, "Mã cán bộ", "CB101", "Mã cán bộ CB101 trùng với dòng 2.")]
+    report, _counts = outcome(xlsx(tmp_path, *staff_rows(6), name="ok.xlsx"), monkeypatch, 2)
+    assert report[:2] == (6, 6)
+
+
 def test_one_process_when_told_or_when_the_register_is_much_larger(tree, tmp_path, monkeypatch, forks, settings):
     path = xlsx(tmp_path, *staff_rows(4))
     settings.DTBD_IMPORT_FORK = False
