@@ -504,8 +504,9 @@ class StaffImport:
             # person id -> the open records' keys in the shape of StaffRow.wanted_all() (none or one open record
             # per history; a person with more is left to the full comparison): plan() recognises an unchanged
             # person by one comparison.
+            # Equal keys are one shared object (few units, ranks, categories): fewer objects to free at the end.
             stored["current"] = current = {}
-            histories = list(stored["open"].values())
+            histories, shared = list(stored["open"].values()), {}
             for values in stored["people"].values():
                 pk = values[0]
                 keys = []
@@ -514,7 +515,8 @@ class StaffImport:
                     if held is None:
                         keys.append(())
                     elif len(held) == 1:
-                        keys.append((held[0][3:],))
+                        key = (held[0][3:],)
+                        keys.append(shared.setdefault(key, key))
                     else:
                         break
                 else:
@@ -524,10 +526,8 @@ class StaffImport:
                     kind.model.objects.filter(valid_to__isnull=False).order_by().values_list("person_id"))}
                 for name, kind in KINDS.items()
             }
-            fold_ = self.fold
-            stored["quals"] = {(person_id, qtype, level, fold_(language)) for person_id, qtype, level, language in
-                               _raw_rows(Qualification.objects.order_by().values_list(
-                                   "person_id", "type", "level", "language"))}
+            stored["quals"] = _held_qualifications(_raw_rows(Qualification.objects.order_by().values_list(
+                "person_id", "type", "level", "language")), self.fold)
         self.stored = stored
         return stored
 
@@ -814,11 +814,8 @@ class StaffImport:
         if "quals" in stored:  # everybody's: looked up by person
             held = stored["quals"]
         else:
-            held = set()
-            for person_id, qtype, level, language in _fetch(
-                Qualification.objects.order_by(), "person_id", person_ids, ("person_id", "type", "level", "language")
-            ):
-                held.add((person_id, qtype, level, self.fold(language)))
+            held = _held_qualifications(_fetch(Qualification.objects.order_by(), "person_id", person_ids,
+                                               ("person_id", "type", "level", "language")), self.fold)
         job_ids = cat.job_positions
         updates = []
         for row in self.parsed:
@@ -845,7 +842,7 @@ class StaffImport:
             person_id = row.person_id
             identity = row.identity()
             if (current.get(person_id) == row.wanted_all() and identity == old[1:]
-                    and all((person_id, q[0], q[1], fold_(q[3])) in held for q in row.quals)):
+                    and all((q[0], q[1], fold_(q[3])) in held.get(person_id, ()) for q in row.quals)):
                 self.unchanged += 1  # what the comparisons below conclude, in one
                 continue
             audit = {}
@@ -883,7 +880,7 @@ class StaffImport:
                 self.changes[name].extend((person_id, change) for change in changes)
                 audit[kind.label] = [self._describe(name, set(keys)), self._describe(name, wanted)]
             for qtype, level, major, language in row.quals:
-                if (person_id, qtype, level, self.fold(language)) not in held:
+                if (qtype, level, fold_(language)) not in held.get(person_id, ()):
                     self.new_quals.append((row, qtype, level, major, language))
                     audit[str(QualificationType(qtype).label)] = ["", f"{language} {level}".strip()]
             if audit:
@@ -1071,6 +1068,20 @@ class StaffImport:
         insert_rows(LogEntry, ("object_pk", "object_id", "object_repr", "action", "changes"), rows, BULK,
                     constants={"content_type": content_type_id, "changes_text": "", "actor": actor_id,
                                "timestamp": now})
+
+
+def _held_qualifications(rows, fold_):
+    """person id -> frozenset of (type, level, folded language) of the (person id, type, level, language) rows; equal
+    sets are one shared object (many people hold the same ones): fewer objects to keep and to free."""
+    by_person, triples, sets = defaultdict(list), {}, {}
+    for person_id, qtype, level, language in rows:
+        triple = (qtype, level, fold_(language))
+        by_person[person_id].append(triples.setdefault(triple, triple))
+    held = {}
+    for person_id, person_triples in by_person.items():
+        frozen = frozenset(person_triples)
+        held[person_id] = sets.setdefault(frozen, frozen)
+    return held
 
 
 def _duplicate(kind, value, row):
