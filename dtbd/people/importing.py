@@ -390,9 +390,9 @@ class StaffImport:
         found (pickle, through a pipe) and _finish() joins the halves as one process would have seen them. When the
         child fails, its half is done here."""
         half = len(items) // 2
+        self._describe_names()  # loaded before the copy and the fork: the child reads no database
         later = copy.copy(self)
         later._start()
-        self._describe_names()  # loaded before the fork: the child reads no database
         read_end, write_end = os.pipe()
         try:
             pid = os.fork()
@@ -407,7 +407,8 @@ class StaffImport:
             status = 1
             try:
                 os.close(read_end)
-                later._run_part(items[half:])
+                with connection.execute_wrapper(_no_query_in_the_child):
+                    later._run_part(items[half:])
                 payload = pickle.dumps({name: getattr(later, name) for name in SENT_BACK}, pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write_end, "wb") as pipe:
                     pipe.write(payload)
@@ -1068,6 +1069,12 @@ class StaffImport:
         insert_rows(LogEntry, ("object_pk", "object_id", "object_repr", "action", "changes"), rows, BULK,
                     constants={"content_type": content_type_id, "changes_text": "", "actor": actor_id,
                                "timestamp": now})
+
+
+def _no_query_in_the_child(execute, sql, params, many, context):
+    """The second process of a large import shares the parent's database connection: a query from it would garble
+    the parent's session. Refused; the child fails and its half is done in the parent."""
+    raise RuntimeError("no database query in the second process of the staff import")
 
 
 def _held_qualifications(rows, fold_):

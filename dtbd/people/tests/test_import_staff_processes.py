@@ -74,6 +74,37 @@ def test_large_file_forks_once_and_the_halves_make_the_whole(tree, tmp_path, mon
     assert m.RankAssignment.objects.get(person__code="CB102", valid_to=TODAY - datetime.timedelta(days=1))
 
 
+def test_the_second_process_reads_no_database(tree, tmp_path, monkeypatch, forks, caplog):
+    # Changes in the later half that the audit entry describes by name (a new unit, a new job position): the names
+    # come from what was loaded before the fork, and a query in the child would fail it (its half then redone here).
+    path = xlsx(tmp_path, *staff_rows(4))
+    outcome(path, monkeypatch, 2)
+    changed = xlsx(tmp_path, *staff_rows(4, r3={"Mã đơn vị": "SO_B", "Vị trí việc làm": "Kế toán viên"}),
+                   name="changed.xlsx")
+    forks.clear()
+    with caplog.at_level(logging.WARNING, logger="dtbd.people.importing"):
+        report, _counts = outcome(changed, monkeypatch, 2)
+    assert len(forks) == 1 and "failed" not in caplog.text
+    assert report[:4] == (4, 0, 1, 3)
+    assert report[4][0]["changes"][0] == "Đơn vị: SO_A → SO_B"
+    assert m.UnitAssignment.objects.get(person__code="CB104", valid_to__isnull=True).unit == tree.so_b
+
+
+def test_a_query_in_the_second_process_fails_it_and_the_parent_does_its_half(tree, tmp_path, monkeypatch, forks,
+                                                                            caplog):
+    real_plan = importing.StaffImport.plan
+
+    def plan_with_a_query(self):
+        m.Person.objects.count()
+        return real_plan(self)
+
+    monkeypatch.setattr(importing.StaffImport, "plan", plan_with_a_query)
+    with caplog.at_level(logging.WARNING, logger="dtbd.people.importing"):
+        report, _counts = outcome(xlsx(tmp_path, *staff_rows(4)), monkeypatch, 2)
+    assert len(forks) == 1 and "second process failed" in caplog.text
+    assert report[:2] == (4, 4) and m.Person.objects.filter(code__startswith="CB1").count() == 4
+
+
 def test_duplicates_across_the_halves_are_named_as_in_one_pass(tree, tmp_path, monkeypatch, forks):
     # Rows 2–4 in the first half, 5–7 in the second. Row 5 repeats row 2's code and row 7 row 5's (so row 2's, the
     # first); row 6 repeats row 3's citizen ID, typed as a number (Excel drops the leading zeros).
