@@ -183,17 +183,24 @@ def sheet_extent(open_chunks, max_cells):
             return rows, cols
 
 
-def _greater(value, alphabet, width):
-    """Regex (bytes) of the strings over `alphabet` (ordered) longer than `value` (up to width) or as long and
-    greater: the numbers / column letters past `value`."""
-    high = alphabet[-1]
-    parts = [f"[{alphabet[0]}-{high}]{{{len(value) + 1},{width}}}"] if len(value) < width else []
+def _not_greater(value, alphabet, first):
+    """Regex (text) of the strings over `alphabet` (its characters in order) that do not pass `value`: shorter ones,
+    or as long and not greater; their first character from `first` on (digits: no leading zero; letters: any). An
+    empty `value`: none. Rows with a leading zero are thus left out: they go to the exact count (never missed)."""
+    if not value:
+        return "(?!)"
+    low, high = alphabet[0], alphabet[-1]
+    parts = []  # as long as value first (the cells near the extent guessed are most of them), then shorter
     for i, char in enumerate(value):
-        if char != high:
-            nxt = alphabet[alphabet.index(char) + 1]
+        start = first if i == 0 else low
+        if char > start:  # a smaller character here, any after it
             rest = len(value) - i - 1
-            parts.append(f"{value[:i]}[{nxt}-{high}]" + (f"[{alphabet[0]}-{high}]{{{rest}}}" if rest else ""))
-    return "|".join(parts) or "(?!)"
+            parts.append(value[:i] + f"[{start}-{alphabet[alphabet.index(char) - 1]}]"
+                         + (f"[{low}-{high}]{{{rest}}}" if rest else ""))
+    parts.append(value)
+    if len(value) > 1:  # possessive: no backtracking into it when a longer string follows
+        parts.append(f"[{first}-{high}][{low}-{high}]{{0,{len(value) - 2}}}+")
+    return "|".join(parts)
 
 
 _DIGITS, _LETTERS = "0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -201,17 +208,17 @@ _beyond_cache = {}
 
 
 def _beyond(rows, cols):
-    """A cell start not in the canonical form, or a canonical cell past `rows` or `cols`."""
+    """A cell start not in the canonical form, or a canonical cell past `rows` or `cols`: '<c' followed by a space,
+    a tab, a line break, '/' or '>' and not by ' r="<column up to cols><row up to rows>"' — one look-ahead per cell,
+    which fails fast on the cells within the extent (most of them)."""
     key = (rows, cols)
     if key not in _beyond_cache:
         if len(_beyond_cache) > 64:
             _beyond_cache.clear()
-        col_letters = _column_letters(cols) if cols else ""
-        row_gt = _greater(str(rows), _DIGITS, 7) if rows else "[0-9]{1,7}"
-        col_gt = _greater(col_letters, _LETTERS, 3) if cols else "[A-Z]{1,3}"
+        cols_ok = _not_greater(_column_letters(cols), _LETTERS, "A") if cols else "(?!)"
+        rows_ok = _not_greater(str(rows), _DIGITS, "1") if rows else "(?!)"
         _beyond_cache[key] = re.compile(
-            (r'<c(?:[\t\n\r/>]| (?!r="[A-Z]{1,3}[0-9]{1,7}")| r="(?:(?:' + col_gt + r')[0-9]{1,7}"|[A-Z]{1,3}(?:'
-             + row_gt + r')"))').encode())
+            (r'<c(?! r="(?:' + cols_ok + r')(?:' + rows_ok + r')")(?=[\t\n\r />])').encode())
     return _beyond_cache[key]
 
 
