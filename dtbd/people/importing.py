@@ -492,16 +492,11 @@ class StaffImport:
             "holders": {r[cid]: r[0] for r in people if r[cid] is not None},  # citizen ID -> code
         }
         if len(people) <= 2 * sheet_rows:
-            stored["open"] = {}  # history -> person id -> [(person id, record id, valid_from, *key)], oldest first
-            for name, kind in KINDS.items():
-                records = stored["open"][name] = {}
-                for r in _raw_rows(kind.model.objects.filter(valid_to__isnull=True).order_by("id").values_list(
-                        "person_id", "id", "valid_from", *kind.fields)):
-                    held = records.get(r[0])
-                    if held is None:
-                        records[r[0]] = [r]
-                    else:
-                        held.append(r)
+            stored["open"] = {  # history -> person id -> [(person id, record id, valid_from, *key)], oldest first
+                name: _by_person(_raw_rows(kind.model.objects.filter(valid_to__isnull=True).order_by("id")
+                                           .values_list("person_id", "id", "valid_from", *kind.fields)))
+                for name, kind in KINDS.items()
+            }
             # person id -> the open records' keys in the shape of StaffRow.wanted_all() (none or one open record
             # per history; a person with more is left to the full comparison): plan() recognises an unchanged
             # person by one comparison.
@@ -755,25 +750,17 @@ class StaffImport:
 
     def _check_against_database(self):
         """Citizen IDs held by other people; people the user may not change."""
-        file_ids = self.seen_ids
         codes = {row.code for row in self.parsed}
-        columns = ("code", "id") + PERSON_FIELDS
         stored = self.stored or {}
-        if "people" in stored:
+        if "people" in stored:  # a large file: the whole register, read while the sheet was parsed
             people = stored["people"]
             self.existing = {code: people[code] for code in codes if code in people}
             holders = stored["holders"]
-        elif len(codes) > LOAD_ALL_ABOVE and len(file_ids) > LOAD_ALL_ABOVE:
-            # Both lookups would read the whole table: read it once.
-            people = _raw_rows(Person.objects.order_by().values_list(*columns))
-            self.existing = {r[0]: r[1:] for r in people if r[0] in codes}
-            cid = columns.index("citizen_id")
-            holders = {r[cid]: r[0] for r in people if r[cid] is not None and r[cid] in file_ids}
-            del people
         else:
-            self.existing = {r[0]: r[1:] for r in _fetch(Person.objects.order_by(), "code", codes, columns)}
+            self.existing = {r[0]: r[1:] for r in _fetch(Person.objects.order_by(), "code", codes,
+                                                         ("code", "id") + PERSON_FIELDS)}
             holders = dict(_fetch(Person.objects.filter(citizen_id__isnull=False).order_by(), "citizen_id",
-                                  set(file_ids), ("citizen_id", "code")))
+                                  set(self.seen_ids), ("citizen_id", "code")))
         for row in self.parsed:
             cid = row.citizen_id
             if cid and holders.get(cid, row.code) != row.code:
@@ -784,16 +771,10 @@ class StaffImport:
         for name, kind in KINDS.items():
             if "open" in stored:  # every person's, indexed: looked up by person
                 self.open[name] = stored["open"][name]
-                continue
-            records = {}
-            queryset = kind.model.objects.filter(valid_to__isnull=True).order_by("id")
-            for r in _fetch(queryset, "person_id", person_ids, ("person_id", "id", "valid_from") + kind.fields):
-                held = records.get(r[0])
-                if held is None:
-                    records[r[0]] = [r]
-                else:
-                    held.append(r)
-            self.open[name] = records
+            else:
+                queryset = kind.model.objects.filter(valid_to__isnull=True).order_by("id")
+                self.open[name] = _by_person(
+                    _fetch(queryset, "person_id", person_ids, ("person_id", "id", "valid_from") + kind.fields))
         if not self.scope.everything:
             allowed = {pk for _code, (pk, path) in self.cat.units.items() if path.startswith(self.scope.unit_path or "\x00")}
             for row in self.parsed:
@@ -1075,6 +1056,18 @@ def _no_query_in_the_child(execute, sql, params, many, context):
     """The second process of a large import shares the parent's database connection: a query from it would garble
     the parent's session. Refused; the child fails and its half is done in the parent."""
     raise RuntimeError("no database query in the second process of the staff import")
+
+
+def _by_person(rows):
+    """Rows whose first value is a person id, grouped: person id -> [rows] (in the order given)."""
+    grouped = {}
+    for r in rows:
+        held = grouped.get(r[0])
+        if held is None:
+            grouped[r[0]] = [r]
+        else:
+            held.append(r)
+    return grouped
 
 
 def _held_qualifications(rows, fold_):
