@@ -4,6 +4,7 @@ parse cells, collect every error as (row, column, value, message) and write rows
 An importer validates the whole file before anything is written; `ImportFailed` carries the full error list.
 """
 import concurrent.futures
+import contextlib
 import datetime
 import itertools
 import logging
@@ -389,14 +390,27 @@ def insert_rows(model, fields, rows, batch_size=5000, constants=None):
             _pause_for_crash_test(len(rows))
             return
         width = len(fields)
-        one = "(" + ", ".join(["%s"] * width) + ")"
+        one = "(" + ", ".join(["?"] * width) + ")"
 
         def statement(count):
             values = ", ".join([one] * count)
             if tail:
-                return (f"INSERT INTO {table} ({columns}) SELECT *, {', '.join(['%s'] * len(tail))} "
+                return (f"INSERT INTO {table} ({columns}) SELECT *, {', '.join(['?'] * len(tail))} "
                         f"FROM (VALUES {values})")
             return f"INSERT INTO {table} ({columns}) VALUES {values}"
+
+        # The statements are written with sqlite3's own placeholders and given to its cursor directly (its errors
+        # still raised as Django's): Django's wrapper would rewrite every "%s" of a statement of thousands of them
+        # on each call, a tenth of the time.
+        raw = cursor.cursor
+
+        def executemany(sql, params):
+            with connection.wrap_database_errors:
+                sqlite3.Cursor.executemany(raw, sql, params)
+
+        def execute(sql, params):
+            with connection.wrap_database_errors:
+                sqlite3.Cursor.execute(raw, sql, params)
 
         # The SQLite build's own limit on parameters (32.766 since SQLite 3.32; Django assumes 999).
         limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
@@ -409,10 +423,63 @@ def insert_rows(model, fields, rows, batch_size=5000, constants=None):
             step = per * width
             whole = len(batch) // per * step
             if whole:
-                cursor.executemany(full, [head + flat[i : i + step] for i in range(0, whole, step)])
+                executemany(full, [head + flat[i : i + step] for i in range(0, whole, step)])
             if whole < len(flat):
-                cursor.execute(statement(len(batch) % per), head + flat[whole:])
+                execute(statement(len(batch) % per), head + flat[whole:])
             _pause_for_crash_test(len(batch))
+
+
+# A table's indexes are rebuilt after a load (below) when the load brings at least this many rows and at least as many
+# as the table holds: under that the per-row index updates cost less than a rebuild's scan and sort.
+REBUILD_INDEXES_FROM = 20_000
+
+
+@contextlib.contextmanager
+def indexes_rebuilt_after(adding):
+    """Around a large load on SQLite, inside its transaction: `adding` maps each model to the number of rows the block
+    is about to insert. The secondary indexes of every table that the load will at least double are dropped here and
+    created again, from their own SQL, when the block ends: one sort per index instead of one B-tree descent per row
+    and index, about half the time of a first staff import's writes (docs/benchmarks.md).
+
+    Nothing changes for anyone else, because it is all the one transaction: another connection keeps its snapshot,
+    indexes included, until the commit (WAL), and writers wait for the write lock anyway; a unique index the new rows
+    would break fails when it is created again, and the whole load rolls back with it; an exception inside the block
+    rolls the drop back with the rest (no rebuild is attempted). The planner's statistics of the dropped indexes
+    (sqlite_stat1) are put back. Elsewhere, and outside a transaction, it does nothing: on PostgreSQL DROP INDEX
+    would lock the table against every reader until the commit."""
+    if connection.vendor != "sqlite" or not connection.in_atomic_block:
+        yield
+        return
+    quote = connection.ops.quote_name
+    saved, stats = [], []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
+        has_stats = cursor.fetchone() is not None
+        for model, count in adding.items():
+            table = model._meta.db_table
+            if not count or count < REBUILD_INDEXES_FROM:
+                continue
+            cursor.execute(f"SELECT coalesce(max(rowid) - min(rowid) + 1, 0) FROM {quote(table)}")  # ≥ its rows
+            if cursor.fetchone()[0] > count:
+                continue
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                           [table])
+            indexes = cursor.fetchall()
+            if has_stats and indexes:
+                cursor.execute(f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = %s AND idx IN "
+                               f"({', '.join(['%s'] * len(indexes))})", [table, *(name for name, _sql in indexes)])
+                stats += cursor.fetchall()
+            for name, sql in indexes:
+                cursor.execute(f"DROP INDEX {quote(name)}")
+                saved.append(sql)
+    yield
+    if not saved:
+        return
+    with connection.cursor() as cursor:
+        for sql in saved:
+            cursor.execute(sql)
+        if stats:
+            cursor.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)", stats)
 
 
 _rows_written = 0

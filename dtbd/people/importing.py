@@ -61,6 +61,7 @@ from dtbd.core.importing import (
     count_data_rows,
     data_rows,
     db_now,
+    indexes_rebuilt_after,
     insert_rows,
     parse_date,
     read_first_sheet_meanwhile,
@@ -891,6 +892,15 @@ class StaffImport:
 
     @transaction.atomic
     def save(self):
+        from auditlog.models import LogEntry
+
+        new = len(self.created)
+        adding = {Person: new, LogEntry: new + len(self.changed), **{kind.model: new for kind in KINDS.values()},
+                  Qualification: sum(len(row.quals) for row in self.created) + len(self.new_quals)}
+        with indexes_rebuilt_after(adding):
+            self._write()
+
+    def _write(self):
         now = db_now()
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:  # a larger page cache keeps the index updates in memory
