@@ -894,6 +894,8 @@ class StaffImport:
     def save(self):
         from auditlog.models import LogEntry
 
+        # The rows each table is about to receive (a history: about one record per new person), for the choice
+        # of rebuilding a table's indexes after the load rather than updating them row by row (SQLite).
         new = len(self.created)
         adding = {Person: new, LogEntry: new + len(self.changed), **{kind.model: new for kind in KINDS.values()},
                   Qualification: sum(len(row.quals) for row in self.created) + len(self.new_quals)}
