@@ -14,18 +14,19 @@ pytest_plugins = ["dtbd.core.tests.scratch"]
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgresql` show what only PostgreSQL can (row locks between connections, server settings): on
-    any other database they are reported as skipped, never passed without checking anything."""
+    """Tests marked `postgresql` show what only PostgreSQL can (row locks between connections, server settings), tests
+    marked `sqlite` what only SQLite does (the indexes a large import rebuilds): on the other database they are
+    reported as skipped, with the reason, never passed without checking anything. `.ci/run` runs the whole suite on
+    both, so each runs somewhere."""
     from django.conf import settings
 
     engine = settings.DATABASES["default"]["ENGINE"]
-    if engine.endswith("postgresql"):
-        return
-    # Reported as skipped, with the reason, so a run on SQLite shows what it did not check; `.ci/run` runs the whole
-    # suite again on PostgreSQL, where these tests run.
-    skip = pytest.mark.skip(reason=f"needs PostgreSQL (the database is {engine.rsplit('.', 1)[-1]})")
+    name = engine.rsplit(".", 1)[-1]
+    other = "sqlite" if engine.endswith("postgresql") else "postgresql"
+    needs = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}[other]
+    skip = pytest.mark.skip(reason=f"needs {needs} (the database is {name})")
     for item in items:
-        if item.get_closest_marker("postgresql") is not None:
+        if item.get_closest_marker(other) is not None:
             item.add_marker(skip)
 
 

@@ -452,13 +452,14 @@ def indexes_rebuilt_after(adding):
         yield
         return
     quote = connection.ops.quote_name
+    least = int(os.environ.get("DTBD_IMPORT_REBUILD_INDEXES_FROM") or REBUILD_INDEXES_FROM)
     saved, stats = [], []
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
         has_stats = cursor.fetchone() is not None
         for model, count in adding.items():
             table = model._meta.db_table
-            if not count or count < int(os.environ.get("DTBD_IMPORT_REBUILD_INDEXES_FROM") or REBUILD_INDEXES_FROM):
+            if not count or count < least:
                 continue
             cursor.execute(f"SELECT coalesce(max(rowid) - min(rowid) + 1, 0) FROM {quote(table)}")  # ≥ its rows
             if cursor.fetchone()[0] > count:

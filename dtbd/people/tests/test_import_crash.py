@@ -68,7 +68,7 @@ def test_import_killed_mid_write_leaves_the_database_untouched(scratch_db):
     indexes = index_definitions(db)
 
     marker = db.workdir / "paused"
-    # On SQLite the indexes of the tables this import more than doubles are dropped first, inside its transaction
+    # On SQLite the indexes of the tables this import at least doubles are dropped first, inside its transaction
     # (core.importing.indexes_rebuilt_after): the kill comes after that.
     process = db.popen("import-staff", path, env={"DTBD_IMPORT_PAUSE_AFTER_ROWS": "1000",
                                                   "DTBD_IMPORT_PAUSE_FILE": str(marker),

@@ -15,7 +15,6 @@ from dtbd.people.testing import make_person
 
 from .test_import_staff import TODAY, row, xlsx
 
-sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only: the indexes are rebuilt there")
 PEOPLE_TABLES = ("people_person", "people_unitassignment", "people_qualification", "auditlog_logentry")
 
 
@@ -45,11 +44,7 @@ def low_threshold(monkeypatch):
     monkeypatch.setattr(core_importing, "REBUILD_INDEXES_FROM", 1)
 
 
-def open_unit_rows(person, unit, times):
-    return [(person.pk, unit.pk) for _ in range(times)]
-
-
-@sqlite_only
+@pytest.mark.sqlite
 def test_a_first_import_rebuilds_the_indexes_it_dropped(tree, tmp_path, low_threshold, statements):
     before = index_sql(*PEOPLE_TABLES)
     assert before
@@ -62,7 +57,7 @@ def test_a_first_import_rebuilds_the_indexes_it_dropped(tree, tmp_path, low_thre
     assert m.UnitAssignment.objects.filter(person__code="CB1", valid_to=None).count() == 1
 
 
-@sqlite_only
+@pytest.mark.sqlite
 def test_a_load_that_breaks_a_unique_index_rolls_back_whole(tree, low_threshold):
     person = make_person(tree.so_a, code="CB900")
     m.UnitAssignment.objects.filter(person=person).delete()
@@ -71,7 +66,7 @@ def test_a_load_that_breaks_a_unique_index_rolls_back_whole(tree, low_threshold)
         with transaction.atomic():
             with indexes_rebuilt_after({m.UnitAssignment: 2}):
                 # two open records of one person: only the dropped partial unique index could refuse them
-                insert_rows(m.UnitAssignment, ("person_id", "unit_id"), open_unit_rows(person, tree.so_a, 2),
+                insert_rows(m.UnitAssignment, ("person_id", "unit_id"), [(person.pk, tree.so_a.pk)] * 2,
                             constants={"valid_from": None, "valid_to": None, "source": Source.IMPORTED,
                                        "created_at": db_now()})
                 assert m.UnitAssignment.objects.filter(person=person, valid_to=None).count() == 2
@@ -79,7 +74,7 @@ def test_a_load_that_breaks_a_unique_index_rolls_back_whole(tree, low_threshold)
     assert index_sql("people_unitassignment") == before
 
 
-@sqlite_only
+@pytest.mark.sqlite
 def test_an_error_inside_the_load_leaves_the_indexes(tree, low_threshold):
     before = index_sql("people_unitassignment")
     person = make_person(tree.so_a, code="CB901")
@@ -92,7 +87,7 @@ def test_an_error_inside_the_load_leaves_the_indexes(tree, low_threshold):
     assert index_sql("people_unitassignment") == before
 
 
-@sqlite_only
+@pytest.mark.sqlite
 def test_a_table_larger_than_the_load_keeps_its_indexes(tree, low_threshold, statements):
     for n in range(3):
         make_person(tree.so_a, code=f"CB91{n}")
@@ -102,7 +97,7 @@ def test_a_table_larger_than_the_load_keeps_its_indexes(tree, low_threshold, sta
     assert not [sql for sql in statements if sql.startswith(("DROP INDEX", "CREATE"))]
 
 
-@sqlite_only
+@pytest.mark.sqlite
 def test_a_small_load_keeps_the_indexes(tree, statements):
     with transaction.atomic():
         with indexes_rebuilt_after({m.UnitAssignment: core_importing.REBUILD_INDEXES_FROM - 1}):
@@ -110,7 +105,7 @@ def test_a_small_load_keeps_the_indexes(tree, statements):
     assert not [sql for sql in statements if sql.startswith(("DROP INDEX", "CREATE"))]
 
 
-@sqlite_only
+@pytest.mark.sqlite
 def test_the_planner_statistics_are_put_back(tree, low_threshold):
     make_person(tree.so_a, code="CB920")
     with connection.cursor() as cursor:
